@@ -1,0 +1,48 @@
+"""Every message that crosses a service boundary, as marshmallow schemas.
+
+Modules in this package register their events with `@event(source, type)`;
+all of them are imported here, so `schema_for` knows the whole catalogue.
+"""
+import importlib
+import pkgutil
+
+_REGISTRY = {}
+
+
+class ContractViolation(Exception):
+    """An event we are about to publish does not match its own contract (a bug in the publisher)."""
+
+
+def event(source, event_type):
+    def register(schema_cls):
+        _REGISTRY[(source, event_type)] = schema_cls
+        schema_cls.source = source
+        schema_cls.event_type = event_type
+        return schema_cls
+    return register
+
+
+def schema_for(source, event_type):
+    try:
+        return _REGISTRY[(source, event_type)]()
+    except KeyError:
+        raise LookupError(f"no contract for {source}.{event_type}; add it to contracts/") from None
+
+
+def catalogue():
+    return dict(_REGISTRY)
+
+
+def dump_event(source, event_type, event_data):
+    """The JSON body of an event, checked against its contract before it can leave."""
+    schema = schema_for(source, event_type)
+    body = schema.dump(event_data)
+    errors = schema.validate(body)
+    if errors:
+        raise ContractViolation(f"{source}.{event_type}: {errors}")
+    return body
+
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name != "base":
+        importlib.import_module(f"{__name__}.{_module.name}")

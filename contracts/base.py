@@ -1,0 +1,61 @@
+"""Building blocks for message schemas: strict by default, money as decimal strings, UTC times."""
+from decimal import Decimal
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+
+class StrictSchema(Schema):
+    """Unknown fields are an error, here and in every nested schema."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class Money(fields.Decimal):
+    """A decimal amount sent as a string ("59.00"); floats are refused (they are not exact)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("places", 2)
+        super().__init__(as_string=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, float) or isinstance(value, bool):
+            raise ValidationError("Money must be a decimal string, e.g. \"59.00\".")
+        amount = super()._deserialize(value, attr, data, **kwargs)
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValidationError("Money has at most two decimal places.")
+        return amount
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """ISO 8601 with a zone; naive input is read as UTC."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", default_timezone=None, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        from shared.timeutil import to_iso
+        return to_iso(value)
+
+
+class UuidString(fields.UUID):
+    """A UUID on the wire, a plain string in Python."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return str(super()._deserialize(value, attr, data, **kwargs))
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
+
+
+class EventSchema(StrictSchema):
+    """Every message carries an event id (consumers dedupe on it) and when it happened."""
+
+    event_id = UuidString(required=True)
+    occurred_at = UtcDateTime(required=True)
+
+
+NonEmpty = validate.Length(min=1)
+Positive = validate.Range(min=1)

@@ -1,0 +1,55 @@
+"""The storefront's events (fixed: external storefronts code against them)."""
+from marshmallow import fields, validate
+
+from contracts import event
+from contracts.base import EventSchema, Money, NonEmpty, Positive, StrictSchema, UtcDateTime
+
+
+class Customer(StrictSchema):
+    customer_id = fields.String(required=True, validate=NonEmpty)
+    name = fields.String(required=True)
+    phone = fields.String(required=True)
+    company = fields.String(required=True, allow_none=True)
+
+
+class ShippingAddress(StrictSchema):
+    # Emptiness is the order review's business (INCOMPLETE_ADDRESS), not a poison message.
+    recipient = fields.String(required=True)
+    phone = fields.String(required=True)
+    province = fields.String(required=True)
+    city = fields.String(required=True)
+    district = fields.String(required=True)
+    line1 = fields.String(required=True)
+    postcode = fields.String(required=True)
+
+
+class OrderLine(StrictSchema):
+    sku = fields.String(required=True, validate=NonEmpty)
+    name = fields.String(required=True)
+    qty = fields.Integer(required=True, strict=True, validate=Positive)
+    unit_price = Money(required=True, validate=validate.Range(min=0))
+    unit_weight_g = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+
+
+class Payment(StrictSchema):
+    method = fields.String(required=True, validate=validate.OneOf(["prepaid", "cod"]))
+    paid_amount = Money(required=True, validate=validate.Range(min=0))
+
+
+class Order(StrictSchema):
+    order_no = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    placed_at = UtcDateTime(required=True)
+    customer = fields.Nested(Customer, required=True)
+    shipping_address = fields.Nested(ShippingAddress, required=True)
+    lines = fields.List(fields.Nested(OrderLine), required=True, validate=validate.Length(min=1, max=200))
+    shipping_fee = Money(required=True, validate=validate.Range(min=0))
+    total = Money(required=True, validate=validate.Range(min=0))
+    payment = fields.Nested(Payment, required=True)
+    buyer_remark = fields.String(required=True)
+    # Set by after-sales when an exchange sends a replacement (issue: after-sales).
+    replacement_of = fields.String(load_default=None, allow_none=True)
+
+
+@event("storefront", "order_placed")
+class OrderPlaced(EventSchema):
+    order = fields.Nested(Order, required=True)

@@ -1,0 +1,1 @@
+"""Picking & packing (配货/打包/称重): stock, pick lists, the scanner API, weighing."""

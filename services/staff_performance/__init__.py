@@ -1,0 +1,1 @@
+"""Staff performance (绩效): per-person figures, quotas, fines, red/yellow/green scorecards."""

@@ -1,0 +1,66 @@
+"""Configuration from the environment, one nameko config dict per service.
+
+Each service runs in its own container with its own config, so keys inside the
+dict are plain (`DATABASE_URL`); the environment names them per service
+(`ORDER_REVIEW_DATABASE_URL`) so one shell can configure the whole suite.
+"""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+
+SERVICES = (
+    "order_review",
+    "picking_packing",
+    "shipping_labels",
+    "after_sales",
+    "staff_performance",
+    "customer_retention",
+)
+
+DEFAULT_PORTS = {
+    "order_review": 8001,
+    "picking_packing": 8002,
+    "shipping_labels": 8003,
+    "after_sales": 8004,
+    "staff_performance": 8005,
+    "customer_retention": 8006,
+}
+
+DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
+DEV_AUTH_SECRET = "dev-only-secret-change-me-in-production"
+
+
+def amqp_uri():
+    return os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+
+
+def database_url(service):
+    env = f"{service.upper()}_DATABASE_URL"
+    return os.environ.get(env) or f"sqlite:///{VAR_DIR / (service + '.db')}"
+
+
+def http_port(service):
+    return int(os.environ.get(f"{service.upper()}_PORT", DEFAULT_PORTS[service]))
+
+
+def retry_delays_ms():
+    raw = os.environ.get("RETRY_DELAYS_MS", "1000,5000,30000")
+    return [int(part) for part in raw.split(",") if part.strip()]
+
+
+def service_config(service, **overrides):
+    """The nameko config dict for one service, from the environment."""
+    config = {
+        "AMQP_URI": amqp_uri(),
+        "DATABASE_URL": database_url(service),
+        "WEB_SERVER_ADDRESS": f"{os.environ.get('HTTP_HOST', '0.0.0.0')}:{http_port(service)}",
+        "AUTH_SECRET": os.environ.get("AUTH_SECRET", DEV_AUTH_SECRET),
+        "RETRY_DELAYS_MS": retry_delays_ms(),
+        "OUTBOX_POLL_SECONDS": float(os.environ.get("OUTBOX_POLL_SECONDS", "1.0")),
+        "MAX_BODY_BYTES": int(os.environ.get("MAX_BODY_BYTES", str(1024 * 1024))),
+        "max_workers": int(os.environ.get("MAX_WORKERS", "10")),
+    }
+    config.update(overrides)
+    return config

@@ -1,0 +1,154 @@
+"""A unit of work: one transaction holding a state change, the events it
+causes (the outbox), the event it consumed (the inbox) and the HTTP answer
+it gave (idempotency keys). Either all of it commits or none of it does."""
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from contracts import dump_event
+from shared.timeutil import utcnow
+
+
+class AlreadyProcessed(Exception):
+    """The consumed event was handled before: ack it, do nothing."""
+
+
+class Replay(Exception):
+    """The idempotency key was used before: answer what was answered then."""
+
+    def __init__(self, status, body):
+        super().__init__(status)
+        self.status = status
+        self.body = body
+
+
+class IdempotencyKeyReused(Exception):
+    """The same key came with a different request body."""
+
+
+@dataclass(frozen=True)
+class InboxClaim:
+    consumer: str
+    event_id: str
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    scope: str
+    key: str
+    fingerprint: str
+
+
+def fingerprint(raw_body):
+    return hashlib.sha256(raw_body or b"").hexdigest()
+
+
+def insert_ignoring_duplicates(dialect_name, table):
+    dialect_insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
+class UnitOfWork:
+    def __init__(self, engine, tables, service_name, lock=None, inbox: Optional[InboxClaim] = None,
+                 idempotency: Optional[IdempotencyClaim] = None, on_outbox=None):
+        self._engine = engine
+        self._outbox, self._inbox, self._idempotency = tables
+        self._service = service_name
+        self._lock = lock
+        self._inbox_claim = inbox
+        self._idem_claim = idempotency
+        self._on_outbox = on_outbox
+        self._published = 0
+        self._responded = False
+        self.session = None
+
+    # -- context manager -------------------------------------------------
+    def __enter__(self):
+        if self._lock is not None:
+            self._lock.acquire()
+        try:
+            self.session = Session(self._engine, expire_on_commit=False)
+            self.session.begin()
+            if self._inbox_claim:
+                self._claim_inbox()
+            if self._idem_claim:
+                self._claim_idempotency_key()
+        except BaseException:
+            self._close(commit=False)
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None and self._idem_claim and not self._responded:
+            self._close(commit=False)
+            raise RuntimeError("an idempotent request's unit of work must end with `return uow.respond(...)`")
+        self._close(commit=exc_type is None)
+        if exc_type is None and self._published and self._on_outbox:
+            self._on_outbox()
+        return False
+
+    def _close(self, commit):
+        try:
+            if self.session is not None:
+                if commit:
+                    self.session.commit()
+                else:
+                    self.session.rollback()
+                self.session.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+    # -- inbox -----------------------------------------------------------
+    def _claim_inbox(self):
+        stmt = insert_ignoring_duplicates(self._engine.dialect.name, self._inbox).values(
+            consumer=self._inbox_claim.consumer, event_id=self._inbox_claim.event_id, processed_at=utcnow())
+        if self.session.execute(stmt).rowcount == 0:
+            raise AlreadyProcessed(self._inbox_claim.event_id)
+
+    # -- idempotency keys ------------------------------------------------
+    def _claim_idempotency_key(self):
+        claim = self._idem_claim
+        # The placeholder row makes a concurrent request with the same key wait
+        # (PostgreSQL) or queue behind our write lock (SQLite) until we commit.
+        stmt = insert_ignoring_duplicates(self._engine.dialect.name, self._idempotency).values(
+            scope=claim.scope, key=claim.key, fingerprint=claim.fingerprint, status=0, body="",
+            created_at=utcnow())
+        if self.session.execute(stmt).rowcount == 1:
+            return
+        row = self.session.execute(
+            sa.select(self._idempotency).where(
+                self._idempotency.c.scope == claim.scope, self._idempotency.c.key == claim.key)
+        ).one()
+        if row.fingerprint != claim.fingerprint:
+            raise IdempotencyKeyReused(claim.key)
+        raise Replay(row.status, json.loads(row.body))
+
+    def respond(self, status, body):
+        """The HTTP answer, remembered under the request's idempotency key in this transaction."""
+        self._responded = True
+        if self._idem_claim:
+            self.session.execute(
+                sa.update(self._idempotency)
+                .where(self._idempotency.c.scope == self._idem_claim.scope,
+                       self._idempotency.c.key == self._idem_claim.key)
+                .values(status=status, body=json.dumps(body, ensure_ascii=False, default=str)))
+        return status, body
+
+    # -- outbox ----------------------------------------------------------
+    def publish(self, event_type, payload, aggregate_id):
+        """Queue an event for the relay; it leaves only if this transaction commits."""
+        event = {"occurred_at": utcnow(), **payload, "event_id": str(uuid.uuid4())}
+        body = dump_event(self._service, event_type, event)
+        self.session.execute(sa.insert(self._outbox).values(
+            event_id=event["event_id"], exchange=f"{self._service}.events", event_type=event_type,
+            aggregate_id=str(aggregate_id), payload=json.dumps(body, ensure_ascii=False),
+            created_at=utcnow()))
+        self._published += 1
+        return body

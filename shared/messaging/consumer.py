@@ -1,0 +1,146 @@
+"""`@consume_event(source, event_type)`: a nameko entrypoint that loses nothing.
+
+- The body is decoded and validated against the event's contract before any
+  worker runs; a message that fails goes to the dead-letter queue at once.
+- A handler that raises is retried through delay queues with backoff; after the
+  last attempt the message is dead-lettered with the error. Infrastructure
+  errors (database or network down) are retried without a limit: they are not
+  the message's fault.
+- The message is acked only after its retry or dead letter is confirmed by the
+  broker; if that publish fails, the message is requeued.
+- The handler's unit of work claims the event id in the inbox, so a redelivered
+  or duplicated event is acked and ignored.
+"""
+import logging
+import socket
+import traceback
+from functools import partial
+
+from kombu.exceptions import DecodeError, OperationalError as KombuOperationalError
+from marshmallow import ValidationError
+from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import Consumer, QueueConsumer
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from contracts import schema_for
+from shared.db.unit_of_work import AlreadyProcessed, InboxClaim
+from shared.errors import PermanentFailure
+from shared.messaging.dead_letters import dead_letter
+from shared.messaging.publisher import ConfirmedPublisher
+from shared.messaging.topology import (
+    consumer_queue, declare, delay_exchange, service_queues,
+)
+from shared.timeutil import to_iso, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 1024 * 1024
+ATTEMPTS_HEADER = "x-attempts"
+
+
+def is_transient(exc):
+    if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        return True
+    return isinstance(exc, (ConnectionError, socket.error, KombuOperationalError))
+
+
+class RawQueueConsumer(QueueConsumer):
+    """Hands providers the undecoded message, so a body that won't decode is
+    dead-lettered instead of crashing the consumer loop."""
+
+    def get_consumers(self, consumer_cls, channel):
+        for provider in self._providers:
+            consumer = consumer_cls(queues=[provider.queue], accept=self.accept,
+                                    on_message=partial(self.handle_message, provider, None))
+            consumer.qos(prefetch_count=self.prefetch_count)
+            self._consumers[provider] = consumer
+        return self._consumers.values()
+
+
+class EventConsumer(Consumer):
+    queue_consumer = RawQueueConsumer()
+
+    def __init__(self, source_service, event_type, **kwargs):
+        self.source_service = source_service
+        self.event_type = event_type
+        kwargs.setdefault("expected_exceptions", (AlreadyProcessed,))
+        super().__init__(queue=None, requeue_on_error=False, **kwargs)
+
+    def setup(self):
+        service = self.container.service_name
+        config = self.container.config
+        self.schema = schema_for(self.source_service, self.event_type)
+        self.queue = consumer_queue(self.source_service, self.event_type, service, self.method_name)
+        self.delays_ms = list(config.get("RETRY_DELAYS_MS", [1000, 5000, 30000]))
+        self.publisher = ConfirmedPublisher(config["AMQP_URI"])
+        with self.publisher_connection() as connection:
+            declare(connection, [self.queue] + service_queues(service, self.delays_ms))
+        super().setup()
+
+    def publisher_connection(self):
+        from kombu import Connection
+        return Connection(self.container.config["AMQP_URI"])
+
+    # -- the inbox key for the worker's unit of work ----------------------
+    def inbox_claim(self, worker_ctx):
+        return InboxClaim(f"{self.container.service_name}.{self.method_name}", worker_ctx.args[0]["event_id"])
+
+    # -- receiving -------------------------------------------------------
+    def handle_message(self, body, message):
+        try:
+            if len(message.body or b"") > MAX_MESSAGE_BYTES:
+                raise PermanentFailure(f"message too large: {len(message.body)} bytes > {MAX_MESSAGE_BYTES}")
+            event = self.schema.load(message.decode())
+        except ValidationError as exc:
+            return self._give_up(message, f"schema validation failed: {exc.messages}")
+        except (DecodeError, PermanentFailure, ValueError, TypeError) as exc:
+            return self._give_up(message, f"undecodable message: {exc}")
+        except Exception as exc:  # e.g. a content type we don't accept
+            return self._give_up(message, f"unreadable message: {type(exc).__name__}: {exc}")
+        try:
+            self.container.spawn_worker(
+                self, (event,), {}, context_data=self.unpack_message_headers(message),
+                handle_result=partial(self.handle_result, message))
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is None or isinstance(exc_info[1], AlreadyProcessed):
+            return self.queue_consumer.ack_message(message)
+        exc = exc_info[1]
+        reason = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
+        if isinstance(exc, PermanentFailure):
+            return self._give_up(message, reason, attempts)
+        if attempts > len(self.delays_ms) and not is_transient(exc):
+            return self._give_up(message, reason, attempts)
+        self._retry_later(message, reason, attempts)
+
+    # -- leaving ---------------------------------------------------------
+    def _retry_later(self, message, reason, attempts):
+        delay = self.delays_ms[min(attempts, len(self.delays_ms)) - 1]
+        headers = dict(message.headers or {})
+        headers.update({ATTEMPTS_HEADER: attempts, "x-last-error": reason[:2000]})
+        headers.setdefault("x-first-failed-at", to_iso(utcnow()))
+        log.warning("%s failed (attempt %s), retrying in %s ms: %s", self.queue.name, attempts, delay, reason)
+        self._forward(message, lambda: self.publisher.publish(
+            message.body, exchange=delay_exchange(self.container.service_name, delay).name,
+            routing_key=self.queue.name, headers=headers, content_type=message.content_type,
+            content_encoding=message.content_encoding))
+
+    def _give_up(self, message, reason, attempts=1):
+        log.error("dead-lettering a message from %s after %s attempt(s): %s", self.queue.name, attempts, reason)
+        self._forward(message, lambda: dead_letter(
+            self.publisher, self.container.service_name, message, self.queue.name, reason, attempts))
+
+    def _forward(self, message, publish):
+        """Ack only once the message is safely elsewhere; otherwise give it back to the queue."""
+        try:
+            publish()
+        except Exception:
+            log.exception("could not forward a failed message; requeueing it")
+            return self.queue_consumer.requeue_message(message)
+        self.queue_consumer.ack_message(message)
+
+
+consume_event = EventConsumer.decorator

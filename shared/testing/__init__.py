@@ -1,0 +1,1 @@
+"""Test support the services' tests share: fresh databases, service configs, polling."""

@@ -1,0 +1,152 @@
+"""`@api(method, url, roles=..., body=Schema, query=Schema, idempotent=...)`.
+
+Before a worker runs: the body size is checked, the bearer token verified and
+its role checked (401 / 403), the JSON body and query string loaded through
+their schemas (400 naming the fields). The handler gets `request` (with
+`request.identity`), the path values, and `body` / `query` when declared.
+It returns a dict (200), `(status, dict)`, or a werkzeug Response.
+"""
+import json
+from functools import partial
+
+from eventlet.event import Event
+from nameko.extensions import Entrypoint
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Response
+
+from shared.db.unit_of_work import IdempotencyClaim, fingerprint
+from shared.web.auth import PUBLIC, identity_from_header
+from shared.web.errors import HttpError, error_response, json_response, response_from_exception
+
+DEFAULT_MAX_BODY = 1024 * 1024
+
+
+class JsonWebServer(WebServer):
+    """Unknown paths and wrong methods answer JSON too."""
+
+    def get_wsgi_app(self):
+        app = WsgiApp(self)
+
+        def wsgi(environ, start_response):
+            adapter = app.url_map.bind_to_environ(environ)
+            try:
+                adapter.match()
+            except HTTPException as exc:
+                code = {404: "not_found", 405: "method_not_allowed"}.get(exc.code, "http_error")
+                return error_response(exc.code, code, f"{environ.get('REQUEST_METHOD')} "
+                                      f"{environ.get('PATH_INFO')}: {exc.name}")(environ, start_response)
+            return app(environ, start_response)
+        return wsgi
+
+
+class Endpoint(Entrypoint):
+    server = JsonWebServer()
+
+    def __init__(self, method, url, roles, body=None, query=None, idempotent=False, idempotency_field=None,
+                 summary=None, response=None, **kwargs):
+        self.method = method
+        self.url = url
+        self.roles = frozenset(getattr(r, "value", r) for r in roles)
+        self.body_schema = body() if isinstance(body, type) else body
+        self.query_schema = query() if isinstance(query, type) else query
+        self.idempotent = idempotent or bool(idempotency_field)
+        self.idempotency_field = idempotency_field
+        self.summary = summary
+        self.response_schema = response
+        super().__init__(**kwargs)
+
+    def get_url_rule(self):
+        return Rule(self.url, methods=[self.method])
+
+    def setup(self):
+        self.server.register_provider(self)
+
+    def stop(self):
+        self.server.unregister_provider(self)
+        super().stop()
+
+    # -- request pipeline -----------------------------------------------
+    def handle_request(self, request):
+        request.shallow = False
+        try:
+            request.identity = self._authenticate(request)
+            kwargs = dict(request.path_values)
+            raw = self._read_body(request)
+            if self.body_schema is not None:
+                kwargs["body"] = self.body_schema.load(self._parse_json(raw))
+            if self.query_schema is not None:
+                kwargs["query"] = self.query_schema.load(request.args.to_dict())
+            request.idempotency = self._idempotency(request, raw, kwargs.get("body"))
+            done = Event()
+            self.container.spawn_worker(self, (request,), kwargs, context_data={},
+                                        handle_result=partial(self._worker_done, done))
+            return self._to_response(done.wait())
+        except Exception as exc:
+            return response_from_exception(exc)
+
+    def _authenticate(self, request):
+        if self.roles == PUBLIC:
+            return None
+        identity = identity_from_header(self.container.config.get("AUTH_SECRET"),
+                                        request.headers.get("Authorization"))
+        if identity.role not in self.roles:
+            raise HttpError(403, "forbidden", f"role '{identity.role}' may not {self.method} {self.url}",
+                            allowed_roles=sorted(self.roles))
+        return identity
+
+    def _read_body(self, request):
+        limit = self.container.config.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY)
+        if (request.content_length or 0) > limit:
+            raise HttpError(413, "body_too_large", f"request body over {limit} bytes")
+        if self.body_schema is None:
+            return b""
+        raw = request.stream.read(limit + 1)
+        if len(raw) > limit:
+            raise HttpError(413, "body_too_large", f"request body over {limit} bytes")
+        return raw
+
+    @staticmethod
+    def _parse_json(raw):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise HttpError(400, "invalid_utf8", "the request body is not valid UTF-8") from None
+        try:
+            return json.loads(text) if text.strip() else {}
+        except ValueError as exc:
+            raise HttpError(400, "invalid_json", f"the request body is not valid JSON: {exc}") from None
+
+    def _idempotency(self, request, raw, body):
+        if not self.idempotent:
+            return None
+        if self.idempotency_field:
+            key = str(body[self.idempotency_field])
+        else:
+            key = request.headers.get("Idempotency-Key")
+        if not key:
+            return None
+        if len(key) > 200:
+            raise HttpError(400, "invalid_idempotency_key", "Idempotency-Key is at most 200 characters")
+        scope = f"{self.method} {self.url}"
+        return IdempotencyClaim(scope, key, fingerprint(request.path.encode() + b"\n" + raw))
+
+    def idempotency_claim(self, worker_ctx):
+        return getattr(worker_ctx.args[0], "idempotency", None)
+
+    def _worker_done(self, done, worker_ctx, result, exc_info):
+        done.send(result, exc_info)
+        return result, exc_info
+
+    @staticmethod
+    def _to_response(result):
+        if isinstance(result, Response):
+            return result
+        if isinstance(result, tuple):
+            status, body = result
+            return json_response(body, status)
+        return json_response(result, 200)
+
+
+api = Endpoint.decorator

@@ -1,0 +1,1 @@
+"""Commands a user runs: storefront simulator, migrations, dead letters, tokens, topology."""

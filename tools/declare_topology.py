@@ -1,0 +1,27 @@
+"""Declare every exchange and queue of the suite (run once per deploy, before traffic).
+
+    python -m tools.declare_topology [service ...]
+"""
+import argparse
+import sys
+
+from shared import config
+from shared.messaging.deploy import declare_service
+from shared.run import service_class
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("services", nargs="*", help=f"default: all of {', '.join(config.SERVICES)}")
+    args = parser.parse_args(argv)
+    unknown = set(args.services) - set(config.SERVICES)
+    if unknown:
+        parser.error(f"unknown service(s): {', '.join(sorted(unknown))}")
+    for name in args.services or config.SERVICES:
+        queues = declare_service(config.amqp_uri(), name, service_class(name), config.retry_delays_ms())
+        print(f"{name}: {len(queues)} queues declared")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
