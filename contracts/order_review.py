@@ -22,6 +22,8 @@ class OrderApproved(EventSchema):
     placed_at = UtcDateTime(required=True)
     approved_at = UtcDateTime(required=True)
     reviewer = fields.String(required=True, metadata={"description": "staff_id, or 'auto'"})
+    seconds_to_decision = fields.Float(required=True, metadata={"description": "order arrival to decision"})
+    replacement_of = fields.String(load_default=None, allow_none=True)
     lines = fields.List(fields.Nested(ApprovedLine), required=True, validate=validate.Length(min=1))
     shipping_address = fields.Nested(ShippingAddress, required=True)
     payment_method = fields.String(required=True, validate=validate.OneOf(["prepaid", "cod"]))

@@ -10,12 +10,12 @@ def receive_order(uow, order):
                          status="approved", total=order["total"], placed_at=order["placed_at"],
                          received_at=now, decided_at=now, order=_jsonable(order))
     uow.session.add(record)
-    uow.publish("order_approved", approved_event(order, reviewer="auto", approved_at=now),
+    uow.publish("order_approved", approved_event(order, reviewer="auto", approved_at=now, received_at=now),
                 aggregate_id=order["order_no"])
     return record
 
 
-def approved_event(order, reviewer, approved_at):
+def approved_event(order, reviewer, approved_at, received_at):
     payment = order["payment"]
     cod = order["total"] if payment["method"] == "cod" else 0
     return {
@@ -23,6 +23,8 @@ def approved_event(order, reviewer, approved_at):
         "placed_at": order["placed_at"], "approved_at": approved_at, "reviewer": reviewer,
         "lines": order["lines"], "shipping_address": order["shipping_address"],
         "payment_method": payment["method"], "cod_amount": cod, "total": order["total"],
+        "seconds_to_decision": (approved_at - received_at).total_seconds(),
+        "replacement_of": order.get("replacement_of"),
     }
 
 
