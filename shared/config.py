@@ -42,7 +42,7 @@ def database_url(service):
 
 
 def http_port(service):
-    return int(os.environ.get(f"{service.upper()}_PORT", DEFAULT_PORTS[service]))
+    return int(os.environ.get(f"{service.upper()}_PORT", DEFAULT_PORTS.get(service, 8000)))
 
 
 def retry_delays_ms():

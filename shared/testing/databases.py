@@ -61,6 +61,16 @@ class TestDatabases:
         shutil.copyfile(template, path)
         return f"sqlite:///{path}"
 
+    def empty_url(self, label):
+        """A new database with no tables (for test-only services that create_all their own)."""
+        if self.backend == "postgres":
+            name = f"t_{self.run_id}_{uuid.uuid4().hex[:8]}_{label}"[:63]
+            with self._pg_admin().connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            self._created.append(name)
+            return self._pg_url(name)
+        return f"sqlite:///{os.path.join(self.workdir, f'{label}_{uuid.uuid4().hex[:8]}.db')}"
+
     def drop_all(self):
         if self.backend != "postgres":
             return
