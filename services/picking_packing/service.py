@@ -1,19 +1,51 @@
-"""The picking & packing service."""
-from services.picking_packing import picking
+"""The picking & packing service (配货/打包/称重): stock, pick lists, the scanner API, weighing."""
+from services.picking_packing import pick_lists, returns, waybills
+from services.picking_packing.http_floor import FloorEndpoints
+from services.picking_packing.http_stock import StockEndpoints
 from services.picking_packing.models import Base
+from services.picking_packing.settings import Settings
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
 from shared.web.standard import StandardEndpoints
 
 
-class PickingPackingService(StandardEndpoints):
+class PickingPackingService(StandardEndpoints, StockEndpoints, FloorEndpoints):
     name = "picking_packing"
     db = Database(Base)
+
+    @property
+    def settings(self):
+        return Settings.from_config(self.config)
 
     @consume_event("order_review", "order_approved")
     def on_order_approved(self, event):
         with self.db.unit_of_work() as uow:
-            picking.open_pick_list(uow, event)
+            pick_lists.open_pick_list(uow, event, self.settings)
+
+    @consume_event("order_review", "order_rejected")
+    def on_order_rejected(self, event):
+        with self.db.unit_of_work() as uow:
+            pick_lists.cancel(uow, event["order_no"], f"rejected: {event['reason']}", self.settings)
+
+    @consume_event("after_sales", "order_cancelled")
+    def on_order_cancelled(self, event):
+        with self.db.unit_of_work() as uow:
+            pick_lists.cancel(uow, event["order_no"], f"cancelled: {event['reason']}", self.settings)
+
+    @consume_event("shipping_labels", "waybill_issued")
+    def on_waybill_issued(self, event):
+        with self.db.unit_of_work() as uow:
+            waybills.issued(uow, event)
+
+    @consume_event("shipping_labels", "waybill_voided")
+    def on_waybill_voided(self, event):
+        with self.db.unit_of_work() as uow:
+            waybills.voided(uow, event)
+
+    @consume_event("after_sales", "return_received")
+    def on_return_received(self, event):
+        with self.db.unit_of_work() as uow:
+            returns.receive_return(uow, event)
 
 
 SERVICE = PickingPackingService

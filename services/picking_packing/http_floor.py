@@ -1,0 +1,57 @@
+"""The floor's HTTP API: the fixed scanner API (`POST /scans`), pick lists, overrides, tasks."""
+from services.picking_packing import packing, pick_lists, returns, scanning
+from services.picking_packing.schemas import (
+    DefectiveOut, OverrideSchema, Paging, PickListOut, PickListQuery, ScanSchema, TaskOut, TaskQuery,
+)
+from shared.web import Role, api
+
+SCANNER_ROLES = [Role.PICKER, Role.PACKER, Role.SHIPPER, Role.SCANNER]
+FLOOR_ROLES = SCANNER_ROLES + [Role.WAREHOUSE, Role.MANAGER, Role.SUPERVISOR]
+TASK_ROLES = [Role.WAREHOUSE, Role.MANAGER, Role.PICKER, Role.PACKER]
+
+
+class FloorEndpoints:
+    """Mixed into the service class (needs `db` and `settings`)."""
+
+    @api("POST", "/scans", roles=SCANNER_ROLES, body=ScanSchema, idempotency_field="scan_id",
+         summary="a scanner's pick, pack (with weight) or hand-over scan")
+    def post_scan(self, request, body):
+        with self.db.unit_of_work() as uow:
+            status, answer = scanning.handle(uow, body, request.identity.staff_id, self.settings)
+            return uow.respond(status, {"scan_id": body["scan_id"], "type": body["type"], **answer})
+
+    @api("GET", "/pick-lists", roles=FLOOR_ROLES, query=PickListQuery, summary="work per status for the floor")
+    def list_pick_lists(self, request, query):
+        with self.db.read() as session:
+            found = pick_lists.listing(session, query.get("status"), query["limit"])
+            return {"pick_lists": PickListOut(many=True).dump(found),
+                    "counts": pick_lists.counts_by_status(session)}
+
+    @api("GET", "/pick-lists/<order_no>", roles=FLOOR_ROLES, summary="one pick list and what is left to do")
+    def get_pick_list(self, request, order_no):
+        with self.db.read() as session:
+            return PickListOut().dump(pick_lists.get(session, order_no))
+
+    @api("POST", "/pick-lists/<order_no>/weight-override", roles=[Role.SUPERVISOR, Role.MANAGER],
+         body=OverrideSchema, idempotent=True, summary="accept a held parcel's weight, with a reason")
+    def override_weight(self, request, order_no, body):
+        with self.db.unit_of_work() as uow:
+            pick_list = packing.override_weight(uow, order_no, request.identity.staff_id, body["reason"])
+            return uow.respond(200, pick_lists.progress(pick_list))
+
+    @api("GET", "/tasks", roles=TASK_ROLES, query=TaskQuery, summary="put-away and repack tasks")
+    def list_tasks(self, request, query):
+        with self.db.read() as session:
+            return {"tasks": TaskOut(many=True).dump(returns.tasks(session, **query))}
+
+    @api("POST", "/tasks/<int:task_id>/done", roles=TASK_ROLES, idempotent=True,
+         summary="a put-away or repack is done (repacked goods go back into stock)")
+    def complete_task(self, request, task_id):
+        with self.db.unit_of_work() as uow:
+            task = returns.complete_task(uow, task_id, request.identity.staff_id, self.settings)
+            return uow.respond(200, TaskOut().dump(task))
+
+    @api("GET", "/defective-goods", roles=TASK_ROLES, query=Paging, summary="returned goods not resellable")
+    def list_defective(self, request, query):
+        with self.db.read() as session:
+            return {"defective": DefectiveOut(many=True).dump(returns.defective(session, query["limit"]))}

@@ -1,0 +1,52 @@
+"""Returned goods (退货): resellable goods are repacked and restocked; the rest is recorded as defective.
+
+Rules §3: 退换货品及时发送生产部重新包装并重新入库.
+"""
+import sqlalchemy as sa
+
+from services.picking_packing import inventory, stock
+from services.picking_packing.models import DefectiveGoods, WarehouseTask
+from shared.errors import Conflict, NotFound
+from shared.timeutil import utcnow
+
+
+def receive_return(uow, returned):
+    now = utcnow()
+    for line in returned["lines"]:
+        if returned["condition"] == "resellable":
+            uow.session.add(WarehouseTask(kind="repack", status="open", order_no=returned["order_no"],
+                                          case_id=str(returned["case_id"]), sku=line["sku"], qty=line["qty"],
+                                          created_at=now))
+        else:
+            uow.session.add(DefectiveGoods(case_id=str(returned["case_id"]), order_no=returned["order_no"],
+                                           sku=line["sku"], qty=line["qty"], condition=returned["condition"],
+                                           received_by=returned["received_by"], recorded_at=now))
+
+
+def complete_task(uow, task_id, staff_id, settings):
+    """Put-away done, or repack done (the goods go back into stock)."""
+    session, now = uow.session, utcnow()
+    task = session.get(WarehouseTask, task_id, with_for_update=True)
+    if task is None:
+        raise NotFound(f"no task {task_id}", code="unknown_task", task_id=task_id)
+    if task.status != "open":
+        raise Conflict(f"task {task_id} is already {task.status}", code="task_done", task_id=task_id)
+    task.status, task.done_by, task.done_at = "done", staff_id, now
+    if task.kind == "repack":
+        stock.add(session, task.sku, task.qty, "repacked", staff_id, f"return of case {task.case_id}",
+                  task.order_no, now)
+        inventory.restocked(uow, {task.sku: task.qty}, "repacked", settings)
+    return task
+
+
+def tasks(session, kind=None, status=None, limit=200):
+    query = sa.select(WarehouseTask).order_by(WarehouseTask.id).limit(limit)
+    if kind:
+        query = query.where(WarehouseTask.kind == kind)
+    if status:
+        query = query.where(WarehouseTask.status == status)
+    return session.scalars(query).all()
+
+
+def defective(session, limit=200):
+    return session.scalars(sa.select(DefectiveGoods).order_by(DefectiveGoods.id.desc()).limit(limit)).all()

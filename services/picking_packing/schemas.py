@@ -1,0 +1,164 @@
+"""The HTTP API's schemas: the fixed scanner API, the stock desk, the floor's lists."""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from contracts.base import StrictSchema, UtcDateTime, UuidString
+from services.picking_packing import status
+
+Code = validate.Length(min=1, max=64)
+Reason = validate.Length(min=3, max=500)
+
+SCAN_FIELDS = {
+    "pick": {"order_no", "barcode"},
+    "pack": {"order_no", "weight_g"},
+    "handover": {"tracking_no"},
+}
+
+
+class ScanSchema(StrictSchema):
+    scan_id = UuidString(required=True, metadata={"description": "a retry with the same id gets the first answer"})
+    station_id = fields.String(required=True, validate=Code)
+    type = fields.String(required=True, validate=validate.OneOf(sorted(SCAN_FIELDS)))
+    order_no = fields.String(validate=Code)
+    barcode = fields.String(validate=Code)
+    qty = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1, max=999))
+    weight_g = fields.Integer(strict=True, validate=validate.Range(min=1, max=100_000))
+    tracking_no = fields.String(validate=Code)
+
+    @validates_schema
+    def fields_of_its_type(self, data, **kwargs):
+        wanted = SCAN_FIELDS.get(data.get("type"), set())
+        given = set(data) - {"scan_id", "station_id", "type", "qty"}
+        errors = {name: ["Missing data for required field."] for name in sorted(wanted - given)}
+        errors.update({name: [f"Not used by a {data.get('type')} scan."] for name in sorted(given - wanted)})
+        if errors:
+            raise ValidationError(errors)
+
+
+class SkuQty(StrictSchema):
+    sku = fields.String(required=True, validate=Code)
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1_000_000))
+
+
+class ReceiptSchema(StrictSchema):
+    lines = fields.List(fields.Nested(SkuQty), required=True, validate=validate.Length(min=1, max=500))
+    reference = fields.String(validate=validate.Length(max=100), metadata={"description": "delivery note"})
+    note = fields.String(validate=validate.Length(max=500))
+
+
+class CountLine(StrictSchema):
+    sku = fields.String(required=True, validate=Code)
+    counted = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=1_000_000))
+
+
+class CountSchema(StrictSchema):
+    lines = fields.List(fields.Nested(CountLine), required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(required=True, validate=Reason)
+
+    @validates_schema
+    def each_sku_once(self, data, **kwargs):
+        skus = [line["sku"] for line in data.get("lines", [])]
+        if len(skus) != len(set(skus)):
+            raise ValidationError("each SKU may be counted once per count", field_name="lines")
+
+
+class ThresholdSchema(StrictSchema):
+    threshold = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=1_000_000))
+
+
+class BarcodeSchema(StrictSchema):
+    sku = fields.String(required=True, validate=Code)
+
+
+class OverrideSchema(StrictSchema):
+    reason = fields.String(required=True, validate=Reason)
+
+
+class Paging(StrictSchema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class PickListQuery(Paging):
+    status = fields.String(validate=validate.OneOf(status.ALL))
+
+
+class TaskQuery(Paging):
+    kind = fields.String(validate=validate.OneOf(["put_away", "repack"]))
+    status = fields.String(validate=validate.OneOf(["open", "done"]))
+
+
+class MovementQuery(Paging):
+    sku = fields.String(validate=Code)
+
+
+# -- answers -----------------------------------------------------------------
+class StockItemOut(StrictSchema):
+    sku = fields.String()
+    on_hand = fields.Integer()
+    reserved = fields.Integer()
+    available = fields.Integer()
+    low_threshold = fields.Integer(allow_none=True)
+
+
+class MovementOut(StrictSchema):
+    id = fields.Integer()
+    sku = fields.String()
+    kind = fields.String()
+    change = fields.Integer()
+    on_hand_after = fields.Integer()
+    by = fields.String()
+    reason = fields.String()
+    reference = fields.String(allow_none=True)
+    at = UtcDateTime()
+
+
+class TaskOut(StrictSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    order_no = fields.String()
+    case_id = fields.String(allow_none=True)
+    sku = fields.String()
+    qty = fields.Integer()
+    created_at = UtcDateTime()
+    done_by = fields.String(allow_none=True)
+    done_at = UtcDateTime(allow_none=True)
+
+
+class DefectiveOut(StrictSchema):
+    id = fields.Integer()
+    case_id = fields.String()
+    order_no = fields.String()
+    sku = fields.String()
+    qty = fields.Integer()
+    condition = fields.String()
+    received_by = fields.String()
+    recorded_at = UtcDateTime()
+
+
+class PickListOut(StrictSchema):
+    order_no = fields.String()
+    status = fields.String()
+    expected_weight_g = fields.Integer()
+    weight_g = fields.Integer(allow_none=True)
+    approved_at = UtcDateTime()
+    picker = fields.String(allow_none=True)
+    packer = fields.String(allow_none=True)
+    tracking_no = fields.String(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
+    lines = fields.Method("dump_lines")
+    next = fields.Method("dump_next")
+
+    def dump_lines(self, pick_list):
+        return [{"sku": l.sku, "name": l.name, "qty": l.qty, "picked": l.picked} for l in pick_list.lines]
+
+    def dump_next(self, pick_list):
+        return status.NEXT_STEP[pick_list.status]
+
+
+def path_code(name, value):
+    """Path values are not loaded by a schema: bound them like body codes (400 naming the field)."""
+    try:
+        Code(value)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
+    return value

@@ -1,0 +1,201 @@
+"""The fixed scanner API, `POST /scans`, on the real broker and database (business rules §1: each
+step done by a named person and recorded; §3: pick by the dispatch note, weigh every parcel)."""
+import uuid
+
+import eventlet
+import sqlalchemy as sa
+
+from services.picking_packing.models import PickLine, WeightCheck
+from shared.timeutil import utcnow
+from tests.picking_packing.conftest import line, stock_of, unique
+
+WEIGHT_A, WEIGHT_B = 400, 1000       # goods 2 × 400 + 1 × 1000 + 50 packaging = 1850 g, ±93 g (5 %)
+
+
+def ready_order(wh, qty_a=2):
+    sku_a, sku_b = unique("SKU"), unique("SKU")
+    wh.receive((sku_a, 5), (sku_b, 5))
+    order_no = wh.approve(line(sku_a, qty_a, WEIGHT_A), line(sku_b, 1, WEIGHT_B))
+    wh.pick_list(order_no, "ready")
+    return order_no, sku_a, sku_b
+
+
+def picked_order(wh):
+    order_no, sku_a, sku_b = ready_order(wh)
+    assert wh.scan("pick", order_no=order_no, barcode=sku_a, qty=2).status_code == 200
+    assert wh.scan("pick", order_no=order_no, barcode=sku_b).status_code == 200
+    return order_no, sku_a, sku_b
+
+
+def issue_waybill(wh, order_no, tracking_no=None):
+    tracking_no = tracking_no or f"EE{uuid.uuid4().int % 10**9:09d}CN"
+    event = wh.publish("shipping_labels", "waybill_issued", {
+        "order_no": order_no, "carrier": "EMS", "service": "standard", "tracking_no": tracking_no,
+        "weight_g": 1850, "cost": "12.00", "cod_amount": "0.00", "issued_at": utcnow()})
+    wh.handled(event)
+    return tracking_no
+
+
+def test_pick_scans_refuse_wrong_items_and_over_picks_and_say_what_is_left(warehouse):
+    """§3 发货员 根据发货单配货: every scanned item must be on the order, no more than ordered."""
+    wh = warehouse()
+    order_no, sku_a, sku_b = ready_order(wh)
+    barcode = unique("690")
+    assert wh.http("PUT", f"/barcodes/{barcode}", json={"sku": sku_a}).status_code == 200
+
+    first = wh.scan("pick", order_no=order_no, barcode=barcode, staff="P-7", station_id="ST-3")
+    assert first.status_code == 200
+    assert first.json()["status"] == "picking" and first.json()["next"] == "pick"
+    assert [(r["sku"], r["left"]) for r in first.json()["remaining"]] == sorted([(sku_a, 1), (sku_b, 1)])
+
+    wrong = wh.scan("pick", order_no=order_no, barcode="SKU-NOT-ON-ORDER")
+    assert (wrong.status_code, wrong.json()["error"]) == (409, "wrong_item")
+    assert len(wrong.json()["remaining"]) == 2
+    over = wh.scan("pick", order_no=order_no, barcode=sku_a, qty=2)
+    assert (over.status_code, over.json()["error"]) == (409, "over_pick")
+    assert over.json()["next"] == "pick"
+    assert wh.scan("pick", order_no=order_no, barcode=sku_a).status_code == 200
+    last = wh.scan("pick", order_no=order_no, barcode=sku_b, staff="P-7")
+    assert (last.json()["status"], last.json()["remaining"], last.json()["next"]) == ("picked", [],
+                                                                                      "pack and weigh")
+    again = wh.scan("pick", order_no=order_no, barcode=sku_b)
+    assert (again.status_code, again.json()["error"]) == (409, "over_pick")
+
+    unknown = wh.scan("pick", order_no="SO-NOBODY", barcode=sku_a)
+    assert (unknown.status_code, unknown.json()["error"]) == (404, "unknown_order")
+    picks = wh.events("line_picked", order_no=order_no)
+    assert [(p["sku"], p["qty"]) for p in picks] == [(sku_a, 1), (sku_a, 1), (sku_b, 1)]
+    assert (picks[0]["picker"], picks[0]["station_id"]) == ("P-7", "ST-3")
+    assert wh.events("order_picked", order_no=order_no)[0]["picker"] == "P-7"
+    assert wh.scan("pick", role="warehouse", order_no=order_no, barcode=sku_a).status_code == 403
+
+
+def test_a_scan_posted_again_returns_the_first_answer_and_counts_once(warehouse):
+    """Scanners retry on bad Wi-Fi: the same scan_id is answered once, from memory afterwards."""
+    wh = warehouse()
+    order_no, sku_a, sku_b = ready_order(wh)
+    scan_id = str(uuid.uuid4())
+    first = wh.scan("pick", scan_id=scan_id, order_no=order_no, barcode=sku_a)
+    retry = wh.scan("pick", scan_id=scan_id, order_no=order_no, barcode=sku_a)
+    assert retry.status_code == 200 and retry.json() == first.json()
+    assert retry.headers.get("Idempotent-Replay") == "true"
+    with wh.db.read() as session:
+        assert session.get(PickLine, (order_no, sku_a)).picked == 1
+    assert len(wh.events("line_picked", order_no=order_no)) == 1
+
+    refused_id = str(uuid.uuid4())
+    refused = wh.scan("pick", scan_id=refused_id, order_no=order_no, barcode="SKU-NOPE")
+    assert wh.scan("pick", scan_id=refused_id, order_no=order_no, barcode="SKU-NOPE").json() == refused.json()
+    reused = wh.scan("pick", scan_id=scan_id, order_no=order_no, barcode=sku_b)
+    assert (reused.status_code, reused.json()["error"]) == (422, "idempotency_key_reused")
+
+
+def test_two_scanners_racing_for_the_last_unit_of_a_line_pick_it_once(warehouse):
+    wh = warehouse()
+    order_no, sku_a, _ = ready_order(wh, qty_a=1)
+    answers = list(eventlet.GreenPool(4).imap(lambda _: wh.scan("pick", order_no=order_no, barcode=sku_a),
+                                              range(4)))
+    assert sorted(a.status_code for a in answers) == [200, 409, 409, 409]
+    assert {a.json()["error"] for a in answers if a.status_code == 409} == {"over_pick"}
+    assert len(wh.events("line_picked", order_no=order_no)) == 1
+
+
+def test_pack_needs_every_line_picked_and_a_weight_inside_tolerance(warehouse):
+    """§3 称重: weigh every parcel; far from the expected weight, it is held for re-check, not shipped."""
+    wh = warehouse()
+    order_no, sku_a, sku_b = ready_order(wh)
+    assert wh.scan("pick", order_no=order_no, barcode=sku_a).status_code == 200
+    early = wh.scan("pack", order_no=order_no, weight_g=1850)
+    assert (early.status_code, early.json()["error"]) == (409, "incomplete_pick")
+    assert sorted((m["sku"], m["left"]) for m in early.json()["missing"]) == sorted([(sku_a, 1), (sku_b, 1)])
+    wh.scan("pick", order_no=order_no, barcode=sku_a)
+    wh.scan("pick", order_no=order_no, barcode=sku_b)
+
+    light = wh.scan("pack", role="packer", staff="K-1", station_id="SC-2", order_no=order_no, weight_g=1756)
+    assert (light.status_code, light.json()["error"]) == (409, "weight_mismatch")
+    assert (light.json()["expected_min_g"], light.json()["expected_max_g"]) == (1757, 1943)
+    assert light.json()["status"] == "held" and light.json()["next"] == "re-weigh, or a supervisor override"
+    heavy = wh.scan("pack", order_no=order_no, weight_g=1944)
+    assert (heavy.status_code, heavy.json()["error"]) == (409, "weight_mismatch")
+    mismatches = wh.events("parcel_weight_mismatch", order_no=order_no)
+    assert [(m["weight_g"], m["packer"], m["station_id"]) for m in mismatches] == [
+        (1756, "K-1", "SC-2"), (1944, "P-1", "ST-1")]
+
+    packed = wh.scan("pack", role="packer", staff="K-1", station_id="SC-2", order_no=order_no, weight_g=1757)
+    assert packed.status_code == 200
+    assert (packed.json()["status"], packed.json()["next"]) == ("packed", "hand over to the courier")
+    event = wh.events("parcel_packed", order_no=order_no)[0]
+    assert (event["weight_g"], event["expected_weight_g"], event["packer"], event["station_id"]) == (
+        1757, 1850, "K-1", "SC-2")
+    assert event["override_by"] is None
+    repeat = wh.scan("pack", order_no=order_no, weight_g=1850)
+    assert (repeat.status_code, repeat.json()["error"]) == (409, "not_packable")
+
+
+def test_a_supervisor_override_packs_a_held_parcel_with_a_reason_on_record(warehouse):
+    wh = warehouse(WEIGHT_TOLERANCE_MIN_G=10, WEIGHT_TOLERANCE_PERCENT="1")
+    order_no, _, _ = picked_order(wh)
+    path = f"/pick-lists/{order_no}/weight-override"
+    assert wh.http("POST", path, role="supervisor", json={"reason": "no weighing yet"}).json()["error"] == "not_held"
+    held = wh.scan("pack", staff="K-2", order_no=order_no, weight_g=1800)    # 1 % of 1850: 1831-1869
+    assert (held.json()["expected_min_g"], held.json()["expected_max_g"]) == (1831, 1869)
+
+    assert wh.http("POST", path, role="packer", json={"reason": "trust me"}).status_code == 403
+    assert wh.http("POST", path, role="supervisor", json={}).json()["fields"] == {
+        "reason": ["Missing data for required field."]}
+    accepted = wh.http("POST", path, role="supervisor", staff="SUP-1",
+                       json={"reason": "gift box is lighter than the catalogue says"})
+    assert (accepted.status_code, accepted.json()["status"]) == (200, "packed")
+    event = wh.events("parcel_packed", order_no=order_no)[0]
+    assert (event["weight_g"], event["packer"], event["override_by"]) == (1800, "K-2", "SUP-1")
+    with wh.db.read() as session:
+        audit = session.scalars(sa.select(WeightCheck).where(WeightCheck.order_no == order_no)
+                                .order_by(WeightCheck.id)).all()
+    assert [(c.accepted, c.by, c.override_reason) for c in audit] == [
+        (False, "K-2", None), (True, "SUP-1", "gift box is lighter than the catalogue says")]
+
+
+def test_hand_over_only_issued_tracking_numbers_of_packed_parcels(warehouse):
+    """§4 发货: the courier hand-over is scanned against the waybills shipping labels issued."""
+    wh = warehouse()
+    order_no, sku_a, sku_b = picked_order(wh)
+    tracking_no = issue_waybill(wh, order_no)
+    early = wh.scan("handover", tracking_no=tracking_no)
+    assert (early.status_code, early.json()["error"], early.json()["next"]) == (409, "not_packed", "pack and weigh")
+    assert wh.scan("pack", order_no=order_no, weight_g=1850).status_code == 200
+
+    unknown = wh.scan("handover", role="shipper", tracking_no="EE000000000CN")
+    assert (unknown.status_code, unknown.json()["error"]) == (404, "unknown_tracking_no")
+    voided = issue_waybill(wh, order_no)
+    wh.handled(wh.publish("shipping_labels", "waybill_voided", {"order_no": order_no, "tracking_no": voided,
+                                                                "reason": "label smudged", "by": "L-1"}))
+    refused = wh.scan("handover", role="shipper", tracking_no=voided)
+    assert (refused.status_code, refused.json()["error"]) == (409, "waybill_voided")
+
+    shipped = wh.scan("handover", role="shipper", staff="SH-4", station_id="DOCK-1", tracking_no=tracking_no)
+    assert shipped.status_code == 200
+    assert (shipped.json()["status"], shipped.json()["order_no"]) == ("handed_over", order_no)
+    event = wh.events("parcel_handed_over", order_no=order_no)[0]
+    assert (event["tracking_no"], event["shipper"], event["station_id"]) == (tracking_no, "SH-4", "DOCK-1")
+    assert stock_of(wh.db, sku_a) == (3, 0) and stock_of(wh.db, sku_b) == (4, 0)
+    twice = wh.scan("handover", role="shipper", tracking_no=tracking_no)
+    assert (twice.status_code, twice.json()["error"]) == (409, "already_handed_over")
+
+    floor = wh.http("GET", "/pick-lists?status=handed_over", role="picker").json()
+    assert [p["order_no"] for p in floor["pick_lists"]] == [order_no] and floor["counts"]["handed_over"] == 1
+    assert wh.http("GET", "/pick-lists?status=lost", role="picker").status_code == 400
+    assert "/scans" in wh.http("GET", "/openapi.json").json()["paths"]
+
+
+def test_scans_on_pick_lists_not_ready_are_refused(warehouse):
+    wh = warehouse()
+    sku = unique("SKU")
+    waiting = wh.approve(line(sku, 1))
+    wh.pick_list(waiting, "waiting_stock")
+    refused = wh.scan("pick", order_no=waiting, barcode=sku)
+    assert (refused.status_code, refused.json()["error"], refused.json()["next"]) == (
+        409, "not_pickable", "wait for stock")
+    assert wh.scan("pack", order_no="SO-NOBODY", weight_g=100).status_code == 404
+    shown = wh.http("GET", f"/pick-lists/{waiting}", role="packer").json()
+    assert (shown["status"], shown["next"], shown["lines"][0]["sku"]) == ("waiting_stock", "wait for stock", sku)
+    assert wh.http("GET", "/pick-lists/SO-NOBODY", role="packer").json()["error"] == "unknown_order"
