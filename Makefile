@@ -1,0 +1,58 @@
+# The suite's commands. `make run` starts everything; `make test` runs the tests on SQLite and PostgreSQL.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+N ?= 10
+RATE ?= 2
+
+.PHONY: help venv migrate run simulate test test-sqlite test-postgres bench token dead-letters compose-check clean
+
+help:
+	@echo "make run            install, migrate and start all six services (needs RabbitMQ at AMQP_URI)"
+	@echo "make test           the test suite on SQLite, then on PostgreSQL"
+	@echo "make simulate N=20  the storefront publishes N orders (RATE per second)"
+	@echo "make token ROLE=reviewer STAFF=S1001   a bearer token"
+	@echo "make dead-letters SERVICE=order_review list a service's dead letters"
+	@echo "make bench          the benchmark"
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip "setuptools<82" wheel
+	$(PY) -m pip install -q -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	@$(PY) -m tools.check_broker
+	$(PY) -m tools.deploy
+
+run: migrate
+	$(PY) -m tools.run_suite
+
+simulate: venv
+	$(PY) -m tools.storefront --count $(N) --rate $(RATE)
+
+test: test-sqlite test-postgres
+
+test-sqlite: venv
+	TEST_DB=sqlite $(PY) -m pytest
+
+test-postgres: venv
+	TEST_DB=postgres $(PY) -m pytest
+
+bench: venv
+	$(PY) -m tools.bench
+
+token: venv
+	@$(PY) -m tools.mint_token --staff-id $(or $(STAFF),S1001) --role $(or $(ROLE),manager)
+
+dead-letters: venv
+	$(PY) -m tools.dead_letters list $(or $(SERVICE),order_review)
+
+compose-check:
+	docker-compose config -q
+
+clean:
+	rm -rf var $(VENV)

@@ -1,0 +1,128 @@
+"""HTTP conventions every service shares (issue #2, "HTTP, auth, contracts")."""
+import json
+from datetime import timedelta
+
+import jwt
+import requests
+import sqlalchemy as sa
+
+from shared.web.auth import mint_token
+from tests.foundation.sample_service import Note
+
+
+def post_note(service, body, role="agent", **headers):
+    return requests.post(service.url("/notes"), data=body if isinstance(body, (bytes, str)) else json.dumps(body),
+                         headers={**service.headers(role), "Content-Type": "application/json", **headers},
+                         timeout=10)
+
+
+def count_notes(service):
+    with service.db.read() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(Note))
+
+
+def test_tokens_and_roles(start_sample):
+    service = start_sample()
+    url = service.url("/notes")
+    body = {"topic": "t", "text": "x"}
+
+    assert requests.post(url, json=body, timeout=10).status_code == 401
+    assert requests.post(url, json=body, headers={"Authorization": "Basic abc"}, timeout=10).status_code == 401
+    expired = mint_token(service.config["AUTH_SECRET"], "S1", "agent", ttl=timedelta(seconds=-5))
+    answer = requests.post(url, json=body, headers={"Authorization": f"Bearer {expired}"}, timeout=10)
+    assert (answer.status_code, answer.json()["message"]) == (401, "token expired")
+    forged = jwt.encode({"sub": "S1", "role": "agent", "exp": 9999999999}, "not-the-secret" * 3, algorithm="HS256")
+    assert requests.post(url, json=body, headers={"Authorization": f"Bearer {forged}"}, timeout=10).status_code == 401
+    token = service.token("agent")
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert requests.post(url, json=body, headers={"Authorization": f"Bearer {tampered}"}, timeout=10).status_code == 401
+
+    wrong_role = post_note(service, body, role="picker")
+    assert wrong_role.status_code == 403
+    assert wrong_role.json()["error"] == "forbidden" and wrong_role.json()["allowed_roles"] == ["agent", "supervisor"]
+    assert post_note(service, body).status_code == 201
+    assert count_notes(service) == 1
+
+
+def test_bad_input_is_a_clear_4xx_and_stores_nothing(start_sample):
+    service = start_sample(MAX_BODY_BYTES=2048)
+
+    unknown = post_note(service, {"topic": "t", "text": "x", "colour": "red"})
+    assert unknown.status_code == 400
+    assert unknown.json() == {"error": "validation_failed", "message": "the request has invalid fields",
+                              "fields": {"colour": ["Unknown field."]}}
+    missing = post_note(service, {"topic": "t"})
+    assert missing.status_code == 400 and "text" in missing.json()["fields"]
+    negative = post_note(service, {"topic": "t", "text": "x", "amount": "-1.00"})
+    assert negative.status_code == 400 and "amount" in negative.json()["fields"]
+    as_float = post_note(service, {"topic": "t", "text": "x", "amount": 1.5})
+    assert as_float.status_code == 400 and "amount" in as_float.json()["fields"]
+    assert post_note(service, b'{"topic": ').json()["error"] == "invalid_json"
+    assert post_note(service, b'{"topic": "\xff\xfe"}').json()["error"] == "invalid_utf8"
+    assert post_note(service, b"[1, 2]").status_code == 400
+    too_big = post_note(service, {"topic": "t", "text": "x" * 5000})
+    assert (too_big.status_code, too_big.json()["error"]) == (413, "body_too_large")
+    assert count_notes(service) == 0
+
+
+def test_a_retried_write_returns_the_first_answer_and_changes_nothing(start_sample):
+    service = start_sample()
+    first = post_note(service, {"topic": "t", "text": "once"}, **{"Idempotency-Key": "k-1"})
+    again = post_note(service, {"topic": "t", "text": "once"}, **{"Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json() and again.headers["Idempotent-Replay"] == "true"
+    assert count_notes(service) == 1
+    outbox = service.base.metadata.tables["outbox"]
+    with service.db.read() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(outbox)) == 1   # one event, not two
+
+    reused = post_note(service, {"topic": "t", "text": "different"}, **{"Idempotency-Key": "k-1"})
+    assert (reused.status_code, reused.json()["error"]) == (422, "idempotency_key_reused")
+    assert post_note(service, {"topic": "t", "text": "twice"}).status_code == 201      # no key: a new note
+    assert count_notes(service) == 2
+
+
+def test_concurrent_retries_with_one_key_create_one_thing(start_sample):
+    import eventlet
+
+    service = start_sample()
+    pool = eventlet.GreenPool(10)
+    answers = list(pool.imap(lambda _: post_note(service, {"topic": "t", "text": "race"},
+                                                 **{"Idempotency-Key": "race-1"}), range(10)))
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert count_notes(service) == 1
+
+
+def test_errors_unknown_paths_health_and_openapi(start_sample):
+    service = start_sample()
+    missing = requests.get(service.url("/notes/999999"), headers=service.headers("manager"), timeout=10)
+    assert (missing.status_code, missing.json()["error"]) == (404, "not_found")
+    nowhere = requests.get(service.url("/nowhere"), timeout=10)
+    assert (nowhere.status_code, nowhere.json()["error"]) == (404, "not_found")
+    wrong_method = requests.delete(service.url("/notes/1"), timeout=10)
+    assert (wrong_method.status_code, wrong_method.json()["error"]) == (405, "method_not_allowed")
+
+    health = requests.get(service.url("/health"), timeout=10)
+    assert health.status_code == 200
+    assert health.json() == {"service": "sample", "status": "ok", "database": "ok", "broker": "ok"}
+
+    spec = requests.get(service.url("/openapi.json"), timeout=10).json()
+    post = spec["paths"]["/notes"]["post"]
+    assert post["x-roles"] == ["agent", "supervisor"] and post["security"] == [{"bearer": []}]
+    assert "requestBody" in post and spec["paths"]["/notes/{note_id}"]["get"]["parameters"][0]["name"] == "note_id"
+    assert "NoteIn" in spec["components"]["schemas"]
+
+
+def test_health_says_503_when_the_broker_is_unreachable(start_sample, sample_config, rabbit_config):
+    from shared.testing.proxy import TcpProxy
+
+    proxy = TcpProxy("127.0.0.1", 5672).start()
+    service = start_sample(config=sample_config(AMQP_URI=proxy.uri_for(rabbit_config["AMQP_URI"])))
+    proxy.stop()
+    try:
+        health = requests.get(service.url("/health"), timeout=10)
+        assert health.status_code == 503
+        assert health.json()["broker"] == "unavailable" and health.json()["database"] == "ok"
+    finally:
+        proxy.start()     # left running: a container being killed waits for its broker connection
