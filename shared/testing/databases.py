@@ -34,13 +34,20 @@ class TestDatabases:
     def _pg_url(self, name):
         return sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
+    def _unique_name(self, label):
+        return f"t_{self.run_id}_{uuid.uuid4().hex[:8]}_{label}"[:63]
+
+    def _create_pg(self, name, template=None):
+        clause = f' TEMPLATE "{template}"' if template else ""
+        with self._pg_admin().connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"{clause}'))
+        self._created.append(name)
+        return name
+
     def _template(self, service):
         if service not in self._templates:
             if self.backend == "postgres":
-                name = f"tpl_{self.run_id}_{service}"
-                with self._pg_admin().connect() as conn:
-                    conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-                self._created.append(name)
+                name = self._create_pg(f"tpl_{self.run_id}_{service}")
                 upgrade(service, self._pg_url(name))
                 self._templates[service] = name
             else:
@@ -52,11 +59,7 @@ class TestDatabases:
     def fresh_url(self, service):
         template = self._template(service)
         if self.backend == "postgres":
-            name = f"t_{self.run_id}_{uuid.uuid4().hex[:8]}_{service}"[:63]
-            with self._pg_admin().connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-            self._created.append(name)
-            return self._pg_url(name)
+            return self._pg_url(self._create_pg(self._unique_name(service), template))
         path = os.path.join(self.workdir, f"{service}_{uuid.uuid4().hex[:8]}.db")
         shutil.copyfile(template, path)
         return f"sqlite:///{path}"
@@ -64,11 +67,7 @@ class TestDatabases:
     def empty_url(self, label):
         """A new database with no tables (for test-only services that create_all their own)."""
         if self.backend == "postgres":
-            name = f"t_{self.run_id}_{uuid.uuid4().hex[:8]}_{label}"[:63]
-            with self._pg_admin().connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            self._created.append(name)
-            return self._pg_url(name)
+            return self._pg_url(self._create_pg(self._unique_name(label)))
         return f"sqlite:///{os.path.join(self.workdir, f'{label}_{uuid.uuid4().hex[:8]}.db')}"
 
     def drop_all(self):
