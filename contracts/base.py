@@ -19,12 +19,19 @@ class Money(fields.Decimal):
         super().__init__(as_string=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, float) or isinstance(value, bool):
+        if isinstance(value, (float, bool)):
             raise ValidationError("Money must be a decimal string, e.g. \"59.00\".")
-        amount = super()._deserialize(value, attr, data, **kwargs)
-        if amount != amount.quantize(Decimal("0.01")):
+        try:
+            exact = Decimal(str(value).strip())
+            # Checked before marshmallow quantizes to two places, which would round "59.001" silently.
+            too_precise = exact.is_finite() and exact != exact.quantize(Decimal("0.01"))
+        except ArithmeticError:
+            exact, too_precise = None, False
+        if exact is not None and exact.is_finite() and abs(exact) >= Decimal("1e13"):
+            raise ValidationError("Money amount is out of range.")
+        if too_precise:
             raise ValidationError("Money has at most two decimal places.")
-        return amount
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class UtcDateTime(fields.AwareDateTime):

@@ -1,19 +1,140 @@
-"""The after-sales refunds service."""
-from services.after_sales import orders
+"""The after-sales refunds service (售后): agents, supervisors and the warehouse over HTTP,
+the order copy kept from the bus, SLA breaches found by a timer."""
+from nameko.timer import timer
+from werkzeug.wrappers import Response
+
+from services.after_sales import holidays, orders, queries, sla_watch, weekly
+from services.after_sales.actions import AfterSalesDesk
+from services.after_sales.desk import Actor
 from services.after_sales.models import Base
+from services.after_sales.schemas import (
+    ApproveSchema, CaseQuerySchema, CloseSchema, HolidaySchema, NoteSchema, OpenCaseSchema, ReceiveSchema,
+    RejectSchema, ResubmitSchema, ReturnShippedSchema, WeeklyQuerySchema,
+)
+from services.after_sales.sla import SlaPolicy
+from services.after_sales.views import case_view
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
+from shared.timeutil import utcnow
+from shared.web import Role, api
 from shared.web.standard import StandardEndpoints
+
+READERS = [Role.AGENT, Role.SUPERVISOR, Role.WAREHOUSE, Role.MANAGER]
+STAFF = [Role.AGENT, Role.SUPERVISOR]
+SLA_CHECK_SECONDS = 10
 
 
 class AfterSalesService(StandardEndpoints):
     name = "after_sales"
     db = Database(Base)
 
+    # -- the order copy ----------------------------------------------------
     @consume_event("storefront", "order_placed")
     def on_order_placed(self, event):
         with self.db.unit_of_work() as uow:
             orders.record_order(uow, event["order"])
+
+    @consume_event("shipping_labels", "order_shipped")
+    def on_order_shipped(self, event):
+        with self.db.unit_of_work() as uow:
+            orders.record_shipped(uow, event)
+
+    @consume_event("shipping_labels", "parcel_delivered")
+    def on_parcel_delivered(self, event):
+        with self.db.unit_of_work() as uow:
+            orders.record_delivered(uow, event)
+
+    @consume_event("order_review", "order_rejected")
+    def on_order_rejected(self, event):
+        with self.db.unit_of_work() as uow:
+            orders.record_rejected(uow, event)
+
+    # -- cases ---------------------------------------------------------------
+    def _act(self, request, use_case, *args, status=200):
+        """Runs one case action (a desk method) in a unit of work and answers with the case;
+        the answer is remembered under the Idempotency-Key for retries."""
+        now = utcnow()
+        with self.db.unit_of_work() as uow:
+            desk = AfterSalesDesk(uow, Actor(request.identity.staff_id, request.identity.role), now, self.policy())
+            return uow.respond(status, case_view(use_case(desk, *args), now))
+
+    def policy(self):
+        return SlaPolicy.from_config(self.config)
+
+    @api("POST", "/cases", roles=[Role.AGENT], body=OpenCaseSchema, idempotent=True)
+    def open_case(self, request, body):
+        return self._act(request, AfterSalesDesk.open, body, status=201)
+
+    @api("GET", "/cases/<int:case_id>", roles=READERS)
+    def get_case(self, request, case_id):
+        with self.db.read() as session:
+            case, history, note = queries.get_case(session, case_id)
+            return case_view(case, utcnow(), history, note)
+
+    @api("GET", "/cases", roles=READERS, query=CaseQuerySchema)
+    def list_cases(self, request, query):
+        now = utcnow()
+        with self.db.read() as session:
+            return {"cases": [case_view(case, now) for case in queries.find_cases(session, now, **query)]}
+
+    @api("POST", "/cases/<int:case_id>/notes", roles=STAFF, body=NoteSchema, idempotent=True)
+    def add_note(self, request, case_id, body):
+        return self._act(request, AfterSalesDesk.note, case_id, body, status=201)
+
+    @api("POST", "/cases/<int:case_id>/approve", roles=[Role.SUPERVISOR], body=ApproveSchema, idempotent=True)
+    def approve(self, request, case_id, body):
+        return self._act(request, AfterSalesDesk.approve, case_id, body)
+
+    @api("POST", "/cases/<int:case_id>/reject", roles=[Role.SUPERVISOR], body=RejectSchema, idempotent=True)
+    def reject(self, request, case_id, body):
+        return self._act(request, AfterSalesDesk.reject, case_id, body)
+
+    @api("POST", "/cases/<int:case_id>/resubmit", roles=[Role.AGENT], body=ResubmitSchema, idempotent=True)
+    def resubmit(self, request, case_id, body):
+        return self._act(request, AfterSalesDesk.resubmit, case_id, body)
+
+    @api("POST", "/cases/<int:case_id>/return-shipped", roles=[Role.AGENT], body=ReturnShippedSchema,
+         idempotent=True)
+    def return_shipped(self, request, case_id, body):
+        return self._act(request, AfterSalesDesk.return_shipped, case_id, body)
+
+    @api("POST", "/cases/<int:case_id>/receive", roles=[Role.WAREHOUSE], body=ReceiveSchema, idempotent=True)
+    def receive(self, request, case_id, body):
+        return self._act(request, AfterSalesDesk.receive, case_id, body)
+
+    @api("POST", "/cases/<int:case_id>/refund", roles=[Role.SUPERVISOR], idempotent=True)
+    def refund(self, request, case_id):
+        return self._act(request, AfterSalesDesk.refund, case_id)
+
+    @api("POST", "/cases/<int:case_id>/close", roles=STAFF, body=CloseSchema, idempotent=True)
+    def close(self, request, case_id, body):
+        return self._act(request, AfterSalesDesk.close, case_id, body)
+
+    # -- SLA calendar, breaches, weekly record table ---------------------------
+    @timer(interval=SLA_CHECK_SECONDS)
+    def watch_slas(self):
+        with self.db.unit_of_work() as uow:
+            sla_watch.record_breaches(uow, utcnow())
+
+    @api("POST", "/holidays", roles=[Role.MANAGER], body=HolidaySchema, idempotent=True)
+    def set_holiday(self, request, body):
+        with self.db.unit_of_work() as uow:
+            return uow.respond(201, holidays.set_holiday(uow, body["day"], body["name"]))
+
+    @api("GET", "/holidays", roles=READERS)
+    def list_holidays(self, request):
+        with self.db.read() as session:
+            return {"holidays": holidays.list_holidays(session)}
+
+    @api("GET", "/reports/weekly", roles=[Role.MANAGER, Role.SUPERVISOR], query=WeeklyQuerySchema)
+    def weekly_report(self, request, query):
+        start, end = weekly.week_bounds(query["week"], self.policy().calendar().tz)
+        with self.db.read() as session:
+            table = weekly.weekly_table(query["week"], weekly.load_cases(session, start, end), start, end)
+        if query["format"] == "csv":
+            return Response(weekly.as_csv(table), mimetype="text/csv",
+                            headers={"Content-Disposition": f"attachment; filename=after-sales-{query['week']}.csv"})
+        return table
 
 
 SERVICE = AfterSalesService

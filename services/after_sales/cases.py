@@ -1,0 +1,114 @@
+"""Use cases of a refund case on the flow chart (business-rules §5), on a unit of work."""
+import sqlalchemy as sa
+
+from services.after_sales import flow, ledger, money, orders
+from services.after_sales.desk import Desk, wanted_of
+from services.after_sales.models import CaseAction, RefundCase, SalesOrderLine
+from services.after_sales.returns import accept_return
+from services.after_sales.sla import difficulty
+
+
+class CaseDesk(Desk):
+    """Agents open, note and resubmit; supervisors approve and reject; either may close."""
+
+    def open(self, body):
+        order = self.order(body["order_no"])
+        wanted = money.check_lines(self._order_lines(order.order_no), body["lines"], body["case_type"])
+        amount = self._checked_amount(order, body["case_type"], wanted, body["include_shipping_fee"],
+                                      body.get("amount"))
+        if body["case_type"] in flow.RETURN_TYPES:
+            ledger.claim_return(self.session, order.order_no, wanted)
+        because = difficulty(self.policy, body["difficult"], body["reason"], amount, self._disputed(order.order_no))
+        case = RefundCase(
+            order_no=order.order_no, customer_id=order.customer_id, case_type=body["case_type"],
+            status=flow.PENDING, reason=body["reason"], reason_text=body["reason_text"],
+            lines=[{"sku": sku, "qty": qty} for sku, qty in sorted(wanted.items())], amount=amount,
+            include_shipping_fee=body["include_shipping_fee"], difficult=because is not None,
+            difficult_because=because, assignee=self.actor.staff_id, opened_at=self.now, updated_at=self.now,
+            return_in_hand=False)
+        self.clock(case).start(self.now, self.policy.budget_seconds(case.difficult))
+        self.session.add(case)
+        self.record(case, "open", None, difficult_because=because)
+        self.publish(case, "case_opened", customer_id=case.customer_id, case_type=case.case_type,
+                     reason=case.reason, amount=amount, agent=self.actor.staff_id, difficult=case.difficult)
+        return case
+
+    def _checked_amount(self, order, case_type, wanted, include_shipping_fee, amount):
+        cap = money.case_cap(self._order_lines(order.order_no), wanted, include_shipping_fee, order.shipping_fee)
+        return money.check_amount(case_type, amount, cap, order.paid_amount - order.refunded)
+
+    def _order_lines(self, order_no):
+        return {line.sku: line for line in
+                self.session.scalars(sa.select(SalesOrderLine).filter_by(order_no=order_no))}
+
+    def _disputed(self, order_no):
+        """A buyer coming back after an earlier case was rejected (a dispute: a difficult case)."""
+        return self.session.scalar(sa.select(sa.func.count(CaseAction.id)).join(RefundCase).where(
+            RefundCase.order_no == order_no, CaseAction.action == "reject")) > 0
+
+    def note(self, case_id, body):
+        case, before = self.load(case_id)
+        flow.require_open(case.status, case.case_type)
+        kind = body["kind"]
+        if kind == "ask_buyer":
+            self.clock(case).pause(self.now)
+        elif kind == "buyer_reply":
+            self.clock(case).resume(self.now)
+        elif kind == "answer":
+            self.answer(case)
+        self.record(case, "note", before, kind=kind, text=body["text"])
+        return case
+
+    def approve(self, case_id, body):
+        case, before = self.load(case_id)
+        self.move(case, "approve", return_in_hand=case.return_in_hand)
+        order = self.order(case.order_no)
+        before_handover = not orders.handed_over(order)
+        if case.case_type == flow.REFUND_ONLY:
+            self._stop_fulfilment(case, order)
+        elif case.return_in_hand:
+            accept_return(self, case)
+        self.answer(case)
+        self.record(case, "approve", before, note=body["note"])
+        self.publish(case, "case_approved", case_type=case.case_type, supervisor=self.actor.staff_id,
+                     before_handover=before_handover)
+        return case
+
+    def _stop_fulfilment(self, case, order):
+        """Goods not received: cancel picking before hand-over, ask the carrier to intercept after."""
+        if order.status == "placed":
+            order.status = "cancelled"
+            self.publish(case, "order_cancelled", reason=f"refund case {case.id}: {case.reason}",
+                         by=self.actor.staff_id)
+        elif order.status == "shipped":
+            self.publish(case, "interception_requested", tracking_no=order.tracking_no, by=self.actor.staff_id)
+
+    def reject(self, case_id, body):
+        case, before = self.load(case_id)
+        self.move(case, "reject")
+        self.answer(case)
+        self.record(case, "reject", before, reason=body["reason"])
+        self.publish(case, "case_rejected", supervisor=self.actor.staff_id, reason=body["reason"])
+        return case
+
+    def resubmit(self, case_id, body):
+        """Back to the supervisor from negotiation, possibly for a negotiated amount."""
+        case, before = self.load(case_id)
+        self.move(case, "resubmit")
+        if body.get("amount") is not None:
+            case.amount = self._checked_amount(self.order(case.order_no), case.case_type, wanted_of(case),
+                                               case.include_shipping_fee, body["amount"])
+        self.record(case, "resubmit", before, note=body["note"])
+        return case
+
+    def close(self, case_id, body):
+        case, before = self.load(case_id)
+        came_from = case.status
+        self.move(case, "close")
+        case.outcome, case.closed_at = flow.OUTCOMES[came_from], self.now
+        if case.case_type in flow.RETURN_TYPES and came_from in (flow.PENDING, flow.NEGOTIATION):
+            # The goods stay with (or go back to) the buyer: they no longer count as returned.
+            ledger.release_return(self.session, case.order_no, wanted_of(case))
+        self.record(case, "close", before, note=body["note"])
+        self.publish(case, "case_closed", by=self.actor.staff_id, outcome=case.outcome, message=body["note"])
+        return case

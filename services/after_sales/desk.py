@@ -1,0 +1,99 @@
+"""What every case action shares: who acts and when, loading a case under a row lock,
+moving it on the chart, the audit record, the answer clock (no nameko here)."""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from services.after_sales import flow
+from services.after_sales.models import CaseAction, Holiday, RefundCase, SalesOrder
+from services.after_sales.sla import SlaClock
+from shared.errors import NotFound
+
+AUDITED = ("status", "amount", "lines", "difficult", "assignee", "return_tracking_no", "return_in_hand",
+           "refunded_amount", "outcome", "sla_deadline", "sla_breached_at", "answered_at")
+
+
+@dataclass(frozen=True)
+class Actor:
+    staff_id: str
+    role: str
+
+
+def snapshot(case):
+    return {name: _jsonable(getattr(case, name)) for name in AUDITED}
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, (bool, int, str, list)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def wanted_of(case):
+    """The case's lines as {sku: qty}."""
+    return {line["sku"]: line["qty"] for line in case.lines}
+
+
+def holidays(session):
+    return set(session.scalars(sa.select(Holiday.day)))
+
+
+class Desk:
+    def __init__(self, uow, actor, now, policy):
+        self.uow, self.session = uow, uow.session
+        self.actor, self.now, self.policy = actor, now, policy
+        self._calendar = None
+
+    @property
+    def calendar(self):
+        if self._calendar is None:
+            self._calendar = self.policy.calendar(holidays(self.session))
+        return self._calendar
+
+    def clock(self, case):
+        return SlaClock(case, self.calendar, self.policy.yellow_share)
+
+    def load(self, case_id):
+        """The case, locked for this transaction (actions on one case queue behind each other),
+        and how it stood before the action, for the audit record."""
+        case = self.session.get(RefundCase, case_id, with_for_update=True)
+        if case is None:
+            raise NotFound(f"no case {case_id}", code="case_not_found")
+        return case, snapshot(case)
+
+    def order(self, order_no):
+        order = self.session.get(SalesOrder, order_no, with_for_update=True)
+        if order is None:
+            raise NotFound(f"no order {order_no} has reached after-sales", code="order_not_found")
+        return order
+
+    def move(self, case, action, **how):
+        case.status = flow.next_state(case.case_type, case.status, action, **how)
+        case.updated_at = self.now
+
+    def record(self, case, action, before, **detail):
+        self.session.flush()
+        self.session.add(CaseAction(case_id=case.id, actor=self.actor.staff_id, role=self.actor.role,
+                                    action=action, at=self.now, before=before, after=snapshot(case),
+                                    detail={k: _jsonable(v) for k, v in detail.items()}))
+
+    def publish(self, case, event_type, **fields):
+        self.uow.publish(event_type, {"case_id": case.id, "order_no": case.order_no, **fields},
+                         aggregate_id=case.order_no)
+
+    def answer(self, case):
+        """The first answer to the buyer stops the SLA clock (a late one records the breach)."""
+        if case.answered_at is not None:
+            return
+        already_breached = case.sla_breached_at is not None
+        within = self.clock(case).answer(self.now)
+        case.answered_by = self.actor.staff_id
+        if case.sla_breached_at is not None and not already_breached:
+            publish_breach(self.uow, case)
+        self.publish(case, "case_answered", agent=self.actor.staff_id, answered_at=self.now, within_sla=within)
+
+
+def publish_breach(uow, case):
+    uow.publish("sla_breached", {"case_id": case.id, "order_no": case.order_no, "agent": case.assignee,
+                                 "deadline": case.sla_breached_at, "difficult": case.difficult},
+                aggregate_id=case.order_no)

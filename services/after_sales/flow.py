@@ -1,0 +1,77 @@
+"""The refund flow chart of seed 001 (business-rules §5) as a transition table.
+
+refund_only (买家未收到货):  pending → approved → refunded → closed
+return_refund (买家已收到货): pending → awaiting_return → return_shipped → received → refunded → closed
+exchange:                    pending → awaiting_return → return_shipped → replacement_ordered → closed
+A rejection, or a discrepancy found when the parcel comes back, leads to negotiation (客服协商);
+from there the agent resubmits or the case closes.
+"""
+from shared.errors import Conflict
+
+# Why the buyer asks (买家申请退款 正确填写退款理由).
+REASONS = ("not_received", "damaged", "wrong_item", "quality", "not_as_described", "changed_mind", "other")
+
+REFUND_ONLY, RETURN_REFUND, EXCHANGE = "refund_only", "return_refund", "exchange"
+CASE_TYPES = (REFUND_ONLY, RETURN_REFUND, EXCHANGE)
+RETURN_TYPES = (RETURN_REFUND, EXCHANGE)
+
+PENDING = "pending_approval"
+NEGOTIATION = "negotiation"
+APPROVED = "approved"
+AWAITING_RETURN = "awaiting_return"
+RETURN_SHIPPED = "return_shipped"
+RECEIVED = "received"
+REFUNDED = "refunded"
+REPLACEMENT_ORDERED = "replacement_ordered"
+CLOSED = "closed"
+STATES = (PENDING, NEGOTIATION, APPROVED, AWAITING_RETURN, RETURN_SHIPPED, RECEIVED, REFUNDED,
+          REPLACEMENT_ORDERED, CLOSED)
+
+# Where the goods go once the warehouse has accepted them.
+_IN_HAND = {RETURN_REFUND: RECEIVED, EXCHANGE: REPLACEMENT_ORDERED}
+
+# (action, state) -> {case type: next state}
+CHART = {
+    ("approve", PENDING): {REFUND_ONLY: APPROVED, RETURN_REFUND: AWAITING_RETURN, EXCHANGE: AWAITING_RETURN},
+    ("reject", PENDING): dict.fromkeys(CASE_TYPES, NEGOTIATION),
+    ("resubmit", NEGOTIATION): dict.fromkeys(CASE_TYPES, PENDING),
+    ("return_shipped", AWAITING_RETURN): dict.fromkeys(RETURN_TYPES, RETURN_SHIPPED),
+    # The parcel may reach the warehouse before the agent has recorded its tracking number.
+    ("receive", AWAITING_RETURN): dict(_IN_HAND),
+    ("receive", RETURN_SHIPPED): dict(_IN_HAND),
+    ("refund", APPROVED): {REFUND_ONLY: REFUNDED},
+    ("refund", RECEIVED): {RETURN_REFUND: REFUNDED},
+    ("close", PENDING): dict.fromkeys(CASE_TYPES, CLOSED),
+    ("close", NEGOTIATION): dict.fromkeys(CASE_TYPES, CLOSED),
+    ("close", REFUNDED): dict.fromkeys(CASE_TYPES, CLOSED),
+    ("close", REPLACEMENT_ORDERED): {EXCHANGE: CLOSED},
+}
+
+# What a closed case came to, by the state it was closed from.
+OUTCOMES = {PENDING: "withdrawn", NEGOTIATION: "settled_in_negotiation", REFUNDED: "refunded",
+            REPLACEMENT_ORDERED: "exchanged"}
+
+
+def allowed_actions(case_type, state):
+    actions = sorted(action for (action, source), targets in CHART.items()
+                     if source == state and case_type in targets)
+    return actions + ["note"] if state != CLOSED else actions
+
+
+def next_state(case_type, state, action, discrepancy=False, return_in_hand=False):
+    """The state after `action`, or Conflict (409) naming the state and what may be done in it."""
+    targets = CHART.get((action, state), {})
+    if case_type not in targets:
+        raise Conflict(f"a {case_type} case in state '{state}' cannot {action.replace('_', ' ')}",
+                       code="invalid_transition", state=state, allowed_actions=allowed_actions(case_type, state))
+    if discrepancy:
+        return NEGOTIATION
+    if action == "approve" and return_in_hand:   # re-approved after a negotiated discrepancy
+        return _IN_HAND[case_type]
+    return targets[case_type]
+
+
+def require_open(state, case_type):
+    if state == CLOSED:
+        raise Conflict("the case is closed", code="invalid_transition", state=state,
+                       allowed_actions=allowed_actions(case_type, state))

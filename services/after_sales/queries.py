@@ -1,0 +1,48 @@
+"""Reading cases: one with its history, or a filtered list with SLA colours."""
+import sqlalchemy as sa
+
+from services.after_sales import flow
+from services.after_sales.models import CaseAction, RefundCase, ReturnNote
+from services.after_sales.sla import GREEN, RED, YELLOW, SlaClock
+from shared.errors import NotFound
+
+
+def get_case(session, case_id):
+    case = session.get(RefundCase, case_id)
+    if case is None:
+        raise NotFound(f"no case {case_id}", code="case_not_found")
+    history = session.scalars(sa.select(CaseAction).filter_by(case_id=case_id).order_by(CaseAction.id)).all()
+    note = session.scalar(sa.select(ReturnNote).filter_by(case_id=case_id))
+    return case, history, note
+
+
+def _colour_condition(colour, now):
+    # Every comparison with a nullable column is guarded, so NOT never meets a NULL.
+    unanswered = RefundCase.answered_at.is_(None)
+    red = sa.or_(RefundCase.sla_breached_at.is_not(None),
+                 sa.and_(unanswered, RefundCase.sla_deadline.is_not(None), RefundCase.sla_deadline <= now))
+    yellow = sa.and_(sa.not_(red), unanswered, RefundCase.sla_yellow_at.is_not(None),
+                     RefundCase.sla_yellow_at <= now)
+    return {RED: red, YELLOW: yellow, GREEN: sa.and_(sa.not_(red), sa.not_(yellow))}[colour]
+
+
+def find_cases(session, now, status=None, sla=None, assignee=None, order_no=None, limit=100):
+    query = sa.select(RefundCase).order_by(RefundCase.id.desc()).limit(limit)
+    if status:
+        query = query.where(RefundCase.status == status)
+    if assignee:
+        query = query.where(RefundCase.assignee == assignee)
+    if order_no:
+        query = query.where(RefundCase.order_no == order_no)
+    if sla:
+        query = query.where(_colour_condition(sla, now))
+    return session.scalars(query).all()
+
+
+def colour(case, now):
+    # Colours read only stored moments, so no calendar is needed here.
+    return SlaClock(case, calendar=None, yellow_share=None).colour(now)
+
+
+def allowed_actions(case):
+    return flow.allowed_actions(case.case_type, case.status)

@@ -1,0 +1,172 @@
+"""The HTTP API's bodies and answers (strict: unknown fields are refused)."""
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import ValidationError, fields, pre_load, validate
+
+from contracts.after_sales import CONDITIONS
+from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime
+from services.after_sales.flow import CASE_TYPES, REASONS, STATES
+from services.after_sales.sla import COLOURS
+
+class Amount(Money):
+    """An amount asked for: > 0 with at most two decimals. (contracts.base.Money rounds '59.001'
+    to 59.00 before checking its places; a refund request must not be silently rounded.)"""
+
+    def __init__(self, **kwargs):
+        super().__init__(load_default=None, validate=validate.Range(min=0, min_inclusive=False), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            exponent = Decimal(str(value)).as_tuple().exponent if isinstance(value, str) else 0
+        except InvalidOperation:
+            exponent = 0   # the parent reports it as not a number
+        if isinstance(exponent, int) and exponent < -2:
+            raise ValidationError("Money has at most two decimal places.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+Text = validate.Length(min=1, max=2000)
+Lines = validate.Length(min=1, max=200)
+NOTE_KINDS = ("internal", "answer", "ask_buyer", "buyer_reply")
+
+
+class LineSchema(StrictSchema):
+    sku = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10000))
+
+
+def _lines():
+    return fields.List(fields.Nested(LineSchema), required=True, validate=Lines)
+
+
+class OpenCaseSchema(StrictSchema):
+    order_no = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    case_type = fields.String(required=True, validate=validate.OneOf(CASE_TYPES))
+    reason = fields.String(required=True, validate=validate.OneOf(REASONS))
+    reason_text = fields.String(load_default="", validate=validate.Length(max=500))
+    lines = _lines()
+    amount = Amount()
+    include_shipping_fee = fields.Boolean(load_default=False)
+    difficult = fields.Boolean(load_default=False, metadata={"description": "the agent marks it difficult (4 h)"})
+
+
+class NoteSchema(StrictSchema):
+    text = fields.String(required=True, validate=Text)
+    kind = fields.String(load_default="internal", validate=validate.OneOf(NOTE_KINDS), metadata={
+        "description": "answer: to the buyer (stops the SLA clock); ask_buyer pauses it; buyer_reply resumes it"})
+
+
+class ApproveSchema(StrictSchema):
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+CloseSchema = ApproveSchema
+
+
+class RejectSchema(StrictSchema):
+    reason = fields.String(required=True, validate=Text)
+
+
+class ResubmitSchema(StrictSchema):
+    note = fields.String(required=True, validate=Text)
+    amount = Amount()
+
+
+class ReturnShippedSchema(StrictSchema):
+    carrier = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    tracking_no = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class ReceiveSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "the return reason written on the return note"})
+    lines = _lines()
+    accessories_complete = fields.Boolean(required=True)
+    condition = fields.String(required=True, validate=validate.OneOf(CONDITIONS))
+    remarks = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class CaseQuerySchema(StrictSchema):
+    status = fields.String(validate=validate.OneOf(STATES))
+    sla = fields.String(validate=validate.OneOf(COLOURS))
+    assignee = fields.String(validate=validate.Length(min=1, max=64))
+    order_no = fields.String(validate=validate.Length(min=1, max=64))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+    @pre_load
+    def drop_empty(self, data, **kwargs):
+        """`?status=&sla=` means no filter, as a search form sends it."""
+        return {key: value for key, value in data.items() if value != ""}
+
+
+class HolidaySchema(StrictSchema):
+    day = fields.Date(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class WeeklyQuerySchema(StrictSchema):
+    week = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$"),
+                         metadata={"description": "ISO week, e.g. 2026-W48"})
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class SlaView(StrictSchema):
+    colour = fields.String()
+    difficult = fields.Boolean()
+    difficult_because = fields.String(allow_none=True)
+    budget_minutes = fields.Integer()
+    deadline = UtcDateTime(allow_none=True)
+    yellow_at = UtcDateTime(allow_none=True)
+    paused = fields.Boolean()
+    breached_at = UtcDateTime(allow_none=True)
+    answered_at = UtcDateTime(allow_none=True)
+    answered_by = fields.String(allow_none=True)
+    within_sla = fields.Boolean(allow_none=True)
+
+
+class ActionView(StrictSchema):
+    actor = fields.String()
+    role = fields.String()
+    action = fields.String()
+    at = UtcDateTime()
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict()
+    detail = fields.Dict()
+
+
+class ReturnNoteView(StrictSchema):
+    reason = fields.String()
+    lines = fields.List(fields.Dict())
+    accessories_complete = fields.Boolean()
+    condition = fields.String()
+    discrepancies = fields.List(fields.String())
+    remarks = fields.String()
+    received_by = fields.String()
+    received_at = UtcDateTime()
+
+
+class CaseView(StrictSchema):
+    id = fields.Integer()
+    order_no = fields.String(validate=NonEmpty)
+    customer_id = fields.String()
+    case_type = fields.String()
+    status = fields.String()
+    allowed_actions = fields.List(fields.String())
+    reason = fields.String()
+    reason_text = fields.String()
+    lines = fields.List(fields.Dict())
+    amount = Money()
+    include_shipping_fee = fields.Boolean()
+    assignee = fields.String()
+    opened_at = UtcDateTime()
+    updated_at = UtcDateTime()
+    return_carrier = fields.String(allow_none=True)
+    return_tracking_no = fields.String(allow_none=True)
+    refunded_amount = Money(allow_none=True)
+    refunded_at = UtcDateTime(allow_none=True)
+    replacement_order_no = fields.String(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    sla = fields.Nested(SlaView)
+    return_note = fields.Nested(ReturnNoteView, allow_none=True)
+    history = fields.List(fields.Nested(ActionView))

@@ -1,0 +1,92 @@
+"""Money and quantities (issue #6, business-rules §5): refunds never pass what was paid minus
+what was refunded across all of an order's cases, returns never pass delivered minus returned,
+the shipping fee only when stated; the refund is paid once however many requests race."""
+import uuid
+from decimal import Decimal
+
+import eventlet
+import sqlalchemy as sa
+
+from services.after_sales.models import Base, SalesOrder
+
+
+def _refund(desk, case_id):
+    return desk.post(f"/cases/{case_id}/refund", {}, role="supervisor", staff="SUP-1", key=uuid.uuid4().hex)
+
+
+def test_partial_refunds_up_to_what_was_paid_and_one_cent_over(desk):
+    order_no = desk.place(shipping_fee="8.00")          # paid 137.90 + 8.00 = 145.90
+    first = desk.open(order_no, amount="59.00")
+    desk.act(first["id"], "approve")
+    desk.act(first["id"], "refund")
+
+    two_lines = [{"sku": "SKU-001", "qty": 1}, {"sku": "SKU-006", "qty": 1}]   # worth 78.90
+    over_value = desk.open(order_no, lines=two_lines, amount="78.91", expect=422)
+    assert (over_value["error"], over_value["cap"]) == ("over_case_value", "78.90")
+    assert desk.open(order_no, lines=two_lines, amount="86.91", include_shipping_fee=True,
+                     expect=422)["error"] in ("over_case_value", "over_refundable")
+    second = desk.open(order_no, lines=two_lines, amount="86.90", include_shipping_fee=True)
+    desk.act(second["id"], "approve")
+    desk.act(second["id"], "refund")
+
+    nothing_left = desk.open(order_no, amount="0.01", expect=422)
+    assert (nothing_left["error"], nothing_left["refundable"]) == ("over_refundable", "0.00")
+    with desk.service.db.read() as session:
+        order = session.get(SalesOrder, order_no)
+        assert order.refunded == order.paid_amount == Decimal("145.90")
+
+
+def test_refunds_checked_again_when_paid_so_two_open_cases_cannot_both_take_the_rest(desk):
+    order_no = desk.place()                              # paid 137.90
+    a = desk.open(order_no, lines=[{"sku": "SKU-001", "qty": 2}], amount="100.00")
+    b = desk.open(order_no, lines=[{"sku": "SKU-001", "qty": 2}], amount="37.91")
+    for case in (a, b):
+        desk.act(case["id"], "approve")
+    desk.act(a["id"], "refund")
+    refused = desk.act(b["id"], "refund", expect=422)
+    assert (refused["error"], refused["refundable"]) == ("over_refundable", "37.90")
+    assert desk.case(b["id"])["status"] == "approved"    # nothing changed
+    desk.act(b["id"], "close", expect=409)
+
+
+def test_returned_quantities_up_to_delivered_and_one_over(desk):
+    order_no = desk.place()
+    not_yet = desk.open(order_no, "return_refund", amount="59.00", reason="quality", expect=422)
+    assert (not_yet["error"], not_yet["available"]) == ("over_quantity", 0)     # nothing delivered yet
+    desk.deliver(order_no)
+    desk.open(order_no, "return_refund", amount="59.00", reason="quality")
+    over = desk.open(order_no, "exchange", lines=[{"sku": "SKU-001", "qty": 2}], amount=None,
+                     reason="quality", expect=422)
+    assert (over["error"], over["available"]) == ("over_quantity", 1)
+    desk.open(order_no, "exchange", amount=None, reason="quality")
+    assert desk.open(order_no, "exchange", amount=None, reason="quality", expect=422)["available"] == 0
+
+
+def test_cod_order_has_nothing_to_refund_until_the_courier_collected_it(desk):
+    order_no = desk.place(method="cod")
+    assert desk.open(order_no, amount="1.00", expect=422)["refundable"] == "0.00"
+    desk.deliver(order_no)
+    assert desk.open(order_no, amount="59.00")["status"] == "pending_approval"
+
+
+def test_50_concurrent_refund_requests_never_pay_more_than_was_paid(green_postgres, desk, tap):
+    order_no = desk.place()                              # paid 137.90: two refunds of 59.00 fit, not three
+    cases = [desk.open(order_no, amount="59.00")["id"] for _ in range(3)]
+    for case_id in cases:
+        desk.act(case_id, "approve")
+
+    pool = eventlet.GreenPool(50)
+    answers = list(pool.imap(lambda n: _refund(desk, cases[n % 3]), range(50)))
+
+    statuses = sorted(r.status_code for r in answers)
+    assert statuses.count(200) == 2, statuses
+    assert set(statuses) <= {200, 409, 422}
+    assert any(r.json().get("error") == "over_refundable" for r in answers)
+    with desk.service.db.read() as session:
+        assert session.get(SalesOrder, order_no).refunded == Decimal("118.00")
+    paid = tap.wait("refund_paid", count=2)
+    assert sorted(p["case_id"] for p in paid) == sorted(
+        c for c in cases if desk.case(c)["status"] == "refunded")
+    with desk.service.db.read() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Base.metadata.tables["outbox"]).where(
+            sa.column("event_type") == "refund_paid")) == 2

@@ -1,0 +1,73 @@
+"""The weekly after-sales record table (售后记录表, business-rules §5: logged and sent to the
+department manager every week): cases opened and closed, refunds, reasons, SLA met %, per agent."""
+import csv
+import io
+from zoneinfo import ZoneInfo
+
+from services.after_sales import sla_watch, weekly
+from services.after_sales.desk import Actor
+from services.after_sales.refunds import RefundDesk
+from services.after_sales.sla import SlaPolicy
+from shared.timeutil import utcnow
+from tests.after_sales.test_sla_flow import AGENT, SUPERVISOR, act, local, open_case
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def refund(db, case_id, now):
+    with db.unit_of_work() as uow:
+        RefundDesk(uow, SUPERVISOR, now, SlaPolicy()).refund(case_id)
+
+
+def table_for(db, week):
+    start, end = weekly.week_bounds(week, SHANGHAI)
+    with db.read() as session:
+        return weekly.weekly_table(week, weekly.load_cases(session, start, end), start, end)
+
+
+def test_rule5_weekly_record_table_per_agent_and_total(after_sales_db):
+    db = after_sales_db
+    met = open_case(db, local(24, 9, 0))
+    act(db, SUPERVISOR, local(24, 9, 30), "approve", met, {"note": ""})
+    refund(db, met, local(24, 10, 0))
+    act(db, AGENT, local(24, 11, 0), "close", met, {"note": ""})
+    open_case(db, local(24, 9, 0), reason="damaged")                 # difficult: due 15:00, breached
+    with db.unit_of_work() as uow:
+        assert len(sla_watch.record_breaches(uow, local(24, 15, 0))) == 1
+    other = Actor("A-8", "agent")
+    open_case(db, local(25, 9, 0), reason="quality", actor=other)     # still running: not in SLA %
+    open_case(db, local(30, 9, 0), reason="quality", actor=other)     # next week
+
+    table = table_for(db, "2026-W48")
+    assert table["from"] == "2026-11-22T16:00:00Z" and table["to"] == "2026-11-29T16:00:00Z"
+    rows = {row["agent"]: row for row in table["rows"]}
+    assert list(rows) == ["A-7", "A-8", "TOTAL"]
+    assert {k: rows["A-7"][k] for k in ("cases_opened", "cases_closed", "refunded_amount", "sla_decided",
+                                         "sla_met", "sla_met_pct")} == {
+        "cases_opened": 2, "cases_closed": 1, "refunded_amount": "59.00", "sla_decided": 2, "sla_met": 1,
+        "sla_met_pct": 50.0}
+    assert rows["A-7"]["reasons"]["damaged"] == 1 and rows["A-7"]["reasons"]["not_received"] == 1
+    assert (rows["A-8"]["cases_opened"], rows["A-8"]["sla_met_pct"]) == (1, None)
+    assert (rows["TOTAL"]["cases_opened"], rows["TOTAL"]["refunded_amount"]) == (3, "59.00")
+
+    parsed = list(csv.DictReader(io.StringIO(weekly.as_csv(table))))
+    assert [r["agent"] for r in parsed] == ["A-7", "A-8", "TOTAL"]
+    assert (parsed[0]["sla_met_pct"], parsed[1]["sla_met_pct"], parsed[2]["reason_damaged"]) == ("50.0", "", "1")
+
+
+def test_weekly_table_and_holidays_over_http(desk):
+    holiday = desk.post("/holidays", {"day": "2026-10-01", "name": "国庆节"}, role="manager", staff="M-1")
+    assert holiday.status_code == 201
+    assert desk.call("GET", "/holidays").json()["holidays"] == [{"day": "2026-10-01", "name": "国庆节"}]
+    case_id = desk.open(desk.place())["id"]
+    desk.act(case_id, "approve")
+    desk.act(case_id, "refund")
+    year, week, _ = utcnow().astimezone(SHANGHAI).isocalendar()
+    iso_week = f"{year}-W{week:02d}"
+    as_json = desk.call("GET", "/reports/weekly", role="manager", params={"week": iso_week}).json()
+    assert as_json["rows"][0]["agent"] == "A-1" and as_json["rows"][0]["refunded_amount"] == "59.00"
+    as_csv = desk.call("GET", "/reports/weekly", role="manager", params={"week": iso_week, "format": "csv"})
+    assert as_csv.headers["Content-Type"].startswith("text/csv")
+    assert list(csv.DictReader(io.StringIO(as_csv.text)))[-1]["sla_met"] == "1"
+    assert desk.call("GET", "/reports/weekly", role="agent", params={"week": iso_week}).status_code == 403
+    assert desk.call("GET", "/reports/weekly", role="manager", params={"week": "2026-48"}).status_code == 400
