@@ -8,12 +8,98 @@ Base = make_base()
 
 
 class Shipment(Base):
-    """This service's copy of an approved order: where it goes and what to collect."""
+    """This service's copy of an approved order, and where its parcel stands:
+    awaiting_parcel → (awaiting_number) → labelled → shipped → delivered / returned."""
     __tablename__ = "shipments"
 
     order_no: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     status: Mapped[str] = mapped_column(sa.String(20))
     recipient: Mapped[dict] = mapped_column(sa.JSON)
+    lines: Mapped[list] = mapped_column(sa.JSON)
     payment_method: Mapped[str] = mapped_column(sa.String(10))
     cod_amount: Mapped[object] = mapped_column(Money)
     created_at: Mapped[object] = mapped_column(UtcDateTime)
+    carrier: Mapped[str] = mapped_column(sa.String(20), nullable=True, index=True)
+    service: Mapped[str] = mapped_column(sa.String(60), nullable=True)
+    zone: Mapped[str] = mapped_column(sa.String(20), nullable=True)
+    weight_g: Mapped[int] = mapped_column(sa.Integer, nullable=True)
+    cost: Mapped[object] = mapped_column(Money, nullable=True)
+    tracking_no: Mapped[str] = mapped_column(sa.String(40), nullable=True)
+    packed_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    waiting_since: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    handed_over_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True, index=True)
+    shipper: Mapped[str] = mapped_column(sa.String(64), nullable=True)
+    reprint_count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    problem: Mapped[str] = mapped_column(sa.String(300), nullable=True)
+
+
+class WaybillRange(Base):
+    """A block of waybill numbers (电子面单) a carrier gave us; `next_serial` only ever grows."""
+    __tablename__ = "waybill_ranges"
+    __table_args__ = (sa.CheckConstraint("next_serial <= last_serial + 1", name="within_range"),
+                      sa.CheckConstraint("first_serial <= last_serial", name="ordered"))
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    carrier: Mapped[str] = mapped_column(sa.String(20), index=True)
+    prefix: Mapped[str] = mapped_column(sa.String(10))
+    first_serial: Mapped[int] = mapped_column(sa.BigInteger)
+    last_serial: Mapped[int] = mapped_column(sa.BigInteger)
+    next_serial: Mapped[int] = mapped_column(sa.BigInteger)
+    loaded_by: Mapped[str] = mapped_column(sa.String(64))
+    loaded_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
+class Waybill(Base):
+    """One tracking number given to one parcel. Voided numbers stay here: they are never issued again."""
+    __tablename__ = "waybills"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    tracking_no: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    order_no: Mapped[str] = mapped_column(sa.String(64), index=True)
+    carrier: Mapped[str] = mapped_column(sa.String(20))
+    service: Mapped[str] = mapped_column(sa.String(60))
+    status: Mapped[str] = mapped_column(sa.String(10))
+    issued_at: Mapped[object] = mapped_column(UtcDateTime)
+    voided_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    void_reason: Mapped[str] = mapped_column(sa.String(300), nullable=True)
+    voided_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
+
+
+class ShipmentHistory(Base):
+    """Everything that happened to a shipment, who did it and why (001: every step leaves a record)."""
+    __tablename__ = "shipment_history"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    order_no: Mapped[str] = mapped_column(sa.String(64), index=True)
+    at: Mapped[object] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
+    detail: Mapped[dict] = mapped_column(sa.JSON)
+
+
+class TrackingEvent(Base):
+    """A carrier's scan; the same scan pushed twice is stored once."""
+    __tablename__ = "tracking_events"
+    __table_args__ = (sa.UniqueConstraint("tracking_no", "status", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    tracking_no: Mapped[str] = mapped_column(sa.String(40), index=True)
+    order_no: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(30))
+    occurred_at: Mapped[object] = mapped_column(UtcDateTime)
+    location: Mapped[str] = mapped_column(sa.String(200), nullable=True)
+    reason: Mapped[str] = mapped_column(sa.String(300), nullable=True)
+    received_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
+class UnmatchedHandover(Base):
+    """A hand-over scan with no live label behind it: a reconciliation exception for the manifest."""
+    __tablename__ = "unmatched_handovers"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    order_no: Mapped[str] = mapped_column(sa.String(64))
+    tracking_no: Mapped[str] = mapped_column(sa.String(60))
+    carrier: Mapped[str] = mapped_column(sa.String(20), nullable=True)
+    shipper: Mapped[str] = mapped_column(sa.String(64))
+    handed_over_at: Mapped[object] = mapped_column(UtcDateTime, index=True)
+    reason: Mapped[str] = mapped_column(sa.String(300))

@@ -1,19 +1,138 @@
-"""The shipping labels service."""
-from services.shipping_labels import shipping
+"""The shipping labels service (打单/发货): thin entrypoints over the use cases."""
+from datetime import date
+
+from werkzeug.wrappers import Response
+
+from services.shipping_labels import changes, handover, labelling, manifest, printing, tracking
+from services.shipping_labels.dependencies import Desk
 from services.shipping_labels.models import Base
+from services.shipping_labels.schemas import ManifestQuery, RangeBody, ReasonBody, TrackingEventBody
+from services.shipping_labels.shipments import get
+from services.shipping_labels.views import range_view, shipment_view
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
+from shared.timeutil import utcnow
+from shared.web import Role, api
+from shared.web.errors import HttpError, json_response
 from shared.web.standard import StandardEndpoints
+
+READERS = [Role.SHIPPER, Role.WAREHOUSE, Role.AGENT, Role.SUPERVISOR, Role.MANAGER]
+PRINTERS = [Role.SHIPPER, Role.WAREHOUSE, Role.SUPERVISOR, Role.MANAGER]
+OPERATORS = [Role.WAREHOUSE, Role.SUPERVISOR, Role.MANAGER]
+
+
+def _document(body, mimetype, filename):
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 class ShippingLabelsService(StandardEndpoints):
     name = "shipping_labels"
     db = Database(Base)
+    desk = Desk()
 
+    # -- events ------------------------------------------------------------
     @consume_event("order_review", "order_approved")
     def on_order_approved(self, event):
         with self.db.unit_of_work() as uow:
-            shipping.expect_shipment(uow, event)
+            labelling.expect_shipment(uow, event, utcnow())
+
+    @consume_event("order_review", "order_corrected")
+    def on_order_corrected(self, event):
+        with self.db.unit_of_work() as uow:
+            changes.correct_address(uow, event)
+
+    @consume_event("picking_packing", "parcel_packed")
+    def on_parcel_packed(self, event):
+        with self.db.unit_of_work() as uow:
+            labelling.parcel_packed(uow, self.desk, event)
+
+    @consume_event("picking_packing", "parcel_handed_over")
+    def on_parcel_handed_over(self, event):
+        with self.db.unit_of_work() as uow:
+            handover.hand_over(uow, self.desk, event)
+
+    @consume_event("after_sales", "interception_requested")
+    def on_interception_requested(self, event):
+        with self.db.unit_of_work() as uow:
+            changes.record_interception(uow, self.desk, event, event["occurred_at"])
+
+    @consume_event("after_sales", "order_cancelled")
+    def on_order_cancelled(self, event):
+        with self.db.unit_of_work() as uow:
+            changes.cancel(uow, self.desk, event, event["occurred_at"])
+
+    # -- shipments ---------------------------------------------------------
+    @api("GET", "/shipments/<order_no>", roles=READERS, summary="carrier, tracking_no, status, cost, history")
+    def get_shipment(self, request, order_no):
+        with self.db.read() as session:
+            return shipment_view(session, get(session, order_no))
+
+    @api("GET", "/shipments/<order_no>/label.pdf", roles=READERS, summary="the 100×150 mm waybill label")
+    def label_pdf(self, request, order_no):
+        return self._printed(printing.label_as_pdf, order_no, "application/pdf", "label.pdf")
+
+    @api("GET", "/shipments/<order_no>/label.zpl", roles=READERS, summary="the waybill label in ZPL II")
+    def label_zpl(self, request, order_no):
+        return self._printed(printing.label_as_zpl, order_no, "application/zpl", "label.zpl")
+
+    @api("GET", "/shipments/<order_no>/dispatch-note.pdf", roles=READERS, summary="the dispatch note (发货单)")
+    def dispatch_note_pdf(self, request, order_no):
+        return self._printed(printing.dispatch_note_pdf, order_no, "application/pdf", "dispatch-note.pdf")
+
+    def _printed(self, render, order_no, mimetype, name):
+        with self.db.read() as session:
+            return _document(render(session, self.desk, order_no), mimetype, f"{order_no}-{name}")
+
+    @api("GET", "/shipments/<order_no>/tracking", roles=READERS, summary="the carrier's scans, via its adapter")
+    def get_tracking(self, request, order_no):
+        with self.db.read() as session:
+            return tracking.fetch(session, self.desk, order_no)
+
+    @api("POST", "/shipments/<order_no>/reprints", roles=PRINTERS, body=ReasonBody, idempotent=True)
+    def reprint_label(self, request, order_no, body):
+        with self.db.unit_of_work() as uow:
+            shipment = changes.reprint(uow, order_no, body["reason"], request.identity.staff_id, utcnow())
+            return uow.respond(201, {"order_no": order_no, "tracking_no": shipment.tracking_no,
+                                     "reprint_count": shipment.reprint_count})
+
+    @api("POST", "/shipments/<order_no>/void", roles=PRINTERS, body=ReasonBody, idempotent=True)
+    def void_label(self, request, order_no, body):
+        with self.db.unit_of_work() as uow:
+            shipment = changes.void_label(uow, self.desk, order_no, body["reason"], request.identity.staff_id,
+                                          utcnow())
+            return uow.respond(200, {"order_no": order_no, "status": shipment.status,
+                                     "tracking_no": shipment.tracking_no})
+
+    # -- waybill ranges ----------------------------------------------------
+    @api("POST", "/waybill-ranges", roles=OPERATORS, body=RangeBody, idempotent=True)
+    def load_range(self, request, body):
+        with self.db.unit_of_work() as uow:
+            block, labelled = labelling.load_range(uow, self.desk, body, request.identity.staff_id, utcnow())
+            return uow.respond(201, {**range_view(block), "labelled_waiting": labelled})
+
+    # -- manifest and tracking ---------------------------------------------
+    @api("GET", "/manifests/<day>", roles=READERS, query=ManifestQuery, summary="daily manifest, JSON or CSV")
+    def get_manifest(self, request, day, query):
+        with self.db.read() as session:
+            sheet = manifest.build(session, query["carrier"], _parse_day(day), self.desk.timezone)
+        if query["format"] == "csv":
+            return _document(manifest.as_csv(sheet), "text/csv", f"manifest-{query['carrier']}-{day}.csv")
+        return json_response(sheet)
+
+    @api("POST", "/tracking-events", roles=[Role.CARRIER, Role.MANAGER], body=TrackingEventBody,
+         idempotency_field="event_id")
+    def post_tracking_event(self, request, body):
+        with self.db.unit_of_work() as uow:
+            recorded, shipment = tracking.record(uow, self.desk, body, utcnow())
+            return uow.respond(201 if recorded else 200, {"recorded": recorded, "order_no": shipment.order_no,
+                                                          "status": shipment.status})
+
+
+def _parse_day(text):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise HttpError(400, "validation_failed", "the date is YYYY-MM-DD", fields={"date": ["not a date"]}) from None
 
 
 SERVICE = ShippingLabelsService

@@ -1,0 +1,75 @@
+"""Changes to a labelled parcel: void and relabel, reprint, address corrections, interceptions, cancellations."""
+import sqlalchemy as sa
+
+from services.shipping_labels.history import note
+from services.shipping_labels.labelling import issue_label, retire_waybill
+from services.shipping_labels.models import Shipment
+from services.shipping_labels.shipments import HANDED_OVER, locked
+from shared.errors import Conflict
+
+AFTER_SALES = "the parcel is already with the carrier: an interception goes through after-sales (售后)"
+
+
+def void_label(uow, desk, order_no, reason, by, now):
+    """Before hand-over only: the number is retired and a new label issued at once."""
+    shipment = locked(uow.session, order_no)
+    if shipment.status in HANDED_OVER:
+        raise Conflict(AFTER_SALES, code="already_handed_over", tracking_no=shipment.tracking_no)
+    if shipment.status != "labelled":
+        raise Conflict(f"order {order_no} has no label to void (status {shipment.status})", code="no_label")
+    retire_waybill(uow, desk, shipment, reason, by, now)
+    issue_label(uow, desk, shipment, now)
+    return shipment
+
+
+def reprint(uow, order_no, reason, by, now):
+    """Counted: who reprinted, why, and how many times (a label printed twice can ship twice)."""
+    session = uow.session
+    counted = session.execute(
+        sa.update(Shipment).where(Shipment.order_no == order_no, Shipment.status == "labelled")
+        .values(reprint_count=Shipment.reprint_count + 1).execution_options(synchronize_session=False)).rowcount
+    shipment = locked(session, order_no)
+    if not counted:
+        raise Conflict(f"order {order_no} has no live label to reprint (status {shipment.status})",
+                       code="no_label")
+    session.refresh(shipment)
+    note(session, order_no, "reprinted", now, by, tracking_no=shipment.tracking_no, reason=reason,
+         count=shipment.reprint_count)
+    uow.publish("label_reprinted", {"order_no": order_no, "tracking_no": shipment.tracking_no, "by": by,
+                                    "reason": reason, "count": shipment.reprint_count}, aggregate_id=order_no)
+    return shipment
+
+
+def correct_address(uow, corrected):
+    """Our copy follows the reviewer's correction; a live label must be reprinted with it."""
+    shipment = locked(uow.session, corrected["order_no"], missing_ok=True)
+    if shipment is None:   # corrected while held, before approval: order_approved will carry the new address
+        return None
+    shipment.recipient = dict(corrected["shipping_address"])
+    note(uow.session, shipment.order_no, "address_corrected", corrected["corrected_at"], corrected["reviewer"],
+         changes=[dict(change) for change in corrected["changes"]],
+         action={"labelled": "reprint the label", "shipped": "already shipped: intercept via after-sales"}
+         .get(shipment.status, "none"))
+
+
+def record_interception(uow, desk, requested, now):
+    """Recorded on the shipment; the carrier is asked by after-sales. A number that fails its check is flagged."""
+    shipment = locked(uow.session, requested["order_no"])
+    tracking_no = requested["tracking_no"]
+    valid = bool(tracking_no) and shipment.carrier is not None and desk.is_valid_number(shipment.carrier, tracking_no)
+    note(uow.session, shipment.order_no, "interception_requested", now, requested["by"],
+         case_id=requested["case_id"], tracking_no=tracking_no, tracking_no_valid=valid,
+         matches_label=tracking_no == shipment.tracking_no)
+
+
+def cancel(uow, desk, cancelled, now):
+    """A refund before hand-over stops the parcel: its label, if any, is voided."""
+    shipment = locked(uow.session, cancelled["order_no"], missing_ok=True)
+    if shipment is None:   # cancelled before approval reached us: nothing to stop
+        return note(uow.session, cancelled["order_no"], "cancelled", now, cancelled["by"], reason=cancelled["reason"])
+    if shipment.status in HANDED_OVER:
+        return note(uow.session, shipment.order_no, "cancel_after_handover", now, cancelled["by"])
+    if shipment.status == "labelled":
+        retire_waybill(uow, desk, shipment, "order cancelled", cancelled["by"], now)
+    shipment.status = "cancelled"
+    note(uow.session, shipment.order_no, "cancelled", now, cancelled["by"], reason=cancelled["reason"])

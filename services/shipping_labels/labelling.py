@@ -1,0 +1,135 @@
+"""Labelling (打单): route a weighed parcel, take a waybill number, and wait (never lose it) when there is none."""
+import sqlalchemy as sa
+
+from services.shipping_labels import ranges
+from services.shipping_labels.history import note
+from services.shipping_labels.models import Shipment, Waybill
+from services.shipping_labels.shipments import locked
+from services.shipping_labels.tariff import NoCarrier, Parcel
+from shared.errors import RuleViolation
+
+LABELLABLE = ("awaiting_parcel", "awaiting_number", "unroutable", "labelled")
+
+
+class ShipmentNotKnownYet(Exception):
+    """parcel_packed before order_approved reached us: retried until it has."""
+
+
+def expect_shipment(uow, approved, now):
+    if uow.session.get(Shipment, approved["order_no"]) is not None:   # approved again: our copy stands
+        return note(uow.session, approved["order_no"], "approved_again", now, approved["reviewer"])
+    uow.session.add(Shipment(
+        order_no=approved["order_no"], status="awaiting_parcel", recipient=dict(approved["shipping_address"]),
+        lines=[{"sku": line["sku"], "name": line["name"], "qty": line["qty"]} for line in approved["lines"]],
+        payment_method=approved["payment_method"], cod_amount=approved["cod_amount"], created_at=now,
+        reprint_count=0))
+
+
+def parcel_packed(uow, desk, packed):
+    session, now = uow.session, packed["packed_at"]
+    shipment = locked(session, packed["order_no"], missing_ok=True)
+    if shipment is None:
+        raise ShipmentNotKnownYet(packed["order_no"])
+    if shipment.status not in LABELLABLE:
+        return note(session, shipment.order_no, "packed_ignored", now, packed["packer"], status=shipment.status)
+    if shipment.status == "labelled":   # packed again (re-check): the old label no longer fits the parcel
+        retire_waybill(uow, desk, shipment, "repacked", packed["packer"], now)
+    shipment.weight_g, shipment.packed_at = packed["weight_g"], now
+    note(session, shipment.order_no, "packed", now, packed["packer"], weight_g=packed["weight_g"])
+    if route(session, desk, shipment, now):
+        issue_label(uow, desk, shipment, now)
+
+
+def route(session, desk, shipment, now):
+    parcel = Parcel(shipment.recipient["province"], shipment.weight_g, shipment.payment_method == "cod")
+    try:
+        chosen = desk.tariff.route(parcel)
+    except NoCarrier as exc:
+        shipment.status, shipment.problem = "unroutable", str(exc)
+        note(session, shipment.order_no, "unroutable", now, reason=str(exc))
+        return None
+    shipment.carrier, shipment.service, shipment.zone, shipment.cost = (
+        chosen.carrier, chosen.service, chosen.zone, chosen.cost)
+    shipment.problem = None
+    note(session, shipment.order_no, "routed", now, carrier=chosen.carrier, service=chosen.service,
+         zone=chosen.zone, cost=chosen.cost, rule=chosen.rule)
+    return chosen
+
+
+def issue_label(uow, desk, shipment, now):
+    """Give the shipment a new waybill number, or leave it waiting for one."""
+    session, adapter = uow.session, desk.adapter(shipment.carrier)
+    before = ranges.remaining(session, shipment.carrier) if adapter.uses_ranges else None
+    tracking_no = adapter.create_waybill(session, shipment)
+    if tracking_no is None:
+        return _wait_for_number(uow, desk, shipment, now)
+    session.add(Waybill(tracking_no=tracking_no, order_no=shipment.order_no, carrier=shipment.carrier,
+                        service=shipment.service, status="active", issued_at=now))
+    shipment.tracking_no, shipment.status, shipment.waiting_since = tracking_no, "labelled", None
+    note(session, shipment.order_no, "labelled", now, tracking_no=tracking_no, carrier=shipment.carrier)
+    uow.publish("waybill_issued", {
+        "order_no": shipment.order_no, "carrier": shipment.carrier, "service": shipment.service,
+        "tracking_no": tracking_no, "weight_g": shipment.weight_g, "cost": shipment.cost,
+        "cod_amount": shipment.cod_amount, "issued_at": now}, aggregate_id=shipment.order_no)
+    if before is not None and ranges.alert_due(before, before - 1, desk.low_threshold):
+        _range_low(uow, shipment.carrier, before - 1)
+    return tracking_no
+
+
+def _wait_for_number(uow, desk, shipment, now):
+    session = uow.session
+    others_waiting = session.scalar(sa.select(sa.func.count()).select_from(Shipment).where(
+        Shipment.carrier == shipment.carrier, Shipment.status == "awaiting_number",
+        Shipment.order_no != shipment.order_no))
+    if shipment.status != "awaiting_number":
+        note(session, shipment.order_no, "awaiting_number", now, carrier=shipment.carrier)
+    shipment.status, shipment.waiting_since = "awaiting_number", shipment.waiting_since or now
+    # An exhausted range alerted when it ran out; a carrier that never had numbers alerts here, once.
+    never_had_numbers = desk.adapter(shipment.carrier).uses_ranges and not ranges.ever_loaded(session, shipment.carrier)
+    if never_had_numbers and not others_waiting:
+        _range_low(uow, shipment.carrier, 0)
+    return None
+
+
+def _range_low(uow, carrier, remaining):
+    uow.publish("waybill_range_low", {"carrier": carrier, "remaining": remaining}, aggregate_id=carrier)
+
+
+def retire_waybill(uow, desk, shipment, reason, by, now):
+    """The number is retired for good (it stays in `waybills`, so it can never be issued again)."""
+    tracking_no = shipment.tracking_no
+    uow.session.execute(sa.update(Waybill).where(Waybill.tracking_no == tracking_no, Waybill.status == "active")
+                        .values(status="voided", voided_at=now, void_reason=reason, voided_by=by))
+    desk.adapter(shipment.carrier).void(uow.session, tracking_no, reason)
+    shipment.tracking_no = None
+    note(uow.session, shipment.order_no, "voided", now, by, tracking_no=tracking_no, reason=reason)
+    uow.publish("waybill_voided", {"order_no": shipment.order_no, "tracking_no": tracking_no,
+                                   "reason": reason, "by": by}, aggregate_id=shipment.order_no)
+
+
+def load_range(uow, desk, body, by, now):
+    """An operator loads a carrier's range; parcels waiting for numbers are labelled from it at once."""
+    carrier = body["carrier"]
+    if carrier not in desk.tariff.carriers or not desk.adapter(carrier).uses_ranges:
+        raise RuleViolation(f"{carrier} does not take numbers from ranges", code="unknown_carrier",
+                            fields={"carrier": ["not a range carrier"]})
+    block = ranges.load_range(uow.session, desk.number_format(carrier), carrier, body["first_number"],
+                              body["last_number"], by, now)
+    labelled = resume_waiting(uow, desk, carrier, now)
+    left = ranges.remaining(uow.session, carrier)
+    if left <= desk.low_threshold:
+        _range_low(uow, carrier, left)   # still short after loading: warn now, not at the next label
+    return block, labelled
+
+
+def resume_waiting(uow, desk, carrier, now):
+    """Label waiting parcels, first come first served, while numbers last."""
+    waiting = uow.session.scalars(
+        sa.select(Shipment).where(Shipment.carrier == carrier, Shipment.status == "awaiting_number")
+        .order_by(Shipment.waiting_since, Shipment.order_no).with_for_update()).all()
+    labelled = []
+    for shipment in waiting:
+        if issue_label(uow, desk, shipment, now) is None:
+            break
+        labelled.append(shipment.order_no)
+    return labelled

@@ -1,0 +1,70 @@
+"""The daily manifest per carrier: what left, and what does not match one to one (000 art. 6)."""
+import csv
+import io
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from services.shipping_labels.models import Shipment, UnmatchedHandover, Waybill
+from shared.timeutil import to_iso
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"   # the warehouse's working day, not UTC's
+CSV_COLUMNS = ("kind", "order_no", "tracking_no", "weight_g", "cost", "cod_amount", "at", "shipper", "note")
+
+
+def day_bounds(day, timezone=DEFAULT_TIMEZONE):
+    start = datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone))
+    return start, start + timedelta(days=1)
+
+
+def build(session, carrier, day, timezone=DEFAULT_TIMEZONE):
+    start, end = day_bounds(day, timezone)
+    shipped = session.scalars(sa.select(Shipment).where(
+        Shipment.carrier == carrier, Shipment.handed_over_at >= start, Shipment.handed_over_at < end)
+        .order_by(Shipment.handed_over_at, Shipment.order_no)).all()
+    parcels = [{"order_no": s.order_no, "tracking_no": s.tracking_no, "weight_g": s.weight_g, "cost": s.cost,
+                "cod_amount": s.cod_amount, "handed_over_at": to_iso(s.handed_over_at), "shipper": s.shipper}
+               for s in shipped]
+    return {
+        "carrier": carrier, "date": day.isoformat(), "timezone": timezone, "parcels": parcels,
+        "totals": {"parcels": len(parcels), "weight_g": sum(p["weight_g"] or 0 for p in parcels),
+                   "cost": sum((p["cost"] or Decimal(0) for p in parcels), Decimal("0.00")),
+                   "cod_amount": sum((p["cod_amount"] for p in parcels), Decimal("0.00"))},
+        "exceptions": _not_handed_over(session, carrier, end) + _without_label(session, carrier, start, end),
+    }
+
+
+def _not_handed_over(session, carrier, end):
+    """Labels live at the end of the day whose parcel had not been handed over by then."""
+    rows = session.execute(
+        sa.select(Waybill, Shipment).join(Shipment, Shipment.order_no == Waybill.order_no).where(
+            Waybill.carrier == carrier, Waybill.issued_at < end,
+            sa.or_(Waybill.voided_at.is_(None), Waybill.voided_at >= end),
+            sa.or_(Shipment.handed_over_at.is_(None), Shipment.handed_over_at >= end))
+        .order_by(Waybill.issued_at, Waybill.id)).all()
+    return [{"kind": "labelled_not_handed_over", "order_no": w.order_no, "tracking_no": w.tracking_no,
+             "at": to_iso(w.issued_at), "note": f"labelled, status {s.status}"} for w, s in rows]
+
+
+def _without_label(session, carrier, start, end):
+    rows = session.scalars(sa.select(UnmatchedHandover).where(
+        sa.or_(UnmatchedHandover.carrier == carrier, UnmatchedHandover.carrier.is_(None)),
+        UnmatchedHandover.handed_over_at >= start, UnmatchedHandover.handed_over_at < end)
+        .order_by(UnmatchedHandover.handed_over_at, UnmatchedHandover.id)).all()
+    return [{"kind": "handed_over_without_label", "order_no": u.order_no, "tracking_no": u.tracking_no,
+             "at": to_iso(u.handed_over_at), "shipper": u.shipper, "note": u.reason} for u in rows]
+
+
+def as_csv(manifest):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for parcel in manifest["parcels"]:
+        writer.writerow({"kind": "parcel", "at": parcel["handed_over_at"], **parcel})
+    totals = manifest["totals"]
+    writer.writerow({"kind": "total", "note": f"{totals['parcels']} parcels", **totals})
+    for exception in manifest["exceptions"]:
+        writer.writerow(exception)
+    return out.getvalue()

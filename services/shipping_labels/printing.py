@@ -1,0 +1,29 @@
+"""Printable documents of a shipment, as bytes."""
+from services.shipping_labels.documents import dispatch_note, label_pdf, label_zpl
+from services.shipping_labels.documents.content import label_content
+from services.shipping_labels.shipments import get
+from shared.errors import Conflict
+
+
+def _labelled(session, order_no):
+    shipment = get(session, order_no)
+    if not shipment.tracking_no:
+        raise Conflict(f"order {order_no} has no label yet (status {shipment.status})", code="no_label")
+    return shipment
+
+
+def _content(desk, shipment):
+    return label_content(shipment, desk.carrier_name(shipment.carrier), desk.sender)
+
+
+def label_as_pdf(session, desk, order_no):
+    return label_pdf.render(_content(desk, _labelled(session, order_no)), desk.font_path)
+
+
+def label_as_zpl(session, desk, order_no):
+    return label_zpl.render(_content(desk, _labelled(session, order_no)), desk.zpl_font)
+
+
+def dispatch_note_pdf(session, desk, order_no):
+    shipment = get(session, order_no)
+    return dispatch_note.render(shipment, desk.carrier_name(shipment.carrier), desk.font_path)

@@ -1,0 +1,30 @@
+"""The HTTP API's request bodies and query strings."""
+from marshmallow import fields, validate
+
+from contracts.base import NonEmpty, StrictSchema, UtcDateTime, UuidString
+from services.shipping_labels.tracking import STATUSES
+
+
+
+class ReasonBody(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+class RangeBody(StrictSchema):
+    carrier = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    first_number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    last_number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class TrackingEventBody(StrictSchema):
+    event_id = UuidString(required=True, metadata={"description": "the carrier's id of this scan (idempotency)"})
+    tracking_no = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    occurred_at = UtcDateTime(required=True)
+    location = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+
+
+class ManifestQuery(StrictSchema):
+    carrier = fields.String(required=True, validate=NonEmpty)
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))

@@ -1,0 +1,66 @@
+"""Carrier scans pushed to us: recorded once each, and the ones that matter are told to the other services."""
+import sqlalchemy as sa
+
+from services.shipping_labels.history import note
+from services.shipping_labels.models import TrackingEvent, Waybill
+from services.shipping_labels.shipments import get, locked
+from shared.db.unit_of_work import insert_ignoring_duplicates
+from shared.errors import Conflict, NotFound, RuleViolation
+
+STATUSES = ("in_transit", "delivered", "delivery_failed", "returned_to_sender")
+TERMINAL = {"delivered": "delivered", "returned_to_sender": "returned"}
+
+
+def record(uow, desk, scan, now):
+    """-> (recorded: bool, shipment). A scan already stored is not applied twice."""
+    session, tracking_no = uow.session, scan["tracking_no"]
+    waybill = session.scalar(sa.select(Waybill).where(Waybill.tracking_no == tracking_no))
+    if waybill is None:
+        _reject_unknown(desk, tracking_no)
+    if waybill.status != "active":
+        raise Conflict(f"{tracking_no} was voided; the parcel travels under another number", code="voided")
+    shipment = locked(session, waybill.order_no)
+    if shipment.handed_over_at is None:
+        raise Conflict(f"{tracking_no} has not been handed over to the carrier yet", code="not_handed_over")
+    stored = session.execute(insert_ignoring_duplicates(session.bind.dialect.name, TrackingEvent.__table__).values(
+        tracking_no=tracking_no, order_no=shipment.order_no, status=scan["status"],
+        occurred_at=scan["occurred_at"], location=scan.get("location"), reason=scan.get("reason"),
+        received_at=now)).rowcount
+    if stored:
+        note(session, shipment.order_no, f"tracking_{scan['status']}", scan["occurred_at"],
+             location=scan.get("location"), reason=scan.get("reason"))
+        if shipment.status == "shipped":   # after delivery or return, later scans are history only
+            _apply(uow, shipment, scan)
+    return bool(stored), shipment
+
+
+def _reject_unknown(desk, tracking_no):
+    if not any(desk.is_valid_number(carrier, tracking_no) for carrier in desk.tariff.carriers):
+        raise RuleViolation(f"{tracking_no} is not a valid tracking number (format or check digit)",
+                            code="invalid_tracking_no", fields={"tracking_no": ["invalid format or check digit"]})
+    raise NotFound(f"no waybill {tracking_no} was issued here", code="unknown_tracking_no")
+
+
+def _apply(uow, shipment, scan):
+    status, base = scan["status"], {"order_no": shipment.order_no, "tracking_no": shipment.tracking_no}
+    if status in TERMINAL:
+        shipment.status = TERMINAL[status]
+    if status == "delivered":
+        uow.publish("parcel_delivered", {**base, "delivered_at": scan["occurred_at"]},
+                    aggregate_id=shipment.order_no)
+    elif status == "delivery_failed":
+        uow.publish("parcel_delivery_failed", {**base, "reason": scan.get("reason") or "unspecified"},
+                    aggregate_id=shipment.order_no)
+    elif status == "returned_to_sender":
+        uncollected = shipment.cod_amount if shipment.payment_method == "cod" else 0
+        uow.publish("parcel_returned_to_sender", {
+            **base, "payment_method": shipment.payment_method, "cod_amount_not_collected": uncollected},
+            aggregate_id=shipment.order_no)
+
+
+def fetch(session, desk, order_no):
+    shipment = get(session, order_no)
+    if not shipment.tracking_no:
+        raise Conflict(f"order {order_no} has no tracking number yet (status {shipment.status})", code="no_label")
+    return {"order_no": order_no, "carrier": shipment.carrier, "tracking_no": shipment.tracking_no,
+            "events": desk.adapter(shipment.carrier).fetch_tracking(session, shipment.tracking_no)}

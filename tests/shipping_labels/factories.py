@@ -1,0 +1,44 @@
+"""Events and helpers for the shipping labels tests (unique random order numbers)."""
+import json
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from services.shipping_labels.models import Base
+
+T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)   # 10:00 in Nanjing
+
+
+def order_no():
+    return f"SO-T-{uuid.uuid4().hex[:10].upper()}"
+
+
+def approved(number=None, cod="0.00", province="浙江省", lines=None):
+    return {
+        "order_no": number or order_no(), "customer_id": "C1001", "placed_at": T0, "approved_at": T0,
+        "reviewer": "auto", "seconds_to_decision": 1.0, "replacement_of": None,
+        "lines": lines or [{"sku": "SKU-001", "name": "保温杯", "qty": 2, "unit_price": "59.00", "unit_weight_g": 420}],
+        "shipping_address": {"recipient": "王芳", "phone": "13812345678", "province": province, "city": "杭州市",
+                             "district": "西湖区", "line1": "文化路 8 号", "postcode": "310012"},
+        "payment_method": "cod" if cod != "0.00" else "prepaid", "cod_amount": cod, "total": "118.00",
+    }
+
+
+def packed(number, weight_g=1200, at=T0, packer="P-7"):
+    return {"order_no": number, "weight_g": weight_g, "expected_weight_g": weight_g, "packer": packer,
+            "station_id": "PACK-1", "packed_at": at, "override_by": None, "override_reason": None}
+
+
+def handed_over(number, tracking_no, at=T0 + timedelta(hours=3), shipper="SH-3"):
+    return {"order_no": number, "tracking_no": tracking_no, "shipper": shipper, "station_id": "DOCK-1",
+            "handed_over_at": at}
+
+
+def events(db, event_type):
+    """Payloads this service put in its outbox, oldest first."""
+    outbox = Base.metadata.tables["outbox"]
+    with db.read() as session:
+        rows = session.execute(sa.select(outbox.c.payload).where(outbox.c.event_type == event_type)
+                               .order_by(outbox.c.id)).all()
+    return [json.loads(row.payload) for row in rows]

@@ -1,0 +1,96 @@
+"""Hand-over (发货), void after hand-over, the daily manifest and its one-to-one reconciliation (§4, 000 art. 6)."""
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+
+from services.shipping_labels import changes, handover, labelling, manifest, s10
+from services.shipping_labels.models import Shipment
+from shared.errors import Conflict
+from tests.shipping_labels.factories import T0, approved, events, handed_over, order_no, packed
+
+
+@pytest.fixture
+def labelled(db, desk, run):
+    """label(cod=..., weight_g=...) -> (order_no, tracking_no) of a labelled EMS parcel."""
+    run(labelling.load_range, desk, {"carrier": "EMS", "first_number": s10.compose("EE", 50000000),
+                                      "last_number": s10.compose("EE", 50000099)}, "W-1", T0)
+
+    def label(cod="20.00", weight_g=1200):
+        order = approved(cod=cod)
+        run(labelling.expect_shipment, order, T0)
+        run(labelling.parcel_packed, desk, packed(order["order_no"], weight_g=weight_g))
+        with db.read() as session:
+            return order["order_no"], session.get(Shipment, order["order_no"]).tracking_no
+    return label
+
+
+def test_hand_over_of_the_live_label_ships_the_order(db, desk, run, labelled):
+    number, tracking_no = labelled()
+    run(handover.hand_over, desk, handed_over(number, tracking_no))
+    shipped = events(db, "order_shipped")
+    assert [(e["order_no"], e["carrier"], e["tracking_no"], e["shipper"]) for e in shipped] == [
+        (number, "EMS", tracking_no, "SH-3")]
+    run(handover.hand_over, desk, handed_over(number, tracking_no))   # the same scan again: no second event
+    assert len(events(db, "order_shipped")) == 1
+
+
+def test_void_after_hand_over_is_refused_and_points_to_after_sales(desk, run, labelled):
+    number, tracking_no = labelled()
+    run(handover.hand_over, desk, handed_over(number, tracking_no))
+    with pytest.raises(Conflict, match="after-sales") as refused:
+        run(changes.void_label, desk, number, "customer changed mind", "SH-1", T0)
+    assert refused.value.code == "already_handed_over"
+
+
+def test_scans_of_a_voided_or_malformed_number_are_exceptions_not_shipments(db, desk, run, labelled):
+    number, old = labelled()
+    run(changes.void_label, desk, number, "smudged", "SH-1", T0)
+    run(handover.hand_over, desk, handed_over(number, old))
+    run(handover.hand_over, desk, handed_over(order_no(), "EE500000094CN"))   # bad check digit, unknown order
+    assert events(db, "order_shipped") == []
+    with db.read() as session:
+        sheet = manifest.build(session, "EMS", (T0 + timedelta(hours=8)).date())
+    kinds = [(e["kind"], e["tracking_no"]) for e in sheet["exceptions"]]
+    assert ("handed_over_without_label", old) in kinds and ("handed_over_without_label", "EE500000094CN") in kinds
+
+
+def test_daily_manifest_totals_and_exceptions(db, desk, run, labelled):
+    day = (T0 + timedelta(hours=8)).date()   # Nanjing's working day
+    shipped_a, tracking_a = labelled(cod="118.00", weight_g=1200)
+    shipped_b, tracking_b = labelled(cod="5.00", weight_g=800)
+    waiting, tracking_waiting = labelled(cod="30.00")
+    run(handover.hand_over, desk, handed_over(shipped_a, tracking_a))
+    run(handover.hand_over, desk, handed_over(shipped_b, tracking_b, at=T0 + timedelta(hours=4)))
+    run(handover.hand_over, desk, handed_over(order_no(), "EE999999990CN"))   # 14:00 local: same day
+    with db.read() as session:
+        sheet = manifest.build(session, "EMS", day)
+        next_day = manifest.build(session, "EMS", day + timedelta(days=1))
+    assert [p["order_no"] for p in sheet["parcels"]] == [shipped_a, shipped_b]
+    assert sheet["totals"]["parcels"] == 2 and sheet["totals"]["weight_g"] == 2000
+    assert sheet["totals"]["cod_amount"] == 123 and sheet["totals"]["cost"] > 0
+    assert [(e["kind"], e["order_no"]) for e in sheet["exceptions"]][0] == ("labelled_not_handed_over", waiting)
+    assert sheet["exceptions"][1]["kind"] == "handed_over_without_label"
+    assert next_day["parcels"] == [] and [e["tracking_no"] for e in next_day["exceptions"]] == [tracking_waiting]
+    rows = list(csv.DictReader(io.StringIO(manifest.as_csv(sheet))))
+    assert [r["kind"] for r in rows] == ["parcel", "parcel", "total", "labelled_not_handed_over",
+                                         "handed_over_without_label"]
+    assert rows[2]["cod_amount"] == "123.00" and rows[0]["tracking_no"] == tracking_a
+
+
+def test_address_corrections_follow_the_reviewer_and_interceptions_are_recorded(db, desk, run, labelled):
+    number, tracking_no = labelled()
+    new_address = {**approved()["shipping_address"], "line1": "解放路 99 号"}
+    run(changes.correct_address, {"order_no": number, "reviewer": "R-1", "corrected_at": T0,
+                                  "changes": [{"field": "line1", "before": "文化路 8 号", "after": "解放路 99 号"}],
+                                  "shipping_address": new_address})
+    run(changes.record_interception, desk, {"order_no": number, "case_id": 7, "tracking_no": tracking_no,
+                                            "by": "A-1"}, T0)
+    with db.read() as session:
+        from services.shipping_labels.views import shipment_view
+        view = shipment_view(session, session.get(Shipment, number))
+    assert view["history"][-2]["detail"]["action"] == "reprint the label"
+    assert view["history"][-1]["detail"]["tracking_no_valid"] is True
+    with db.read() as session:
+        assert session.get(Shipment, number).recipient["line1"] == "解放路 99 号"
