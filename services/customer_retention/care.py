@@ -1,0 +1,124 @@
+"""Care tasks (客户关怀): what the owning rep, or else the care team's queue, must do
+for a customer, and by when (000 art. 9: 回访, win back; §5: negative reviews).
+Each trigger has a dedupe key, unique in the table: one task per order, review or lapse."""
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from services.customer_retention.flags import colour
+from services.customer_retention.models import CareTask, Customer, CustomerOrder, Protection
+from services.customer_retention.rows import insert_if_absent
+from shared.errors import Conflict, NotFound, PermissionDenied
+from shared.timeutil import to_iso
+
+NEGATIVE_RATING = 2   # a rating of 2 or less is a 中差评
+
+
+def open_task(uow, kind, dedupe_key, customer_key, due_at, summary, now, customer_id=None, order_no=None):
+    """Create the task unless its trigger already made one; assigned to the customer's owner or the queue."""
+    holder = uow.session.get(Protection, customer_key)
+    insert_if_absent(uow, CareTask, dedupe_key=dedupe_key, kind=kind, customer_key=customer_key,
+                     customer_id=customer_id, order_no=order_no, assignee=holder.rep if holder else None,
+                     summary=summary, created_at=now, due_at=due_at, status="open")
+    return uow.session.scalar(sa.select(CareTask).where(CareTask.dedupe_key == dedupe_key))
+
+
+def hand_over(uow, customer_key, from_rep, to_rep):
+    """Open tasks follow the customer: to its new owner, or back to the care queue (None)."""
+    uow.session.execute(sa.update(CareTask).where(
+        CareTask.customer_key == customer_key, CareTask.status == "open",
+        CareTask.assignee.is_(None) if from_rep is None else CareTask.assignee == from_rep).values(assignee=to_rep))
+
+
+def after_delivery(uow, settings, order, delivered_at, now):
+    return open_task(uow, "follow_up_visit", f"follow_up_visit:{order.order_no}", order.customer_key,
+                     delivered_at + timedelta(days=settings.care_visit_days),
+                     f"回访: order {order.order_no} was delivered; ask how it went", now,
+                     order.customer_id, order.order_no)
+
+
+def after_review(uow, settings, customer_key, review, now):
+    if review["rating"] > NEGATIVE_RATING:
+        return None
+    return open_task(uow, "negative_review", f"negative_review:{review['review_id']}", customer_key,
+                     review["posted_at"] + timedelta(hours=settings.negative_review_sla_hours),
+                     f"rating {review['rating']} on {review['order_no']}: contact the buyer, verify, reply "
+                     f"(联系买家修改中差评): {review['text'][:300]}", now, review["customer_id"], review["order_no"])
+
+
+def after_return_to_sender(uow, settings, order, event, now):
+    if event["payment_method"] != "cod":
+        return None
+    return open_task(uow, "cod_refusal_call", f"cod_refusal_call:{order.order_no}", order.customer_key,
+                     now + timedelta(hours=settings.cod_refusal_call_hours),
+                     f"COD parcel {event['tracking_no']} for {order.order_no} came back "
+                     f"({event['cod_amount_not_collected']} CNY not collected): call the customer", now,
+                     order.customer_id, order.order_no)
+
+
+def tell_customer(uow, settings, customer_key, customer_id, order_no, message, now):
+    """Out-of-stock notices from order review and picking name one order: one task tells the customer."""
+    return open_task(uow, "notify_customer", f"notify_customer:{order_no}", customer_key,
+                     now + timedelta(hours=settings.notify_customer_hours),
+                     f"tell the customer about order {order_no}: {message}"[:1000], now, customer_id, order_no)
+
+
+def after_refund(uow, settings, order, event, now):
+    customer = uow.session.get(Customer, order.customer_id)
+    if customer.total_spent < settings.high_value_spend:
+        return None
+    return open_task(uow, "retention_call", f"retention_call:{event['case_id']}", order.customer_key,
+                     now + timedelta(hours=settings.retention_call_hours),
+                     f"high-value customer (spent {customer.total_spent} CNY) refunded {event['amount']} CNY "
+                     f"on {order.order_no}: retention call", now, order.customer_id, order.order_no)
+
+
+def open_win_backs(uow, settings, now):
+    """Customers with 2+ orders and none for `win_back_days`: one win-back task per lapse."""
+    cutoff = now - timedelta(days=settings.win_back_days)
+    lapsed = uow.session.execute(
+        sa.select(CustomerOrder.customer_key, sa.func.count(), sa.func.max(CustomerOrder.placed_at))
+        .group_by(CustomerOrder.customer_key)
+        .having(sa.func.count() >= 2, sa.func.max(CustomerOrder.placed_at) <= cutoff)).all()
+    return [open_task(uow, "win_back", f"win_back:{key}:{to_iso(last)}", key,
+                      now + timedelta(days=settings.win_back_due_days),
+                      f"{count} orders, the last on {to_iso(last)[:10]}: win the customer back", now)
+            for key, count, last in lapsed]
+
+
+def complete(uow, task_id, staff_id, role, outcome, notes, now):
+    task = uow.session.get(CareTask, task_id)
+    if task is None:
+        raise NotFound(f"no care task {task_id}")
+    if role == "sales" and task.assignee != staff_id:
+        raise PermissionDenied(f"care task {task_id} is not assigned to {staff_id}")
+    done = uow.session.execute(sa.update(CareTask).where(CareTask.id == task_id, CareTask.status == "open").values(
+        status="done", outcome=outcome, notes=notes, completed_by=staff_id, completed_at=now)).rowcount
+    if not done:
+        raise Conflict(f"care task {task_id} is already done", code="already_done")
+    uow.publish("care_task_completed", {"task_id": task.id, "kind": task.kind, "staff_id": staff_id,
+                                        "outcome": outcome, "completed_at": now, "due_at": task.due_at,
+                                        "on_time": now <= task.due_at}, aggregate_id=str(task.id))
+    return uow.session.get(CareTask, task_id, populate_existing=True)
+
+
+def task_list(session, settings, now, assignee=None, queue=False, status="open"):
+    query = sa.select(CareTask).order_by(CareTask.due_at, CareTask.id)
+    if status:
+        query = query.where(CareTask.status == status)
+    if queue:
+        query = query.where(CareTask.assignee.is_(None))
+    elif assignee:
+        query = query.where(CareTask.assignee == assignee)
+    return [task_view(task, settings, now) for task in session.scalars(query).all()]
+
+
+def task_view(task, settings, now):
+    open_colour = colour(task.due_at, now, timedelta(hours=settings.task_yellow_hours))
+    return {"id": task.id, "kind": task.kind, "customer_key": task.customer_key, "customer_id": task.customer_id,
+            "order_no": task.order_no, "assignee": task.assignee, "summary": task.summary,
+            "created_at": to_iso(task.created_at), "due_at": to_iso(task.due_at), "status": task.status,
+            "colour": open_colour if task.status == "open" else None,
+            "overdue": task.status == "open" and now > task.due_at,
+            "outcome": task.outcome, "notes": task.notes, "completed_by": task.completed_by,
+            "completed_at": task.completed_at and to_iso(task.completed_at)}

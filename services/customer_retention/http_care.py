@@ -1,0 +1,63 @@
+"""HTTP for the care team and the customer database: tasks, customer records, RFM, cohorts."""
+from werkzeug.wrappers import Response
+
+from services.customer_retention import analytics, care, rfm
+from services.customer_retention.schemas import AnalyticsQuery, CompleteTaskSchema, KeyQuery, TaskQuery
+from shared.timeutil import utcnow
+from shared.web import Role, api
+
+SALES, MANAGER, CARE = Role.SALES, Role.MANAGER, Role.CARE
+EVERYONE = [SALES, MANAGER, CARE]
+
+
+class CareEndpoints:
+
+    @api("GET", "/care-tasks", roles=EVERYONE, query=TaskQuery,
+         summary="care tasks: mine, the care queue, or all (managers); overdue ones are red")
+    def care_tasks(self, request, query):
+        view = "mine" if request.identity.role == SALES else query["view"]
+        with self.db.read() as session:
+            return {"tasks": care.task_list(session, self.settings, utcnow(),
+                                            assignee=request.identity.staff_id if view == "mine" else None,
+                                            queue=view == "queue",
+                                            status=None if query["status"] == "any" else query["status"])}
+
+    @api("POST", "/care-tasks/<int:task_id>/completion", roles=EVERYONE, body=CompleteTaskSchema,
+         idempotent=True, summary="complete a care task with its outcome")
+    def complete_task(self, request, task_id, body):
+        with self.db.unit_of_work() as uow:
+            task = care.complete(uow, task_id, request.identity.staff_id, request.identity.role, body["outcome"],
+                                 body["notes"], utcnow())
+            return uow.respond(200, care.task_view(task, self.settings, utcnow()))
+
+    @api("GET", "/customers", roles=EVERYONE, query=AnalyticsQuery, summary="customers with RFM scores")
+    def customers(self, request, query):
+        with self.db.read() as session:
+            return analytics.rfm_report(session, query["as_of"] or utcnow(), segment=query.get("segment"))
+
+    @api("GET", "/customers/record", roles=EVERYONE, query=KeyQuery,
+         summary="one customer's record: buyers, orders, timeline, merged names, holder, RFM")
+    def customer_record(self, request, query):
+        with self.db.read() as session:
+            return analytics.customer_record(session, query["customer_key"], utcnow())
+
+    @api("GET", "/customers/merged-names", roles=EVERYONE, summary="registered names merged into one customer")
+    def merged_names(self, request):
+        with self.db.read() as session:
+            return {"merged": analytics.merged_names(session)}
+
+    @api("GET", "/analytics/repeat-purchase", roles=[MANAGER, CARE], summary="repeat-purchase rate")
+    def repeat_purchase(self, request):
+        with self.db.read() as session:
+            rate = rfm.repeat_purchase_rate(analytics.purchases(session))
+        return {**rate, "repeat_purchase_rate": str(rate["repeat_purchase_rate"])}
+
+    @api("GET", "/analytics/cohorts", roles=[MANAGER, CARE], query=AnalyticsQuery,
+         summary="cohort retention by first-order month (format=json|csv)")
+    def cohorts(self, request, query):
+        with self.db.read() as session:
+            table = rfm.cohorts(analytics.purchases(session))
+        if query["format"] == "csv":
+            return Response(analytics.cohort_csv(table), mimetype="text/csv",
+                            headers={"Content-Disposition": "attachment; filename=cohorts.csv"})
+        return {"cohorts": table}
