@@ -4,6 +4,7 @@ Each service runs in its own container with its own config, so keys inside the
 dict are plain (`DATABASE_URL`); the environment names them per service
 (`ORDER_REVIEW_DATABASE_URL`) so one shell can configure the whole suite.
 """
+import json
 import os
 from pathlib import Path
 
@@ -50,6 +51,21 @@ def retry_delays_ms():
     return [int(part) for part in raw.split(",") if part.strip()]
 
 
+def service_settings(service, environ=None):
+    """`<SERVICE>_<KEY>` variables become the service's own `<KEY>` (e.g.
+    CUSTOMER_RETENTION_PROTECTION_DAYS=45 → PROTECTION_DAYS=45); JSON values are parsed."""
+    environ = os.environ if environ is None else environ
+    prefix = service.upper() + "_"
+    settings = {}
+    for name, raw in environ.items():
+        if name.startswith(prefix) and name not in (prefix + "DATABASE_URL", prefix + "PORT"):
+            try:
+                settings[name[len(prefix):]] = json.loads(raw)
+            except ValueError:
+                settings[name[len(prefix):]] = raw
+    return settings
+
+
 def service_config(service, **overrides):
     """The nameko config dict for one service, from the environment."""
     config = {
@@ -62,5 +78,6 @@ def service_config(service, **overrides):
         "MAX_BODY_BYTES": int(os.environ.get("MAX_BODY_BYTES", str(1024 * 1024))),
         "max_workers": int(os.environ.get("MAX_WORKERS", "10")),
     }
+    config.update(service_settings(service))
     config.update(overrides)
     return config
