@@ -1,0 +1,29 @@
+"""CSV for spreadsheets: one row per scorecard figure or leaderboard row."""
+import csv
+import io
+
+from werkzeug.wrappers import Response
+
+SCORECARD_COLUMNS = ("staff_id", "period", "from", "to", "name", "value", "target", "colour", "note")
+LEADERBOARD_COLUMNS = ("team", "month", "metric", "place", "staff_id", "name", "value", "deals")
+
+
+def _csv(columns, rows, filename):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def scorecard_csv(card):
+    head = {key: card[key] for key in ("staff_id", "period", "from", "to")}
+    return _csv(SCORECARD_COLUMNS, [{**head, **f} for f in card["figures"]],
+                f"scorecard-{card['staff_id']}-{card['period']}-{card['from']}.csv")
+
+
+def leaderboard_csv(board):
+    head = {key: board[key] for key in ("team", "month", "metric")}
+    return _csv(LEADERBOARD_COLUMNS, [{**head, **row} for row in board["rows"]],
+                f"leaderboard-{board['team']}-{board['month']}.csv")

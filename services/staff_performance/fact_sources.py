@@ -1,0 +1,54 @@
+"""Which event becomes which per-person fact: the staff field, the moment it happened, what it was about.
+
+A moment of None (or an event without it) means the event's own `occurred_at`. One event may yield more than one
+fact (an answer inside the SLA is both `case_answered` and `case_answered_in_sla`).
+"""
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+
+@dataclass(frozen=True)
+class FactSource:
+    source: str
+    event_type: str
+    kind: str
+    staff_field: str
+    at_field: Optional[str]
+    subject_field: str
+    seconds_field: Optional[str] = None
+    also: Callable = lambda event: ()       # extra kinds this event proves
+
+    @property
+    def method_name(self):
+        return f"on_{self.event_type}"
+
+
+def _in_sla(event):
+    return ("case_answered_in_sla",) if event["within_sla"] else ()
+
+
+SOURCES = (
+    FactSource("order_review", "order_approved", "order_reviewed", "reviewer", "approved_at", "order_no",
+               seconds_field="seconds_to_decision", also=lambda e: ("order_approved",)),
+    FactSource("order_review", "order_rejected", "order_reviewed", "reviewer", "rejected_at", "order_no",
+               seconds_field="seconds_to_decision", also=lambda e: ("order_rejected",)),
+    FactSource("order_review", "order_corrected", "order_corrected", "reviewer", "corrected_at", "order_no"),
+    FactSource("picking_packing", "line_picked", "line_picked", "picker", "scanned_at", "order_no"),
+    FactSource("picking_packing", "parcel_packed", "parcel_packed", "packer", "packed_at", "order_no"),
+    FactSource("picking_packing", "parcel_weight_mismatch", "weight_mismatch", "packer", "weighed_at", "order_no"),
+    FactSource("picking_packing", "parcel_handed_over", "parcel_handed_over", "shipper", "handed_over_at",
+               "order_no"),
+    FactSource("shipping_labels", "label_reprinted", "label_reprinted", "by", None, "order_no"),
+    FactSource("after_sales", "case_opened", "case_opened", "agent", None, "case_id"),
+    FactSource("after_sales", "case_answered", "case_answered", "agent", "answered_at", "case_id", also=_in_sla),
+    FactSource("after_sales", "sla_breached", "sla_breached", "agent", "deadline", "case_id"),
+    FactSource("after_sales", "refund_paid", "refund_paid", "paid_by", "paid_at", "case_id"),
+    FactSource("after_sales", "case_approved", "case_decided", "supervisor", None, "case_id"),
+    FactSource("after_sales", "case_rejected", "case_decided", "supervisor", None, "case_id"),
+    FactSource("after_sales", "case_closed", "case_closed", "by", None, "case_id"),
+    FactSource("customer_retention", "follow_up_logged", "follow_up", "rep", "logged_at", "customer_key"),
+    FactSource("customer_retention", "protection_expired", "protection_lapsed", "rep", "expired_at",
+               "customer_key"),
+    FactSource("customer_retention", "care_task_completed", "care_task_completed", "staff_id", "completed_at",
+               "task_id"),
+)

@@ -1,0 +1,139 @@
+"""The HTTP API's schemas (strict: unknown fields are rejected)."""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime
+from services.staff_performance.fines import MANAGER_RULES
+from services.staff_performance.policy import RANKS, invalid_changes
+
+StaffId = validate.Length(min=1, max=64)
+Count = validate.Range(min=0, max=100000)
+
+
+class StaffSchema(StrictSchema):
+    staff_id = fields.String(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    role = fields.String(required=True, validate=validate.Length(min=1, max=30))
+    rank = fields.String(required=True, validate=validate.OneOf(RANKS))
+    team = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    active = fields.Boolean(load_default=True)
+    registered = fields.Boolean(dump_only=True)
+
+
+class StaffQuery(StrictSchema):
+    team = fields.String(load_default=None)
+    unregistered = fields.Boolean(load_default=False)
+
+
+class PunchSchema(StrictSchema):
+    punch_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    staff_id = fields.String(required=True, validate=StaffId)
+    at = UtcDateTime(required=True)
+
+
+class LeaveSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    staff_id = fields.String(required=True, validate=StaffId)
+    kind = fields.String(required=True, validate=validate.OneOf(["personal", "sick", "emergency"]))
+    first_day = fields.Date(required=True)
+    last_day = fields.Date(required=True)
+    requested_at = UtcDateTime(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    notice_ok = fields.Boolean(dump_only=True)
+    proof_required = fields.Boolean(dump_only=True)
+    proof_received_on = fields.Date(dump_only=True, allow_none=True)
+    notice_note = fields.String(dump_only=True)
+
+    @validates_schema
+    def order(self, data, **kwargs):
+        if data["last_day"] < data["first_day"]:
+            raise ValidationError("must not be before first_day", "last_day")
+        if (data["last_day"] - data["first_day"]).days > 366:
+            raise ValidationError("at most a year", "last_day")
+
+
+class DailyReportSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    staff_id = fields.String(dump_only=True)
+    day = fields.Date(dump_only=True)
+    recorded_by = fields.String(dump_only=True)
+    calls = fields.Integer(required=True, strict=True, validate=Count)
+    visits = fields.Integer(required=True, strict=True, validate=Count, metadata={"description": "cold included"})
+    visits_unrecorded = fields.Integer(required=True, strict=True, validate=Count,
+                                       metadata={"description": "of the visits, those without a visit record"})
+    fine_leads = fields.Integer(required=True, strict=True, validate=Count)
+    rough_leads = fields.Integer(required=True, strict=True, validate=Count)
+    deals = fields.Integer(required=True, strict=True, validate=Count)
+    bookings_next_day = fields.Integer(required=True, strict=True, validate=Count)
+
+
+class DaySchema(StrictSchema):
+    day = fields.Date(required=True)
+
+
+class FineIssueSchema(StrictSchema):
+    staff_id = fields.String(required=True, validate=StaffId)
+    rule = fields.String(required=True, validate=validate.OneOf(MANAGER_RULES))
+    day = fields.Date(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class FineSchema(StrictSchema):
+    id = fields.Integer()
+    staff_id = fields.String()
+    rule = fields.String()
+    day = fields.Date()
+    occurrence = fields.Integer()
+    amount = Money()
+    flag = fields.String(allow_none=True)
+    reason = fields.String()
+    policy_version = fields.String()
+    noticed_on = fields.Date(allow_none=True)
+
+
+class PaymentSchema(StrictSchema):
+    amount = Money(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    day = fields.Date(required=True)
+
+
+class StaffFilter(StrictSchema):
+    staff_id = fields.String(load_default=None)
+
+
+class AsOfQuery(StaffFilter):
+    as_of = fields.Date(load_default=None)
+
+
+class PolicyVersionSchema(StrictSchema):
+    effective_from = fields.Date(required=True)
+    changes = fields.Dict(required=True, keys=fields.String(), validate=validate.Length(min=1))
+
+    @validates_schema
+    def known_settings(self, data, **kwargs):
+        errors = invalid_changes(data["changes"])
+        if errors:
+            raise ValidationError({"changes": errors})
+
+
+class ScorecardQuery(StrictSchema):
+    period = fields.String(load_default="day", validate=validate.OneOf(["day", "week", "month"]))
+    day = fields.Date(load_default=None)
+    explain = fields.Boolean(load_default=False)
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    now = UtcDateTime(load_default=None, metadata={"description": "judge as of this moment (default: now)"})
+
+
+class LeaderboardQuery(StrictSchema):
+    team = fields.String(required=True, validate=NonEmpty)
+    day = fields.Date(load_default=None)
+    metric = fields.String(load_default="deals", validate=validate.Length(min=1, max=50))
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class FlagSchema(StrictSchema):
+    id = fields.Integer()
+    staff_id = fields.String()
+    flag = fields.String()
+    day = fields.Date()
+    subject = fields.String()
+    reason = fields.String()
+    raised_at = UtcDateTime()

@@ -1,0 +1,65 @@
+"""Shaping answers for the HTTP API (JSON / CSV) from the domain modules."""
+from datetime import date
+
+import sqlalchemy as sa
+
+from services.staff_performance import export, fines, policies, scorecard, scorecard_data
+from services.staff_performance.business_days import business_day, period_bounds
+from services.staff_performance.models import Flag
+from services.staff_performance.schemas import FineSchema, FlagSchema
+from shared.web.errors import HttpError
+
+__all__ = ["staff_id", "parse_day", "judgements", "ledger", "fine_line",
+           "scorecard_answer", "leaderboard_answer", "flags"]
+
+
+def staff_id(text):
+    if not 0 < len(text) <= 64:
+        raise HttpError(400, "validation_failed", "bad staff id", fields={"staff_id": ["1 to 64 characters"]})
+    return text
+
+
+def parse_day(text):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise HttpError(400, "validation_failed", "bad day", fields={"day": ["a date, YYYY-MM-DD"]}) from None
+
+
+def judgements(judged):
+    return {staff: {"status": j.status, "late_minutes": j.late_minutes, "early_minutes": j.early_minutes}
+            for staff, j in judged.items()}
+
+
+def fine_line(session, policy, fine, as_of):
+    owed = fines.statement(session, policy, fine, as_of)
+    return {**FineSchema().dump(fine), "as_of": as_of.isoformat(), "interest": str(owed.interest),
+            "paid": str(owed.paid), "outstanding": str(owed.outstanding),
+            "settled_on": owed.settled_on.isoformat() if owed.settled_on else None,
+            "interest_beyond_policy": owed.beyond_policy}
+
+
+def ledger(session, staff, as_of):
+    book = policies.book(session)
+    return {"as_of": as_of.isoformat(),
+            "fines": [fine_line(session, book.for_day(f.day), f, as_of) for f in fines.ledger(session, staff)]}
+
+
+def scorecard_answer(session, staff, query, now):
+    first, last = period_bounds(query["period"], query["day"] or business_day(now))
+    card = scorecard.build(scorecard_data.inputs_for(session, staff, query["period"], first, last, now))
+    if query["format"] == "csv":
+        return export.scorecard_csv(card)
+    return card if query["explain"] else scorecard.without_sources(card)
+
+
+def leaderboard_answer(session, query, today):
+    board = scorecard_data.leaderboard(session, query["team"], query["day"] or today, query["metric"])
+    return export.leaderboard_csv(board) if query["format"] == "csv" else board
+
+
+def flags(session, staff):
+    query = sa.select(Flag).order_by(Flag.raised_at, Flag.id)
+    if staff:
+        query = query.where(Flag.staff_id == staff)
+    return FlagSchema(many=True).dump(session.scalars(query).all())
