@@ -29,3 +29,53 @@ class OrderApproved(EventSchema):
     payment_method = fields.String(required=True, validate=validate.OneOf(["prepaid", "cod"]))
     cod_amount = Money(required=True, metadata={"description": "amount to collect; 0.00 when prepaid"})
     total = Money(required=True)
+
+
+class Hold(StrictSchema):
+    code = fields.String(required=True, validate=NonEmpty)
+    message = fields.String(required=True)
+
+
+@event("order_review", "order_held")
+class OrderHeld(EventSchema):
+    """An order waits for a person; `holds` are all its open holds at `held_at`."""
+    order_no = fields.String(required=True, validate=NonEmpty)
+    customer_id = fields.String(required=True)
+    holds = fields.List(fields.Nested(Hold), required=True, validate=validate.Length(min=1))
+    held_at = UtcDateTime(required=True)
+
+
+@event("order_review", "order_rejected")
+class OrderRejected(EventSchema):
+    """The order is cancelled by a reviewer; nothing of it is to be picked or shipped."""
+    order_no = fields.String(required=True, validate=NonEmpty)
+    customer_id = fields.String(required=True)
+    reason = fields.String(required=True, validate=NonEmpty)
+    reviewer = fields.String(required=True)
+    rejected_at = UtcDateTime(required=True)
+    seconds_to_decision = fields.Float(required=True, metadata={"description": "order arrival to decision"})
+
+
+class Change(StrictSchema):
+    field = fields.String(required=True, validate=NonEmpty)
+    before = fields.String(required=True)
+    after = fields.String(required=True)
+
+
+@event("order_review", "order_corrected")
+class OrderCorrected(EventSchema):
+    """A reviewer changed the recipient, phone or address; `shipping_address` is the result."""
+    order_no = fields.String(required=True, validate=NonEmpty)
+    reviewer = fields.String(required=True)
+    changes = fields.List(fields.Nested(Change), required=True, validate=validate.Length(min=1))
+    corrected_at = UtcDateTime(required=True)
+    shipping_address = fields.Nested(ShippingAddress, required=True)
+
+
+@event("order_review", "customer_notification_requested")
+class CustomerNotificationRequested(EventSchema):
+    """Someone should tell the customer (the retention service makes it a task)."""
+    order_no = fields.String(required=True, validate=NonEmpty)
+    customer_id = fields.String(required=True)
+    reason = fields.String(required=True, metadata={"description": "out_of_stock, …"})
+    message = fields.String(required=True)

@@ -1,33 +1,92 @@
-"""Use cases of order review, on a unit of work (no nameko here)."""
-from services.order_review.models import ReviewOrder
-from shared.timeutil import utcnow
+"""An order's review state: holds placed and released one by one, approval, rejection.
+
+Every function takes a unit of work and a ReviewOrder row the caller has locked
+(`lock_order`), so two decisions on one order cannot interleave.
+"""
+import sqlalchemy as sa
+
+from contracts.storefront import Order
+from services.order_review import events
+from services.order_review.models import OrderHold, ReviewDecision, ReviewOrder
+from shared.errors import Conflict, NotFound
+
+HELD, APPROVED, REJECTED = "held", "approved", "rejected"
 
 
-def receive_order(uow, order):
-    """Walking skeleton: record the order and approve it (the review rules are issue #3)."""
-    now = utcnow()
-    record = ReviewOrder(order_no=order["order_no"], customer_id=order["customer"]["customer_id"],
-                         status="approved", total=order["total"], placed_at=order["placed_at"],
-                         received_at=now, decided_at=now, order=_jsonable(order))
-    uow.session.add(record)
-    uow.publish("order_approved", approved_event(order, reviewer="auto", approved_at=now, received_at=now),
-                aggregate_id=order["order_no"])
+def lock_order(session, order_no):
+    """The order row, locked for this transaction (SQLite: the write lock already serialises)."""
+    return find_order(session, order_no, lock=True)
+
+
+def find_order(session, order_no, lock=False):
+    query = sa.select(ReviewOrder).where(ReviewOrder.order_no == order_no)
+    if lock:
+        query = query.with_for_update()
+    record = session.scalar(query.execution_options(populate_existing=True))
+    if record is None:
+        raise NotFound(f"no order {order_no}", code="unknown_order")
     return record
 
 
-def approved_event(order, reviewer, approved_at, received_at):
-    payment = order["payment"]
-    cod = order["total"] if payment["method"] == "cod" else 0
-    return {
-        "order_no": order["order_no"], "customer_id": order["customer"]["customer_id"],
-        "placed_at": order["placed_at"], "approved_at": approved_at, "reviewer": reviewer,
-        "lines": order["lines"], "shipping_address": order["shipping_address"],
-        "payment_method": payment["method"], "cod_amount": cod, "total": order["total"],
-        "seconds_to_decision": (approved_at - received_at).total_seconds(),
-        "replacement_of": order.get("replacement_of"),
-    }
+def open_holds(session, order_no):
+    return list(session.scalars(sa.select(OrderHold).where(
+        OrderHold.order_no == order_no, OrderHold.released_at.is_(None)).order_by(OrderHold.id)))
 
 
-def _jsonable(order):
-    from contracts.storefront import Order
-    return Order().dump(order)
+def place_holds(uow, record, holds, now):
+    """Add holds (a code already open is not repeated) and tell who listens: order_held."""
+    already = {hold.code for hold in open_holds(uow.session, record.order_no)}
+    new = [hold for hold in holds if hold.code not in already]
+    if not new:
+        return []
+    uow.session.add_all(OrderHold(order_no=record.order_no, code=hold.code, message=hold.message,
+                                  created_at=now) for hold in new)
+    uow.session.flush()
+    uow.publish("order_held", events.held(record, open_holds(uow.session, record.order_no), now),
+                aggregate_id=record.order_no)
+    return new
+
+
+def release_hold(uow, record, code, by, now):
+    """Release one open hold; the order goes to the warehouse when the last one is gone."""
+    released = uow.session.execute(
+        sa.update(OrderHold).where(OrderHold.order_no == record.order_no, OrderHold.code == code,
+                                   OrderHold.released_at.is_(None))
+        .values(released_at=now, released_by=by)).rowcount
+    if not released:
+        raise Conflict(f"order {record.order_no} has no open {code} hold", code="no_such_hold")
+    if record.status == HELD and not open_holds(uow.session, record.order_no):
+        approve(uow, record, by, now)
+
+
+def approve(uow, record, reviewer, now):
+    """Send the order to the warehouse (order_approved) and record the decision."""
+    if record.status != HELD:
+        raise Conflict(f"order {record.order_no} is already {record.status}", code=f"already_{record.status}")
+    seconds = _decide(uow, record, APPROVED, reviewer, now)
+    order = Order().load(record.order)
+    uow.publish("order_approved", events.approved(order, reviewer, now, seconds), aggregate_id=record.order_no)
+
+
+def reject(uow, record, reviewer, reason, now):
+    """Cancel the order: its holds close, the warehouse drops it (order_rejected)."""
+    if record.status == REJECTED:
+        raise Conflict(f"order {record.order_no} is already rejected", code="already_rejected")
+    if record.status == APPROVED and not open_holds(uow.session, record.order_no):
+        raise Conflict(f"order {record.order_no} is with the warehouse; cancel it through after-sales",
+                       code="already_approved")
+    uow.session.execute(sa.update(OrderHold).where(
+        OrderHold.order_no == record.order_no, OrderHold.released_at.is_(None))
+        .values(released_at=now, released_by=reviewer))
+    seconds = _decide(uow, record, REJECTED, reviewer, now, reason)
+    uow.publish("order_rejected", events.rejected(record, reason, reviewer, now, seconds),
+                aggregate_id=record.order_no)
+
+
+def _decide(uow, record, outcome, reviewer, now, reason=None):
+    seconds = max(0.0, (now - record.received_at).total_seconds())
+    record.status, record.decided_at = outcome, now
+    record.claimed_by = record.claim_expires_at = None
+    uow.session.add(ReviewDecision(order_no=record.order_no, outcome=outcome, reviewer=reviewer,
+                                   decided_at=now, seconds_to_decision=seconds, reason=reason))
+    return seconds

@@ -1,0 +1,34 @@
+"""Payloads of the events order review publishes (contracts/order_review.py)."""
+
+
+def approved(order, reviewer, approved_at, seconds):
+    payment = order["payment"]
+    return {
+        "order_no": order["order_no"], "customer_id": order["customer"]["customer_id"],
+        "placed_at": order["placed_at"], "approved_at": approved_at, "reviewer": reviewer,
+        "lines": order["lines"], "shipping_address": order["shipping_address"],
+        "payment_method": payment["method"], "cod_amount": order["total"] if payment["method"] == "cod" else 0,
+        "total": order["total"], "seconds_to_decision": seconds, "replacement_of": order.get("replacement_of"),
+    }
+
+
+def held(record, holds, held_at):
+    return {"order_no": record.order_no, "customer_id": record.customer_id, "held_at": held_at,
+            "holds": [{"code": h.code, "message": h.message} for h in holds]}
+
+
+def rejected(record, reason, reviewer, rejected_at, seconds):
+    return {"order_no": record.order_no, "customer_id": record.customer_id, "reason": reason,
+            "reviewer": reviewer, "rejected_at": rejected_at, "seconds_to_decision": seconds}
+
+
+def corrected(record, changes, reviewer, corrected_at):
+    return {"order_no": record.order_no, "reviewer": reviewer, "corrected_at": corrected_at,
+            "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in changes],
+            "shipping_address": record.order["shipping_address"]}
+
+
+def out_of_stock_notice(record, short):
+    items = "、".join(f"{s['sku']}（缺 {s['needed'] - s['available']} 件）" for s in short)
+    return {"order_no": record.order_no, "customer_id": record.customer_id, "reason": "out_of_stock",
+            "message": f"订单 {record.order_no} 中的商品暂时缺货：{items}。到货后立即发出，请告知顾客。"}

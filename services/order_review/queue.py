@@ -1,0 +1,55 @@
+"""The reviewers' queue: orders with open holds, oldest first, filterable by hold code and age."""
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from services.order_review.models import Correction, OrderHold, ReviewOrder
+from services.order_review.review import find_order, open_holds
+from shared.timeutil import to_iso
+
+
+def held_orders(session, now, code=None, older_than_minutes=None, younger_than_minutes=None, limit=50):
+    open_hold = sa.select(OrderHold.id).where(OrderHold.order_no == ReviewOrder.order_no,
+                                              OrderHold.released_at.is_(None))
+    if code:
+        open_hold = open_hold.where(OrderHold.code == code)
+    query = sa.select(ReviewOrder).where(open_hold.exists())
+    if older_than_minutes is not None:
+        query = query.where(ReviewOrder.received_at <= now - timedelta(minutes=older_than_minutes))
+    if younger_than_minutes is not None:
+        query = query.where(ReviewOrder.received_at >= now - timedelta(minutes=younger_than_minutes))
+    records = list(session.scalars(query.order_by(ReviewOrder.received_at, ReviewOrder.order_no).limit(limit)))
+    holds = _open_holds_of(session, [r.order_no for r in records])
+    return [summary(record, holds.get(record.order_no, []), now) for record in records]
+
+
+def order_detail(session, order_no, now):
+    record = find_order(session, order_no)
+    corrections = session.scalars(sa.select(Correction).where(Correction.order_no == order_no)
+                                  .order_by(Correction.id))
+    return {**summary(record, open_holds(session, order_no), now), "order": record.order,
+            "decided_at": to_iso(record.decided_at) if record.decided_at else None,
+            "corrections": [{"field": c.field, "before": c.before, "after": c.after, "reviewer": c.reviewer,
+                             "corrected_at": to_iso(c.corrected_at)} for c in corrections]}
+
+
+def summary(record, holds, now):
+    live_claim = record.claimed_by and record.claim_expires_at > now
+    return {
+        "order_no": record.order_no, "customer_id": record.customer_id, "status": record.status,
+        "total": f"{record.total:.2f}", "payment_method": record.order["payment"]["method"],
+        "received_at": to_iso(record.received_at),
+        "age_minutes": round((now - record.received_at).total_seconds() / 60, 1),
+        "holds": [{"code": h.code, "message": h.message, "since": to_iso(h.created_at)} for h in holds],
+        "claimed_by": record.claimed_by if live_claim else None,
+        "claim_expires_at": to_iso(record.claim_expires_at) if live_claim else None,
+    }
+
+
+def _open_holds_of(session, order_nos):
+    by_order = {}
+    for hold in session.scalars(sa.select(OrderHold).where(OrderHold.order_no.in_(order_nos),
+                                                           OrderHold.released_at.is_(None))
+                                .order_by(OrderHold.id)):
+        by_order.setdefault(hold.order_no, []).append(hold)
+    return by_order

@@ -1,0 +1,118 @@
+"""The automatic review (审单, business-rules §2): each rule that fires puts a hold on the order.
+
+Plain functions over the storefront order (loaded: Decimals, datetimes) and what we know of
+the customer; no database here, so every rule is tested as a table.
+"""
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from services.order_review.contact import address_problems, phone_problem
+from shared.timeutil import to_iso
+
+BUYER_REMARK = "BUYER_REMARK"
+BAD_PHONE = "BAD_PHONE"
+INCOMPLETE_ADDRESS = "INCOMPLETE_ADDRESS"
+AMOUNT_MISMATCH = "AMOUNT_MISMATCH"
+COD_RISK = "COD_RISK"
+POSSIBLE_DUPLICATE = "POSSIBLE_DUPLICATE"
+CONFLICTING_ORDER = "CONFLICTING_ORDER"
+OUT_OF_STOCK = "OUT_OF_STOCK"
+CODES = (BUYER_REMARK, BAD_PHONE, INCOMPLETE_ADDRESS, AMOUNT_MISMATCH, COD_RISK, POSSIBLE_DUPLICATE,
+         CONFLICTING_ORDER, OUT_OF_STOCK)
+
+# Released by the warehouse's stock, not by a person (picking & packing owns stock).
+NOT_RELEASABLE_BY_STAFF = frozenset({OUT_OF_STOCK})
+
+
+@dataclass(frozen=True)
+class Hold:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    """What earlier orders say about this one's customer."""
+    cod_refusals: int = 0
+    same_goods_orders: list = field(default_factory=list)   # [(order_no, placed_at)] inside the window
+
+
+def goods_key(lines):
+    """The same goods in any line order or split give the same key."""
+    counts = Counter()
+    for line in lines:
+        counts[line["sku"]] += line["qty"]
+    text = ";".join(f"{sku}x{qty}" for sku, qty in sorted(counts.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def buyer_remark(order, history, policy):
+    remark = (order.get("buyer_remark") or "").strip()
+    if remark:
+        return Hold(BUYER_REMARK, f"The buyer wrote: \u201c{remark}\u201d. Read it: the address, "
+                                  "phone or goods may need changing.")
+
+
+def bad_phone(order, history, policy):
+    problem = phone_problem(order["shipping_address"]["phone"])
+    if problem:
+        return Hold(BAD_PHONE, f"Recipient phone {problem}; the courier could not call.")
+
+
+def incomplete_address(order, history, policy):
+    problems = address_problems(order["shipping_address"])
+    if problems:
+        return Hold(INCOMPLETE_ADDRESS, "Shipping address: " + "; ".join(problems) + ".")
+
+
+def amount_mismatch(order, history, policy):
+    goods = sum(line["unit_price"] * line["qty"] for line in order["lines"])
+    problems = []
+    if goods + order["shipping_fee"] != order["total"]:
+        problems.append(f"lines {goods:.2f} + shipping {order['shipping_fee']:.2f} "
+                        f"\u2260 total {order['total']:.2f}")
+    payment = order["payment"]
+    if payment["method"] == "prepaid" and payment["paid_amount"] != order["total"]:
+        problems.append(f"paid {payment['paid_amount']:.2f} \u2260 total {order['total']:.2f}")
+    if problems:
+        return Hold(AMOUNT_MISMATCH, "Amounts do not add up: " + "; ".join(problems) + ".")
+
+
+def cod_risk(order, history, policy):
+    if order["payment"]["method"] != "cod":
+        return None
+    reasons = []
+    if order["total"] > policy.cod_risk_amount:
+        reasons.append(f"{order['total']:.2f} to collect is over the {policy.cod_risk_amount:.2f} limit")
+    if history.cod_refusals >= policy.cod_refusals_for_risk:
+        reasons.append(f"the customer refused {history.cod_refusals} earlier COD parcel(s)")
+    if reasons:
+        return Hold(COD_RISK, "Cash on delivery: " + "; ".join(reasons) + ".")
+
+
+def possible_duplicate(order, history, policy):
+    if history.same_goods_orders:
+        others = ", ".join(f"{no} (placed {to_iso(at)})" for no, at in history.same_goods_orders)
+        hours = policy.duplicate_window.total_seconds() / 3600
+        return Hold(POSSIBLE_DUPLICATE, f"Same customer ordered the same goods within {hours:g} h: {others}.")
+
+
+RULES = (buyer_remark, bad_phone, incomplete_address, amount_mismatch, cod_risk, possible_duplicate)
+
+
+def review(order, history, policy):
+    """The holds an order gets on arrival; none means it goes straight to the warehouse."""
+    return [hold for hold in (rule(order, history, policy) for rule in RULES) if hold]
+
+
+def conflict_hold(first, second):
+    """The same order_no came again with different content."""
+    differing = sorted(key for key in set(first) | set(second) if first.get(key) != second.get(key))
+    return Hold(CONFLICTING_ORDER, f"Order {first['order_no']} arrived again with different "
+                                   f"{', '.join(differing)}; check with the storefront which one is right.")
+
+
+def out_of_stock_hold(short):
+    items = "; ".join(f"{s['sku']} needs {s['needed']}, {s['available']} available" for s in short)
+    return Hold(OUT_OF_STOCK, f"Out of stock: {items}. Released when the warehouse reserves the goods.")

@@ -1,0 +1,38 @@
+"""The reviewers' HTTP API: what requests may carry."""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from contracts.base import StrictSchema
+from services.order_review.desk import CORRECTABLE
+from services.order_review.rules import CODES
+Minutes = validate.Range(min=0, max=60 * 24 * 365)
+
+
+class QueueQuery(StrictSchema):
+    code = fields.String(validate=validate.OneOf(CODES))
+    older_than_minutes = fields.Integer(validate=Minutes, metadata={"description": "received at least this long ago"})
+    younger_than_minutes = fields.Integer(validate=Minutes, metadata={"description": "received at most this long ago"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class RejectBody(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class CorrectionBody(StrictSchema):
+    """Any of the recipient, phone and address fields; the others stay as they are."""
+    recipient = fields.String(validate=validate.Length(min=1, max=64))
+    phone = fields.String(validate=validate.Length(min=1, max=32))
+    province = fields.String(validate=validate.Length(min=1, max=64))
+    city = fields.String(validate=validate.Length(min=1, max=64))
+    district = fields.String(validate=validate.Length(min=1, max=64))
+    line1 = fields.String(validate=validate.Length(min=1, max=200))
+    postcode = fields.String(validate=validate.Length(max=12))
+
+    @validates_schema
+    def something_to_change(self, data, **kwargs):
+        if not data:
+            raise ValidationError(f"give at least one of {', '.join(CORRECTABLE)}", "_schema")
+
+
+class DailyStatsQuery(StrictSchema):
+    day = fields.Date(metadata={"description": "UTC day, YYYY-MM-DD; default today"})

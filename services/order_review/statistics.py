@@ -1,0 +1,61 @@
+"""The reviewers' daily statistic (物流发货统计表, business-rules §2): per day and per reviewer,
+orders reviewed, auto-approved share, holds by code, median and 95th-percentile time to decision."""
+import math
+import statistics
+from collections import Counter, defaultdict
+from datetime import datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+
+from services.order_review.models import OrderHold, ReviewDecision
+
+AUTO = "auto"
+
+
+def daily(session, day):
+    """Statistics of one UTC day, from the decisions and holds stored."""
+    start = datetime.combine(day, time(), tzinfo=timezone.utc)
+    end = start + timedelta(days=1)
+    decisions = session.execute(sa.select(
+        ReviewDecision.order_no, ReviewDecision.reviewer, ReviewDecision.outcome,
+        ReviewDecision.seconds_to_decision).where(ReviewDecision.decided_at >= start,
+                                                  ReviewDecision.decided_at < end)).all()
+    decided_holds = session.execute(
+        sa.select(OrderHold.order_no, OrderHold.code).join(
+            ReviewDecision, ReviewDecision.order_no == OrderHold.order_no)
+        .where(ReviewDecision.decided_at >= start, ReviewDecision.decided_at < end)).all()
+    placed = session.execute(sa.select(OrderHold.code, sa.func.count()).where(
+        OrderHold.created_at >= start, OrderHold.created_at < end).group_by(OrderHold.code)).all()
+    return summarize(day, decisions, decided_holds, dict(placed))
+
+
+def summarize(day, decisions, decided_holds, holds_placed):
+    """decisions: (order_no, reviewer, outcome, seconds); decided_holds: (order_no, code)."""
+    codes_of = defaultdict(set)
+    for order_no, code in decided_holds:
+        codes_of[order_no].add(code)
+    by_reviewer = defaultdict(list)
+    for decision in decisions:
+        by_reviewer[decision[1]].append(decision)
+    auto = sum(1 for d in decisions if d[1] == AUTO and d[2] == "approved")
+    return {
+        "day": day.isoformat(), "orders_reviewed": len(decisions), "auto_approved": auto,
+        "auto_approved_share": round(auto / len(decisions), 4) if decisions else None,
+        "held_by_code": dict(sorted(holds_placed.items())), **_timing(decisions),
+        "reviewers": [_reviewer_line(reviewer, rows, codes_of) for reviewer, rows in sorted(by_reviewer.items())],
+    }
+
+
+def _reviewer_line(reviewer, rows, codes_of):
+    outcomes = Counter(row[2] for row in rows)
+    held = Counter(code for row in rows for code in codes_of[row[0]])
+    return {"reviewer": reviewer, "orders_reviewed": len(rows), "approved": outcomes["approved"],
+            "rejected": outcomes["rejected"], "held_by_code": dict(sorted(held.items())), **_timing(rows)}
+
+
+def _timing(rows):
+    seconds = sorted(row[3] for row in rows)
+    if not seconds:
+        return {"median_seconds": None, "p95_seconds": None}
+    return {"median_seconds": statistics.median(seconds),
+            "p95_seconds": seconds[math.ceil(0.95 * len(seconds)) - 1]}   # nearest rank

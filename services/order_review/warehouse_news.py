@@ -1,0 +1,48 @@
+"""What the warehouse and the couriers tell order review: goods short, goods reserved after
+all, COD parcels refused (business-rules §2: 缺货订单,通知顾客; ~30% of COD parcels return)."""
+import sqlalchemy as sa
+
+from services.order_review import events, review, rules
+from services.order_review.models import CodRefusal, ReviewOrder
+from shared.errors import PermanentFailure
+
+WAREHOUSE = "warehouse"   # who releases an OUT_OF_STOCK hold
+
+
+def goods_short(uow, event, now):
+    """Picking & packing cannot reserve the goods: hold OUT_OF_STOCK and have the customer told."""
+    record = _known_order(uow.session, event["order_no"])
+    if record.status == review.REJECTED:
+        return
+    if review.place_holds(uow, record, [rules.out_of_stock_hold(event["short"])], now):
+        uow.publish("customer_notification_requested", events.out_of_stock_notice(record, event["short"]),
+                    aggregate_id=record.order_no)
+
+
+def goods_reserved(uow, event, now):
+    """The goods are reserved (at once or after restocking): an OUT_OF_STOCK hold is lifted."""
+    record = uow.session.get(ReviewOrder, event["order_no"], with_for_update=True)
+    if record is None:
+        return
+    held = any(hold.code == rules.OUT_OF_STOCK for hold in review.open_holds(uow.session, record.order_no))
+    if held:
+        review.release_hold(uow, record, rules.OUT_OF_STOCK, WAREHOUSE, now)
+
+
+def parcel_returned(uow, event, now):
+    """A COD parcel came back uncollected: the customer's next COD orders are risky."""
+    if event["payment_method"] != "cod":
+        return
+    record = _known_order(uow.session, event["order_no"])
+    if uow.session.get(CodRefusal, record.order_no) is None:
+        uow.session.add(CodRefusal(order_no=record.order_no, customer_id=record.customer_id,
+                                   tracking_no=event["tracking_no"],
+                                   amount_not_collected=event["cod_amount_not_collected"], returned_at=now))
+
+
+def _known_order(session, order_no):
+    record = session.scalar(sa.select(ReviewOrder).where(ReviewOrder.order_no == order_no).with_for_update())
+    if record is None:
+        # Every order the warehouse or a courier handles passed review here first.
+        raise PermanentFailure(f"order {order_no} was never reviewed here")
+    return record
