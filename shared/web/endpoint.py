@@ -16,11 +16,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
-from shared.db.unit_of_work import IdempotencyClaim, fingerprint
+from marshmallow import ValidationError
+
+from shared.db.unit_of_work import IdempotencyClaim, IdempotencyKeyReused, Replay, fingerprint
+from shared.errors import DomainError
 from shared.web.auth import PUBLIC, identity_from_header
 from shared.web.errors import HttpError, error_response, json_response, response_from_exception
 
 DEFAULT_MAX_BODY = 1024 * 1024
+EXPECTED = (DomainError, HttpError, ValidationError, Replay, IdempotencyKeyReused)
 
 
 class JsonWebServer(WebServer):
@@ -55,6 +59,8 @@ class Endpoint(Entrypoint):
         self.idempotency_field = idempotency_field
         self.summary = summary
         self.response_schema = response
+        # Answers, not crashes: nameko logs these as expected instead of as worker errors.
+        kwargs.setdefault("expected_exceptions", EXPECTED)
         super().__init__(**kwargs)
 
     def get_url_rule(self):
