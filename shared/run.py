@@ -8,17 +8,12 @@ import eventlet
 eventlet.monkey_patch()  # noqa: E402 - must precede every other import
 
 import argparse  # noqa: E402
-import importlib  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
 
 from shared.config import SERVICES, service_config  # noqa: E402
 from shared.logs import configure_logging  # noqa: E402
-
-
-def service_class(name):
-    module = importlib.import_module(f"services.{name}.service")
-    return module.SERVICE
+from shared.service_registry import service_class  # noqa: E402
 
 
 def main(argv=None):

@@ -19,7 +19,7 @@ ENVELOPE = {"event_id", "occurred_at"}
 def consumers():
     """{(source, event_type): [service, ...]} from every service's @consume_event entrypoints."""
     from shared.messaging.consumer import EventConsumer
-    from shared.run import service_class
+    from shared.service_registry import service_class
 
     found = {}
     for service in SERVICES:

@@ -7,7 +7,7 @@ import sys
 
 from shared import config
 from shared.messaging.deploy import declare_service
-from shared.run import service_class
+from shared.service_registry import service_class
 
 
 def main(argv=None):

@@ -1,0 +1,160 @@
+"""Scanner stations on the floor, over HTTP as real devices are (one `requests.Session` each).
+
+A floor screen lists the pick lists that are ready and hands them out; each station
+picks every line (one scan per line), packs with the expected weight, and once the
+parcel's label exists (shipping_labels' GET /shipments/{order_no}) scans the hand-over.
+Every POST /scans is timed.
+"""
+import queue
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import requests
+
+from shared.web.auth import mint_token
+
+LIST_EVERY_S = 0.05     # the floor screen's refresh when nothing new came
+FIRST_LABEL_CHECK_S = 0.1   # a label usually exists this soon after packing...
+LAST_LABEL_CHECK_S = 1.0    # ...else ask less and less often, not to load the service we wait for
+
+
+@dataclass
+class ScanRecord:
+    kind: str
+    status: int
+    seconds: float
+    at: float   # time.monotonic() when the answer came
+
+
+@dataclass
+class FloorStats:
+    scans: list = field(default_factory=list)
+    handed_over: set = field(default_factory=set)
+    failures: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def scanned(self, record):
+        with self.lock:
+            self.scans.append(record)
+
+
+class Floor:
+    """The floor screen plus K stations; `stop()` ends them."""
+
+    def __init__(self, suite, stations):
+        self.suite, self.stations = suite, stations
+        self.work = queue.Queue()
+        self.stop_event = threading.Event()
+        self.stats = FloorStats()
+        self.threads = []
+
+    def start(self):
+        screen_token = mint_token(self.suite.secret, "BENCH-SCREEN", "warehouse")
+        self.threads.append(threading.Thread(target=self._screen, args=(screen_token,), daemon=True))
+        floor_urls = self.suite.urls("picking_packing", "")
+        label_urls = self.suite.urls("shipping_labels", "")
+        for k in range(self.stations):
+            station = Station(f"ST-{k + 1:02d}", floor_urls[k % len(floor_urls)], label_urls[k % len(label_urls)],
+                              self.suite.secret, self.work, self.stop_event, self.stats)
+            self.threads.append(threading.Thread(target=station.run, daemon=True))
+        for thread in self.threads:
+            thread.start()
+
+    def stop(self):
+        self.stop_event.set()
+        for thread in self.threads:
+            thread.join(timeout=10)
+
+    def _screen(self, token):
+        """Ready pick lists, oldest first, each handed to one station."""
+        http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {token}"
+        # A short list: the oldest ready work is enough to keep the stations busy.
+        url = self.suite.url("picking_packing", f"/pick-lists?status=ready&limit={4 * self.stations}")
+        dispatched = set()
+        while not self.stop_event.is_set():
+            try:
+                ready = http.get(url, timeout=10).json()["pick_lists"]
+            except (requests.RequestException, ValueError, KeyError) as exc:
+                self.stats.failures.append(f"floor screen: {exc}")
+                ready = []
+            fresh = [entry for entry in ready if entry["order_no"] not in dispatched]
+            for entry in fresh:
+                dispatched.add(entry["order_no"])
+                self.work.put(entry)
+            if not fresh:
+                self.stop_event.wait(LIST_EVERY_S)
+        http.close()
+
+
+class Station:
+    def __init__(self, station_id, floor_url, labels_url, secret, work, stop_event, stats):
+        self.station_id, self.floor_url, self.labels_url = station_id, floor_url, labels_url
+        self.work, self.stop_event, self.stats = work, stop_event, stats
+        self.scanner = requests.Session()
+        self.scanner.headers["Authorization"] = f"Bearer {mint_token(secret, station_id, 'scanner')}"
+        self.reader = requests.Session()
+        self.reader.headers["Authorization"] = f"Bearer {mint_token(secret, station_id, 'shipper')}"
+        self.awaiting_label = []   # [(next check, wait after that, order_no)]
+
+    def run(self):
+        while not self.stop_event.is_set():
+            try:
+                entry = self.work.get(timeout=0.005)
+            except queue.Empty:
+                entry = None
+            try:
+                if entry is not None:
+                    self.pick_and_pack(entry)
+                self.hand_over_labelled()
+            except requests.RequestException as exc:
+                self.stats.failures.append(f"{self.station_id}: {exc}")
+        self.scanner.close()
+        self.reader.close()
+
+    def scan(self, kind, **fields):
+        body = {"scan_id": str(uuid.uuid4()), "station_id": self.station_id, "type": kind, **fields}
+        started = time.monotonic()
+        answer = self.scanner.post(self.floor_url + "/scans", json=body, timeout=30)
+        done = time.monotonic()
+        self.stats.scanned(ScanRecord(kind, answer.status_code, done - started, done))
+        return answer
+
+    def pick_and_pack(self, entry):
+        order_no = entry["order_no"]
+        for line in entry["lines"]:
+            answer = self.scan("pick", order_no=order_no, barcode=line["sku"], qty=line["qty"] - line["picked"])
+            if answer.status_code != 200:
+                return self.stats.failures.append(f"pick {order_no}: {answer.status_code} {answer.text[:200]}")
+        answer = self.scan("pack", order_no=order_no, weight_g=entry["expected_weight_g"])
+        if answer.status_code != 200:
+            return self.stats.failures.append(f"pack {order_no}: {answer.status_code} {answer.text[:200]}")
+        self.awaiting_label.append((time.monotonic() + FIRST_LABEL_CHECK_S, FIRST_LABEL_CHECK_S, order_no))
+
+    def hand_over_labelled(self):
+        now = time.monotonic()
+        due = [item for item in self.awaiting_label if item[0] <= now]
+        for item in due:
+            self.awaiting_label.remove(item)
+            _, wait, order_no = item
+            if not self._hand_over(order_no):
+                wait = min(2 * wait, LAST_LABEL_CHECK_S)
+                self.awaiting_label.append((time.monotonic() + wait, wait, order_no))
+
+    def _hand_over(self, order_no):
+        """True once handed over; False while the label (or its copy at picking_packing) isn't there yet."""
+        shipment = self.reader.get(f"{self.labels_url}/shipments/{order_no}", timeout=30)
+        tracking_no = shipment.json().get("tracking_no") if shipment.status_code == 200 else None
+        if not tracking_no:
+            return False
+        answer = self.scan("handover", tracking_no=tracking_no)
+        if answer.status_code == 200:
+            with self.stats.lock:
+                self.stats.handed_over.add(order_no)
+            return True
+        if answer.status_code == 404:   # picking_packing hasn't had waybill_issued yet
+            return False
+        self.stats.failures.append(f"handover {order_no}: {answer.status_code} {answer.text[:200]}")
+        return True

@@ -1,0 +1,149 @@
+"""The six services as separate processes, as in production: deploy, start, health, peak memory, stop."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+import requests
+from nameko.testing.utils import find_free_port
+
+from shared.config import SERVICES, ROOT
+
+
+@dataclass
+class ServiceProcess:
+    service: str
+    instance: int
+    port: int
+    popen: subprocess.Popen
+    log_path: str
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+
+class Suite:
+    """`instances` processes per service, all on one vhost and one database per service."""
+
+    def __init__(self, amqp_uri, database_urls, secret, log_dir, instances=1, extra_env=None):
+        self.amqp_uri, self.database_urls, self.secret = amqp_uri, database_urls, secret
+        self.log_dir, self.instances = log_dir, instances
+        self.extra_env = extra_env or {}
+        self.processes = []
+
+    def env(self, ports=None):
+        env = dict(os.environ, AMQP_URI=self.amqp_uri, AUTH_SECRET=self.secret, HTTP_HOST="127.0.0.1",
+                   PYTHONUNBUFFERED="1", **self.extra_env)
+        for service, url in self.database_urls.items():
+            env[f"{service.upper()}_DATABASE_URL"] = url
+        for service, port in (ports or {}).items():
+            env[f"{service.upper()}_PORT"] = str(port)
+        return env
+
+    def deploy(self):
+        """What `make migrate` does: migrate every database, declare every queue (side by side)."""
+        tools = [subprocess.Popen([sys.executable, "-m", tool], env=self.env(), cwd=ROOT, stdout=subprocess.DEVNULL)
+                 for tool in ("tools.migrate", "tools.declare_topology")]
+        for tool in tools:
+            if tool.wait() != 0:
+                raise RuntimeError(f"{' '.join(tool.args[1:])} failed with {tool.returncode}")
+
+    def start(self):
+        os.makedirs(self.log_dir, exist_ok=True)
+        for instance in range(self.instances):
+            for service in SERVICES:
+                port = find_free_port()
+                log_path = os.path.join(self.log_dir, f"{service}.{instance}.log")
+                with open(log_path, "wb") as log:
+                    popen = subprocess.Popen([sys.executable, "-m", "shared.run", service], cwd=ROOT,
+                                             env=self.env({service: port}), stdout=log, stderr=subprocess.STDOUT)
+                self.processes.append(ServiceProcess(service, instance, port, popen, log_path))
+
+    def wait_healthy(self, timeout=60.0):
+        deadline = time.monotonic() + timeout
+        waiting = list(self.processes)
+        while waiting:
+            for process in list(waiting):
+                if process.popen.poll() is not None:
+                    raise RuntimeError(f"{process.service} exited with {process.popen.returncode}; "
+                                       f"see {process.log_path}")
+                try:
+                    if requests.get(process.base_url + "/health", timeout=2).status_code == 200:
+                        waiting.remove(process)
+                except requests.RequestException:
+                    pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"not healthy after {timeout:.0f}s: {[p.service for p in waiting]}")
+            time.sleep(0.2)
+
+    def url(self, service, path, instance=0):
+        for process in self.processes:
+            if process.service == service and process.instance == instance:
+                return process.base_url + path
+        raise KeyError(service)
+
+    def urls(self, service, path):
+        return [p.base_url + path for p in self.processes if p.service == service]
+
+    def peak_memory_kb(self):
+        """VmHWM (peak resident set) of each process, read before it exits; the max over instances."""
+        peaks = {}
+        for process in self.processes:
+            kb = _vm_hwm_kb(process.popen.pid)
+            if kb is not None:
+                peaks[process.service] = max(peaks.get(process.service, 0), kb)
+        return peaks
+
+    def cpu_seconds(self):
+        """User + system CPU each service has used so far (summed over instances)."""
+        used = {}
+        for process in self.processes:
+            seconds = _cpu_seconds(process.popen.pid)
+            if seconds is not None:
+                used[process.service] = round(used.get(process.service, 0.0) + seconds, 2)
+        return used
+
+    def terminate(self):
+        """Ask every process to stop (SIGTERM: nameko stops gracefully); `stop()` waits for them."""
+        for process in self.processes:
+            if process.popen.poll() is None:
+                process.popen.send_signal(signal.SIGTERM)
+
+    def stop(self, timeout=20.0):
+        self.terminate()
+        for process in self.processes:
+            try:
+                process.popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.popen.kill()
+                process.popen.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+def _cpu_seconds(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime, stime
+
+
+def _vm_hwm_kb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
