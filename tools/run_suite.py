@@ -1,7 +1,9 @@
-"""Start all six services as separate processes (what `make run` does after migrating).
+"""Start all six services and the web console as separate processes (what `make run` does
+after migrating).
 
 Each service is its own process with its own database; Ctrl-C stops them all.
 """
+import os
 import signal
 import subprocess
 import sys
@@ -9,12 +11,16 @@ import time
 
 from shared import config
 
+CONSOLE_PORT = os.environ.get("CONSOLE_PORT", "8000")
+
 
 def main():
     processes = []
     for name in config.SERVICES:
         processes.append(subprocess.Popen([sys.executable, "-m", "shared.run", name]))
         print(f"started {name} (pid {processes[-1].pid}) on port {config.http_port(name)}", flush=True)
+    processes.append(subprocess.Popen([sys.executable, "-m", "services.web_console"]))
+    print(f"started the web console (pid {processes[-1].pid}) on http://localhost:{CONSOLE_PORT}", flush=True)
 
     def stop(*_):
         for process in processes:
@@ -30,7 +36,7 @@ def main():
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     while True:
-        for name, process in zip(config.SERVICES, processes):
+        for name, process in zip(config.SERVICES + ("web_console",), processes):
             if process.poll() is not None:
                 print(f"{name} exited with {process.returncode}; stopping the suite", file=sys.stderr)
                 stop()

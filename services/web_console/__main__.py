@@ -1,0 +1,23 @@
+"""`python -m services.web_console`: the console on CONSOLE_PORT (8000), config from the environment."""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402 - must precede every other import
+
+import logging  # noqa: E402
+
+from eventlet import wsgi  # noqa: E402
+
+from services.web_console.app import Console  # noqa: E402
+from services.web_console.settings import ConsoleSettings  # noqa: E402
+from shared.logs import configure_logging  # noqa: E402
+
+
+def main():
+    configure_logging()
+    settings = ConsoleSettings.from_env()
+    logging.getLogger("web_console").info("on port %s; services %s", settings.port, settings.service_urls)
+    wsgi.server(eventlet.listen((settings.host, settings.port)), Console(settings), log_output=False)
+
+
+if __name__ == "__main__":
+    main()

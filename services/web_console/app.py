@@ -1,0 +1,98 @@
+"""The console as a WSGI app: routing, the signed-in person, templates, readable errors."""
+import logging
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.shared_data import SharedDataMiddleware
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Request, Response
+
+from services.web_console import formatting, nav, session, texts
+from services.web_console.api import Api, ApiError
+from services.web_console.routing import routes
+
+HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
+
+
+class Context:
+    """What a page handler gets: the request, the person, their API client, and rendering."""
+
+    def __init__(self, console, request):
+        self.console, self.request, self.settings = console, request, console.settings
+        self.identity, token = session.signed_in(self.settings, request)
+        self.api = Api(self.settings, token)
+        self.lang = session.language(request)
+
+    @property
+    def role(self):
+        return self.identity.role if self.identity else None
+
+    def t(self, key, **values):
+        return texts.translate(self.lang, key, **values)
+
+    def render(self, template, status=200, **values):
+        return Response(self.render_text(template, **values), status=status, mimetype="text/html")
+
+    def render_text(self, template, **values):
+        values.setdefault("ok", self.t(self.request.args["ok"]) if self.request.args.get("ok") in texts.TEXTS else None)
+        return self.console.jinja.get_template(template).render(
+            ctx=self, _=self.t, nav=nav.for_role(self.role) if self.identity else [], fmt=formatting,
+            new_key=lambda: uuid.uuid4().hex, **values)
+
+    @property
+    def htmx(self):
+        return self.request.headers.get("HX-Request") == "true"
+
+    def redirect(self, path, ok=None, **params):
+        if ok:
+            params["ok"] = ok
+        return redirect(path + ("?" + urlencode(params) if params else ""), code=303)
+
+    def form(self, name, default=""):
+        return self.request.form.get(name, default).strip()
+
+    def key(self):
+        """The form's idempotency key: a double-submitted form acts once."""
+        return self.form("idempotency_key") or uuid.uuid4().hex
+
+
+class Console:
+    def __init__(self, settings):
+        import services.web_console.pages  # noqa: F401  (registers every page)
+
+        self.settings = settings
+        self.url_map = routes.url_map()
+        self.jinja = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(),
+                                 trim_blocks=True, lstrip_blocks=True)
+        self.wsgi = SharedDataMiddleware(self.dispatch, {"/static": str(HERE / "static")})
+
+    def __call__(self, environ, start_response):
+        return self.wsgi(environ, start_response)
+
+    def dispatch(self, environ, start_response):
+        request = Request(environ)
+        return self.respond(request)(environ, start_response)
+
+    def respond(self, request):
+        ctx = Context(self, request)
+        try:
+            endpoint, args = self.url_map.bind_to_environ(request.environ).match()
+            page = routes.pages[endpoint]
+            if page.roles is not None and ctx.identity is None:
+                return redirect("/signin", code=303)
+            if page.roles and ctx.role not in page.roles:
+                return ctx.render("error.html", status=403, error=ApiError(403, "forbidden", ""))
+            return page.handler(ctx, **args)
+        except ApiError as error:
+            return ctx.render("error.html", status=error.status if error.status >= 400 else 502, error=error)
+        except HTTPException as exc:
+            return ctx.render("error.html", status=exc.code, error=ApiError(exc.code, f"http_{exc.code}", exc.name))
+        except Exception:
+            incident = uuid.uuid4().hex[:12]
+            log.exception("console page failed, incident %s", incident)
+            return ctx.render("error.html", status=500,
+                              error=ApiError(500, "internal", "", details={"incident": incident}))

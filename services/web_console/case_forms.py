@@ -1,0 +1,68 @@
+"""After-sales forms: which actions a person sees on a case, and the API bodies their forms make."""
+from contracts.after_sales import CONDITIONS  # noqa: F401  (offered to the templates)
+
+CASE_TYPES = ("refund_only", "return_refund", "exchange")
+REASONS = ("not_received", "damaged", "wrong_item", "quality", "not_as_described", "changed_mind", "other")
+STATUSES = ("pending_approval", "negotiation", "approved", "awaiting_return", "return_shipped", "received",
+            "refunded", "replacement_ordered", "closed")
+SLA_COLOURS = ("green", "yellow", "red")
+NOTE_KINDS = ("internal", "answer", "ask_buyer", "buyer_reply")
+# What the warehouse ticks off when a return is unpacked; anything unticked is a missing accessory.
+ACCESSORIES = ("packaging", "accessories", "manual", "gifts")
+
+# Who may take which action (the service decides too; this only keeps forms away from people who can't use them).
+ROLE_ACTIONS = {
+    "supervisor": ("approve", "reject", "refund", "close", "note"),
+    "agent": ("resubmit", "return_shipped", "close", "note"),
+    "warehouse": ("receive",),
+}
+ENDPOINTS = {"return_shipped": "return-shipped", "note": "notes"}
+
+
+def actions_for(case, role):
+    """The actions the case's state allows and the person's role may take, in the state's order."""
+    mine = ROLE_ACTIONS.get(role, ())
+    return [action for action in case["allowed_actions"] if action in mine]
+
+
+def endpoint(action):
+    return ENDPOINTS.get(action, action)
+
+
+def _lines(form, prefix="line"):
+    lines = []
+    for index in range(10):
+        sku, qty = form.get(f"{prefix}_sku_{index}", "").strip(), form.get(f"{prefix}_qty_{index}", "").strip()
+        if sku or qty:
+            lines.append({"sku": sku, "qty": int(qty) if qty.isdigit() else qty})
+    return lines
+
+
+def _text(form, name):
+    return form.get(name, "").strip()
+
+
+def open_case_body(form):
+    body = {"order_no": _text(form, "order_no"), "case_type": _text(form, "case_type"),
+            "reason": _text(form, "reason"), "reason_text": _text(form, "reason_text"), "lines": _lines(form),
+            "include_shipping_fee": form.get("include_shipping_fee") == "on",
+            "difficult": form.get("difficult") == "on"}
+    if _text(form, "amount"):
+        body["amount"] = _text(form, "amount")
+    return body
+
+
+def receive_body(form, missing_label):
+    """The accessories checklist: complete only if every box is ticked; the missing ones go on the note."""
+    missing = [missing_label(item) for item in ACCESSORIES if form.get(f"accessory_{item}") != "on"]
+    remarks = "; ".join(filter(None, [_text(form, "remarks"), ", ".join(missing)]))
+    return {"reason": _text(form, "reason"), "lines": _lines(form), "accessories_complete": not missing,
+            "condition": _text(form, "condition"), "remarks": remarks[:1000]}
+
+
+def action_body(action, form, missing_label):
+    if action == "receive":
+        return receive_body(form, missing_label)
+    fields = {"approve": ("note",), "close": ("note",), "reject": ("reason",), "resubmit": ("note", "amount"),
+              "return_shipped": ("carrier", "tracking_no"), "note": ("text", "kind"), "refund": ()}[action]
+    return {name: _text(form, name) for name in fields if _text(form, name) or name != "amount"}

@@ -1,0 +1,32 @@
+"""The navigation each role gets: its pages, first one is its home."""
+from shared.web.auth import Role
+
+R = Role
+# (text key, path, roles)
+NAV = (
+    ("nav.cases", "/cases", {R.AGENT, R.SUPERVISOR, R.WAREHOUSE, R.MANAGER}),
+    ("nav.new_case", "/cases/new", {R.AGENT}),
+    ("nav.review", "/review", {R.REVIEWER, R.SUPERVISOR, R.MANAGER}),
+    ("nav.packing", "/packing", {R.PACKER, R.PICKER, R.WAREHOUSE}),
+    ("nav.pick_lists", "/pick-lists", {R.PICKER, R.PACKER, R.SHIPPER, R.WAREHOUSE, R.SUPERVISOR, R.MANAGER}),
+    ("nav.stock", "/stock", {R.WAREHOUSE, R.MANAGER}),
+    ("nav.shipments", "/shipments", {R.SHIPPER, R.WAREHOUSE, R.AGENT, R.SUPERVISOR, R.MANAGER}),
+    ("nav.manifest", "/manifest", {R.SHIPPER, R.WAREHOUSE, R.SUPERVISOR, R.MANAGER}),
+    ("nav.pipeline", "/pipeline", {R.MANAGER, R.SUPERVISOR}),
+    ("nav.scorecards", "/scorecards", {R.MANAGER, R.SUPERVISOR}),
+    ("nav.fines", "/fines", {R.MANAGER, R.SUPERVISOR}),
+    ("nav.pool", "/pool", {R.MANAGER, R.SALES, R.CARE}),
+    ("nav.care", "/care-tasks", {R.MANAGER, R.SALES, R.CARE}),
+    ("nav.dead_letters", "/dead-letters", {R.MANAGER}),
+)
+
+SIGN_IN_ROLES = tuple(r.value for r in Role if r not in (R.CLOCK, R.CARRIER, R.SCANNER))
+
+
+def for_role(role):
+    return [(key, path) for key, path, roles in NAV if role in roles]
+
+
+def home(role):
+    items = for_role(role)
+    return items[0][1] if items else "/signin"

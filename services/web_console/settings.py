@@ -1,0 +1,41 @@
+"""The console's configuration, from the environment (no database: it only talks to the services)."""
+import os
+from dataclasses import dataclass
+
+from shared import config as suite_config
+
+DEFAULT_PORT = 8000
+
+
+def _service_urls(environ):
+    """Each service's base URL: `<SERVICE>_URL`, else on this host at `<SERVICE>_PORT` or its default port."""
+    return {service: environ.get(f"{service.upper()}_URL")
+            or f"http://127.0.0.1:{environ.get(f'{service.upper()}_PORT', suite_config.DEFAULT_PORTS[service])}"
+            for service in suite_config.SERVICES}
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    service_urls: dict
+    auth_secret: str
+    amqp_uri: str = suite_config.DEFAULT_AMQP_URI
+    port: int = DEFAULT_PORT
+    host: str = "0.0.0.0"
+    refresh_seconds: int = 10          # how often live lists (the case queue) refresh themselves
+    api_timeout_seconds: float = 10.0
+    carriers: tuple = ("EMS", "ZTO", "DBL")
+    secure_cookies: bool = False       # set behind HTTPS
+
+    @classmethod
+    def from_env(cls, environ=None):
+        environ = os.environ if environ is None else environ
+        return cls(
+            service_urls=_service_urls(environ),
+            auth_secret=environ.get("AUTH_SECRET", suite_config.DEV_AUTH_SECRET),
+            amqp_uri=environ.get("AMQP_URI", suite_config.DEFAULT_AMQP_URI),
+            port=int(environ.get("CONSOLE_PORT", DEFAULT_PORT)),
+            host=environ.get("HTTP_HOST", "0.0.0.0"),
+            refresh_seconds=int(environ.get("CONSOLE_REFRESH_SECONDS", 10)),
+            carriers=tuple(c.strip() for c in environ.get("CONSOLE_CARRIERS", "EMS,ZTO,DBL").split(",") if c.strip()),
+            secure_cookies=environ.get("CONSOLE_SECURE_COOKIES", "") == "1",
+        )

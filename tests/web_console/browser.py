@@ -1,0 +1,99 @@
+"""Headless Chromium from Debian's `chromium` and `chromium-driver` packages, driven by Selenium.
+
+Selenium Manager must never download a browser or driver here: the binary paths are given
+and SE_OFFLINE is set.
+"""
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from shared.config import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "var" / "screenshots"))
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+         "--window-size=1280,900")
+
+
+def available():
+    return os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)
+
+
+def start_chromium():
+    os.environ["SE_OFFLINE"] = "true"
+    profile = tempfile.mkdtemp(prefix="console-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + (f"--user-data-dir={profile}",):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    return Browser(driver, profile)
+
+
+class Browser:
+    """A person at the console: types, clicks, reads, and takes screenshots."""
+
+    def __init__(self, driver, profile):
+        self.driver, self.profile, self.base = driver, profile, None
+
+    def quit(self):
+        self.driver.quit()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def open(self, path):
+        self.driver.get(self.base + path)
+
+    def sign_in(self, staff_id, role):
+        self.driver.delete_all_cookies()
+        self.open("/signin")
+        self.type("staff_id", staff_id)
+        Select(self.find("role")).select_by_value(role)
+        self.click("signin")
+        self.find("signout")   # signed in: the cookie is set before the next page is asked for
+
+    def find(self, element_id, timeout=10):
+        return WebDriverWait(self.driver, timeout).until(EC.presence_of_element_located((By.ID, element_id)))
+
+    def type(self, element_id, text, enter=False):
+        field = self.find(element_id)
+        field.clear()
+        field.send_keys(text + (Keys.ENTER if enter else ""))
+
+    def scan(self, code, field_id="scan", panel_id="station"):
+        """A keyboard-wedge scan: the code and Enter; returns once htmx has swapped in the answer."""
+        panel = self.find(panel_id)
+        self.find(field_id).send_keys(code + Keys.ENTER)
+        WebDriverWait(self.driver, 10).until(EC.staleness_of(panel))
+
+    def click(self, element_id):
+        WebDriverWait(self.driver, 10).until(EC.element_to_be_clickable((By.ID, element_id))).click()
+
+    def text(self, element_id):
+        return self.find(element_id).text
+
+    def wait_text(self, element_id, expected, timeout=10):
+        """Wait until the element's text contains `expected` (pages reload or htmx swaps them)."""
+        WebDriverWait(self.driver, timeout).until(EC.text_to_be_present_in_element((By.ID, element_id), expected))
+        return self.text(element_id)
+
+    def row(self, css):
+        """(class, text) of a row read at once: a live list may swap the row between two reads."""
+        return self.driver.execute_script(
+            "const row = document.querySelector(arguments[0]); return row && [row.className, row.innerText];", css)
+
+    def focused_id(self):
+        return self.driver.switch_to.active_element.get_attribute("id")
+
+    def screenshot(self, name):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))

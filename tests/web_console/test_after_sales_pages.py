@@ -1,0 +1,84 @@
+"""In the browser: an agent opens a return, a supervisor approves it, the warehouse receives it with a
+missing accessory and the case goes to negotiation (refund flow chart, seed 001, business-rules §5)."""
+import re
+from urllib.parse import urlparse
+
+import pytest
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.after_sales.conftest import Desk
+
+
+@pytest.fixture
+def after_sales(start_service, rabbit_config, publish_order):
+    return Desk(start_service("after_sales"), rabbit_config["AMQP_URI"], publish_order)
+
+
+def test_rule5_return_approved_then_received_with_missing_accessory_goes_to_negotiation(
+        after_sales, start_console, browser):
+    order_no = after_sales.place()
+    after_sales.deliver(order_no)
+    browser.base = start_console(after_sales.service)
+
+    browser.sign_in("A-7", "agent")
+    browser.open("/cases")
+    browser.type("new-case-order", order_no)
+    browser.click("new-case")
+    browser.find("case_type").send_keys("退货退款")
+    browser.type("line_sku_0", "SKU-001")
+    browser.type("line_qty_0", "1")
+    browser.type("amount", "59.00")
+    browser.click("open-case")
+    assert "待审批" in browser.wait_text("case-status", "待审批")
+    case_id = urlparse(browser.driver.current_url).path.rsplit("/", 1)[1]
+    assert browser.driver.find_elements("id", "do-approve") == []   # an agent can't approve
+
+    browser.sign_in("SUP-1", "supervisor")
+    browser.open("/cases")
+    colour, row = browser.row(f"#case-rows tr[data-case='{case_id}']")
+    assert colour == "sla-green" and re.search(r"\d+h \d\dm", row)   # colour and time left
+    browser.screenshot("after_sales_queue")
+    browser.driver.execute_script("window.samePage = true")
+    second = after_sales.open(order_no, lines=[{"sku": "SKU-006", "qty": 1}], amount="19.90", reason="damaged")
+    live = f"#case-rows tr[data-case='{second['id']}']"
+    WebDriverWait(browser.driver, 10).until(lambda driver: driver.find_elements("css selector", live))
+    assert browser.driver.execute_script("return window.samePage") is True   # htmx polled it in, no reload
+    browser.open(f"/cases/{case_id}")
+    browser.screenshot("after_sales_case_pending")
+    browser.click("do-approve")
+    assert "待退货" in browser.wait_text("case-status", "待退货")
+    assert {"do-approve", "do-receive"} & {e.get_attribute("id") for e in
+                                           browser.driver.find_elements("css selector", "#actions button")} == set()
+
+    browser.sign_in("W-3", "warehouse")
+    browser.open(f"/cases/{case_id}")
+    assert [e.get_attribute("id") for e in browser.driver.find_elements("css selector", "#actions button")] == [
+        "do-receive"]
+    browser.type("receive-reason", "杯盖漏水")
+    browser.click("accessory_accessories")   # the charging cable is not in the box
+    browser.screenshot("after_sales_receive_form")
+    browser.click("do-receive")
+    assert "客服协商" in browser.wait_text("case-status", "客服协商")
+    assert "缺配件" in browser.text("return-note")
+    browser.screenshot("after_sales_case_negotiation")
+
+    case = after_sales.case(int(case_id))
+    assert case["status"] == "negotiation"
+    assert case["return_note"]["accessories_complete"] is False
+    assert [h["actor"] for h in case["history"]] == ["A-7", "SUP-1", "W-3"]
+
+
+def test_refusals_show_as_readable_messages(after_sales, start_console, browser):
+    browser.base = start_console(after_sales.service)
+    browser.sign_in("A-7", "agent")
+    browser.open("/cases/new?order_no=SO-NO-SUCH-ORDER")
+    browser.type("line_sku_0", "SKU-001")
+    browser.type("line_qty_0", "1")
+    browser.click("open-case")
+    message = browser.text("error")
+    assert "SO-NO-SUCH-ORDER" in message and "{" not in message and "Traceback" not in message
+
+    browser.click("lang-en")
+    browser.wait_text("signout", "Sign out")
+    browser.open("/cases/999999")
+    assert "Traceback" not in browser.text("error") and browser.find("lang-en").get_attribute("class") == "here"

@@ -1,0 +1,177 @@
+"""The console's own rules without a browser: what a scan means at the packing station (rules §3),
+which case actions a person is offered (rules §5), readable errors, sign-in and language."""
+import re
+from pathlib import Path
+
+import pytest
+from werkzeug.test import Client
+
+from services.web_console import case_forms, nav, pipeline, station, texts
+from services.web_console.api import ApiError
+from services.web_console.app import Console
+from services.web_console.formatting import duration, error_text
+from services.web_console.settings import ConsoleSettings
+from shared.testing.services import TEST_SECRET
+
+TEMPLATES = Path(station.__file__).parent / "templates"
+
+
+@pytest.mark.parametrize("status, code, expected", [
+    ("ready", "SKU-001", {"type": "pick", "order_no": "SO-1", "barcode": "SKU-001"}),
+    ("picking", "6901234567892", {"type": "pick", "order_no": "SO-1", "barcode": "6901234567892"}),
+    ("picked", "960", {"type": "pack", "order_no": "SO-1", "weight_g": 960}),
+    ("held", "1010 g", {"type": "pack", "order_no": "SO-1", "weight_g": 1010}),
+])
+def test_rule3_a_scan_means_what_the_pick_list_waits_for(status, code, expected):
+    body, problem = station.scan_body("id-1", "ST-1", "SO-1", status, code)
+    assert problem is None
+    assert body == {"scan_id": "id-1", "station_id": "ST-1", **expected}
+
+
+@pytest.mark.parametrize("order_no, status", [("", None), ("SO-1", "packed"), ("SO-1", "cancelled"),
+                                               ("SO-1", "waiting_stock")])
+def test_rule3_with_no_open_work_a_scan_is_the_next_order_number(order_no, status):
+    assert station.scan_body("id", "ST", order_no, status, "SO-2") == (None, None)
+
+
+def test_rule3_a_barcode_where_a_weight_is_due_is_refused_before_the_api():
+    assert station.scan_body("id", "ST", "SO-1", "picked", "SKU-001") == (None, "station.weight_expected")
+
+
+def test_rule3_the_weight_window_is_the_services_when_known_else_its_default_rule():
+    pick_list = {"expected_weight_g": 950}
+    assert station.expected_range(pick_list) == (900, 1000)                  # ±max(50 g, 5 %)
+    assert station.expected_range({"expected_weight_g": 2000}) == (1900, 2100)
+    assert station.expected_range(pick_list, {"expected_min_g": 910, "expected_max_g": 990}) == (910, 990)
+
+
+def test_rule5_a_person_sees_only_actions_the_state_and_their_role_allow():
+    pending = {"allowed_actions": ["approve", "close", "reject", "note"]}
+    assert case_forms.actions_for(pending, "supervisor") == ["approve", "close", "reject", "note"]
+    assert case_forms.actions_for(pending, "agent") == ["close", "note"]
+    assert case_forms.actions_for(pending, "warehouse") == []
+    awaiting = {"allowed_actions": ["receive", "return_shipped", "note"]}
+    assert case_forms.actions_for(awaiting, "warehouse") == ["receive"]
+    assert case_forms.actions_for(awaiting, "manager") == []
+
+
+def test_rule5_an_unticked_accessory_makes_the_return_incomplete_and_is_named():
+    form = {"reason": "漏水", "line_sku_0": "SKU-001", "line_qty_0": "2", "condition": "resellable",
+            "accessory_packaging": "on", "accessory_manual": "on", "accessory_gifts": "on", "remarks": "盒子压扁"}
+    body = case_forms.receive_body(form, lambda item: f"no {item}")
+    assert body == {"reason": "漏水", "lines": [{"sku": "SKU-001", "qty": 2}], "accessories_complete": False,
+                    "condition": "resellable", "remarks": "盒子压扁; no accessories"}
+    form.update(accessory_accessories="on")
+    assert case_forms.receive_body(form, str)["accessories_complete"] is True
+
+
+def test_open_case_form_sends_only_what_was_filled():
+    body = case_forms.open_case_body({"order_no": " SO-1 ", "case_type": "refund_only", "reason": "damaged",
+                                      "line_sku_0": "SKU-1", "line_qty_0": "x"})
+    assert body["order_no"] == "SO-1" and "amount" not in body
+    assert body["lines"] == [{"sku": "SKU-1", "qty": "x"}]   # the API names the bad quantity
+
+
+def test_refusals_read_as_sentences_with_their_fields():
+    error = ApiError(400, "validation_failed", "bad", {"lines": {"0": {"qty": ["Not a valid integer."]}}})
+    assert error.field_messages() == [("lines.0.qty", "Not a valid integer.")]
+    translate = lambda key: texts.translate("en", key)   # noqa: E731
+    assert error_text(error, translate) == "Please check what you entered:"
+    assert error_text(ApiError(409, "claimed_by_other", "held by R-2 until 10:00"), translate) == \
+        "held by R-2 until 10:00"
+    assert duration(-125) == "2h 05m" and duration(7) == "7m"
+
+
+def test_every_text_key_used_in_a_template_has_chinese_and_english():
+    used = set()
+    for template in TEMPLATES.glob("*.html"):
+        used |= set(re.findall(r'_\("([a-z_.]+)"\)', template.read_text()))
+    missing = sorted(key for key in used if key not in texts.TEXTS)
+    assert missing == []
+    assert all(len(pair) == 2 and all(pair) for pair in texts.TEXTS.values())
+
+
+def test_each_role_signs_in_to_its_own_pages_in_chinese_first_then_english():
+    client = Client(Console(ConsoleSettings(service_urls={}, auth_secret=TEST_SECRET)))
+    assert client.get("/cases").headers["Location"].endswith("/signin")
+    assert client.post("/signin", data={"staff_id": "", "role": "agent"}).status_code == 400
+    signed = client.post("/signin", data={"staff_id": "P-1", "role": "packer"})
+    assert signed.headers["Location"].endswith(nav.home("packer")) and "HttpOnly" in signed.headers["Set-Cookie"]
+    page = client.get("/packing")
+    assert "打包台" in page.text and 'id="scan"' in page.text
+    assert client.get("/scorecards").status_code == 403
+    client.get("/lang/en")
+    assert "Packing station" in client.get("/packing").text
+    forged = Client(Console(ConsoleSettings(service_urls={}, auth_secret="another-secret-of-32-bytes-or-more")))
+    forged.set_cookie("console_session", signed.headers["Set-Cookie"].split(";")[0].split("=", 1)[1])
+    assert forged.get("/packing").status_code == 303   # a token signed with another secret is no sign-in
+
+
+class FakeApi:
+    """Answers like the services; one service is down."""
+
+    def __init__(self, down):
+        self.down = down
+
+    def get(self, service, path, **params):
+        if service == self.down:
+            raise ApiError(503, "unreachable", f"{service} cannot be reached")
+        return {"/queue": {"orders": [{}] * 3}, "/pick-lists": {"counts": {"packed": 2, "held": 1}},
+                "/cases": {"cases": [{"status": "negotiation"}]}}.get(
+            path, {"totals": {"parcels": 4}, "exceptions": [{}]})
+
+
+def test_pipeline_board_counts_each_stage_and_a_service_down_hides_only_its_own():
+    board = {service: (dict(stages), error) for service, stages, error in
+             pipeline.board(FakeApi(down="after_sales"), ("EMS", "ZTO"), "2026-11-24")}
+    assert board["order_review"] == ({"review.held": 3}, None)
+    assert board["picking_packing"][0]["pick.packed"] == 2 and board["picking_packing"][0]["pick.ready"] == 0
+    assert board["shipping_labels"][0] == {"ship.today": 8, "ship.exceptions": 2}
+    stages, error = board["after_sales"]
+    assert stages == {} and error.code == "unreachable"
+
+
+def test_settings_come_from_the_environment_with_the_suites_defaults():
+    defaults = ConsoleSettings.from_env({})
+    assert defaults.port == 8000 and defaults.service_urls["after_sales"] == "http://127.0.0.1:8004"
+    chosen = ConsoleSettings.from_env({"CONSOLE_PORT": "9000", "AFTER_SALES_URL": "http://as:80",
+                                       "ORDER_REVIEW_PORT": "9101", "AUTH_SECRET": "s", "CONSOLE_CARRIERS": "EMS"})
+    assert (chosen.port, chosen.auth_secret, chosen.carriers) == (9000, "s", ("EMS",))
+    assert chosen.service_urls["after_sales"] == "http://as:80"
+    assert chosen.service_urls["order_review"] == "http://127.0.0.1:9101"
+
+
+def test_the_consoles_lists_match_the_services_own_and_each_has_words_in_both_languages():
+    from services.after_sales import flow
+    from services.order_review import rules
+    from services.picking_packing import status as pick_status
+    from services.web_console.pages import review, warehouse
+    from shared.config import SERVICES
+
+    assert (case_forms.STATUSES, case_forms.CASE_TYPES, case_forms.REASONS) == (
+        flow.STATES, flow.CASE_TYPES, flow.REASONS)
+    assert set(review.HOLD_CODES) == set(rules.CODES) and set(review.NOT_RELEASABLE) == rules.NOT_RELEASABLE_BY_STAFF
+    assert warehouse.PICK_STATUSES == pick_status.ALL
+    families = {"status": case_forms.STATUSES, "type": case_forms.CASE_TYPES, "reason": case_forms.REASONS,
+                "condition": case_forms.CONDITIONS, "note_kind": case_forms.NOTE_KINDS,
+                "accessory": case_forms.ACCESSORIES, "accessory.missing": case_forms.ACCESSORIES,
+                "colour": case_forms.SLA_COLOURS, "hold": review.HOLD_CODES, "address": review.ADDRESS_FIELDS,
+                "pick": warehouse.PICK_STATUSES, "role": nav.SIGN_IN_ROLES, "service": SERVICES,
+                "action": {a for actions in case_forms.ROLE_ACTIONS.values() for a in actions},
+                "done": {a for actions in case_forms.ROLE_ACTIONS.values() for a in actions}}
+    missing = [f"{family}.{value}" for family, values in families.items() for value in values
+               if f"{family}.{value}" not in texts.TEXTS]
+    missing += [key for key, _path in nav.for_role("manager") if key not in texts.TEXTS]
+    assert missing == []
+
+
+def test_live_parts_answer_a_service_outage_as_content_htmx_will_swap_in():
+    client = Client(Console(ConsoleSettings(service_urls={"after_sales": "http://127.0.0.1:9",
+                                                          "picking_packing": "http://127.0.0.1:9"},
+                                            auth_secret=TEST_SECRET, api_timeout_seconds=2)))
+    client.post("/signin", data={"staff_id": "A-1", "role": "agent"})
+    rows = client.get("/cases/rows", headers={"HX-Request": "true"})
+    assert rows.status_code == 200 and "服务暂时无法连接" in rows.text and "<html" not in rows.text
+    client.post("/signin", data={"staff_id": "P-1", "role": "packer"})
+    panel = client.post("/packing/scan", data={"code": "SO-1"}, headers={"HX-Request": "true"})
+    assert panel.status_code == 200 and 'id="scan-error"' in panel.text and 'id="station"' in panel.text
