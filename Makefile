@@ -14,7 +14,7 @@ help:
 	@echo "make simulate N=20  the storefront publishes N orders (RATE per second)"
 	@echo "make token ROLE=reviewer STAFF=S1001   a bearer token"
 	@echo "make dead-letters SERVICE=order_review list a service's dead letters"
-	@echo "make bench          the benchmark"
+	@echo "make bench          the benchmark (BENCH_ARGS=--smoke for a quick run; see README)"
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ test-postgres: venv
 	TEST_DB=postgres $(PY) -m pytest
 
 bench: venv
-	$(PY) -m tools.bench
+	$(PY) -m tools.bench $(BENCH_ARGS)
 
 token: venv
 	@$(PY) -m tools.mint_token --staff-id $(or $(STAFF),S1001) --role $(or $(ROLE),manager)

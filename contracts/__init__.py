@@ -22,11 +22,19 @@ def event(source, event_type):
     return register
 
 
+_INSTANCES = {}
+
+
 def schema_for(source, event_type):
-    try:
-        return _REGISTRY[(source, event_type)]()
-    except KeyError:
-        raise LookupError(f"no contract for {source}.{event_type}; add it to contracts/") from None
+    """The event's schema. One instance per event: building a marshmallow schema deep-copies
+    its fields, which showed up in the benchmark's profile of every publisher."""
+    key = (source, event_type)
+    if key not in _INSTANCES:
+        try:
+            _INSTANCES[key] = _REGISTRY[key]()
+        except KeyError:
+            raise LookupError(f"no contract for {source}.{event_type}; add it to contracts/") from None
+    return _INSTANCES[key]
 
 
 def catalogue():

@@ -8,10 +8,12 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from shared.config import VAR_DIR
 import tools.bench
+from shared.config import VAR_DIR
+from tools.bench.databases import DEFAULT_POSTGRES_URL
 from tools.bench.figures import table
 from tools.bench.run import Options, run
+
 
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=tools.bench.__doc__,
@@ -20,12 +22,14 @@ def parse(argv):
     pace = parser.add_mutually_exclusive_group()
     pace.add_argument("--rate", type=float, default=50.0, help="orders per second (default 50)")
     pace.add_argument("--max", action="store_true", help="publish as fast as it goes")
-    parser.add_argument("--stations", type=int, default=4, help="scanner stations (default 4)")
+    parser.add_argument("--stations", type=int, default=8,
+                        help="scanner stations (default 8; 0 = the automatic part alone, up to reserved)")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
-    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL",
-                                                                  "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL))
     parser.add_argument("--instances", type=int, default=1,
                         help="processes per service sharing its queues (competing consumers; needs --postgres)")
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy every service while orders flow (collapsed stacks in the log folder)")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-relay floor")
     parser.add_argument("--smoke", action="store_true", help="10 orders, 2 stations: does it work at all")
     parser.add_argument("--timeout", type=float, default=None, help="seconds to wait for every order to ship")
@@ -47,13 +51,17 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     options = Options(orders=args.orders, rate=0.0 if args.max else args.rate, stations=args.stations,
                       postgres=args.postgres, postgres_url=args.postgres_url, instances=args.instances,
-                      floor=not args.no_floor, timeout=args.timeout)
+                      floor=not args.no_floor, timeout=args.timeout, profile=args.profile)
     began = time.monotonic()
     report = run(options, say=lambda text: print(f"-- {time.monotonic() - began:6.1f}s {text}", flush=True))
     print(table(report), flush=True)
-    path = args.json or os.path.join(VAR_DIR, "bench", datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + ".json")
+    print(f"figures written to {write(report, args.json)}", flush=True)
+    return 1 if report["checks"]["problems"] else 0
+
+
+def write(report, path=None):
+    path = path or os.path.join(VAR_DIR, "bench", datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + ".json")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w") as out:
         json.dump(report, out, indent=2, default=str)
-    print(f"figures written to {path}", flush=True)
-    return 1 if report["checks"]["problems"] else 0
+    return path

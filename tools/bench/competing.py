@@ -1,7 +1,21 @@
 """Evidence that instances of one service share its queues (competing consumers), from the broker."""
+import time
+
+STATS_LAG_S = 12.0   # the management API refreshes its counters every 5 s by default
 
 
-def sharing_evidence(vhost, instances):
+def sharing_evidence(vhost, instances, orders):
+    """`evidence()` once the broker's counters show at least every order_placed at order_review."""
+    deadline = time.monotonic() + STATS_LAG_S
+    while True:
+        found = evidence(vhost, instances)
+        delivered = sum(found.get("order_review", {}).get("delivered_per_instance", []))
+        if delivered >= orders or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
+def evidence(vhost, instances):
     """Per service: consumers on each of its queues, and messages delivered to each instance's channel.
 
     Each instance consumes all its queues on one channel, so a channel is an instance. The

@@ -23,6 +23,7 @@ def _span(stages, start, end):
 
 def stage_latencies(stages):
     spans = {f"{a}_to_{b}": _span(stages, a, b) for a, b in zip(ORDER, ORDER[1:])}
+    spans["placed_to_reserved"] = _span(stages, "placed", "reserved")
     spans["placed_to_labelled"] = _span(stages, "placed", "labelled")
     spans["placed_to_shipped"] = _span(stages, "placed", "shipped")
     # The automatic part alone: the services' own work, without the floor's scanning time.
@@ -47,8 +48,9 @@ def rate(first_start, finishes):
 
 def throughput(stages):
     first = min(t["placed"] for t in stages.values())
-    return {"placed_to_shipped": rate(first, [t["shipped"] for t in stages.values() if "shipped" in t]),
-            "placed_to_labelled": rate(first, [t["labelled"] for t in stages.values() if "labelled" in t])}
+    return {name: rate(first, [t[end] for t in stages.values() if end in t])
+            for name, end in (("placed_to_shipped", "shipped"), ("placed_to_labelled", "labelled"),
+                              ("placed_to_reserved", "reserved"))}
 
 
 def scan_figures(records):
@@ -90,10 +92,13 @@ def table(report):
     floor = report.get("floor")
     if floor:
         lines.append(f"floor: bare kombu relay, {floor['hops']} hops, {floor['messages']} messages: "
-                     f"{floor['sustained_per_s']}/s sustained (p50 {floor['latency']['p50_ms']} ms end to end); "
-                     f"suite placed→shipped = {_cell(floor['suite_fraction'])} of it")
+                     f"{floor['overall_per_s']}/s overall, {floor['sustained_per_s']}/s sustained "
+                     f"(p50 {floor['latency']['p50_ms']} ms end to end); "
+                     f"suite placed→shipped overall = {_cell(floor['suite_fraction'])} of the floor's")
     lines += ["", "CPU ms per order: " + ", ".join(
         f"{service} {ms}" for service, ms in report.get("cpu_ms_per_order", {}).items())]
+    lines += ["events per order (published/consumed): " + ", ".join(
+        f"{service} {n['published']}/{n['consumed']}" for service, n in report.get("messages_per_order", {}).items())]
     lines += ["peak memory (VmHWM, MiB): " + ", ".join(
         f"{service} {kb / 1024:.0f}" for service, kb in report["memory_peak_kb"].items())]
     if report["checks"]["problems"]:

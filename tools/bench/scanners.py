@@ -16,8 +16,8 @@ import requests
 from shared.web.auth import mint_token
 
 LIST_EVERY_S = 0.05     # the floor screen's refresh when nothing new came
-FIRST_LABEL_CHECK_S = 0.1   # a label usually exists this soon after packing...
-LAST_LABEL_CHECK_S = 1.0    # ...else ask less and less often, not to load the service we wait for
+FIRST_LABEL_CHECK_S = 0.15  # a label usually exists this soon after packing...
+LAST_LABEL_CHECK_S = 0.5    # ...else ask less and less often, not to load the service we wait for
 
 
 @dataclass
@@ -29,10 +29,18 @@ class ScanRecord:
 
 
 @dataclass
+class PackedParcel:
+    order_no: str
+    packed_at: float
+    next_check: float
+    wait: float   # doubles while the label isn't there
+
+
+@dataclass
 class FloorStats:
     scans: list = field(default_factory=list)
-    handed_over: set = field(default_factory=set)
     failures: list = field(default_factory=list)
+    profile: dict = None   # filled by --profile
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def scanned(self, record):
@@ -75,6 +83,9 @@ class Floor:
         url = self.suite.url("picking_packing", f"/pick-lists?status=ready&limit={4 * self.stations}")
         dispatched = set()
         while not self.stop_event.is_set():
+            if self.work.qsize() >= 2 * self.stations:   # enough handed out: look again when it runs low
+                self.stop_event.wait(LIST_EVERY_S)
+                continue
             try:
                 ready = http.get(url, timeout=10).json()["pick_lists"]
             except (requests.RequestException, ValueError, KeyError) as exc:
@@ -97,7 +108,7 @@ class Station:
         self.scanner.headers["Authorization"] = f"Bearer {mint_token(secret, station_id, 'scanner')}"
         self.reader = requests.Session()
         self.reader.headers["Authorization"] = f"Bearer {mint_token(secret, station_id, 'shipper')}"
-        self.awaiting_label = []   # [(next check, wait after that, order_no)]
+        self.awaiting_label = []   # [PackedParcel]
 
     def run(self):
         while not self.stop_event.is_set():
@@ -131,17 +142,22 @@ class Station:
         answer = self.scan("pack", order_no=order_no, weight_g=entry["expected_weight_g"])
         if answer.status_code != 200:
             return self.stats.failures.append(f"pack {order_no}: {answer.status_code} {answer.text[:200]}")
-        self.awaiting_label.append((time.monotonic() + FIRST_LABEL_CHECK_S, FIRST_LABEL_CHECK_S, order_no))
+        now = time.monotonic()
+        self.awaiting_label.append(PackedParcel(order_no, now, now + FIRST_LABEL_CHECK_S, FIRST_LABEL_CHECK_S))
 
     def hand_over_labelled(self):
+        """Parcels whose check is due, oldest packed first. Labels come out roughly in packing order,
+        so when one isn't there yet the younger ones wait with it (no pointless requests)."""
         now = time.monotonic()
-        due = [item for item in self.awaiting_label if item[0] <= now]
-        for item in due:
-            self.awaiting_label.remove(item)
-            _, wait, order_no = item
-            if not self._hand_over(order_no):
-                wait = min(2 * wait, LAST_LABEL_CHECK_S)
-                self.awaiting_label.append((time.monotonic() + wait, wait, order_no))
+        due = sorted((p for p in self.awaiting_label if p.next_check <= now), key=lambda p: p.packed_at)
+        for index, parcel in enumerate(due):
+            if self._hand_over(parcel.order_no):
+                self.awaiting_label.remove(parcel)
+                continue
+            parcel.wait = min(2 * parcel.wait, LAST_LABEL_CHECK_S)
+            for waiting in due[index:]:
+                waiting.next_check = time.monotonic() + parcel.wait
+            return
 
     def _hand_over(self, order_no):
         """True once handed over; False while the label (or its copy at picking_packing) isn't there yet."""
@@ -151,8 +167,6 @@ class Station:
             return False
         answer = self.scan("handover", tracking_no=tracking_no)
         if answer.status_code == 200:
-            with self.stats.lock:
-                self.stats.handed_over.add(order_no)
             return True
         if answer.status_code == 404:   # picking_packing hasn't had waybill_issued yet
             return False

@@ -19,6 +19,7 @@ class ServiceProcess:
     port: int
     popen: subprocess.Popen
     log_path: str
+    terminated: bool = False
 
     @property
     def base_url(self):
@@ -107,16 +108,19 @@ class Suite:
         return used
 
     def terminate(self):
-        """Ask every process to stop (SIGTERM: nameko stops gracefully); `stop()` waits for them."""
+        """Ask every process to stop (SIGTERM: nameko stops gracefully); `stop()` waits for them.
+        Once only: a second SIGTERM breaks nameko's graceful stop half-way."""
         for process in self.processes:
-            if process.popen.poll() is None:
+            if process.popen.poll() is None and not process.terminated:
                 process.popen.send_signal(signal.SIGTERM)
+                process.terminated = True
 
     def stop(self, timeout=20.0):
         self.terminate()
+        deadline = time.monotonic() + timeout
         for process in self.processes:
             try:
-                process.popen.wait(timeout=timeout)
+                process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.popen.kill()
                 process.popen.wait()

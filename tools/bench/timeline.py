@@ -5,6 +5,7 @@ placed (the storefront's placed_at) → approved (order_review: order_approved) 
 waybill_issued) → shipped (order_shipped). `created_at` is when the service's transaction
 wrote the event, i.e. when that stage happened there.
 """
+import time
 from collections import Counter, defaultdict
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ STAGES = (
     ("labelled", "shipping_labels", "waybill_issued"),
     ("shipped", "shipping_labels", "order_shipped"),
 )
-OUTBOX = plumbing_tables(sa.MetaData())[0]
+OUTBOX, INBOX, _ = plumbing_tables(sa.MetaData())
 
 
 def _rows(engine, event_types):
@@ -51,3 +52,29 @@ def read(engines, placed):
         for stage in types.values():
             repeats[stage] = sum(1 for (s, _), n in seen.items() if s == stage and n > 1)
     return stages, repeats
+
+
+def messages_per_order(engines, orders):
+    """Events each service published (outbox) and consumed (inbox), per order placed."""
+    counted = {}
+    for service, engine in engines.items():
+        with engine.connect() as conn:
+            published = conn.execute(sa.select(sa.func.count()).select_from(OUTBOX)).scalar()
+            consumed = conn.execute(sa.select(sa.func.count()).select_from(INBOX)).scalar()
+        counted[service] = {"published": round(published / max(1, orders), 2),
+                            "consumed": round(consumed / max(1, orders), 2)}
+    return counted
+
+
+def settle(engines, quiet_s=1.0, limit_s=30.0):
+    """Wait until no service has consumed anything for `quiet_s` (the last events' consumers are done)."""
+    deadline, last = time.monotonic() + limit_s, None
+    while time.monotonic() < deadline:
+        consumed = 0
+        for engine in engines.values():
+            with engine.connect() as conn:
+                consumed += conn.execute(sa.select(sa.func.count()).select_from(INBOX)).scalar()
+        if consumed == last:
+            return
+        last = consumed
+        time.sleep(quiet_s)
