@@ -23,11 +23,40 @@ def main(argv=None):
     configure_logging()
     import psycogreen.eventlet
     psycogreen.eventlet.patch_psycopg()
-    from nameko.cli.run import run
-
     config = service_config(args.service)
     logging.getLogger(__name__).info("starting %s on %s", args.service, config["WEB_SERVER_ADDRESS"])
-    run([service_class(args.service)], config)
+    serve(service_class(args.service), config)
+
+
+def serve(service_cls, config):
+    """Run until SIGTERM or SIGINT, then stop gracefully: workers finish what they hold, their
+    messages are acked, the relay stops. Unlike `nameko run`, a second signal while stopping is
+    ignored instead of crashing the shutdown."""
+    import errno
+    import signal
+
+    from nameko.runners import ServiceRunner
+
+    runner = ServiceRunner(config)
+    runner.add_service(service_cls)
+    stopping = []
+
+    def shutdown(signum, frame):
+        # Signal handlers run on the main loop and cannot block: stop in a green thread, once.
+        if not stopping:
+            stopping.append(signum)
+            eventlet.spawn_n(runner.stop)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    runner.start()
+    waiting = eventlet.spawn(runner.wait)
+    while True:
+        try:
+            return waiting.wait()
+        except OSError as exc:  # a signal interrupting the hub's wait
+            if exc.errno != errno.EINTR:
+                raise
 
 
 if __name__ == "__main__":
