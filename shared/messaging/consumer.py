@@ -56,6 +56,16 @@ class RawQueueConsumer(QueueConsumer):
             self._consumers[provider] = consumer
         return self._consumers.values()
 
+    def unregister_provider(self, provider):
+        if self._consumers_ready.ready():
+            return super().unregister_provider(provider)
+        # Stopped while still starting (e.g. SIGTERM during start-up): nothing to cancel yet.
+        # nameko signals "last provider gone" for every provider here and the second signal
+        # crashes the shutdown, which then hangs; signal once, when the last one goes.
+        self._providers.discard(provider)
+        if not self._providers and not self._last_provider_unregistered.ready():
+            self._last_provider_unregistered.send()
+
 
 class EventConsumer(Consumer):
     queue_consumer = RawQueueConsumer()
