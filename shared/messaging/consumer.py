@@ -16,6 +16,7 @@ import socket
 import traceback
 from functools import partial
 
+import eventlet
 from kombu.exceptions import DecodeError, OperationalError as KombuOperationalError
 from marshmallow import ValidationError
 from nameko.exceptions import ContainerBeingKilled
@@ -35,6 +36,7 @@ from shared.timeutil import to_iso, utcnow
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 1024 * 1024
+STARTUP_GRACE_SECONDS = 10
 ATTEMPTS_HEADER = "x-attempts"
 
 
@@ -56,15 +58,31 @@ class RawQueueConsumer(QueueConsumer):
             self._consumers[provider] = consumer
         return self._consumers.values()
 
+    def _finish_starting(self, seconds=STARTUP_GRACE_SECONDS):
+        """A stop during start-up (SIGTERM while connecting) waits for the consumers to be up,
+        so that it can stop them the ordinary way, instead of killing the consumer thread."""
+        if self._consumers_ready.ready():
+            return
+        try:
+            with eventlet.Timeout(seconds, False):
+                self._consumers_ready.wait()
+        except Exception:  # start-up failed: the ordinary stop copes with that
+            pass
+
     def unregister_provider(self, provider):
+        self._finish_starting()
         if self._consumers_ready.ready():
             return super().unregister_provider(provider)
-        # Stopped while still starting (e.g. SIGTERM during start-up): nothing to cancel yet.
-        # nameko signals "last provider gone" for every provider here and the second signal
-        # crashes the shutdown, which then hangs; signal once, when the last one goes.
+        # Still not started (broker unreachable): nothing to cancel. nameko signals "last
+        # provider gone" for every provider here and the second signal crashes the shutdown,
+        # which then hangs; signal once, when the last one goes.
         self._providers.discard(provider)
         if not self._providers and not self._last_provider_unregistered.ready():
             self._last_provider_unregistered.send()
+
+    def stop(self):
+        self._finish_starting()
+        super().stop()
 
 
 class EventConsumer(Consumer):
