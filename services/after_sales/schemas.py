@@ -1,7 +1,8 @@
 """The HTTP API's bodies and answers (strict: unknown fields are refused)."""
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import ValidationError, fields, pre_load, validate
+from marshmallow import ValidationError, fields, pre_load, validate, validates
 
 from contracts.after_sales import CONDITIONS
 from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime
@@ -108,6 +109,17 @@ class WeeklyQuerySchema(StrictSchema):
     week = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$"),
                          metadata={"description": "ISO week, e.g. 2026-W48"})
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+    @validates("week")
+    def a_week_that_exists(self, value, **kwargs):
+        # The pattern admits 2021-W53 and 0000-W01; only the calendar knows they don't exist.
+        year, week = value.split("-W")
+        try:
+            if not 2000 <= int(year) <= 2100:
+                raise ValueError(year)
+            date.fromisocalendar(int(year), int(week), 1)
+        except ValueError:
+            raise ValidationError(f"no such ISO week: {value} (years 2000-2100)") from None
 
 
 class SlaView(StrictSchema):

@@ -1,7 +1,6 @@
 """The after-sales refunds service (售后): agents, supervisors and the warehouse over HTTP,
 the order copy kept from the bus, SLA breaches found by a timer."""
 from nameko.timer import timer
-from werkzeug.wrappers import Response
 
 from services.after_sales import holidays, orders, queries, sla_watch, weekly
 from services.after_sales.actions import AfterSalesDesk
@@ -16,7 +15,7 @@ from services.after_sales.views import case_view
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
 from shared.timeutil import utcnow
-from shared.web import Role, api
+from shared.web import Role, api, file_response
 from shared.web.standard import StandardEndpoints
 
 READERS = [Role.AGENT, Role.SUPERVISOR, Role.WAREHOUSE, Role.MANAGER]
@@ -132,8 +131,7 @@ class AfterSalesService(StandardEndpoints):
         with self.db.read() as session:
             table = weekly.weekly_table(query["week"], weekly.load_cases(session, start, end), start, end)
         if query["format"] == "csv":
-            return Response(weekly.as_csv(table), mimetype="text/csv",
-                            headers={"Content-Disposition": f"attachment; filename=after-sales-{query['week']}.csv"})
+            return file_response(weekly.as_csv(table), "text/csv", f"after-sales-{query['week']}.csv")
         return table
 
 

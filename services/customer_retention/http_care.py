@@ -1,10 +1,9 @@
 """HTTP for the care team and the customer database: tasks, customer records, RFM, cohorts."""
-from werkzeug.wrappers import Response
 
 from services.customer_retention import analytics, care, rfm
 from services.customer_retention.schemas import AnalyticsQuery, CompleteTaskSchema, KeyQuery, TaskQuery
 from shared.timeutil import utcnow
-from shared.web import Role, api
+from shared.web import Role, api, file_response
 
 SALES, MANAGER, CARE = Role.SALES, Role.MANAGER, Role.CARE
 EVERYONE = [SALES, MANAGER, CARE]
@@ -58,6 +57,5 @@ class CareEndpoints:
         with self.db.read() as session:
             table = rfm.cohorts(analytics.purchases(session))
         if query["format"] == "csv":
-            return Response(analytics.cohort_csv(table), mimetype="text/csv",
-                            headers={"Content-Disposition": "attachment; filename=cohorts.csv"})
+            return file_response(analytics.cohort_csv(table), "text/csv", "cohorts.csv")
         return {"cohorts": table}

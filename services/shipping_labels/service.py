@@ -1,7 +1,6 @@
 """The shipping labels service (打单/发货): thin entrypoints over the use cases."""
 from datetime import date
 
-from werkzeug.wrappers import Response
 
 from services.shipping_labels import changes, handover, labelling, manifest, printing, tracking
 from services.shipping_labels.dependencies import Desk
@@ -12,7 +11,7 @@ from services.shipping_labels.views import range_view, shipment_view
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
 from shared.timeutil import utcnow
-from shared.web import Role, api
+from shared.web import Role, api, file_response
 from shared.web.errors import HttpError, json_response
 from shared.web.standard import StandardEndpoints
 
@@ -22,7 +21,7 @@ OPERATORS = [Role.WAREHOUSE, Role.SUPERVISOR, Role.MANAGER]
 
 
 def _document(body, mimetype, filename):
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    return file_response(body, mimetype, filename, inline=True)
 
 
 class ShippingLabelsService(StandardEndpoints):

@@ -2,7 +2,7 @@
 import csv
 import io
 
-from werkzeug.wrappers import Response
+from shared.web.downloads import file_response
 
 SCORECARD_COLUMNS = ("staff_id", "period", "from", "to", "name", "value", "target", "colour", "note")
 LEADERBOARD_COLUMNS = ("team", "month", "metric", "place", "staff_id", "name", "value", "deals")
@@ -13,8 +13,7 @@ def _csv(columns, rows, filename):
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return file_response(out.getvalue(), "text/csv", filename)
 
 
 def scorecard_csv(card):

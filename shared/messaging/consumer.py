@@ -17,6 +17,7 @@ import traceback
 from functools import partial
 
 import eventlet
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.exceptions import DecodeError, OperationalError as KombuOperationalError
 from marshmallow import ValidationError
 from nameko.exceptions import ContainerBeingKilled
@@ -57,6 +58,23 @@ class RawQueueConsumer(QueueConsumer):
             consumer.qos(prefetch_count=self.prefetch_count)
             self._consumers[provider] = consumer
         return self._consumers.values()
+
+    def ack_message(self, message):
+        self._settle(super().ack_message, message, "ack")
+
+    def requeue_message(self, message):
+        self._settle(super().requeue_message, message, "requeue")
+
+    @staticmethod
+    def _settle(settle, message, what):
+        # The broker connection died while the worker ran: the message is unacked on the broker,
+        # which redelivers it on the new connection (the inbox skips it if it was done). An
+        # exception here would escape the worker and kill the whole service.
+        try:
+            settle(message)
+        except (OSError, AmqpConnectionError, KombuOperationalError) as exc:
+            log.warning("could not %s a message, the connection is gone (%s); it will be redelivered",
+                        what, exc)
 
     def _finish_starting(self, seconds=STARTUP_GRACE_SECONDS):
         """A stop during start-up (SIGTERM while connecting) waits for the consumers to be up,

@@ -15,11 +15,35 @@ def _schema_name(schema):
     return type(schema).__name__
 
 
+MONEY_PATTERN = r"^-?\d+(\.\d{1,2})?$"
+
+
+def money_as_decimal_string(converter, field, **kwargs):
+    """Money travels as a decimal string ("59.00"): say so, and drop the numeric bounds a
+    Range validator would add (a string schema cannot carry them)."""
+    from contracts.base import Money
+
+    if not isinstance(field, Money):
+        return {}
+    return {"type": "string", "format": "decimal", "pattern": MONEY_PATTERN}
+
+
+def _drop_bounds_of_money(converter, field, ret, **kwargs):
+    from contracts.base import Money
+
+    if isinstance(field, Money):
+        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            ret.pop(key, None)
+    return {}
+
+
 def build_spec(container):
     from shared.web.endpoint import Endpoint
 
-    spec = APISpec(title=container.service_name, version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()])
+    plugin = MarshmallowPlugin()
+    spec = APISpec(title=container.service_name, version="1.0.0", openapi_version="3.0.3", plugins=[plugin])
+    plugin.converter.add_attribute_function(money_as_decimal_string)
+    plugin.converter.add_attribute_function(_drop_bounds_of_money)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     paths = {}
     for entrypoint in sorted(container.entrypoints, key=lambda e: (e.url, e.method) if isinstance(e, Endpoint) else ("", "")):

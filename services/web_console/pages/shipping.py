@@ -1,5 +1,5 @@
 """Shipping (发货): a shipment with its label and dispatch-note PDFs, reprint, void; the day's manifest."""
-from werkzeug.wrappers import Response
+from shared.web.downloads import file_response
 
 from services.web_console.api import ApiError
 from services.web_console.formatting import local_today
@@ -29,8 +29,7 @@ def document(ctx, order_no, document):
     if document not in DOCUMENTS:
         raise ApiError(404, "not_found", "")
     answer = ctx.api.request("shipping_labels", "GET", f"/shipments/{order_no}/{document}")
-    return Response(answer.content, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{order_no}-{document}"'})
+    return file_response(answer.content, "application/pdf", f"{order_no}-{document}", inline=True)
 
 
 @routes.page("/shipments/<order_no>/<change>", methods=("POST",), roles=PRINTERS)
