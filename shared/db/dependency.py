@@ -40,8 +40,9 @@ class ServiceDatabase:
 
 
 def standalone(base, url, service_name):
-    """A ServiceDatabase outside any container (unit tests, command-line tools): no relay."""
-    writer, reader = make_engines(url)
+    """A ServiceDatabase outside any container (unit tests, command-line tools): no relay, and no
+    pool either, so nothing keeps a connection open after use."""
+    writer, reader = make_engines(url, pooled=False)
     return ServiceDatabase(writer, reader, _tables(base.metadata), service_name, lock=write_lock(url))
 
 
@@ -77,6 +78,9 @@ class Database(DependencyProvider):
         self.relay.stop()
         if self._relay_thread is not None:
             self._relay_thread.kill()
+        # Give the connections back now, not whenever the engine is garbage-collected.
+        self.writer.dispose()
+        self.reader.dispose()
 
     def get_dependency(self, worker_ctx):
         entrypoint = worker_ctx.entrypoint

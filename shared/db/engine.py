@@ -34,8 +34,9 @@ def write_lock(url):
         return _write_locks.setdefault(str(url), threading.RLock())
 
 
-def _sqlite_engine(url, begin):
-    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+def _sqlite_engine(url, begin, pooled=True):
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                              **({} if pooled else {"poolclass": sa.pool.NullPool}))
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -54,10 +55,13 @@ def _sqlite_engine(url, begin):
     return engine
 
 
-def make_engines(url):
-    """(writer, reader) engines. On PostgreSQL both are the same pooled engine."""
+def make_engines(url, pooled=True):
+    """(writer, reader) engines. On PostgreSQL both are the same engine. A service process has
+    at most MAX_WORKERS workers plus its relay, so a small pool serves it; six services must fit
+    PostgreSQL's default 100 connections."""
     url = normalize_url(url)
     if is_sqlite(url):
-        return _sqlite_engine(url, "BEGIN IMMEDIATE"), _sqlite_engine(url, "BEGIN")
-    engine = sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        return _sqlite_engine(url, "BEGIN IMMEDIATE", pooled), _sqlite_engine(url, "BEGIN", pooled)
+    pool = {"pool_size": 5, "max_overflow": 10, "pool_pre_ping": True} if pooled else {"poolclass": sa.pool.NullPool}
+    engine = sa.create_engine(url, **pool)
     return engine, engine

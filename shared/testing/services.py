@@ -1,5 +1,6 @@
 """Start a real service (real broker vhost, real fresh database) in a test and talk to it."""
 from dataclasses import dataclass
+from functools import cached_property
 
 from nameko.testing.utils import find_free_port
 
@@ -41,7 +42,7 @@ class RunningService:
     def headers(self, role, staff_id="S-test", **extra):
         return {"Authorization": f"Bearer {self.token(role, staff_id)}", **extra}
 
-    @property
+    @cached_property
     def db(self):
-        """The service's database, for assertions (no relay)."""
+        """The service's database, for assertions (no relay, no pool)."""
         return standalone(self.base, self.config["DATABASE_URL"], self.name)

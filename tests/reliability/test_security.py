@@ -1,0 +1,175 @@
+"""Issue #10 item 9: every endpoint of every service, from its own /openapi.json, refuses a
+caller without a valid token of an admitted role; then a bounded schemathesis fuzz finds no 5xx."""
+import base64
+import json
+from datetime import timedelta
+
+import jwt
+import pytest
+import requests
+from hypothesis import HealthCheck, given, settings
+from schemathesis.openapi import from_dict
+
+from shared.config import SERVICES
+from shared.timeutil import utcnow
+from shared.web.auth import Role, mint_token
+from tests.reliability.harness import say
+
+ALL_ROLES = [role.value for role in Role]
+RANK = "regular"
+FUZZ_EXAMPLES = 6          # per operation; bounded so six services fuzz in well under a minute
+# Body fields that name a member of staff: the actor must come from the token, never the body.
+STAFF_FIELDS = {"staff_id", "agent", "reviewer", "picker", "packer", "shipper", "supervisor", "rep", "by",
+                "paid_by", "received_by", "approved_by", "actor", "user"}
+# Roles that legitimately act on someone else's record (a manager fining, the clock punching).
+ACTING_FOR_OTHERS = {Role.MANAGER.value, Role.SUPERVISOR.value, Role.CLOCK.value}
+
+
+def operations(service):
+    doc = requests.get(service.url("/openapi.json"), timeout=10).json()
+    for path, methods in doc["paths"].items():
+        for method, operation in methods.items():
+            yield method.upper(), path, operation
+
+
+def concrete(path):
+    """A path with every {value} filled: auth is checked before the value is looked up."""
+    while "{" in path:
+        start, end = path.index("{"), path.index("}")
+        path = path[:start] + "1" + path[end + 1:]
+    return path
+
+
+def expired_token(secret, role):
+    now = utcnow()
+    return jwt.encode({"sub": "S-old", "role": role, "iat": now - timedelta(hours=2),
+                       "exp": now - timedelta(seconds=1)}, secret, algorithm="HS256")
+
+
+def tampered_token(secret, role):
+    """A valid token whose payload was edited to claim a manager, signature kept."""
+    header, payload, signature = mint_token(secret, "S-low", role).split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["role"], claims["sub"] = Role.MANAGER.value, "S-boss"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+def answers(method, url, token=None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return requests.request(method, url, headers=headers, json={}, timeout=10).status_code
+
+
+@pytest.mark.parametrize("service_name", SERVICES)
+def test_every_endpoint_refuses_missing_wrong_role_expired_and_tampered_tokens(start_service, service_name,
+                                                                             record_property):
+    service = start_service(service_name)
+    secret = service.config["AUTH_SECRET"]
+    wrong, checked, public, staff_fields = [], 0, [], []
+    for method, path, operation in operations(service):
+        roles = operation.get("x-roles", [])
+        if not roles:
+            public.append(f"{method} {path}")
+            continue
+        url, admitted = service.url(concrete(path)), roles[0]
+        outsider = next((r for r in ALL_ROLES if r not in roles), None)
+        expected = [(None, 401, "no token"), (expired_token(secret, admitted), 401, "expired"),
+                    (tampered_token(secret, outsider or admitted), 401, "tampered"),
+                    (mint_token("another-secret-of-at-least-32-bytes!", "S-x", admitted), 401, "foreign key")]
+        if outsider:
+            expected.append((mint_token(secret, "S-out", outsider), 403, f"role {outsider}"))
+        for token, status, what in expected:
+            got = answers(method, url, token)
+            checked += 1
+            if got != status:
+                wrong.append(f"{method} {path} with {what}: {got}, expected {status}")
+        body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+        named = _body_fields(service, body) & STAFF_FIELDS
+        staff_fields += [f"{method} {path}: {name}" for name in sorted(named)]
+        if named and not set(roles) <= ACTING_FOR_OTHERS:
+            wrong.append(f"{method} {path}: {roles} may name another member of staff ({sorted(named)})")
+    say(record_property, f"{service_name}: {checked} refusals checked over its endpoints, {len(wrong)} wrong; "
+                         f"public {public}; staff named in bodies {staff_fields}")
+    assert wrong == []
+    assert set(public) <= {"GET /health", "GET /openapi.json"}
+
+
+def _body_fields(service, schema):
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        doc = requests.get(service.url("/openapi.json"), timeout=10).json()
+        schema = doc["components"]["schemas"][name]
+    return set(schema.get("properties", {}))
+
+
+def money_bounds_as_strings(doc):
+    """Properties whose numeric bound is a string (how Money fields came out before the fix)."""
+    return [f"{name}.{prop}" for name, schema in doc.get("components", {}).get("schemas", {}).items()
+            for prop, field in schema.get("properties", {}).items()
+            if isinstance(field.get("minimum", field.get("maximum")), str)]
+
+
+@pytest.mark.parametrize("service_name", SERVICES)
+def test_openapi_document_is_valid_for_clients(start_service, service_name, record_property):
+    service = start_service(service_name)
+    doc = requests.get(service.url("/openapi.json"), timeout=10).json()
+    wrong = money_bounds_as_strings(doc)
+    say(record_property, f"{service_name}: {len(wrong)} properties with a string bound {wrong}")
+    assert wrong == []
+    from_dict(doc).validate()
+
+
+@pytest.mark.parametrize("service_name", SERVICES)
+def test_fuzzing_every_operation_finds_no_server_error(start_service, service_name, record_property):
+    service = start_service(service_name)
+    doc = requests.get(service.url("/openapi.json"), timeout=10).json()
+    schema = from_dict(doc)
+    tokens = {role: mint_token(service.config["AUTH_SECRET"], "S-fuzz", role) for role in ALL_ROLES}
+    failures, calls = [], []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        roles = operation.definition.raw.get("x-roles", [])
+        headers = {"Authorization": f"Bearer {tokens[roles[0]]}"} if roles else {}
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
+        def fuzz(case):
+            try:
+                response = case.call(base_url=service.base_url, headers=headers, timeout=10)
+            except requests.ConnectionError as exc:   # the server dropped the request: worse than a 500
+                return failures.append(f"{operation.label} {case.path_parameters} {case.query}: dropped ({exc})")
+            calls.append(response.status_code)
+            if response.status_code >= 500:
+                failures.append(f"{operation.label} {case.path_parameters} {case.query} {case.body!r:.200}: "
+                                f"{response.status_code} {response.text[:200]}")
+
+        fuzz()
+    say(record_property, f"{service_name}: fuzzed {len(calls)} requests over {len(doc['paths'])} paths, "
+                         f"{len(failures)} server errors; statuses {sorted(set(calls))}")
+    assert failures == []
+
+
+def test_weekly_report_of_a_week_that_does_not_exist_is_a_400(start_service):
+    """Found by the fuzzer: date.fromisocalendar refused 0000-W01 with a 500 (fixed)."""
+    service = start_service("after_sales")
+    for week in ("0000-W01", "2021-W53"):
+        answer = requests.get(service.url("/reports/weekly"), params={"week": week},
+                              headers=service.headers("manager"), timeout=10)
+        assert answer.status_code == 400, (week, answer.status_code, answer.text[:200])
+
+
+def test_csv_exports_named_in_chinese_answer(start_service):
+    """A team or staff id outside Latin-1 (销售一组, 王芳) must still download, not drop the connection
+    (found by this suite: the name went raw into Content-Disposition; fixed in shared/web/downloads.py)."""
+    service = start_service("staff_performance")
+    manager = service.headers("manager")
+    requests.put(service.url("/staff/王芳"), json={"name": "王芳", "role": "sales", "rank": RANK, "team": "销售一组"},
+                 headers=manager, timeout=10).raise_for_status()
+    for path, params in (("/staff/王芳/scorecard", {"format": "csv"}),
+                         ("/leaderboard", {"team": "销售一组", "format": "csv"})):
+        try:
+            answer = requests.get(service.url(path), params=params, headers=manager, timeout=10)
+        except requests.ConnectionError as exc:
+            pytest.fail(f"{path}: the connection was dropped ({exc})")
+        assert answer.status_code == 200, (path, answer.status_code, answer.text[:200])
