@@ -51,7 +51,7 @@ class Database(DependencyProvider):
         self.metadata = base.metadata
 
     def setup(self):
-        from shared.messaging.publisher import ConfirmedPublisher
+        from shared.messaging.publisher import BatchPublisher
         from shared.messaging.relay import OutboxRelay
 
         config = self.container.config
@@ -60,7 +60,7 @@ class Database(DependencyProvider):
         self.lock = write_lock(url)
         self.tables = _tables(self.metadata)
         self.relay = OutboxRelay(
-            self.writer, self.reader, self.tables[0], ConfirmedPublisher(config["AMQP_URI"]),
+            self.writer, self.reader, self.tables[0], BatchPublisher(config["AMQP_URI"]),
             self.container.service_name, poll_seconds=config.get("OUTBOX_POLL_SECONDS", 1.0), lock=self.lock)
         self._relay_thread = None
 
@@ -71,6 +71,7 @@ class Database(DependencyProvider):
         self.relay.stop()
         if self._relay_thread is not None:
             self._relay_thread.wait()
+        self.relay.close()
         self.writer.dispose()
         self.reader.dispose()
 

@@ -5,6 +5,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 import sqlalchemy as sa
@@ -54,6 +55,17 @@ def insert_ignoring_duplicates(dialect_name, table):
     return dialect_insert(table).on_conflict_do_nothing()
 
 
+@lru_cache(maxsize=None)
+def _statements(dialect_name, outbox, inbox):
+    """Built once and run on the session's connection with plain parameters: every event claims
+    the inbox and most write the outbox, and building a statement per call (plus the ORM's
+    execute path) cost more than the insert itself."""
+    return {
+        "claim_inbox": insert_ignoring_duplicates(dialect_name, inbox),
+        "outbox": sa.insert(outbox),
+    }
+
+
 class UnitOfWork:
     def __init__(self, engine, tables, service_name, lock=None, inbox: Optional[InboxClaim] = None,
                  idempotency: Optional[IdempotencyClaim] = None, on_outbox=None):
@@ -67,6 +79,7 @@ class UnitOfWork:
         self._published = 0
         self._responded = False
         self.session = None
+        self._sql = _statements(engine.dialect.name, self._outbox, self._inbox)
 
     # -- context manager -------------------------------------------------
     def __enter__(self):
@@ -107,9 +120,10 @@ class UnitOfWork:
 
     # -- inbox -----------------------------------------------------------
     def _claim_inbox(self):
-        stmt = insert_ignoring_duplicates(self._engine.dialect.name, self._inbox).values(
-            consumer=self._inbox_claim.consumer, event_id=self._inbox_claim.event_id, processed_at=utcnow())
-        if self.session.execute(stmt).rowcount == 0:
+        claimed = self.session.connection().execute(self._sql["claim_inbox"], {
+            "consumer": self._inbox_claim.consumer, "event_id": self._inbox_claim.event_id,
+            "processed_at": utcnow()})
+        if claimed.rowcount == 0:
             raise AlreadyProcessed(self._inbox_claim.event_id)
 
     # -- idempotency keys ------------------------------------------------
@@ -146,9 +160,9 @@ class UnitOfWork:
         """Queue an event for the relay; it leaves only if this transaction commits."""
         event = {"occurred_at": utcnow(), **payload, "event_id": str(uuid.uuid4())}
         body = dump_event(self._service, event_type, event)
-        self.session.execute(sa.insert(self._outbox).values(
-            event_id=event["event_id"], exchange=f"{self._service}.events", event_type=event_type,
-            aggregate_id=str(aggregate_id), payload=json.dumps(body, ensure_ascii=False),
-            created_at=utcnow()))
+        self.session.connection().execute(self._sql["outbox"], {
+            "event_id": event["event_id"], "exchange": f"{self._service}.events", "event_type": event_type,
+            "aggregate_id": str(aggregate_id), "payload": json.dumps(body, ensure_ascii=False),
+            "created_at": utcnow()})
         self._published += 1
         return body

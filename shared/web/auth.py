@@ -1,7 +1,9 @@
 """Signed bearer tokens carrying `staff_id` and `role` (HS256 JWT)."""
 import enum
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 import jwt
 
@@ -44,9 +46,19 @@ def mint_token(secret, staff_id, role, ttl=timedelta(hours=12)):
 
 
 def verify_token(secret, token):
+    identity, expires = _verified(secret, token)
+    if time.time() >= expires:
+        raise AuthError("token expired")
+    return identity
+
+
+@lru_cache(maxsize=4096)
+def _verified(secret, token):
+    """A scanner sends the same token with every scan: its signature is checked once, its expiry
+    every time. Failures are not cached (lru_cache keeps no exceptions)."""
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
-        return Identity(staff_id=claims["sub"], role=Role(claims["role"]).value)
+        return Identity(staff_id=claims["sub"], role=Role(claims["role"]).value), claims["exp"]
     except jwt.ExpiredSignatureError:
         raise AuthError("token expired") from None
     except (jwt.InvalidTokenError, KeyError, ValueError):

@@ -30,6 +30,9 @@ def parse(argv):
                         help="processes per service sharing its queues (competing consumers; needs --postgres)")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy every service while orders flow (collapsed stacks in the log folder)")
+    parser.add_argument("--scan-burst", type=int, default=400,
+                        help="orders picked and packed at full speed after the flow, for the scan API's "
+                             "capacity (default 400, at most 500; 0 = none)")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-relay floor")
     parser.add_argument("--smoke", action="store_true", help="10 orders, 2 stations: does it work at all")
     parser.add_argument("--timeout", type=float, default=None, help="seconds to wait for every order to ship")
@@ -39,6 +42,7 @@ def parse(argv):
         parser.error("--instances > 1 needs --postgres: a SQLite database belongs to one process")
     if args.smoke:
         args.orders, args.stations, args.rate, args.max = 10, 2, 20.0, False
+        args.scan_burst = min(args.scan_burst, 20)
         args.timeout = args.timeout or 40
     return args
 
@@ -51,7 +55,7 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     options = Options(orders=args.orders, rate=0.0 if args.max else args.rate, stations=args.stations,
                       postgres=args.postgres, postgres_url=args.postgres_url, instances=args.instances,
-                      floor=not args.no_floor, timeout=args.timeout, profile=args.profile)
+                      floor=not args.no_floor, scan_burst=args.scan_burst, timeout=args.timeout, profile=args.profile)
     began = time.monotonic()
     report = run(options, say=lambda text: print(f"-- {time.monotonic() - began:6.1f}s {text}", flush=True))
     print(table(report), flush=True)

@@ -89,6 +89,10 @@ def table(report):
     if scans.get("count"):
         lines += ["", f"scans: {scans['count']} at {scans['per_s']}/s, p50 {scans['p50_ms']} ms, "
                       f"p99 {scans['p99_ms']} ms, refused {scans['refused']} {scans['by_type']}"]
+    burst = report.get("scan_burst") or {}
+    if burst.get("count"):
+        lines += [f"scan burst (stations at full speed): {burst['count']} at {burst['per_s']}/s, "
+                  f"p50 {burst['p50_ms']} ms, p99 {burst['p99_ms']} ms, refused {burst['refused']}"]
     floor = report.get("floor")
     if floor:
         lines.append(f"floor: bare kombu relay, {floor['hops']} hops, {floor['messages']} messages: "

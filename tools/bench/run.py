@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from tools.bench import figures, floor, timeline, warehouse
 from tools.bench.broker import Vhost
 from tools.bench.databases import DEFAULT_POSTGRES_URL, Databases
+from tools.bench.scan_burst import run_scan_burst
 from tools.bench.scanners import Floor
 from tools.bench.storefront_load import bench_orders, publish_orders
 from tools.bench.competing import sharing_evidence
@@ -30,6 +31,7 @@ class Options:
     instances: int = 1            # processes per service (competing consumers)
     profile: bool = False         # py-spy every service while orders flow
     floor: bool = True
+    scan_burst: int = 400         # orders picked and packed at full speed after the flow (0 = none)
     timeout: float = None         # seconds to wait for every order to ship
     log_dir: str = None
     extra_env: dict = None
@@ -61,8 +63,13 @@ def run(options, say=print):
         report["memory_peak_kb"] = suite.peak_memory_kb()
         if options.instances > 1:
             report["competing_consumers"] = sharing_evidence(vhost, options.instances, options.orders)
+        burst = run_scan_burst(suite, vhost, databases, options.scan_burst, max(1, options.stations), say) \
+            if options.scan_burst and options.stations else None
         suite.stop()   # before the floor, so that it has the machine to itself
         report.update(_figures(stages, floor_stats, repeats, options))
+        if burst is not None:
+            report["scan_burst"] = figures.scan_figures(burst.scans)
+            report["checks"]["problems"] += burst.failures[:20]
         if options.floor:
             say("the floor: bare kombu relay")
             report["floor"] = _floor(vhost, log_dir, options.orders, report["throughput"])
