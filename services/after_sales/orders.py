@@ -1,7 +1,28 @@
 """Keeping after-sales' copy of each order from the bus (no nameko here): what was bought,
 paid, shipped and delivered — the ground the refund and return caps stand on."""
+from functools import lru_cache
+
+import sqlalchemy as sa
+
+from contracts.base import schema
 from contracts.storefront import Order
 from services.after_sales.models import SalesOrder, SalesOrderLine
+from shared.db.unit_of_work import insert_ignoring_duplicates
+
+
+# Every order is recorded and shipped once: statements built once, run with plain parameters
+# (no ORM objects: building them and the statements cost more than the writes).
+_orders, _lines_table = SalesOrder.__table__, SalesOrderLine.__table__
+_INSERT_LINE = sa.insert(_lines_table)
+_SHIPPED = sa.update(_orders).where(_orders.c.order_no == sa.bindparam("the_order")).values(
+    status="shipped", tracking_no=sa.bindparam("waybill"), shipped_at=sa.bindparam("at"))
+_LINES_SHIPPED = sa.update(_lines_table).where(_lines_table.c.order_no == sa.bindparam("the_order")).values(
+    shipped_qty=_lines_table.c.qty)
+
+
+@lru_cache(maxsize=None)
+def _new_order(dialect):
+    return insert_ignoring_duplicates(dialect, SalesOrder.__table__)
 
 
 class OrderNotYetKnown(Exception):
@@ -10,18 +31,16 @@ class OrderNotYetKnown(Exception):
 
 def record_order(uow, order):
     """The first copy stands: an order published again must not reset what was refunded or returned."""
-    existing = uow.session.get(SalesOrder, order["order_no"])
-    if existing is not None:
-        return existing
-    record = SalesOrder(order_no=order["order_no"], customer_id=order["customer"]["customer_id"],
-                        order=Order().dump(order), shipping_fee=order["shipping_fee"], total=order["total"],
-                        paid_amount=order["payment"]["paid_amount"], refunded=0,
-                        payment_method=order["payment"]["method"], placed_at=order["placed_at"], status="placed")
-    uow.session.add(record)
-    for line in _merged_lines(order["lines"]):
-        uow.session.add(SalesOrderLine(order_no=order["order_no"], shipped_qty=0, delivered_qty=0,
-                                       returned_qty=0, **line))
-    return record
+    connection = uow.session.connection()
+    inserted = connection.execute(_new_order(connection.dialect.name), {
+        "order_no": order["order_no"], "customer_id": order["customer"]["customer_id"],
+        "order": schema(Order).dump(order), "shipping_fee": order["shipping_fee"], "total": order["total"],
+        "paid_amount": order["payment"]["paid_amount"], "refunded": 0, "payment_method": order["payment"]["method"],
+        "placed_at": order["placed_at"], "status": "placed"}).rowcount
+    if inserted:
+        connection.execute(_INSERT_LINE, [
+            {"order_no": order["order_no"], "shipped_qty": 0, "delivered_qty": 0, "returned_qty": 0, **line}
+            for line in _merged_lines(order["lines"])])
 
 
 def _merged_lines(lines):
@@ -47,10 +66,14 @@ def _lines(session, order_no):
 
 
 def record_shipped(uow, event):
-    order = _order(uow.session, event["order_no"])
-    order.status, order.tracking_no, order.shipped_at = "shipped", event["tracking_no"], event["shipped_at"]
-    for line in _lines(uow.session, order.order_no):
-        line.shipped_qty = line.qty
+    """Handed to the carrier: every line goes out whole (two UPDATEs, the row lock of the first
+    serialising concurrent events about the order)."""
+    connection = uow.session.connection()
+    shipped = connection.execute(_SHIPPED, {"the_order": event["order_no"], "waybill": event["tracking_no"],
+                                            "at": event["shipped_at"]}).rowcount
+    if not shipped:
+        raise OrderNotYetKnown(event["order_no"])
+    connection.execute(_LINES_SHIPPED, {"the_order": event["order_no"]})
 
 
 def record_delivered(uow, event):

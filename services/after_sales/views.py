@@ -1,6 +1,7 @@
 """Cases as the API shows them: the stored case, its SLA colour now, what may be done next."""
 from services.after_sales import queries
 from services.after_sales.schemas import CaseView
+from contracts.base import schema
 
 _PLAIN = ("id", "order_no", "customer_id", "case_type", "status", "reason", "reason_text", "lines", "amount",
           "include_shipping_fee", "assignee", "opened_at", "updated_at", "return_carrier", "return_tracking_no",
@@ -21,4 +22,4 @@ def case_view(case, now, history=None, note=None):
         view["history"] = history
     if note is not None:
         view["return_note"] = note
-    return CaseView().dump(view)
+    return schema(CaseView).dump(view)

@@ -1,6 +1,9 @@
 """The customer record built from the bus (no nameko here): accounts, buyers,
 orders, and a timeline of what happened to each order."""
+from functools import lru_cache
+
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from services.customer_retention import names
 from services.customer_retention.rows import insert_if_absent
@@ -12,32 +15,60 @@ from shared.timeutil import utcnow
 ORDER_STATUSES = ("placed", "held", "shipped", "delivered", "returned_to_sender")
 
 
+# Run for every order and every event about one: built once, run with plain parameters.
+_orders = CustomerOrder.__table__
+_ORDER_KNOWN = sa.select(_orders.c.order_no).where(_orders.c.order_no == sa.bindparam("order_no"))
+_ORDER_OWNER = sa.select(_orders.c.order_no, _orders.c.customer_id, _orders.c.customer_key).where(
+    _orders.c.order_no == sa.bindparam("order_no"))
+_INSERT_ORDER = sa.insert(_orders)
+_INSERT_EVENT = sa.insert(CustomerEvent.__table__)
+# Events from different services arrive in any order: the status only moves forward.
+_ADVANCE = {status: sa.update(_orders).where(
+    _orders.c.order_no == sa.bindparam("the_order"), _orders.c.status.in_(ORDER_STATUSES[:number]))
+    .values(status=status, **({"delivered_at": sa.bindparam("at")} if status == "delivered" else {}))
+    for number, status in enumerate(ORDER_STATUSES) if number}
+
+
 class OrderNotKnownYet(Exception):
     """An event about an order whose order_placed has not arrived: retried until it has."""
 
 
 def record_order(uow, order):
-    session = uow.session
-    if session.get(CustomerOrder, order["order_no"]):
+    """The buyer, their account and the order, counted once per order_no. Returns the order_no,
+    or None when the order was recorded before."""
+    connection = uow.session.connection()
+    if connection.execute(_ORDER_KNOWN, {"order_no": order["order_no"]}).first() is not None:
         return None  # the same order again under another event id: counted once
     buyer, placed_at = order["customer"], order["placed_at"]
     key = ensure_account(uow, buyer["customer_id"], buyer["company"], buyer["name"])
-    insert_if_absent(uow, Customer, customer_id=buyer["customer_id"], customer_key=key,
-                                name=buyer["name"], phone=buyer["phone"], company=buyer["company"],
-                                total_spent=0, first_order_at=placed_at, last_order_at=placed_at)
-    # Counters move in SQL, so concurrent consumers never lose an update.
-    session.execute(sa.update(Customer).where(Customer.customer_id == buyer["customer_id"]).values(
-        customer_key=key, name=buyer["name"], phone=buyer["phone"], company=buyer["company"],
-        orders_count=Customer.orders_count + 1, total_spent=Customer.total_spent + order["total"],
-        first_order_at=sa.case((Customer.first_order_at > placed_at, placed_at), else_=Customer.first_order_at),
-        last_order_at=sa.case((Customer.last_order_at < placed_at, placed_at), else_=Customer.last_order_at)))
-    record = CustomerOrder(order_no=order["order_no"], customer_id=buyer["customer_id"], customer_key=key,
-                           total=order["total"], refunded=0, payment_method=order["payment"]["method"],
-                           status="placed", placed_at=placed_at)
-    session.add(record)
-    _timeline(session, buyer["customer_id"], order["order_no"], "order_placed", placed_at,
+    connection.execute(_count_order(connection.dialect.name), {
+        "customer_id": buyer["customer_id"], "customer_key": key, "name": buyer["name"], "phone": buyer["phone"],
+        "company": buyer["company"], "orders_count": 1, "total_spent": order["total"],
+        "first_order_at": placed_at, "last_order_at": placed_at})
+    connection.execute(_INSERT_ORDER, {
+        "order_no": order["order_no"], "customer_id": buyer["customer_id"], "customer_key": key,
+        "total": order["total"], "refunded": 0, "payment_method": order["payment"]["method"], "status": "placed",
+        "placed_at": placed_at})
+    _timeline(uow.session, buyer["customer_id"], order["order_no"], "order_placed", placed_at,
               {"total": str(order["total"]), "payment_method": order["payment"]["method"]})
-    return record
+    return order["order_no"]
+
+
+@lru_cache(maxsize=None)
+def _count_order(dialect):
+    """The buyer's row with this order counted: inserted for a new buyer; for a known one its
+    details are refreshed and its counters move in SQL, so concurrent consumers never lose an update."""
+    customers = Customer.__table__
+    new = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(customers)
+    return new.on_conflict_do_update(index_elements=[customers.c.customer_id], set_={
+        "customer_key": new.excluded.customer_key, "name": new.excluded.name, "phone": new.excluded.phone,
+        "company": new.excluded.company,
+        "orders_count": customers.c.orders_count + 1,
+        "total_spent": customers.c.total_spent + new.excluded.total_spent,
+        "first_order_at": sa.case((customers.c.first_order_at > new.excluded.first_order_at,
+                                   new.excluded.first_order_at), else_=customers.c.first_order_at),
+        "last_order_at": sa.case((customers.c.last_order_at < new.excluded.last_order_at,
+                                  new.excluded.last_order_at), else_=customers.c.last_order_at)})
 
 
 def ensure_account(uow, customer_id, company, display_name):
@@ -53,9 +84,10 @@ def ensure_account(uow, customer_id, company, display_name):
 
 
 def note_order_event(uow, kind, order_no, at, detail, status=None, refunded=0, **counters):
-    """Record an event about a known order on its buyer's timeline, counters and order status."""
+    """Record an event about a known order on its buyer's timeline, counters and order status.
+    Returns the order's order_no, customer_id and customer_key (a row)."""
     session = uow.session
-    order = session.get(CustomerOrder, order_no)
+    order = session.connection().execute(_ORDER_OWNER, {"order_no": order_no}).first()
     if order is None:
         raise OrderNotKnownYet(f"{kind} for order {order_no}, which has not been placed here yet")
     if refunded:
@@ -67,16 +99,11 @@ def note_order_event(uow, kind, order_no, at, detail, status=None, refunded=0, *
         session.execute(sa.update(Customer).where(Customer.customer_id == order.customer_id).values(
             **{name: getattr(Customer, name) + amount for name, amount in counters.items()}))
     _timeline(session, order.customer_id, order_no, kind, at, detail)
-    session.refresh(order)
     return order
 
 
 def _advance(session, order_no, status, at):
-    """Events from different services arrive in any order: the status only moves forward."""
-    earlier = ORDER_STATUSES[:ORDER_STATUSES.index(status)]
-    changes = {"status": status, **({"delivered_at": at} if status == "delivered" else {})}
-    session.execute(sa.update(CustomerOrder).where(CustomerOrder.order_no == order_no,
-                                                   CustomerOrder.status.in_(earlier)).values(**changes))
+    session.connection().execute(_ADVANCE[status], {"the_order": order_no, "at": at})
 
 
 def note_customer_event(uow, kind, customer_id, order_no, at, detail):
@@ -88,6 +115,5 @@ def note_customer_event(uow, kind, customer_id, order_no, at, detail):
 
 
 def _timeline(session, customer_id, order_no, kind, at, detail):
-    session.add(CustomerEvent(customer_id=customer_id, order_no=order_no, kind=kind, occurred_at=at or utcnow(),
-                              detail=detail))
-
+    session.connection().execute(_INSERT_EVENT, {"customer_id": customer_id, "order_no": order_no, "kind": kind,
+                                                 "occurred_at": at or utcnow(), "detail": detail})

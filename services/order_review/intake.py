@@ -5,57 +5,74 @@ import json
 
 import sqlalchemy as sa
 
+from contracts.base import schema
 from contracts.storefront import Order
 from services.order_review import review, rules
 from services.order_review.models import CodRefusal, ReviewCustomer, ReviewOrder
 from services.order_review.rules import CustomerHistory
 from shared.db.unit_of_work import insert_ignoring_duplicates
 
+# Every order runs these: built once, run on the session's connection with plain parameters
+# (building and ORM-executing them per order cost more than the queries).
+_orders, _refusals = ReviewOrder.__table__, CodRefusal.__table__
+_KNOWN = sa.select(_orders.c.order_no).where(_orders.c.order_no == sa.bindparam("order_no")).with_for_update()
+_REFUSALS = sa.select(sa.func.count()).select_from(_refusals).where(
+    _refusals.c.customer_id == sa.bindparam("customer_id"))
+_SAME_GOODS = sa.select(_orders.c.order_no, _orders.c.placed_at).where(
+    _orders.c.customer_id == sa.bindparam("customer_id"), _orders.c.goods_key == sa.bindparam("goods_key"),
+    _orders.c.order_no != sa.bindparam("order_no"), _orders.c.order_no != sa.bindparam("original"),
+    _orders.c.status != review.REJECTED,
+    _orders.c.placed_at.between(sa.bindparam("earliest"), sa.bindparam("latest"))).order_by(_orders.c.placed_at)
+_CUSTOMER_ROW = insert_ignoring_duplicates("postgresql", ReviewCustomer.__table__)
+_LOCK_CUSTOMER = sa.select(ReviewCustomer.__table__.c.customer_id).where(
+    ReviewCustomer.__table__.c.customer_id == sa.bindparam("customer_id")).with_for_update()
+
 
 def receive_order(uow, order, policy, now):
-    """`order` is the loaded storefront order; `now` is its arrival (the decision clock starts)."""
-    stored = Order().dump(order)
-    _lock_customer(uow.session, order["customer"]["customer_id"], now)
-    existing = uow.session.scalar(sa.select(ReviewOrder).where(ReviewOrder.order_no == order["order_no"])
-                                  .with_for_update())
-    if existing is not None:
-        return _arrived_again(uow, existing, stored, now)
-    record = ReviewOrder(order_no=order["order_no"], customer_id=order["customer"]["customer_id"],
-                         status=review.HELD, total=order["total"], placed_at=order["placed_at"],
-                         received_at=now, order=stored, goods_key=rules.goods_key(order["lines"]),
-                         content_hash=_content_hash(stored), replacement_of=order.get("replacement_of"))
-    history = customer_history(uow.session, record, policy)
-    uow.session.add(record)
-    uow.session.flush()
-    holds = rules.review(order, history, policy)
+    """`order` is the loaded storefront order; `now` is its arrival (the decision clock starts).
+    Returns the order_no."""
+    session = uow.session
+    stored = schema(Order).dump(order)
+    _lock_customer(session, order["customer"]["customer_id"], now)
+    if session.connection().execute(_KNOWN, {"order_no": order["order_no"]}).first() is not None:
+        return _arrived_again(uow, review.lock_order(session, order["order_no"]), stored, now).order_no
+    row = dict(order_no=order["order_no"], customer_id=order["customer"]["customer_id"], total=order["total"],
+               placed_at=order["placed_at"], received_at=now, order=stored, goods_key=rules.goods_key(order["lines"]),
+               content_hash=_content_hash(stored), replacement_of=order.get("replacement_of"))
+    holds = rules.review(order, customer_history(session, row, policy), policy)
     if holds:
+        record = ReviewOrder(status=review.HELD, **row)
+        session.add(record)
         review.place_holds(uow, record, holds, now)
     else:
-        review.approve(uow, record, "auto", now)
-    return record
+        review.approve_on_arrival(uow, row, order, now)
+    return row["order_no"]
 
 
-def customer_history(session, record, policy):
-    refusals = session.scalar(sa.select(sa.func.count()).select_from(CodRefusal)
-                              .where(CodRefusal.customer_id == record.customer_id))
+def customer_history(session, row, policy):
+    """What earlier orders say about the customer of `row` (a new order's columns)."""
+    connection = session.connection()
+    # Only COD_RISK reads the refusals, and only for a COD order.
+    refusals = 0
+    if row["order"]["payment"]["method"] == "cod":
+        refusals = connection.execute(_REFUSALS, {"customer_id": row["customer_id"]}).scalar()
     window = policy.duplicate_window
-    # An exchange's replacement repeats the original's goods on purpose.
-    not_duplicates = [record.order_no] + ([record.replacement_of] if record.replacement_of else [])
-    same_goods = session.execute(
-        sa.select(ReviewOrder.order_no, ReviewOrder.placed_at).where(
-            ReviewOrder.customer_id == record.customer_id, ReviewOrder.goods_key == record.goods_key,
-            ReviewOrder.order_no.not_in(not_duplicates), ReviewOrder.status != review.REJECTED,
-            ReviewOrder.placed_at.between(record.placed_at - window, record.placed_at + window))
-        .order_by(ReviewOrder.placed_at)).all()
-    return CustomerHistory(cod_refusals=refusals, same_goods_orders=[tuple(row) for row in same_goods])
+    same_goods = connection.execute(_SAME_GOODS, {
+        "customer_id": row["customer_id"], "goods_key": row["goods_key"], "order_no": row["order_no"],
+        # An exchange's replacement repeats the original's goods on purpose.
+        "original": row["replacement_of"] or row["order_no"],
+        "earliest": row["placed_at"] - window, "latest": row["placed_at"] + window}).all()
+    return CustomerHistory(cod_refusals=refusals, same_goods_orders=[tuple(r) for r in same_goods])
 
 
 def _lock_customer(session, customer_id, now):
-    """Serialise the reviews of one customer's orders (in the database: PostgreSQL row lock)."""
-    session.execute(insert_ignoring_duplicates(session.get_bind().dialect.name, ReviewCustomer.__table__)
-                    .values(customer_id=customer_id, first_seen_at=now))
-    session.execute(sa.select(ReviewCustomer.customer_id).where(ReviewCustomer.customer_id == customer_id)
-                    .with_for_update())
+    """Serialise the reviews of one customer's orders (PostgreSQL: a row lock on the customer's row).
+    On SQLite the unit of work already holds the database's only write lock: nothing to add."""
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    connection = session.connection()
+    connection.execute(_CUSTOMER_ROW, {"customer_id": customer_id, "first_seen_at": now})
+    connection.execute(_LOCK_CUSTOMER, {"customer_id": customer_id})
 
 
 def _arrived_again(uow, existing, stored, now):

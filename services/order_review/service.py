@@ -39,6 +39,13 @@ class OrderReviewService(StandardEndpoints):
 
     @consume_event("picking_packing", "stock_reserved")
     def on_stock_reserved(self, event):
+        # Nearly every order is reserved at once and has no hold to lift: look first, and take
+        # the write lock (and the inbox claim) only for a hold to release. An order released from
+        # waiting always takes the write path, so it waits for an out-of-stock notice in flight.
+        if not event["was_waiting"]:
+            with self.db.read() as session:
+                if not warehouse_news.out_of_stock_hold_open(session, event["order_no"]):
+                    return
         with self.db.unit_of_work() as uow:
             warehouse_news.goods_reserved(uow, event, utcnow())
 

@@ -3,10 +3,15 @@ all, COD parcels refused (business-rules §2: 缺货订单,通知顾客; ~30% of
 import sqlalchemy as sa
 
 from services.order_review import events, review, rules
-from services.order_review.models import CodRefusal, ReviewOrder
+from services.order_review.models import CodRefusal, OrderHold, ReviewOrder
 from shared.errors import PermanentFailure
 
 WAREHOUSE = "warehouse"   # who releases an OUT_OF_STOCK hold
+
+_holds = OrderHold.__table__
+_OPEN_OUT_OF_STOCK = sa.select(_holds.c.id).where(
+    _holds.c.order_no == sa.bindparam("order_no"), _holds.c.code == rules.OUT_OF_STOCK,
+    _holds.c.released_at.is_(None)).limit(1)
 
 
 def goods_short(uow, event, now):
@@ -17,6 +22,11 @@ def goods_short(uow, event, now):
     if review.place_holds(uow, record, [rules.out_of_stock_hold(event["short"])], now):
         uow.publish("customer_notification_requested", events.out_of_stock_notice(record, event["short"]),
                     aggregate_id=record.order_no)
+
+
+def out_of_stock_hold_open(session, order_no):
+    """Whether the order has an OUT_OF_STOCK hold to lift (a read: most orders never waited)."""
+    return session.connection().execute(_OPEN_OUT_OF_STOCK, {"order_no": order_no}).first() is not None
 
 
 def goods_reserved(uow, event, now):

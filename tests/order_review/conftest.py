@@ -113,4 +113,4 @@ def review_db(fresh_database_url):
 def arrive(db, event, now, policy=ReviewPolicy()):
     """The order in `event` arrives at `now` (no broker)."""
     with db.unit_of_work() as uow:
-        return intake.receive_order(uow, Order().load(event["order"]), policy, now).order_no
+        return intake.receive_order(uow, Order().load(event["order"]), policy, now)

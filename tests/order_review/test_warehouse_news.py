@@ -90,3 +90,35 @@ def test_news_of_an_order_never_reviewed_is_a_dead_letter(review_db):
     with pytest.raises(PermanentFailure), review_db.unit_of_work() as uow:
         warehouse_news.goods_short(uow, {"order_no": "SO-NEVER", "customer_id": "C-1",
                                          "short": [{"sku": "SKU-001", "needed": 1, "available": 0}]}, utcnow())
+
+
+def test_goods_reserved_without_waiting_still_lift_an_out_of_stock_hold(reviewing):
+    """The handler only looks first when the warehouse says the order never waited; a hold there
+    anyway is still lifted, in a unit of work that claims the event."""
+    review = reviewing()
+    order_no = approved_order(review)
+    short(review, order_no)
+    review.wait_consumed("on_order_out_of_stock", 1)
+    review.publish("picking_packing", "stock_reserved", {
+        "order_no": order_no, "lines": [{"sku": "SKU-001", "qty": 2}], "was_waiting": False})
+    review.wait_consumed("on_stock_reserved", 1)
+    assert review.open_hold_codes(order_no) == []
+
+
+def test_only_an_open_out_of_stock_hold_is_something_to_lift(review_db):
+    now = utcnow()
+    order_no = arrive(review_db, storefront_order(), now)
+    other = arrive(review_db, storefront_order(buyer_remark="请周末送货"), now)   # held, not for stock
+
+    def hold_open(number):
+        with review_db.read() as session:
+            return warehouse_news.out_of_stock_hold_open(session, number)
+
+    assert (hold_open(order_no), hold_open(other), hold_open("SO-NEVER")) == (False, False, False)
+    with review_db.unit_of_work() as uow:
+        warehouse_news.goods_short(uow, {"order_no": order_no, "customer_id": "C-1",
+                                         "short": [{"sku": "SKU-001", "needed": 2, "available": 0}]}, now)
+    assert hold_open(order_no)
+    with review_db.unit_of_work() as uow:
+        warehouse_news.goods_reserved(uow, {"order_no": order_no, "lines": [{"sku": "SKU-001", "qty": 2}]}, now)
+    assert not hold_open(order_no)
