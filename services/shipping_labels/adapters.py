@@ -22,6 +22,10 @@ class CarrierAdapter:
         """A new tracking number for the shipment, or None when our ranges are used up (the parcel waits)."""
         raise NotImplementedError
 
+    def issue(self, session, shipment):
+        """(tracking number or None, numbers left in its range or None when we hold no range)."""
+        return self.create_waybill(session, shipment), None
+
     def void(self, session, tracking_no, reason):
         raise NotImplementedError
 
@@ -37,7 +41,11 @@ class RangeAdapter(CarrierAdapter):
         self.carrier, self.number_format = carrier, number_format
 
     def create_waybill(self, session, shipment):
-        return ranges.take_number(session, self.number_format, self.carrier)
+        return self.issue(session, shipment)[0]
+
+    def issue(self, session, shipment):
+        # What is left in the range comes with the number, so the low-stock alert needs no count per label.
+        return ranges.take_number(session, self.number_format, self.carrier) or (None, None)
 
     def void(self, session, tracking_no, reason):
         """Nothing to tell the carrier: the number simply stays used in our waybills table."""

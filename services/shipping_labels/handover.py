@@ -4,21 +4,25 @@ import sqlalchemy as sa
 from services.shipping_labels import ranges
 from services.shipping_labels.history import note
 from services.shipping_labels.models import Shipment, UnmatchedHandover
-from services.shipping_labels.shipments import HANDED_OVER, locked
+from services.shipping_labels.shipments import HANDED_OVER, locked_row
+
+# Prepared Core statements: a hand-over reads a few columns and changes three, so no ORM object is needed.
+_shipments = Shipment.__table__
+_SHIP = (_shipments.update()
+         .where(_shipments.c.order_no == sa.bindparam("for_order_no"), _shipments.c.status == "labelled")
+         .values(status="shipped", handed_over_at=sa.bindparam("handed_over_at"), shipper=sa.bindparam("shipper")))
 
 
 def hand_over(uow, desk, scan):
     session = uow.session
     order_no, tracking_no, at = scan["order_no"], scan["tracking_no"], scan["handed_over_at"]
-    shipment = locked(session, order_no, missing_ok=True)
+    shipment = locked_row(session, order_no)
     if shipment is not None and shipment.status in HANDED_OVER and shipment.tracking_no == tracking_no:
         return note(session, order_no, "handover_repeated", at, scan["shipper"], tracking_no=tracking_no)
     problem = _mismatch(desk, shipment, tracking_no)
     if problem:
         return _unmatched(session, desk, shipment, scan, problem)
-    session.execute(sa.update(Shipment).where(Shipment.order_no == order_no, Shipment.status == "labelled")
-                    .values(status="shipped", handed_over_at=at, shipper=scan["shipper"])
-                    .execution_options(synchronize_session=False))
+    session.connection().execute(_SHIP, {"for_order_no": order_no, "handed_over_at": at, "shipper": scan["shipper"]})
     note(session, order_no, "handed_over", at, scan["shipper"], tracking_no=tracking_no,
          station_id=scan["station_id"])
     uow.publish("order_shipped", {"order_no": order_no, "carrier": shipment.carrier, "tracking_no": tracking_no,

@@ -1,11 +1,14 @@
 """Labelling (打单): route a weighed parcel, take a waybill number, and wait (never lose it) when there is none."""
+from functools import lru_cache
+
 import sqlalchemy as sa
 
 from services.shipping_labels import ranges
 from services.shipping_labels.history import note
 from services.shipping_labels.models import Shipment, Waybill
-from services.shipping_labels.shipments import locked
+from services.shipping_labels.shipments import locked_row
 from services.shipping_labels.tariff import NoCarrier, Parcel
+from shared.db.unit_of_work import insert_ignoring_duplicates
 from shared.errors import RuleViolation
 
 LABELLABLE = ("awaiting_parcel", "awaiting_number", "unroutable", "labelled")
@@ -15,19 +18,29 @@ class ShipmentNotKnownYet(Exception):
     """parcel_packed before order_approved reached us: retried until it has."""
 
 
+@lru_cache(maxsize=None)
+def _insert_shipment(dialect_name):
+    return insert_ignoring_duplicates(dialect_name, Shipment.__table__)
+
+
+_INSERT_WAYBILL = sa.insert(Waybill.__table__)
+
+
 def expect_shipment(uow, approved, now):
-    if uow.session.get(Shipment, approved["order_no"]) is not None:   # approved again: our copy stands
-        return note(uow.session, approved["order_no"], "approved_again", now, approved["reviewer"])
-    uow.session.add(Shipment(
-        order_no=approved["order_no"], status="awaiting_parcel", recipient=dict(approved["shipping_address"]),
-        lines=[{"sku": line["sku"], "name": line["name"], "qty": line["qty"]} for line in approved["lines"]],
-        payment_method=approved["payment_method"], cod_amount=approved["cod_amount"], created_at=now,
-        reprint_count=0))
+    # One statement: the insert is skipped when the order is already here (no lookup first).
+    connection = uow.session.connection()
+    created = connection.execute(_insert_shipment(connection.dialect.name), {
+        "order_no": approved["order_no"], "status": "awaiting_parcel", "recipient": dict(approved["shipping_address"]),
+        "lines": [{"sku": line["sku"], "name": line["name"], "qty": line["qty"]} for line in approved["lines"]],
+        "payment_method": approved["payment_method"], "cod_amount": approved["cod_amount"], "created_at": now,
+        "reprint_count": 0}).rowcount
+    if not created:   # approved again: our copy stands
+        note(uow.session, approved["order_no"], "approved_again", now, approved["reviewer"])
 
 
 def parcel_packed(uow, desk, packed):
     session, now = uow.session, packed["packed_at"]
-    shipment = locked(session, packed["order_no"], missing_ok=True)
+    shipment = locked_row(session, packed["order_no"])
     if shipment is None:
         raise ShipmentNotKnownYet(packed["order_no"])
     if shipment.status not in LABELLABLE:
@@ -38,6 +51,7 @@ def parcel_packed(uow, desk, packed):
     note(session, shipment.order_no, "packed", now, packed["packer"], weight_g=packed["weight_g"])
     if route(session, desk, shipment, now):
         issue_label(uow, desk, shipment, now)
+    shipment.save(session)
 
 
 def route(session, desk, shipment, now):
@@ -59,20 +73,23 @@ def route(session, desk, shipment, now):
 def issue_label(uow, desk, shipment, now):
     """Give the shipment a new waybill number, or leave it waiting for one."""
     session, adapter = uow.session, desk.adapter(shipment.carrier)
-    before = ranges.remaining(session, shipment.carrier) if adapter.uses_ranges else None
-    tracking_no = adapter.create_waybill(session, shipment)
+    tracking_no, left_in_range = adapter.issue(session, shipment)
     if tracking_no is None:
         return _wait_for_number(uow, desk, shipment, now)
-    session.add(Waybill(tracking_no=tracking_no, order_no=shipment.order_no, carrier=shipment.carrier,
-                        service=shipment.service, status="active", issued_at=now))
+    session.connection().execute(_INSERT_WAYBILL, {
+        "tracking_no": tracking_no, "order_no": shipment.order_no, "carrier": shipment.carrier,
+        "service": shipment.service, "status": "active", "issued_at": now})
     shipment.tracking_no, shipment.status, shipment.waiting_since = tracking_no, "labelled", None
     note(session, shipment.order_no, "labelled", now, tracking_no=tracking_no, carrier=shipment.carrier)
     uow.publish("waybill_issued", {
         "order_no": shipment.order_no, "carrier": shipment.carrier, "service": shipment.service,
         "tracking_no": tracking_no, "weight_g": shipment.weight_g, "cost": shipment.cost,
         "cod_amount": shipment.cod_amount, "issued_at": now}, aggregate_id=shipment.order_no)
-    if before is not None and ranges.alert_due(before, before - 1, desk.low_threshold):
-        _range_low(uow, shipment.carrier, before - 1)
+    if left_in_range is not None and left_in_range <= desk.low_threshold:
+        # The carrier's whole stock can only be low when this range is: count it only then.
+        left = ranges.remaining(session, shipment.carrier)
+        if ranges.alert_due(left + 1, left, desk.low_threshold):
+            _range_low(uow, shipment.carrier, left)
     return tracking_no
 
 
@@ -116,6 +133,8 @@ def load_range(uow, desk, body, by, now):
     block = ranges.load_range(uow.session, desk.number_format(carrier), carrier, body["first_number"],
                               body["last_number"], by, now)
     labelled = resume_waiting(uow, desk, carrier, now)
+    if labelled:
+        uow.session.expire(block)   # numbers were taken from it by Core statements: reload what is left
     left = ranges.remaining(uow.session, carrier)
     if left <= desk.low_threshold:
         _range_low(uow, carrier, left)   # still short after loading: warn now, not at the next label

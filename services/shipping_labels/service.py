@@ -6,8 +6,7 @@ from services.shipping_labels import changes, handover, labelling, manifest, pri
 from services.shipping_labels.dependencies import Desk
 from services.shipping_labels.models import Base
 from services.shipping_labels.schemas import ManifestQuery, RangeBody, ReasonBody, TrackingEventBody
-from services.shipping_labels.shipments import get
-from services.shipping_labels.views import range_view, shipment_view
+from services.shipping_labels.views import range_view, shipment_by_order_no
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
 from shared.timeutil import utcnow
@@ -64,7 +63,7 @@ class ShippingLabelsService(StandardEndpoints):
     @api("GET", "/shipments/<order_no>", roles=READERS, summary="carrier, tracking_no, status, cost, history")
     def get_shipment(self, request, order_no):
         with self.db.read() as session:
-            return shipment_view(session, get(session, order_no))
+            return shipment_by_order_no(session, order_no)
 
     @api("GET", "/shipments/<order_no>/label.pdf", roles=READERS, summary="the 100×150 mm waybill label")
     def label_pdf(self, request, order_no):

@@ -1,12 +1,14 @@
 """Labelling after weighing (business rules §1 打单, §4): numbers from loaded ranges, used once, waiting when out."""
 from datetime import timedelta
 
+import eventlet
 import pytest
 import sqlalchemy as sa
 
 from services.shipping_labels import changes, labelling, s10
 from services.shipping_labels.models import Shipment, Waybill
-from shared.errors import Conflict, RuleViolation
+from services.shipping_labels.views import shipment_by_order_no
+from shared.errors import Conflict, NotFound, RuleViolation
 from tests.shipping_labels.factories import T0, approved, events, order_no, packed
 
 
@@ -40,6 +42,26 @@ def test_cod_parcel_is_labelled_by_ems_with_a_valid_s10_number(db, desk, run):
     assert shipment(db, number).status == "labelled"
 
 
+def test_a_second_approval_keeps_our_copy_and_every_step_is_on_the_record(db, desk, run):
+    load(run, desk, first="EE123456780CN", count=5)
+    order = approved(cod="118.00")
+    run(labelling.expect_shipment, order, T0)
+    moved = {**order["shipping_address"], "line1": "解放路 99 号"}
+    run(labelling.expect_shipment, {**order, "reviewer": "R-2", "shipping_address": moved}, T0)
+    run(labelling.parcel_packed, desk, packed(order["order_no"]))
+    with db.read() as session:
+        view = shipment_by_order_no(session, order["order_no"])
+    assert shipment(db, order["order_no"]).recipient["line1"] == order["shipping_address"]["line1"]
+    assert [(h["kind"], h["by"]) for h in view["history"]] == [
+        ("approved_again", "R-2"), ("packed", "P-7"), ("routed", None), ("labelled", None)]
+    assert view["history"][1]["detail"] == {"weight_g": 1200}
+    assert view["history"][2]["detail"]["cost"] == "17.00"
+    assert [(w["tracking_no"], w["status"]) for w in view["waybills"]] == [("EE123456785CN", "active")]
+    assert (view["status"], view["cod_amount"], view["cost"]) == ("labelled", "118.00", "17.00")
+    with db.read() as session, pytest.raises(NotFound):
+        shipment_by_order_no(session, order_no())
+
+
 def test_numbers_are_taken_once_and_never_reused_even_after_a_void(db, desk, run):
     load(run, desk, count=4)
     first = ship(run, desk, cod="50.00")
@@ -65,6 +87,33 @@ def test_an_exhausted_range_alerts_and_parcels_wait_until_a_range_is_added(db, d
     assert labelled == [two, three]   # first come, first served
     assert shipment(db, three).tracking_no == s10.compose("EE", 30000001)
     assert [e["order_no"] for e in events(db, "waybill_issued")] == [one, two, three]
+
+
+def test_a_range_emptied_by_a_parallel_transaction_sends_the_next_label_to_the_next_range(db, desk, run):
+    # On PostgreSQL the second take waits for the first one's lock, then finds the range used up.
+    load(run, desk, first="EE100000000CN", count=1)
+    load(run, desk, first="EE200000000CN", count=3)
+    first, second = approved(cod="5.00"), approved(cod="6.00")
+    for order in (first, second):
+        run(labelling.expect_shipment, order, T0)
+    taken = eventlet.Event()
+
+    def label_first():
+        with db.unit_of_work() as uow:
+            labelling.parcel_packed(uow, desk, packed(first["order_no"]))
+            taken.send()
+            eventlet.sleep(0.3)   # still holding the range while the second parcel asks for a number
+
+    def label_second():
+        taken.wait()
+        run(labelling.parcel_packed, desk, packed(second["order_no"]))
+
+    pool = eventlet.GreenPool(2)
+    for job in (label_first, label_second):
+        pool.spawn(job)
+    pool.waitall()
+    assert shipment(db, first["order_no"]).tracking_no == s10.compose("EE", 10000000)
+    assert shipment(db, second["order_no"]).tracking_no == s10.compose("EE", 20000000)
 
 
 def test_a_range_running_low_raises_the_alert_before_labels_stop(db, desk, run):
