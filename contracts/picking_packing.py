@@ -45,21 +45,20 @@ class StockLow(EventSchema):
     threshold = fields.Integer(required=True, strict=True, validate=Grams)
 
 
-@event("picking_packing", "line_picked")
-class LinePicked(EventSchema):
-    order_no = fields.String(required=True, validate=NonEmpty)
+class PickedLine(StrictSchema):
     sku = fields.String(required=True, validate=NonEmpty)
     qty = fields.Integer(required=True, strict=True, validate=Positive)
     picker = _staff()
-    station_id = fields.String(required=True)
-    scanned_at = UtcDateTime(required=True)
+    scanned_at = UtcDateTime(required=True, metadata={"description": "when the line's last goods were scanned"})
 
 
 @event("picking_packing", "order_picked")
 class OrderPicked(EventSchema):
+    """Every line is picked; each line says who picked it and when (staff performance counts lines per picker)."""
     order_no = fields.String(required=True, validate=NonEmpty)
     picker = _staff()
     picked_at = UtcDateTime(required=True)
+    lines = fields.List(fields.Nested(PickedLine), required=True, validate=validate.Length(min=1))
 
 
 @event("picking_packing", "parcel_packed")

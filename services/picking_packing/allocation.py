@@ -49,9 +49,13 @@ def serve_waiting(uow, settings, new_order_no=None):
         # Another worker may have served it since we looked: the status guard decides.
         if transition(session, order_no, [WAITING], READY):
             stock.reserve(session, needs[order_no])
-            uow.publish("stock_reserved", {
-                "order_no": order_no, "was_waiting": order_no != new_order_no,
-                "lines": [{"sku": sku, "qty": qty} for sku, qty in sorted(needs[order_no].items())],
-            }, aggregate_id=order_no)
+            announce_reserved(uow, order_no, needs[order_no], was_waiting=order_no != new_order_no)
     stock.check_low(uow, skus, settings.low_stock_threshold)
     return short
+
+
+def announce_reserved(uow, order_no, needs, was_waiting):
+    uow.publish("stock_reserved", {
+        "order_no": order_no, "was_waiting": was_waiting,
+        "lines": [{"sku": sku, "qty": qty} for sku, qty in sorted(needs.items())],
+    }, aggregate_id=order_no)

@@ -1,9 +1,10 @@
 """The floor's HTTP API: the fixed scanner API (`POST /scans`), pick lists, overrides, tasks."""
 from services.picking_packing import packing, pick_lists, returns, scanning
 from services.picking_packing.schemas import (
-    DefectiveOut, OverrideSchema, Paging, PickListOut, PickListQuery, ScanSchema, TaskOut, TaskQuery,
+    DefectiveOut, OverrideSchema, Paging, PickListQuery, ScanSchema, TaskOut, TaskQuery,
 )
 from shared.web import Role, api
+from contracts.base import schema
 
 SCANNER_ROLES = [Role.PICKER, Role.PACKER, Role.SHIPPER, Role.SCANNER]
 FLOOR_ROLES = SCANNER_ROLES + [Role.WAREHOUSE, Role.MANAGER, Role.SUPERVISOR]
@@ -23,14 +24,13 @@ class FloorEndpoints:
     @api("GET", "/pick-lists", roles=FLOOR_ROLES, query=PickListQuery, summary="work per status for the floor")
     def list_pick_lists(self, request, query):
         with self.db.read() as session:
-            found = pick_lists.listing(session, query.get("status"), query["limit"])
-            return {"pick_lists": PickListOut(many=True).dump(found),
+            return {"pick_lists": pick_lists.listing(session, query.get("status"), query["limit"]),
                     "counts": pick_lists.counts_by_status(session)}
 
     @api("GET", "/pick-lists/<order_no>", roles=FLOOR_ROLES, summary="one pick list and what is left to do")
     def get_pick_list(self, request, order_no):
         with self.db.read() as session:
-            return PickListOut().dump(pick_lists.get(session, order_no))
+            return pick_lists.shown(session, order_no)
 
     @api("POST", "/pick-lists/<order_no>/weight-override", roles=[Role.SUPERVISOR, Role.MANAGER],
          body=OverrideSchema, idempotent=True, summary="accept a held parcel's weight, with a reason")
@@ -42,16 +42,16 @@ class FloorEndpoints:
     @api("GET", "/tasks", roles=TASK_ROLES, query=TaskQuery, summary="put-away and repack tasks")
     def list_tasks(self, request, query):
         with self.db.read() as session:
-            return {"tasks": TaskOut(many=True).dump(returns.tasks(session, **query))}
+            return {"tasks": schema(TaskOut, many=True).dump(returns.tasks(session, **query))}
 
     @api("POST", "/tasks/<int:task_id>/done", roles=TASK_ROLES, idempotent=True,
          summary="a put-away or repack is done (repacked goods go back into stock)")
     def complete_task(self, request, task_id):
         with self.db.unit_of_work() as uow:
             task = returns.complete_task(uow, task_id, request.identity.staff_id, self.settings)
-            return uow.respond(200, TaskOut().dump(task))
+            return uow.respond(200, schema(TaskOut).dump(task))
 
     @api("GET", "/defective-goods", roles=TASK_ROLES, query=Paging, summary="returned goods not resellable")
     def list_defective(self, request, query):
         with self.db.read() as session:
-            return {"defective": DefectiveOut(many=True).dump(returns.defective(session, query["limit"]))}
+            return {"defective": schema(DefectiveOut, many=True).dump(returns.defective(session, query["limit"]))}

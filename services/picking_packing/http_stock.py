@@ -5,6 +5,7 @@ from services.picking_packing.schemas import (
     path_code,
 )
 from shared.web import Role, api
+from contracts.base import schema
 
 STOCK_ROLES = [Role.WAREHOUSE, Role.MANAGER]
 
@@ -30,30 +31,30 @@ class StockEndpoints:
     @api("GET", "/stock/adjustments", roles=STOCK_ROLES, query=MovementQuery, summary="count differences")
     def list_adjustments(self, request, query):
         with self.db.read() as session:
-            return {"adjustments": MovementOut(many=True).dump(inventory.movements(session, "count", **query))}
+            return {"adjustments": schema(MovementOut, many=True).dump(inventory.movements(session, "count", **query))}
 
     @api("GET", "/stock/warnings", roles=STOCK_ROLES, summary="预警: SKUs under their threshold")
     def list_warnings(self, request):
         threshold = self.settings.low_stock_threshold
         with self.db.read() as session:
-            return {"warnings": [{**StockItemOut().dump(item), "threshold": stock.threshold_of(item, threshold)}
+            return {"warnings": [{**schema(StockItemOut).dump(item), "threshold": stock.threshold_of(item, threshold)}
                                  for item in stock.low_items(session, threshold)]}
 
     @api("GET", "/stock", roles=STOCK_ROLES, query=Paging, summary="stock of every SKU")
     def list_stock(self, request, query):
         with self.db.read() as session:
-            return {"stock": StockItemOut(many=True).dump(stock.listing(session, query["limit"]))}
+            return {"stock": schema(StockItemOut, many=True).dump(stock.listing(session, query["limit"]))}
 
     @api("GET", "/stock/<sku>", roles=STOCK_ROLES, summary="one SKU's stock")
     def get_stock(self, request, sku):
         with self.db.read() as session:
-            return StockItemOut().dump(stock.get(session, sku))
+            return schema(StockItemOut).dump(stock.get(session, sku))
 
     @api("PUT", "/stock/<sku>/threshold", roles=STOCK_ROLES, body=ThresholdSchema, summary="per-SKU warning level")
     def set_threshold(self, request, sku, body):
         with self.db.unit_of_work() as uow:
             item = inventory.set_threshold(uow, path_code("sku", sku), body["threshold"], self.settings)
-            return StockItemOut().dump(item)
+            return schema(StockItemOut).dump(item)
 
     @api("PUT", "/barcodes/<barcode>", roles=STOCK_ROLES, body=BarcodeSchema, summary="map a barcode to a SKU")
     def map_barcode(self, request, barcode, body):
@@ -63,4 +64,4 @@ class StockEndpoints:
 
     @staticmethod
     def _stock_of(session, skus):
-        return StockItemOut(many=True).dump(stock.rows(session, skus))
+        return schema(StockItemOut, many=True).dump(stock.rows(session, skus))

@@ -90,6 +90,9 @@ class PickLine(Base):
     qty: Mapped[int] = mapped_column(sa.Integer)
     picked: Mapped[int] = mapped_column(sa.Integer, default=0)
     unit_weight_g: Mapped[int] = mapped_column(sa.Integer)
+    # Who scanned the line's last goods, and when: order_picked tells staff performance per line.
+    picker: Mapped[str] = mapped_column(sa.String(64), nullable=True)
+    picked_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
 
 
 class WeightCheck(Base):

@@ -9,58 +9,65 @@ from shared.errors import Conflict
 from shared.timeutil import utcnow
 
 
+_WEIGHT_CHECKS = WeightCheck.__table__
+_AUDIT = sa.insert(_WEIGHT_CHECKS)
+_LAST_CHECK = (sa.select(_WEIGHT_CHECKS.c.expected_min_g, _WEIGHT_CHECKS.c.expected_max_g)
+               .where(_WEIGHT_CHECKS.c.order_no == sa.bindparam("b_order_no"))
+               .order_by(_WEIGHT_CHECKS.c.id.desc()).limit(1))
+
+
 def pack(uow, scan, staff_id, settings, now):
     """A pack scan: the parcel is weighed; inside tolerance it is packed, outside it is held."""
-    pick_list = pick_lists.locked(uow.session, scan["order_no"])
-    if pick_list.status in (WAITING, READY, PICKING):
-        raise pick_lists.refusal(pick_list, "incomplete_pick", "not every line is picked",
-                                 missing=pick_lists.remaining(pick_list))
-    if pick_list.status not in (PICKED, HELD):
-        raise pick_lists.refusal(pick_list, "not_packable", f"the pick list is {pick_list.status}")
+    sheet = pick_lists.locked(uow.session, scan["order_no"])
+    if sheet.status in (WAITING, READY, PICKING):
+        raise pick_lists.refusal(sheet, "incomplete_pick", "not every line is picked",
+                                 missing=pick_lists.remaining(sheet))
+    if sheet.status not in (PICKED, HELD):
+        raise pick_lists.refusal(sheet, "not_packable", f"the pick list is {sheet.status}")
     weight, station = scan["weight_g"], scan["station_id"]
-    low, high = settings.tolerance.expected_range(pick_list.expected_weight_g)
-    accepted = settings.tolerance.accepts(pick_list.expected_weight_g, weight)
-    _audit(uow, pick_list, weight, (low, high), accepted, staff_id, station, now)
-    pick_list.packer, pick_list.station_id, pick_list.weight_g = staff_id, station, weight
+    low, high = settings.tolerance.expected_range(sheet.expected_weight_g)
+    accepted = low <= weight <= high
+    _audit(uow, sheet.order_no, weight, (low, high), accepted, staff_id, station, now)
+    weighed = {"packer": staff_id, "station_id": station, "weight_g": weight}
     if accepted:
-        mark_packed(uow, pick_list, now)
-        return 200, {"result": "packed", "weight_g": weight, **pick_lists.progress(pick_list)}
-    pick_list.status = HELD
+        mark_packed(uow, sheet, now, **weighed)
+        return 200, {"result": "packed", "weight_g": weight, **pick_lists.progress(sheet)}
+    pick_lists.save(uow.session, sheet, status=HELD, **weighed)
     uow.publish("parcel_weight_mismatch", {
-        "order_no": pick_list.order_no, "weight_g": weight, "expected_weight_g": pick_list.expected_weight_g,
+        "order_no": sheet.order_no, "weight_g": weight, "expected_weight_g": sheet.expected_weight_g,
         "expected_min_g": low, "expected_max_g": high, "packer": staff_id, "station_id": station,
-        "weighed_at": now}, aggregate_id=pick_list.order_no)
+        "weighed_at": now}, aggregate_id=sheet.order_no)
     return 409, {"error": "weight_mismatch", "message": f"{weight} g is outside {low}–{high} g",
                  "weight_g": weight, "expected_min_g": low, "expected_max_g": high,
-                 **pick_lists.progress(pick_list)}
+                 **pick_lists.progress(sheet)}
 
 
 def override_weight(uow, order_no, supervisor, reason):
     """A supervisor accepts a held parcel's last weight, with a reason (audited in weight_checks)."""
-    pick_list = pick_lists.locked(uow.session, order_no)
-    if pick_list.status != HELD:
+    sheet = pick_lists.locked(uow.session, order_no)
+    if sheet.status != HELD:
         # Not a scan answer: keep the error body's own keys apart from the pick list's.
-        raise Conflict(f"the pick list is {pick_list.status}, not held for re-check", code="not_held",
-                       pick_list_status=pick_list.status, next=NEXT_STEP[pick_list.status])
-    last = uow.session.scalars(sa.select(WeightCheck).where(WeightCheck.order_no == order_no)
-                               .order_by(WeightCheck.id.desc()).limit(1)).one()
+        raise Conflict(f"the pick list is {sheet.status}, not held for re-check", code="not_held",
+                       pick_list_status=sheet.status, next=NEXT_STEP[sheet.status])
+    last = uow.session.connection().execute(_LAST_CHECK, {"b_order_no": order_no}).one()
     now = utcnow()
-    _audit(uow, pick_list, pick_list.weight_g, (last.expected_min_g, last.expected_max_g), True, supervisor,
-           pick_list.station_id, now, override_reason=reason)
-    mark_packed(uow, pick_list, now, override_by=supervisor, override_reason=reason)
-    return pick_list
+    _audit(uow, order_no, sheet.weight_g, (last.expected_min_g, last.expected_max_g), True, supervisor,
+           sheet.station_id, now, override_reason=reason)
+    mark_packed(uow, sheet, now, override_by=supervisor, override_reason=reason)
+    return sheet
 
 
-def mark_packed(uow, pick_list, now, override_by=None, override_reason=None):
-    pick_list.status, pick_list.packed_at = PACKED, now
+def mark_packed(uow, sheet, now, override_by=None, override_reason=None, **weighed):
+    """Packed: `weighed` holds the packer, station and weight when this scan weighed it."""
+    pick_lists.save(uow.session, sheet, status=PACKED, packed_at=now, **weighed)
     uow.publish("parcel_packed", {
-        "order_no": pick_list.order_no, "weight_g": pick_list.weight_g,
-        "expected_weight_g": pick_list.expected_weight_g, "packer": pick_list.packer,
-        "station_id": pick_list.station_id or "", "packed_at": now,
-        "override_by": override_by, "override_reason": override_reason}, aggregate_id=pick_list.order_no)
+        "order_no": sheet.order_no, "weight_g": sheet.weight_g,
+        "expected_weight_g": sheet.expected_weight_g, "packer": sheet.packer,
+        "station_id": sheet.station_id or "", "packed_at": now,
+        "override_by": override_by, "override_reason": override_reason}, aggregate_id=sheet.order_no)
 
 
-def _audit(uow, pick_list, weight, expected, accepted, by, station, now, override_reason=None):
-    uow.session.add(WeightCheck(order_no=pick_list.order_no, weight_g=weight, expected_min_g=expected[0],
-                                expected_max_g=expected[1], accepted=accepted, by=by, station_id=station,
-                                override_reason=override_reason, at=now))
+def _audit(uow, order_no, weight, expected, accepted, by, station, now, override_reason=None):
+    uow.session.connection().execute(_AUDIT, {
+        "order_no": order_no, "weight_g": weight, "expected_min_g": expected[0], "expected_max_g": expected[1],
+        "accepted": accepted, "by": by, "station_id": station, "override_reason": override_reason, "at": now})

@@ -9,8 +9,19 @@ import sqlalchemy as sa
 from services.picking_packing import allocation, pick_lists, packing, stock
 from services.picking_packing.models import Barcode, PickLine, Waybill
 from services.picking_packing.status import CANCELLED, HANDED_OVER, PACKED, PICKED, PICKING, WAITING
+from shared.db import UtcDateTime
 from shared.errors import DomainError, NotFound
 from shared.timeutil import utcnow
+
+LINES = PickLine.__table__
+_BARCODE = sa.select(Barcode.__table__.c.sku).where(Barcode.__table__.c.barcode == sa.bindparam("b_barcode"))
+_WAYBILL = sa.select(Waybill.__table__.c.order_no, Waybill.__table__.c.status, Waybill.__table__.c.reason).where(
+    Waybill.__table__.c.tracking_no == sa.bindparam("b_tracking_no"))
+# The guard (and a CHECK) refuse more than ordered; who scanned the line's last goods is kept for order_picked.
+_TAKE = (sa.update(LINES).where(LINES.c.order_no == sa.bindparam("b_order_no"), LINES.c.sku == sa.bindparam("b_sku"),
+                                LINES.c.picked + sa.bindparam("b_qty") <= LINES.c.qty)
+         .values(picked=LINES.c.picked + sa.bindparam("b_qty"), picker=sa.bindparam("b_picker"),
+                 picked_at=sa.bindparam("b_at", type_=UtcDateTime())))
 
 
 def handle(uow, scan, staff_id, settings):
@@ -23,67 +34,67 @@ def handle(uow, scan, staff_id, settings):
         return status, {"error": exc.code, "message": exc.message, **exc.details}
 
 
-def _sku_for(session, pick_list, barcode):
-    if any(line.sku == barcode for line in pick_list.lines):
+def _sku_for(connection, sheet, barcode):
+    if sheet.line(barcode) is not None:
         return barcode
-    return session.scalar(sa.select(Barcode.sku).where(Barcode.barcode == barcode)) or barcode
+    return connection.execute(_BARCODE, {"b_barcode": barcode}).scalar() or barcode
 
 
-def _take(session, pick_list, line, qty):
-    """Count goods as picked; the guarded UPDATE (and a CHECK) refuse more than ordered."""
-    moved = session.execute(sa.update(PickLine).where(
-        PickLine.order_no == line.order_no, PickLine.sku == line.sku, PickLine.picked + qty <= PickLine.qty)
-        .values(picked=PickLine.picked + qty).execution_options(synchronize_session=False)).rowcount
+def _take(connection, sheet, line, qty, staff_id, now):
+    """Count goods as picked; the guarded UPDATE refuses more than ordered."""
+    moved = connection.execute(_TAKE, {"b_order_no": sheet.order_no, "b_sku": line.sku, "b_qty": qty,
+                                       "b_picker": staff_id, "b_at": now}).rowcount
     if not moved:
-        raise pick_lists.refusal(pick_list, "over_pick", f"{line.sku}: {line.qty - line.picked} left to pick, "
+        raise pick_lists.refusal(sheet, "over_pick", f"{line.sku}: {line.qty - line.picked} left to pick, "
                                  f"scanned {qty}", sku=line.sku)
-    line.picked += qty
+    line.picked, line.picker, line.picked_at = line.picked + qty, staff_id, now
 
 
 def pick(uow, scan, staff_id, settings, now):
     """配货: the scanned goods must be on the order, and no more than ordered (rules §3)."""
     session = uow.session
-    pick_list = pick_lists.locked(session, scan["order_no"])
-    if pick_list.status in (WAITING, CANCELLED):
-        raise pick_lists.refusal(pick_list, "not_pickable", f"the pick list is {pick_list.status}")
-    sku, qty = _sku_for(session, pick_list, scan["barcode"]), scan["qty"]
-    line = next((line for line in pick_list.lines if line.sku == sku), None)
+    connection = session.connection()
+    sheet = pick_lists.locked(session, scan["order_no"])
+    if sheet.status in (WAITING, CANCELLED):
+        raise pick_lists.refusal(sheet, "not_pickable", f"the pick list is {sheet.status}")
+    sku, qty = _sku_for(connection, sheet, scan["barcode"]), scan["qty"]
+    line = sheet.line(sku)
     if line is None:
-        raise pick_lists.refusal(pick_list, "wrong_item", f"{scan['barcode']} is not on order "
-                                 f"{pick_list.order_no}", barcode=scan["barcode"])
-    _take(session, pick_list, line, qty)
-    pick_list.picker = staff_id
-    uow.publish("line_picked", {"order_no": pick_list.order_no, "sku": sku, "qty": qty, "picker": staff_id,
-                                "station_id": scan["station_id"], "scanned_at": now},
-                aggregate_id=pick_list.order_no)
-    pick_list.status = PICKING if pick_lists.remaining(pick_list) else PICKED
-    if pick_list.status == PICKED:
-        uow.publish("order_picked", {"order_no": pick_list.order_no, "picker": staff_id, "picked_at": now},
-                    aggregate_id=pick_list.order_no)
-    return 200, {"result": "picked", "sku": sku, "qty": qty, **pick_lists.progress(pick_list)}
+        raise pick_lists.refusal(sheet, "wrong_item", f"{scan['barcode']} is not on order "
+                                 f"{sheet.order_no}", barcode=scan["barcode"])
+    _take(connection, sheet, line, qty, staff_id, now)
+    pick_lists.save(session, sheet, picker=staff_id,
+                    status=PICKING if any(l.picked < l.qty for l in sheet.lines) else PICKED)
+    if sheet.status == PICKED:
+        # Who picked each line travels with the order (staff performance counts lines per picker).
+        uow.publish("order_picked", {
+            "order_no": sheet.order_no, "picker": staff_id, "picked_at": now,
+            # (a line picked before pickers were kept per line counts for whoever completes the order)
+            "lines": [{"sku": l.sku, "qty": l.qty, "picker": l.picker or staff_id, "scanned_at": l.picked_at or now}
+                      for l in sheet.lines]}, aggregate_id=sheet.order_no)
+    return 200, {"result": "picked", "sku": sku, "qty": qty, **pick_lists.progress(sheet)}
 
 
 def hand_over(uow, scan, staff_id, settings, now):
     """发货: only a waybill the shipping labels service issued, for a packed parcel."""
     session, tracking_no = uow.session, scan["tracking_no"]
-    waybill = session.get(Waybill, tracking_no)
+    waybill = session.connection().execute(_WAYBILL, {"b_tracking_no": tracking_no}).first()
     if waybill is None:
         raise NotFound(f"tracking number {tracking_no} was not issued", code="unknown_tracking_no",
                        tracking_no=tracking_no, next="scan the parcel's current waybill")
-    pick_list = pick_lists.locked(session, waybill.order_no)
+    sheet = pick_lists.locked(session, waybill.order_no)
     if waybill.status == "voided":
-        raise pick_lists.refusal(pick_list, "waybill_voided", f"waybill {tracking_no} was voided: "
+        raise pick_lists.refusal(sheet, "waybill_voided", f"waybill {tracking_no} was voided: "
                                  f"{waybill.reason}", tracking_no=tracking_no)
-    if pick_list.status == HANDED_OVER:
-        raise pick_lists.refusal(pick_list, "already_handed_over", f"handed over with {pick_list.tracking_no}",
+    if sheet.status == HANDED_OVER:
+        raise pick_lists.refusal(sheet, "already_handed_over", f"handed over with {sheet.tracking_no}",
                                  tracking_no=tracking_no)
-    if pick_list.status != PACKED:
-        raise pick_lists.refusal(pick_list, "not_packed", f"the parcel is {pick_list.status}",
-                                 tracking_no=tracking_no)
-    stock.ship(session, allocation.needs_of(pick_list), staff_id, pick_list.order_no, now)
-    pick_list.status, pick_list.tracking_no = HANDED_OVER, tracking_no
-    pick_list.shipper, pick_list.handed_over_at = staff_id, now
-    uow.publish("parcel_handed_over", {"order_no": pick_list.order_no, "tracking_no": tracking_no,
+    if sheet.status != PACKED:
+        raise pick_lists.refusal(sheet, "not_packed", f"the parcel is {sheet.status}", tracking_no=tracking_no)
+    stock.ship(session, allocation.needs_of(sheet), staff_id, sheet.order_no, now)
+    pick_lists.save(session, sheet, status=HANDED_OVER, tracking_no=tracking_no, shipper=staff_id,
+                    handed_over_at=now)
+    uow.publish("parcel_handed_over", {"order_no": sheet.order_no, "tracking_no": tracking_no,
                                        "shipper": staff_id, "station_id": scan["station_id"],
-                                       "handed_over_at": now}, aggregate_id=pick_list.order_no)
-    return 200, {"result": "handed_over", "tracking_no": tracking_no, **pick_lists.progress(pick_list)}
+                                       "handed_over_at": now}, aggregate_id=sheet.order_no)
+    return 200, {"result": "handed_over", "tracking_no": tracking_no, **pick_lists.progress(sheet)}

@@ -135,26 +135,6 @@ class DefectiveOut(StrictSchema):
     recorded_at = UtcDateTime()
 
 
-class PickListOut(StrictSchema):
-    order_no = fields.String()
-    status = fields.String()
-    expected_weight_g = fields.Integer()
-    weight_g = fields.Integer(allow_none=True)
-    approved_at = UtcDateTime()
-    picker = fields.String(allow_none=True)
-    packer = fields.String(allow_none=True)
-    tracking_no = fields.String(allow_none=True)
-    cancel_reason = fields.String(allow_none=True)
-    lines = fields.Method("dump_lines")
-    next = fields.Method("dump_next")
-
-    def dump_lines(self, pick_list):
-        return [{"sku": l.sku, "name": l.name, "qty": l.qty, "picked": l.picked} for l in pick_list.lines]
-
-    def dump_next(self, pick_list):
-        return status.NEXT_STEP[pick_list.status]
-
-
 def path_code(name, value):
     """Path values are not loaded by a schema: bound them like body codes (400 naming the field)."""
     try:

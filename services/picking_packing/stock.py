@@ -4,6 +4,8 @@ Every change is a conditional UPDATE in the database, and the table's CHECK
 constraints refuse anything that would make a quantity negative, so two
 workers racing for the last unit cannot both win.
 """
+from typing import NamedTuple, Optional
+
 import sqlalchemy as sa
 
 from services.picking_packing.models import StockItem, StockMovement
@@ -11,6 +13,30 @@ from shared.db.unit_of_work import insert_ignoring_duplicates
 from shared.errors import Conflict, NotFound
 
 DEFAULT_LOW_STOCK_THRESHOLD = 5
+
+ITEMS = StockItem.__table__
+
+
+class Level(NamedTuple):
+    """What the low-stock warning needs of one SKU."""
+    sku: str
+    available: int
+    low_threshold: Optional[int]
+    low_warned: bool
+
+
+# Prebuilt: run once or twice per order and per scan, with plain parameters.
+_LOCK_LEVELS = (sa.select(ITEMS.c.sku, (ITEMS.c.on_hand - ITEMS.c.reserved).label("available"), ITEMS.c.low_threshold,
+                          ITEMS.c.low_warned)
+                .where(ITEMS.c.sku.in_(sa.bindparam("b_skus", expanding=True))).order_by(ITEMS.c.sku)
+                .with_for_update())
+_RESERVE = (sa.update(ITEMS).where(ITEMS.c.sku == sa.bindparam("b_sku"),
+                                   ITEMS.c.on_hand - ITEMS.c.reserved >= sa.bindparam("b_qty"))
+            .values(reserved=ITEMS.c.reserved + sa.bindparam("b_qty")))
+_SHIP = (sa.update(ITEMS).where(ITEMS.c.sku == sa.bindparam("b_sku"), ITEMS.c.reserved >= sa.bindparam("b_qty"))
+         .values(reserved=ITEMS.c.reserved - sa.bindparam("b_qty"), on_hand=ITEMS.c.on_hand - sa.bindparam("b_qty"))
+         .returning(ITEMS.c.on_hand))
+_INSERT_MOVEMENTS = sa.insert(StockMovement.__table__)
 
 
 class StockShortage(Exception):
@@ -35,6 +61,16 @@ def lock(session, skus):
     return {row.sku: row for row in rows}
 
 
+def locked_levels(session, skus):
+    """{sku: Level} of the SKUs that have a stock row, locked until commit (sorted: no deadlocks)."""
+    rows = session.connection().execute(_LOCK_LEVELS, {"b_skus": sorted(skus)})
+    return {row.sku: Level(*row) for row in rows}
+
+
+def after_reserving(levels, needs):
+    return {sku: level._replace(available=level.available - needs.get(sku, 0)) for sku, level in levels.items()}
+
+
 def _update(session, sku, guard, **values):
     return session.execute(sa.update(StockItem).where(StockItem.sku == sku, guard)
                            .values(**values).execution_options(synchronize_session=False)).rowcount
@@ -42,9 +78,9 @@ def _update(session, sku, guard, **values):
 
 def reserve(session, needs):
     """Reserve {sku: qty}; raises StockShortage if any SKU has not enough available."""
+    connection = session.connection()
     for sku, qty in sorted(needs.items()):
-        if not _update(session, sku, StockItem.on_hand - StockItem.reserved >= qty,
-                       reserved=StockItem.reserved + qty):
+        if not connection.execute(_RESERVE, {"b_sku": sku, "b_qty": qty}).rowcount:
             raise StockShortage(sku)
 
 
@@ -56,12 +92,16 @@ def release(session, needs):
 
 
 def ship(session, needs, by, reference, now):
-    """Reserved goods leave the warehouse with the courier."""
+    """Reserved goods leave the warehouse with the courier (each SKU's movement says what is left)."""
+    connection, movements = session.connection(), []
     for sku, qty in sorted(needs.items()):
-        if not _update(session, sku, StockItem.reserved >= qty,
-                       reserved=StockItem.reserved - qty, on_hand=StockItem.on_hand - qty):
+        on_hand = connection.execute(_SHIP, {"b_sku": sku, "b_qty": qty}).scalar()
+        if on_hand is None:
             raise ReservationMissing(f"{sku}: less reserved than {qty}")
-        _record(session, sku, "shipped", -qty, by, "handed over to the courier", reference, now)
+        movements.append({"sku": sku, "kind": "shipped", "change": -qty, "on_hand_after": on_hand, "by": by,
+                          "reason": "handed over to the courier", "reference": reference, "at": now})
+    if movements:
+        connection.execute(_INSERT_MOVEMENTS, movements)
 
 
 def add(session, sku, qty, kind, by, reason, reference, now):
@@ -112,12 +152,16 @@ def threshold_of(item, default):
     return default if item.low_threshold is None else item.low_threshold
 
 
-def check_low(uow, skus, default_threshold):
-    """Warn once when available falls under the SKU's threshold; re-arm when it recovers."""
+def check_low(uow, skus, default_threshold, levels=None):
+    """Warn once when available falls under the SKU's threshold; re-arm when it recovers.
+    `levels`: the SKUs' current Levels when the caller holds them locked (saves reading them again)."""
     session = uow.session
-    rows = session.execute(sa.select(StockItem.sku, (StockItem.on_hand - StockItem.reserved).label("available"),
-                                     StockItem.low_threshold, StockItem.low_warned)
-                           .where(StockItem.sku.in_(sorted(skus)))).all()
+    if levels is not None:
+        rows = [levels[sku] for sku in sorted(skus) if sku in levels]
+    else:
+        rows = session.execute(sa.select(StockItem.sku, (StockItem.on_hand - StockItem.reserved).label("available"),
+                                         StockItem.low_threshold, StockItem.low_warned)
+                               .where(StockItem.sku.in_(sorted(skus)))).all()
     for row in rows:
         threshold = threshold_of(row, default_threshold)
         low = row.available < threshold

@@ -1,7 +1,8 @@
 """Which event becomes which per-person fact: the staff field, the moment it happened, what it was about.
 
 A moment of None (or an event without it) means the event's own `occurred_at`. One event may yield more than one
-fact (an answer inside the SLA is both `case_answered` and `case_answered_in_sla`).
+fact (an answer inside the SLA is both `case_answered` and `case_answered_in_sla`), and an event listing items
+yields one fact per item, each naming its own person and moment (a picked order: one `line_picked` per line).
 """
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -17,10 +18,16 @@ class FactSource:
     subject_field: str
     seconds_field: Optional[str] = None
     also: Callable = lambda event: ()       # extra kinds this event proves
+    items_field: Optional[str] = None       # the event's list of items, each with the staff and moment fields
+    part_field: Optional[str] = None        # what tells the items apart (kept as the fact's `part`)
 
     @property
     def method_name(self):
         return f"on_{self.event_type}"
+
+    @property
+    def origin(self):
+        return f"{self.source}.{self.event_type}"
 
 
 def _in_sla(event):
@@ -33,7 +40,8 @@ SOURCES = (
     FactSource("order_review", "order_rejected", "order_reviewed", "reviewer", "rejected_at", "order_no",
                seconds_field="seconds_to_decision", also=lambda e: ("order_rejected",)),
     FactSource("order_review", "order_corrected", "order_corrected", "reviewer", "corrected_at", "order_no"),
-    FactSource("picking_packing", "line_picked", "line_picked", "picker", "scanned_at", "order_no"),
+    FactSource("picking_packing", "order_picked", "line_picked", "picker", "scanned_at", "order_no",
+               items_field="lines", part_field="sku"),
     FactSource("picking_packing", "parcel_packed", "parcel_packed", "packer", "packed_at", "order_no"),
     FactSource("picking_packing", "parcel_weight_mismatch", "weight_mismatch", "packer", "weighed_at", "order_no"),
     FactSource("picking_packing", "parcel_handed_over", "parcel_handed_over", "shipper", "handed_over_at",

@@ -23,7 +23,7 @@ class StaffMember(Base):
 class Fact(Base):
     """One thing a person did, counted once, on the business day it happened."""
     __tablename__ = "facts"
-    __table_args__ = (sa.UniqueConstraint("event_id", "kind"),)
+    __table_args__ = (sa.UniqueConstraint("event_id", "kind", "part"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(sa.String(36))
@@ -34,6 +34,8 @@ class Fact(Base):
     seconds: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
     day: Mapped[object] = mapped_column(sa.Date, index=True)
     occurred_at: Mapped[object] = mapped_column(UtcDateTime)
+    # Which of the event's items (one event, several facts of a kind): the SKU of a picked line.
+    part: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
 
 
 class DailyReport(Base):

@@ -1,4 +1,7 @@
 """The staff register: who is who, their rank and team."""
+import weakref
+from functools import lru_cache
+
 import sqlalchemy as sa
 
 from services.staff_performance.flags import raise_flag
@@ -7,6 +10,16 @@ from shared.db.unit_of_work import insert_ignoring_duplicates
 from shared.errors import NotFound
 
 NOT_A_PERSON = {"auto"}   # order review's automatic decisions
+
+# Per database (engine): staff ids seen in the register. Nobody is ever removed from it, so once
+# seen, a person needs no more look-ups; the few people on the floor name themselves in every event.
+_IN_REGISTER = weakref.WeakKeyDictionary()
+
+
+@lru_cache(maxsize=None)
+def _add_unknown(dialect_name):
+    return insert_ignoring_duplicates(dialect_name, StaffMember.__table__).values(
+        name="", role="", rank="regular", team="", active=True, registered=False)
 
 
 def save_staff(uow, staff_id, details):
@@ -45,7 +58,13 @@ def note_if_unknown(uow, staff_id, day, origin):
     enters the register unregistered, and a manager is told once."""
     if staff_id in NOT_A_PERSON:
         return
-    stmt = insert_ignoring_duplicates(uow.session.get_bind().dialect.name, StaffMember.__table__).values(
-        staff_id=staff_id, name="", role="", rank="regular", team="", active=True, registered=False)
-    if uow.session.execute(stmt).rowcount:
+    connection = uow.session.connection()
+    known = _IN_REGISTER.setdefault(connection.engine, set())
+    if staff_id in known:
+        return
+    added_here = uow.session.info.setdefault("staff_added", set())
+    if connection.execute(_add_unknown(connection.dialect.name), {"staff_id": staff_id}).rowcount:
+        added_here.add(staff_id)
         raise_flag(uow, staff_id, "unknown_staff", day, f"{origin} names staff {staff_id!r}, not in the register")
+    elif staff_id not in added_here:
+        known.add(staff_id)   # committed by someone (a row this transaction added may still roll back)

@@ -14,6 +14,7 @@ from shared.messaging.consumer import consume_event
 from shared.timeutil import utcnow
 from shared.web import Role, api
 from shared.web.standard import StandardEndpoints
+from contracts.base import schema
 
 MANAGERS = [Role.MANAGER]
 READERS = [Role.MANAGER, Role.SUPERVISOR]
@@ -38,13 +39,14 @@ class StaffPerformanceService(StandardEndpoints):
     @api("PUT", "/staff/<staff_id>", roles=MANAGERS, body=StaffSchema)
     def save_staff(self, request, staff_id, body):
         with self.db.unit_of_work() as uow:
-            return StaffSchema().dump(register.save_staff(uow, views.staff_id(staff_id), body))
+            return schema(StaffSchema).dump(register.save_staff(uow, views.staff_id(staff_id), body))
 
     @api("GET", "/staff", roles=READERS, query=StaffQuery)
     def list_staff(self, request, query):
         with self.db.read() as session:
             registered = False if query["unregistered"] else None
-            return {"staff": StaffSchema(many=True).dump(register.list_staff(session, query["team"], registered))}
+            found = register.list_staff(session, query["team"], registered)
+            return {"staff": schema(StaffSchema, many=True).dump(found)}
 
     # -- the department's own records ---------------------------------------
     @api("POST", "/punches", roles=[Role.CLOCK], body=PunchSchema)
@@ -59,24 +61,24 @@ class StaffPerformanceService(StandardEndpoints):
         with self.db.unit_of_work() as uow:
             policy = policies.book(uow.session).for_day(body["first_day"])
             leave = timesheet.request_leave(uow, policy, **body)
-            return uow.respond(201, LeaveSchema().dump(leave))
+            return uow.respond(201, schema(LeaveSchema).dump(leave))
 
     @api("POST", "/leave/<int:leave_id>/proof", roles=MANAGERS, body=DaySchema)
     def record_leave_proof(self, request, leave_id, body):
         with self.db.unit_of_work() as uow:
-            return LeaveSchema().dump(timesheet.record_proof(uow, leave_id, body["day"]))
+            return schema(LeaveSchema).dump(timesheet.record_proof(uow, leave_id, body["day"]))
 
     @api("GET", "/leave", roles=READERS, query=StaffFilter)
     def list_leave(self, request, query):
         with self.db.read() as session:
-            return {"leave": LeaveSchema(many=True).dump(timesheet.leave_requests(session, query["staff_id"]))}
+            return {"leave": schema(LeaveSchema, many=True).dump(timesheet.leave_requests(session, query["staff_id"]))}
 
     @api("PUT", "/daily-reports/<staff_id>/<day>", roles=MANAGERS, body=DailyReportSchema)
     def save_daily_report(self, request, staff_id, day, body):
         with self.db.unit_of_work() as uow:
             report = reports.save_report(uow, views.staff_id(staff_id), views.parse_day(day), body,
                                          request.identity.staff_id)
-            return DailyReportSchema().dump(report)
+            return schema(DailyReportSchema).dump(report)
 
     @api("POST", "/attendance/close", roles=MANAGERS, body=DaySchema)
     def close_day(self, request, body):
@@ -90,7 +92,7 @@ class StaffPerformanceService(StandardEndpoints):
         with self.db.unit_of_work() as uow:
             policy = policies.book(uow.session).for_day(body["day"])
             fine = fines.issue(uow, policy, by=request.identity.staff_id, **body)
-            return uow.respond(201, FineSchema().dump(fine))
+            return uow.respond(201, schema(FineSchema).dump(fine))
 
     @api("GET", "/fines", roles=READERS, query=AsOfQuery)
     def fine_ledger(self, request, query):
@@ -100,7 +102,7 @@ class StaffPerformanceService(StandardEndpoints):
     @api("POST", "/fines/<int:fine_id>/notice", roles=MANAGERS, body=DaySchema)
     def give_notice(self, request, fine_id, body):
         with self.db.unit_of_work() as uow:
-            return FineSchema().dump(fines.give_notice(uow, fine_id, body["day"]))
+            return schema(FineSchema).dump(fines.give_notice(uow, fine_id, body["day"]))
 
     @api("POST", "/fines/<int:fine_id>/payments", roles=MANAGERS, body=PaymentSchema, idempotent=True)
     def pay_fine(self, request, fine_id, body):
@@ -142,8 +144,10 @@ class StaffPerformanceService(StandardEndpoints):
 def _fact_consumer(spec):
     @consume_event(spec.source, spec.event_type)
     def consume(self, event):
-        with self.db.unit_of_work() as uow:
-            facts.record_event(uow, spec, event)
+        found = facts.facts_of(spec, event)
+        if found:   # an event naming nobody changes nothing: no transaction (nothing to redo on redelivery)
+            with self.db.unit_of_work() as uow:
+                facts.record(uow, spec, found)
     consume.__name__ = spec.method_name
     return consume
 

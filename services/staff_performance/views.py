@@ -8,6 +8,7 @@ from services.staff_performance.business_days import business_day, period_bounds
 from services.staff_performance.models import Flag
 from services.staff_performance.schemas import FineSchema, FlagSchema
 from shared.web.errors import HttpError
+from contracts.base import schema
 
 __all__ = ["staff_id", "parse_day", "judgements", "ledger", "fine_line",
            "scorecard_answer", "leaderboard_answer", "flags"]
@@ -33,7 +34,7 @@ def judgements(judged):
 
 def fine_line(session, policy, fine, as_of):
     owed = fines.statement(session, policy, fine, as_of)
-    return {**FineSchema().dump(fine), "as_of": as_of.isoformat(), "interest": str(owed.interest),
+    return {**schema(FineSchema).dump(fine), "as_of": as_of.isoformat(), "interest": str(owed.interest),
             "paid": str(owed.paid), "outstanding": str(owed.outstanding),
             "settled_on": owed.settled_on.isoformat() if owed.settled_on else None,
             "interest_beyond_policy": owed.beyond_policy}
@@ -62,4 +63,4 @@ def flags(session, staff):
     query = sa.select(Flag).order_by(Flag.raised_at, Flag.id)
     if staff:
         query = query.where(Flag.staff_id == staff)
-    return FlagSchema(many=True).dump(session.scalars(query).all())
+    return schema(FlagSchema, many=True).dump(session.scalars(query).all())

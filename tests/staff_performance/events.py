@@ -30,9 +30,12 @@ def order_rejected(reviewer, at, seconds=300.0):
         "seconds_to_decision": seconds}
 
 
-def line_picked(picker, at):
-    return "picking_packing", "line_picked", {
-        "order_no": _no("SO"), "sku": "SKU-1", "qty": 2, "picker": picker, "station_id": "P1", "scanned_at": at}
+def order_picked(*lines):
+    """A picked order; each line, (picker, moment), is a `line_picked` fact for whoever picked it."""
+    return "picking_packing", "order_picked", {
+        "order_no": _no("SO"), "picker": lines[-1][0], "picked_at": max(at for _, at in lines),
+        "lines": [{"sku": f"SKU-{k}", "qty": 2, "picker": picker, "scanned_at": at}
+                  for k, (picker, at) in enumerate(lines, 1)]}
 
 
 def parcel_packed(packer, at):

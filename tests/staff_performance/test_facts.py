@@ -30,9 +30,24 @@ def rows(db, model, **where):
 
 def test_the_day_is_the_shanghai_day_of_the_events_own_moment(db, hire):
     picker = hire("picker-1", role="picker")
-    record(db, "line_picked", picker=picker, order_no="SO-1", scanned_at=utc(2026, 3, 16, 16, 30))
+    record(db, "order_picked", picker=picker, order_no="SO-1", picked_at=utc(2026, 3, 16, 16, 30),
+           lines=[{"sku": "SKU-1", "qty": 1, "picker": picker, "scanned_at": utc(2026, 3, 16, 16, 30)}])
     [fact] = rows(db, Fact, staff_id=picker)
     assert (fact.kind, fact.day) == ("line_picked", date(2026, 3, 17))   # 00:30 in Shanghai
+
+
+def test_a_picked_order_is_one_line_picked_fact_per_line_for_whoever_picked_it(db, hire):
+    """§6 lines picked per person: each line of the order counts for its own picker, on its own day."""
+    first, second = hire("picker-2", role="picker"), hire("picker-3", role="picker")
+    event = record(db, "order_picked", picker=second, order_no="SO-4", picked_at=utc(2026, 3, 16, 17),
+                   lines=[{"sku": "SKU-1", "qty": 2, "picker": first, "scanned_at": utc(2026, 3, 16, 15, 59)},
+                          {"sku": "SKU-2", "qty": 1, "picker": first, "scanned_at": utc(2026, 3, 16, 16, 1)},
+                          {"sku": "SKU-3", "qty": 1, "picker": second, "scanned_at": utc(2026, 3, 16, 17)}])
+    facts_of_order = sorted(rows(db, Fact, subject="SO-4"), key=lambda f: f.part)
+    assert [(f.staff_id, f.kind, f.part, f.day) for f in facts_of_order] == [
+        (first, "line_picked", "SKU-1", date(2026, 3, 16)), (first, "line_picked", "SKU-2", date(2026, 3, 17)),
+        (second, "line_picked", "SKU-3", date(2026, 3, 17))]
+    assert {(f.event_id, f.source) for f in facts_of_order} == {(event["event_id"], "picking_packing.order_picked")}
 
 
 def test_an_event_without_its_own_moment_uses_occurred_at(db, hire):

@@ -48,10 +48,10 @@ def test_a_scorecard_from_other_services_events(start_service):
         ev.sla_breached(amy, ev.sh(DAY, 16, 0)), ev.refund_paid(amy, ev.sh(DAY, 17, 0)),
         ev.follow_up_logged(amy, ev.sh(DAY, 9, 0)), ev.protection_expired(amy, ev.sh(DAY, 0, 1)),
         ev.care_task_completed(amy, ev.sh(DAY, 10, 30)),
-        ev.line_picked(pete, ev.sh(DAY, 9, 0)), ev.line_picked(pete, ev.sh(DAY, 9, 5)),
+        ev.order_picked((pete, ev.sh(DAY, 9, 0)), (pete, ev.sh(DAY, 9, 5))),
         ev.parcel_packed(pete, ev.sh(DAY, 9, 10)), ev.parcel_weight_mismatch(pete, ev.sh(DAY, 9, 12)),
         ev.parcel_handed_over(pete, ev.sh(DAY, 16, 0)), ev.label_reprinted(pete, ev.sh(DAY, 9, 20)),
-        ev.line_picked(ghost, ev.sh(DAY, 9, 0)),
+        ev.order_picked((ghost, ev.sh(DAY, 9, 0))),
     ]:
         publish_event(uri, source, event_type, payload)
     # the same event again (a redelivery), then one more on the same queue to know it was handled
