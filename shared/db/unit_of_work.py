@@ -66,6 +66,16 @@ def _statements(dialect_name, outbox, inbox):
     }
 
 
+@lru_cache(maxsize=None)
+def _idempotency_statements(dialect_name, table):
+    key = (table.c.scope == sa.bindparam("b_scope")) & (table.c.key == sa.bindparam("b_key"))
+    return {
+        "claim": insert_ignoring_duplicates(dialect_name, table),
+        "find": sa.select(table.c.fingerprint, table.c.status, table.c.body).where(key),
+        "answer": sa.update(table).where(key),
+    }
+
+
 class UnitOfWork:
     def __init__(self, engine, tables, service_name, lock=None, inbox: Optional[InboxClaim] = None,
                  idempotency: Optional[IdempotencyClaim] = None, on_outbox=None):
@@ -131,15 +141,13 @@ class UnitOfWork:
         claim = self._idem_claim
         # The placeholder row makes a concurrent request with the same key wait
         # (PostgreSQL) or queue behind our write lock (SQLite) until we commit.
-        stmt = insert_ignoring_duplicates(self._engine.dialect.name, self._idempotency).values(
-            scope=claim.scope, key=claim.key, fingerprint=claim.fingerprint, status=0, body="",
-            created_at=utcnow())
-        if self.session.execute(stmt).rowcount == 1:
+        sql, connection = _idempotency_statements(self._engine.dialect.name, self._idempotency), self.session.connection()
+        claimed = connection.execute(sql["claim"], {
+            "scope": claim.scope, "key": claim.key, "fingerprint": claim.fingerprint, "status": 0, "body": "",
+            "created_at": utcnow()})
+        if claimed.rowcount == 1:
             return
-        row = self.session.execute(
-            sa.select(self._idempotency).where(
-                self._idempotency.c.scope == claim.scope, self._idempotency.c.key == claim.key)
-        ).one()
+        row = connection.execute(sql["find"], {"b_scope": claim.scope, "b_key": claim.key}).one()
         if row.fingerprint != claim.fingerprint:
             raise IdempotencyKeyReused(claim.key)
         raise Replay(row.status, json.loads(row.body))
@@ -148,11 +156,10 @@ class UnitOfWork:
         """The HTTP answer, remembered under the request's idempotency key in this transaction."""
         self._responded = True
         if self._idem_claim:
-            self.session.execute(
-                sa.update(self._idempotency)
-                .where(self._idempotency.c.scope == self._idem_claim.scope,
-                       self._idempotency.c.key == self._idem_claim.key)
-                .values(status=status, body=json.dumps(body, ensure_ascii=False, default=str)))
+            self.session.connection().execute(
+                _idempotency_statements(self._engine.dialect.name, self._idempotency)["answer"],
+                {"b_scope": self._idem_claim.scope, "b_key": self._idem_claim.key, "status": status,
+                 "body": json.dumps(body, ensure_ascii=False, default=str)})
         return status, body
 
     # -- outbox ----------------------------------------------------------
