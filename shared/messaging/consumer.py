@@ -17,7 +17,6 @@ import traceback
 from functools import partial
 
 import eventlet
-from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.exceptions import DecodeError, OperationalError as KombuOperationalError
 from marshmallow import ValidationError
 from nameko.exceptions import ContainerBeingKilled
@@ -27,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from contracts import schema_for
 from shared.db.unit_of_work import AlreadyProcessed, InboxClaim
 from shared.errors import PermanentFailure
+from shared.messaging.acks import BROKEN_CONNECTION, AckBatcher
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.publisher import ConfirmedPublisher
 from shared.messaging.topology import (
@@ -49,21 +49,52 @@ def is_transient(exc):
 
 class RawQueueConsumer(QueueConsumer):
     """Hands providers the undecoded message, so a body that won't decode is
-    dead-lettered instead of crashing the consumer loop."""
+    dead-lettered instead of crashing the consumer loop; acks in batches (`AckBatcher`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.acks = AckBatcher()
+
+    def setup(self):
+        config = self.container.config
+        self.acks = AckBatcher(batch=int(config.get("ACK_BATCH", AckBatcher.BATCH)),
+                               delay=float(config.get("ACK_DELAY_MS", AckBatcher.DELAY_MS)) / 1000)
+        super().setup()
+
+    @property
+    def prefetch_count(self):
+        # Room for the acks waiting for their batch, so the broker never stalls on them.
+        return self.container.max_workers + self.acks.batch
 
     def get_consumers(self, consumer_cls, channel):
         for provider in self._providers:
             consumer = consumer_cls(queues=[provider.queue], accept=self.accept,
-                                    on_message=partial(self.handle_message, provider, None))
+                                    on_message=partial(self._delivered, provider))
             consumer.qos(prefetch_count=self.prefetch_count)
             self._consumers[provider] = consumer
         return self._consumers.values()
 
+    def _delivered(self, provider, message):
+        self.acks.delivered(message)
+        if self.container._worker_pool.free():
+            # A worker can start at once: no green thread needed to wait for one (nameko spawns
+            # one per message), which was a twelfth of a small event's CPU.
+            return provider.handle_message(None, message)
+        self.handle_message(provider, None, message)
+
     def ack_message(self, message):
+        if self.acks.tracks(message):
+            return self.acks.done(message)
         self._settle(super().ack_message, message, "ack")
 
     def requeue_message(self, message):
+        self.acks.forget(message)
         self._settle(super().requeue_message, message, "requeue")
+
+    def on_iteration(self):
+        super().on_iteration()
+        if self.should_stop:   # the last consumer is gone: ack what is done while the channel lives
+            self.acks.flush()
 
     @staticmethod
     def _settle(settle, message, what):
@@ -72,7 +103,7 @@ class RawQueueConsumer(QueueConsumer):
         # exception here would escape the worker and kill the whole service.
         try:
             settle(message)
-        except (OSError, AmqpConnectionError, KombuOperationalError) as exc:
+        except BROKEN_CONNECTION as exc:
             log.warning("could not %s a message, the connection is gone (%s); it will be redelivered",
                         what, exc)
 
