@@ -75,6 +75,7 @@ def service_config(service, **overrides):
         "AUTH_SECRET": os.environ.get("AUTH_SECRET", DEV_AUTH_SECRET),
         "RETRY_DELAYS_MS": retry_delays_ms(),
         "OUTBOX_POLL_SECONDS": float(os.environ.get("OUTBOX_POLL_SECONDS", "1.0")),
+        "OUTBOX_LINGER_MS": float(os.environ.get("OUTBOX_LINGER_MS", "50")),
         "MAX_BODY_BYTES": int(os.environ.get("MAX_BODY_BYTES", str(1024 * 1024))),
         "max_workers": int(os.environ.get("MAX_WORKERS", "10")),
     }

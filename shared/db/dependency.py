@@ -52,7 +52,7 @@ class Database(DependencyProvider):
 
     def setup(self):
         from shared.messaging.publisher import BatchPublisher
-        from shared.messaging.relay import OutboxRelay
+        from shared.messaging.relay import LINGER_SECONDS, OutboxRelay
 
         config = self.container.config
         url = config["DATABASE_URL"]
@@ -61,7 +61,8 @@ class Database(DependencyProvider):
         self.tables = _tables(self.metadata)
         self.relay = OutboxRelay(
             self.writer, self.reader, self.tables[0], BatchPublisher(config["AMQP_URI"]),
-            self.container.service_name, poll_seconds=config.get("OUTBOX_POLL_SECONDS", 1.0), lock=self.lock)
+            self.container.service_name, poll_seconds=config.get("OUTBOX_POLL_SECONDS", 1.0), lock=self.lock,
+            linger_seconds=float(config.get("OUTBOX_LINGER_MS", LINGER_SECONDS * 1000)) / 1000)
         self._relay_thread = None
 
     def start(self):

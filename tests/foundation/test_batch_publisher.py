@@ -1,4 +1,5 @@
 """The relay's publisher: a batch counts as sent only when the broker confirmed all of it."""
+import socket
 import uuid
 
 import pytest
@@ -43,3 +44,15 @@ def test_a_batch_the_broker_refuses_raises_and_the_next_batch_still_goes(rabbit_
     finally:
         publisher.close()
     assert queue.get(no_ack=True).payload == {"n": 1}
+
+
+@pytest.mark.skipif(not hasattr(socket, "TCP_CORK"), reason="TCP_CORK is Linux's")
+def test_the_socket_is_uncorked_after_a_batch_so_nothing_waits_in_the_kernel(rabbit_config, exchange_and_queue):
+    exchange, queue = exchange_and_queue
+    publisher = BatchPublisher(rabbit_config["AMQP_URI"])
+    try:
+        publisher.publish_batch([('{"n": 1}', exchange.name, "thing_done", "id-1")], declare=[exchange])
+        sock = publisher._connection.connection.transport.sock
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_CORK) == 0
+    finally:
+        publisher.close()
