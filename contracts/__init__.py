@@ -42,7 +42,11 @@ def catalogue():
 
 
 def dump_event(source, event_type, event_data):
-    """The JSON body of an event, checked against its contract before it can leave."""
+    """The JSON body of an event, checked against its contract before it can leave.
+
+    The check stays on everywhere, production included: on the fast path (contracts/fastpath.py)
+    validating costs about what dumping does, and a publisher's bug is refused in its own
+    transaction instead of reaching the bus, where every consumer would dead-letter it."""
     schema = schema_for(source, event_type)
     body = schema.dump(event_data)
     errors = schema.validate(body)

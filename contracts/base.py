@@ -4,6 +4,8 @@ from functools import lru_cache
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from contracts.fastpath import Fallback, compiled
+
 
 @lru_cache(maxsize=None)
 def schema(schema_cls, many=False):
@@ -13,10 +15,50 @@ def schema(schema_cls, many=False):
 
 
 class StrictSchema(Schema):
-    """Unknown fields are an error, here and in every nested schema."""
+    """Unknown fields are an error, here and in every nested schema.
+
+    `load`, `validate` and `dump` take `contracts.fastpath`'s plan when the schema has one (no
+    hooks) and the call uses the schema's own options; input the plan is not sure of, invalid
+    input included, is loaded by marshmallow from the start, so results and errors are the same."""
 
     class Meta:
         unknown = RAISE
+
+    _plan = ()   # not built yet
+
+    def plan(self):
+        if self._plan == ():
+            self._plan = compiled(self)
+        return self._plan
+
+    def _fast(self, many=None, partial=None, unknown=None):
+        return self.plan() if not many and partial is None and unknown in (None, RAISE) else None
+
+    def load(self, data, *, many=None, partial=None, unknown=None):
+        plan = self._fast(many, partial, unknown)
+        if plan is not None:
+            try:
+                return plan[0](data)
+            except (Fallback, ValidationError):
+                pass
+        return super().load(data, many=many, partial=partial, unknown=unknown)
+
+    def validate(self, data, *, many=None, partial=None):
+        plan = self._fast(many, partial)
+        if plan is not None:
+            try:
+                plan[0](data)
+                return {}
+            except (Fallback, ValidationError):
+                pass
+        return super().validate(data, many=many, partial=partial)
+
+    def dump(self, obj, *, many=None):
+        plan = self._fast(many)
+        return plan[1](obj) if plan is not None else super().dump(obj, many=many)
+
+
+CENT = Decimal("0.01")
 
 
 class Money(fields.Decimal):
@@ -31,15 +73,18 @@ class Money(fields.Decimal):
             raise ValidationError("Money must be a decimal string, e.g. \"59.00\".")
         try:
             exact = Decimal(str(value).strip())
-            # Checked before marshmallow quantizes to two places, which would round "59.001" silently.
-            too_precise = exact.is_finite() and exact != exact.quantize(Decimal("0.01"))
+            cents = exact.quantize(CENT) if exact.is_finite() else None
         except ArithmeticError:
-            exact, too_precise = None, False
-        if exact is not None and exact.is_finite() and abs(exact) >= Decimal("1e13"):
+            cents = None
+        if cents is None:   # not a number, nan/infinity, too many digits: marshmallow's own errors
+            return super()._deserialize(value, attr, data, **kwargs)
+        if abs(exact) >= Decimal("1e13"):
             raise ValidationError("Money amount is out of range.")
-        if too_precise:
+        # Checked before quantizing to two places, which would round "59.001" silently.
+        if exact != cents:
             raise ValidationError("Money has at most two decimal places.")
-        return super()._deserialize(value, attr, data, **kwargs)
+        # What marshmallow's Decimal would return, without parsing and quantizing the string again.
+        return cents if self.places == CENT else super()._deserialize(value, attr, data, **kwargs)
 
 
 class UtcDateTime(fields.AwareDateTime):

@@ -48,10 +48,10 @@ def _sqlite_engine(url, begin, pooled=True):
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def on_begin(conn):
-        conn.exec_driver_sql(begin)
-
+    # Our BEGIN is issued where the driver's would be, so SQLAlchemy still wraps its errors ("database
+    # is locked" is an OperationalError, retried as transient). A 'begin' event listener did the same,
+    # but any connection event makes SQLAlchemy dispatch events around every statement too.
+    engine.dialect.do_begin = lambda dbapi_connection: dbapi_connection.execute(begin)
     return engine
 
 

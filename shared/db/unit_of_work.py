@@ -56,23 +56,18 @@ def insert_ignoring_duplicates(dialect_name, table):
 
 
 @lru_cache(maxsize=None)
-def _statements(dialect_name, outbox, inbox):
-    """Built once and run on the session's connection with plain parameters: every event claims
-    the inbox and most write the outbox, and building a statement per call (plus the ORM's
-    execute path) cost more than the insert itself."""
+def _statements(dialect_name, tables):
+    """Built once per database and run on the session's connection with plain parameters: every
+    unit of work claims an event or a key and most write the outbox, and building a statement per
+    call (plus the ORM's execute path) cost more than the write itself."""
+    outbox, inbox, idempotency = tables
+    key = (idempotency.c.scope == sa.bindparam("b_scope")) & (idempotency.c.key == sa.bindparam("b_key"))
     return {
         "claim_inbox": insert_ignoring_duplicates(dialect_name, inbox),
         "outbox": sa.insert(outbox),
-    }
-
-
-@lru_cache(maxsize=None)
-def _idempotency_statements(dialect_name, table):
-    key = (table.c.scope == sa.bindparam("b_scope")) & (table.c.key == sa.bindparam("b_key"))
-    return {
-        "claim": insert_ignoring_duplicates(dialect_name, table),
-        "find": sa.select(table.c.fingerprint, table.c.status, table.c.body).where(key),
-        "answer": sa.update(table).where(key),
+        "claim_key": insert_ignoring_duplicates(dialect_name, idempotency),
+        "find_key": sa.select(idempotency.c.fingerprint, idempotency.c.status, idempotency.c.body).where(key),
+        "answer_key": sa.update(idempotency).where(key),
     }
 
 
@@ -80,7 +75,6 @@ class UnitOfWork:
     def __init__(self, engine, tables, service_name, lock=None, inbox: Optional[InboxClaim] = None,
                  idempotency: Optional[IdempotencyClaim] = None, on_outbox=None):
         self._engine = engine
-        self._outbox, self._inbox, self._idempotency = tables
         self._service = service_name
         self._lock = lock
         self._inbox_claim = inbox
@@ -89,15 +83,15 @@ class UnitOfWork:
         self._published = 0
         self._responded = False
         self.session = None
-        self._sql = _statements(engine.dialect.name, self._outbox, self._inbox)
+        self._sql = _statements(engine.dialect.name, tuple(tables))
 
     # -- context manager -------------------------------------------------
     def __enter__(self):
         if self._lock is not None:
             self._lock.acquire()
         try:
+            # The connection, and its BEGIN (IMMEDIATE on SQLite), come with the first statement.
             self.session = Session(self._engine, expire_on_commit=False)
-            self.session.begin()
             if self._inbox_claim:
                 self._claim_inbox()
             if self._idem_claim:
@@ -141,13 +135,13 @@ class UnitOfWork:
         claim = self._idem_claim
         # The placeholder row makes a concurrent request with the same key wait
         # (PostgreSQL) or queue behind our write lock (SQLite) until we commit.
-        sql, connection = _idempotency_statements(self._engine.dialect.name, self._idempotency), self.session.connection()
-        claimed = connection.execute(sql["claim"], {
+        connection = self.session.connection()
+        claimed = connection.execute(self._sql["claim_key"], {
             "scope": claim.scope, "key": claim.key, "fingerprint": claim.fingerprint, "status": 0, "body": "",
             "created_at": utcnow()})
         if claimed.rowcount == 1:
             return
-        row = connection.execute(sql["find"], {"b_scope": claim.scope, "b_key": claim.key}).one()
+        row = connection.execute(self._sql["find_key"], {"b_scope": claim.scope, "b_key": claim.key}).one()
         if row.fingerprint != claim.fingerprint:
             raise IdempotencyKeyReused(claim.key)
         raise Replay(row.status, json.loads(row.body))
@@ -156,20 +150,19 @@ class UnitOfWork:
         """The HTTP answer, remembered under the request's idempotency key in this transaction."""
         self._responded = True
         if self._idem_claim:
-            self.session.connection().execute(
-                _idempotency_statements(self._engine.dialect.name, self._idempotency)["answer"],
-                {"b_scope": self._idem_claim.scope, "b_key": self._idem_claim.key, "status": status,
-                 "body": json.dumps(body, ensure_ascii=False, default=str)})
+            self.session.connection().execute(self._sql["answer_key"], {
+                "b_scope": self._idem_claim.scope, "b_key": self._idem_claim.key, "status": status,
+                "body": json.dumps(body, ensure_ascii=False, default=str)})
         return status, body
 
     # -- outbox ----------------------------------------------------------
     def publish(self, event_type, payload, aggregate_id):
         """Queue an event for the relay; it leaves only if this transaction commits."""
-        event = {"occurred_at": utcnow(), **payload, "event_id": str(uuid.uuid4())}
+        now = utcnow()
+        event = {"occurred_at": now, **payload, "event_id": str(uuid.uuid4())}
         body = dump_event(self._service, event_type, event)
         self.session.connection().execute(self._sql["outbox"], {
             "event_id": event["event_id"], "exchange": f"{self._service}.events", "event_type": event_type,
-            "aggregate_id": str(aggregate_id), "payload": json.dumps(body, ensure_ascii=False),
-            "created_at": utcnow()})
+            "aggregate_id": str(aggregate_id), "payload": json.dumps(body, ensure_ascii=False), "created_at": now})
         self._published += 1
         return body
