@@ -7,14 +7,16 @@ their schemas (400 naming the fields). The handler gets `request` (with
 It returns a dict (200), `(status, dict)`, or a werkzeug Response.
 """
 import json
+import os
 from functools import partial
 
+import eventlet
 from eventlet.event import Event
 from nameko.extensions import Entrypoint
 from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from marshmallow import ValidationError
 
@@ -27,22 +29,53 @@ DEFAULT_MAX_BODY = 1024 * 1024
 EXPECTED = (DomainError, HttpError, ValidationError, Replay, IdempotencyKeyReused)
 
 
+def access_log_enabled(config):
+    """eventlet's access log (client, request line, status, bytes, seconds: one line per request)
+    is a visible share of a small request's CPU, so it is off unless `ACCESS_LOG` is true in the config
+    or the environment. Without it, refused requests are still logged at INFO with their reason
+    (nameko's '(expected)' line, see shared.logs) and failures at ERROR."""
+    value = config.get("ACCESS_LOG", os.environ.get("ACCESS_LOG", ""))
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+class JsonWsgiApp(WsgiApp):
+    """nameko's WsgiApp, except that unknown paths and wrong methods answer JSON (the URL is
+    matched once per request)."""
+
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)
+        try:
+            provider, request.path_values = self.url_map.bind_to_environ(environ).match()
+        except HTTPException as exc:
+            return _unmatched(environ, exc)(environ, start_response)
+        return provider.handle_request(request)(environ, start_response)
+
+
+def _unmatched(environ, exc):
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.code, "http_error")
+    return error_response(exc.code, code, f"{environ.get('REQUEST_METHOD')} "
+                          f"{environ.get('PATH_INFO')}: {exc.name}")
+
+
 class JsonWebServer(WebServer):
-    """Unknown paths and wrong methods answer JSON too."""
+    def start(self):
+        """nameko's start, but a port in use fails it: eventlet.listen sets SO_REUSEPORT by default,
+        and a second process that bound the same port would silently take part of the requests."""
+        if not self._starting:
+            self._starting = True
+            self._sock = eventlet.listen(self.bind_addr, reuse_port=False)
+            self._sock.settimeout(None)   # as nameko does (kombu issue 838)
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = self.container.spawn_managed_thread(self.run)
 
     def get_wsgi_app(self):
-        app = WsgiApp(self)
+        return JsonWsgiApp(self)
 
-        def wsgi(environ, start_response):
-            adapter = app.url_map.bind_to_environ(environ)
-            try:
-                adapter.match()
-            except HTTPException as exc:
-                code = {404: "not_found", 405: "method_not_allowed"}.get(exc.code, "http_error")
-                return error_response(exc.code, code, f"{environ.get('REQUEST_METHOD')} "
-                                      f"{environ.get('PATH_INFO')}: {exc.name}")(environ, start_response)
-            return app(environ, start_response)
-        return wsgi
+    def get_wsgi_server(self, *args, **kwargs):
+        server = super().get_wsgi_server(*args, **kwargs)
+        # Set after construction: with log_output=False eventlet would also drop its error log.
+        server.log_output = access_log_enabled(self.container.config)
+        return server
 
 
 class Endpoint(Entrypoint):
