@@ -40,6 +40,10 @@ def test_smoke_benchmark_ships_every_order_and_reports_the_figures(tmp_path):
     scans = report["scans"]
     assert scans["by_type"]["pack"] == 10 and scans["by_type"]["handover"] >= 10
     assert scans["per_s"] > 0 and scans["p50_ms"] <= scans["p99_ms"]
+    burst = report["scan_burst"]
+    assert burst["count"] > 0 and burst["p50_ms"] <= burst["p99_ms"]
+    assert set(report["cpu_ms_per_order"]) == set(SERVICES)
+    assert report["cpu_ms_per_order_others"]["rabbitmq"] > 0
     floor = report["floor"]
     assert floor["arrived"] == floor["messages"] and floor["sustained_per_s"] > 0
     assert 0 < floor["suite_fraction"]

@@ -1,18 +1,29 @@
 """Evidence that instances of one service share its queues (competing consumers), from the broker."""
 import time
 
-STATS_LAG_S = 12.0   # the management API refreshes its counters every 5 s by default
+STATS_LAG_S = 30.0   # the management API refreshes its counters every 5 s by default; CI's machine is busy
 
 
-def sharing_evidence(vhost, instances, orders):
-    """`evidence()` once the broker's counters show at least every order_placed at order_review."""
+def sharing_evidence(vhost, instances, orders, services):
+    """`evidence()` once the broker's counters show every order_placed at order_review, and every
+    service with every instance consuming each of its queues on a channel that has statistics.
+
+    The management API lists a consumer only after its queue's first statistics, and a channel's
+    details after the channel's: right after a short run some services are not listed yet.
+    """
     deadline = time.monotonic() + STATS_LAG_S
     while True:
         found = evidence(vhost, instances)
-        delivered = sum(found.get("order_review", {}).get("delivered_per_instance", []))
-        if delivered >= orders or time.monotonic() > deadline:
+        if _complete(found, instances, orders, services) or time.monotonic() > deadline:
             return found
         time.sleep(0.5)
+
+
+def _complete(found, instances, orders, services):
+    delivered = sum(found.get("order_review", {}).get("delivered_per_instance", []))
+    return delivered >= orders and set(found) >= set(services) and all(
+        len(f["delivered_per_instance"]) == instances and f["queues_with_every_instance_consuming"] == f["queues"]
+        for f in found.values())
 
 
 def evidence(vhost, instances):
@@ -27,7 +38,9 @@ def evidence(vhost, instances):
         service = queue.split("--", 1)[1].split(".", 1)[0]
         entry = services.setdefault(service, {"queues": {}, "channels": set()})
         entry["queues"][queue] = entry["queues"].get(queue, 0) + 1
-        entry["channels"].add(consumer["channel_details"]["name"])
+        details = consumer.get("channel_details")
+        if isinstance(details, dict) and details.get("name"):   # [] until the channel's first stats
+            entry["channels"].add(details["name"])
     evidence = {}
     for service, entry in sorted(services.items()):
         delivered = [vhost.channel(name).get("message_stats", {}).get("deliver_get", 0)

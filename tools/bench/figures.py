@@ -101,6 +101,8 @@ def table(report):
                      f"suite placed→shipped overall = {_cell(floor['suite_fraction'])} of the floor's")
     lines += ["", "CPU ms per order: " + ", ".join(
         f"{service} {ms}" for service, ms in report.get("cpu_ms_per_order", {}).items())]
+    lines += ["CPU ms per order beside the services: " + ", ".join(
+        f"{name} {ms}" for name, ms in report.get("cpu_ms_per_order_others", {}).items())]
     lines += ["events per order (published/consumed): " + ", ".join(
         f"{service} {n['published']}/{n['consumed']}" for service, n in report.get("messages_per_order", {}).items())]
     lines += ["peak memory (VmHWM, MiB): " + ", ".join(

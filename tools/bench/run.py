@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from shared.config import SERVICES
 from tools.bench import figures, floor, timeline, warehouse
 from tools.bench.broker import Vhost
 from tools.bench.databases import DEFAULT_POSTGRES_URL, Databases
@@ -18,7 +19,7 @@ from tools.bench.scanners import Floor
 from tools.bench.storefront_load import bench_orders, publish_orders
 from tools.bench.competing import sharing_evidence
 from tools.bench.profiling import Profiler
-from tools.bench.suite import Suite
+from tools.bench.suite import Suite, others_cpu_seconds
 
 
 @dataclass
@@ -53,16 +54,17 @@ def run(options, say=print):
                                           options.instances, _service_env(options)))
         _deploy(suite, options, say)
         engines = {name: databases.engine(name) for name in databases.urls}
-        cpu_before = suite.cpu_seconds()
+        cpu_before, others_before = suite.cpu_seconds(), others_cpu_seconds()
         orders, placed, floor_stats = _flow(options, suite, vhost, databases, say)
         timeline.settle(engines)
         report["cpu_ms_per_order"] = _cpu_per_order(cpu_before, suite.cpu_seconds(), options.orders)
+        report["cpu_ms_per_order_others"] = _cpu_per_order(others_before, others_cpu_seconds(), options.orders)
         stages, repeats = timeline.read(engines, placed)
         report["messages_per_order"] = timeline.messages_per_order(engines, options.orders)
         floor_stats.failures += warehouse.stock_problems(suite, orders, stages)
         report["memory_peak_kb"] = suite.peak_memory_kb()
         if options.instances > 1:
-            report["competing_consumers"] = sharing_evidence(vhost, options.instances, options.orders)
+            report["competing_consumers"] = sharing_evidence(vhost, options.instances, options.orders, SERVICES)
         burst = run_scan_burst(suite, vhost, databases, options.scan_burst, max(1, options.stations), say) \
             if options.scan_burst and options.stations else None
         suite.stop()   # before the floor, so that it has the machine to itself

@@ -1,5 +1,6 @@
 """The six services as separate processes, as in production: deploy, start, health, peak memory, stop."""
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -54,9 +55,13 @@ class Suite:
 
     def start(self):
         os.makedirs(self.log_dir, exist_ok=True)
+        taken = set()
         for instance in range(self.instances):
             for service in SERVICES:
                 port = find_free_port()
+                while port in taken:   # free now, but already promised to another process
+                    port = find_free_port()
+                taken.add(port)
                 log_path = os.path.join(self.log_dir, f"{service}.{instance}.log")
                 with open(log_path, "wb") as log:
                     popen = subprocess.Popen([sys.executable, "-m", "shared.run", service], cwd=ROOT,
@@ -140,6 +145,22 @@ def _cpu_seconds(pid):
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime, stime
+
+
+def others_cpu_seconds():
+    """CPU of what shares the machine with the services: RabbitMQ (every beam.smp process, so
+    whatever else uses the broker counts too) and this process (storefront and scanners)."""
+    beam = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/comm") as comm:
+                if comm.read().strip() != "beam.smp":
+                    continue
+        except OSError:
+            continue
+        beam += _cpu_seconds(pid) or 0.0
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {"rabbitmq": beam, "bench (storefront + scanners)": own.ru_utime + own.ru_stime}
 
 
 def _vm_hwm_kb(pid):
