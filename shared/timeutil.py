@@ -1,5 +1,9 @@
-"""UTC time, ISO 8601 on the wire. A module-level clock so tests can drive time."""
-from datetime import datetime, timezone
+"""UTC time, ISO 8601 on the wire. A module-level clock so tests can drive time.
+Days people count by (statistics, manifests, quotas) are the company's, in Asia/Shanghai."""
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+BUSINESS_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow():
@@ -17,3 +21,14 @@ def as_utc(moment):
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
+
+
+def business_day(moment, zone=BUSINESS_ZONE):
+    """The company's calendar day of an aware moment: 2026-11-23T17:00Z is 24 November in Shanghai."""
+    return moment.astimezone(zone).date()
+
+
+def business_day_bounds(day, zone=BUSINESS_ZONE):
+    """[start, end) of a company day as aware datetimes, to compare with stored UTC times."""
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    return start, start + timedelta(days=1)

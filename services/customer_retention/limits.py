@@ -12,7 +12,7 @@ from shared.errors import RuleViolation
 EVERYONE = "*"
 DEFAULTS = {
     "max_customers_per_rep": 50,     # customers one rep may hold at once
-    "max_claims_per_day": 10,        # new claims one rep may make in a UTC day
+    "max_claims_per_day": 10,        # new claims one rep may make in a day (Asia/Shanghai)
     "reclaim_cooldown_days": 7,      # wait after losing or releasing a customer before claiming it again
 }
 

@@ -112,7 +112,7 @@ class RepLoad(Base):
 
 
 class RepClaimDay(Base):
-    """Claims a rep made on one UTC day: raised by a conditional UPDATE against the limit."""
+    """Claims a rep made on one company day (Asia/Shanghai): raised by a conditional UPDATE against the limit."""
     __tablename__ = "rep_claim_days"
 
     rep: Mapped[str] = mapped_column(sa.String(64), primary_key=True)

@@ -15,7 +15,7 @@ from services.customer_retention.flags import colour, days_left
 from services.customer_retention.models import Account, Notice, Ownership, Protection
 from services.customer_retention.rows import insert_if_absent
 from shared.errors import Conflict, NotFound, RuleViolation
-from shared.timeutil import as_utc, to_iso
+from shared.timeutil import as_utc, business_day, to_iso
 
 LOST = ("released", "expired", "reassigned")
 
@@ -27,7 +27,7 @@ def claim(uow, settings, rep, customer_key, now):
     if holder is not None:
         raise _held(holder)
     _check_cooldown(uow.session, rep, customer_key, now)
-    limits.count_claim(uow, rep, now.date())
+    limits.count_claim(uow, rep, business_day(now))   # the rep's working day, Beijing time
     limits.take_slot(uow, rep)
     return _start(uow, settings, customer_key, rep, "claimed", now)
 

@@ -35,4 +35,4 @@ class CorrectionBody(StrictSchema):
 
 
 class DailyStatsQuery(StrictSchema):
-    day = fields.Date(metadata={"description": "UTC day, YYYY-MM-DD; default today"})
+    day = fields.Date(metadata={"description": "the company's day (Asia/Shanghai), YYYY-MM-DD; default today"})

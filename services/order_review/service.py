@@ -5,7 +5,7 @@ from services.order_review.policy import ReviewPolicy
 from services.order_review.schemas import CorrectionBody, DailyStatsQuery, QueueQuery, RejectBody
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
-from shared.timeutil import utcnow
+from shared.timeutil import business_day, utcnow
 from shared.web import Role, api
 from shared.web.standard import StandardEndpoints
 
@@ -92,10 +92,10 @@ class OrderReviewService(StandardEndpoints):
     def correct(self, request, order_no, body):
         return self._act(request, order_no, desk.correct, body)
 
-    @api("GET", "/stats/daily", roles=STAFF, query=DailyStatsQuery, summary="per reviewer, one UTC day")
+    @api("GET", "/stats/daily", roles=STAFF, query=DailyStatsQuery, summary="per reviewer, one company day (Asia/Shanghai)")
     def daily_stats(self, request, query):
         with self.db.read() as session:
-            return statistics.daily(session, query.get("day") or utcnow().date())
+            return statistics.daily(session, query.get("day") or business_day(utcnow()))
 
     def _act(self, request, order_no, action, *args):
         """Run a desk action as the caller, answer with the order as it now stands."""

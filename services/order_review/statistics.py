@@ -3,19 +3,18 @@ orders reviewed, auto-approved share, holds by code, median and 95th-percentile 
 import math
 import statistics
 from collections import Counter, defaultdict
-from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
 from services.order_review.models import OrderHold, ReviewDecision
+from shared.timeutil import business_day_bounds
 
 AUTO = "auto"
 
 
 def daily(session, day):
-    """Statistics of one UTC day, from the decisions and holds stored."""
-    start = datetime.combine(day, time(), tzinfo=timezone.utc)
-    end = start + timedelta(days=1)
+    """Statistics of one company day (Asia/Shanghai, as the reviewers count), from what is stored."""
+    start, end = business_day_bounds(day)
     decisions = session.execute(sa.select(
         ReviewDecision.order_no, ReviewDecision.reviewer, ReviewDecision.outcome,
         ReviewDecision.seconds_to_decision).where(ReviewDecision.decided_at >= start,

@@ -1,22 +1,20 @@
 """The daily manifest per carrier: what left, and what does not match one to one (000 art. 6)."""
 import csv
 import io
-from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from services.shipping_labels.models import Shipment, UnmatchedHandover, Waybill
-from shared.timeutil import to_iso
+from shared.timeutil import business_day_bounds, to_iso
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"   # the warehouse's working day, not UTC's
 CSV_COLUMNS = ("kind", "order_no", "tracking_no", "weight_g", "cost", "cod_amount", "at", "shipper", "note")
 
 
 def day_bounds(day, timezone=DEFAULT_TIMEZONE):
-    start = datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone))
-    return start, start + timedelta(days=1)
+    return business_day_bounds(day, ZoneInfo(timezone))
 
 
 def build(session, carrier, day, timezone=DEFAULT_TIMEZONE):

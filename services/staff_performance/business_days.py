@@ -1,16 +1,11 @@
 """Business days: an event lands on the Asia/Shanghai day it happened, not the day it arrived."""
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-BUSINESS_ZONE = ZoneInfo("Asia/Shanghai")
-
-
-def business_day(moment, zone=BUSINESS_ZONE):
-    return moment.astimezone(zone).date()
+from shared.timeutil import BUSINESS_ZONE, business_day, business_day_bounds  # noqa: F401 (business_day: re-exported)
 
 
 def local_midnight(day, zone=BUSINESS_ZONE):
-    return datetime(day.year, day.month, day.day, tzinfo=zone)
+    return business_day_bounds(day, zone)[0]
 
 
 def week_of(day):

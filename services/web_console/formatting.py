@@ -1,10 +1,9 @@
 """How values read on a page: local times, time left, colours."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from shared.timeutil import utcnow
+from shared.timeutil import BUSINESS_ZONE, business_day, utcnow
 
-DISPLAY_TZ = ZoneInfo("Asia/Shanghai")   # the company's working clock
+DISPLAY_TZ = BUSINESS_ZONE   # the company's working clock
 
 
 def parse(iso):
@@ -18,7 +17,7 @@ def local(iso):
 
 def local_today():
     """The working day as the warehouse counts it (ISO date)."""
-    return utcnow().astimezone(DISPLAY_TZ).date().isoformat()
+    return business_day(utcnow()).isoformat()
 
 
 def minutes_left(iso, now=None):

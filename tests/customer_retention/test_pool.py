@@ -1,6 +1,6 @@
 """The protection pool (保护库), rules §7 (000 art. 1 section 八) and §8 colours, on the real
 database without a broker. Time is driven by passing `now`."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -117,6 +117,17 @@ def test_limit_claims_per_day_with_a_rep_override(db, settings):
     claim(db, settings, "R2", company(db))    # the '*' limit of 5 for everyone else
     claim(db, settings, "R2", company(db))
     claim(db, settings, "R1", company(db), T0 + timedelta(days=1))   # a new day
+
+
+def test_the_claims_day_is_beijing_time_not_utc(db, settings):
+    """23:30 and 00:30 in Beijing are two days for the rep, though both fall on one UTC day."""
+    set_limit(db, "max_claims_per_day", 1, scope="R7")
+    late_evening = datetime(2026, 3, 2, 15, 30, tzinfo=timezone.utc)
+    claim(db, settings, "R7", company(db), late_evening)
+    claim(db, settings, "R7", company(db), late_evening + timedelta(hours=1))
+    with pytest.raises(RuleViolation) as used:
+        claim(db, settings, "R7", company(db), late_evening + timedelta(hours=17))   # 08:30 the same Beijing day
+    assert used.value.code == "daily_claims_used"
 
 
 def test_cooldown_before_reclaiming_a_released_or_lost_customer(db, settings):

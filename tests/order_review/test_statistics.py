@@ -1,10 +1,10 @@
 """The reviewers' daily statistic (business-rules §2: 物流发货统计表; issue #3 "Daily statistics"):
 per reviewer and day, orders reviewed, auto-approved share, holds by code, median and p95."""
-from datetime import date
+from datetime import date, datetime, timezone
 
-from services.order_review.statistics import summarize
-from shared.timeutil import utcnow
-from tests.order_review.conftest import storefront_order
+from services.order_review.statistics import daily, summarize
+from shared.timeutil import business_day, utcnow
+from tests.order_review.conftest import arrive, storefront_order
 
 DAY = date(2026, 11, 23)
 
@@ -31,13 +31,22 @@ def test_an_empty_day():
     assert (stats["orders_reviewed"], stats["auto_approved_share"], stats["median_seconds"]) == (0, None, None)
 
 
+def test_a_day_is_the_company_day_in_shanghai_not_the_utc_day(review_db):
+    """Reviewers work Beijing time: a decision at 01:30 on the 24th there is 17:30Z on the 23rd."""
+    arrive(review_db, storefront_order(), datetime(2026, 11, 23, 17, 30, tzinfo=timezone.utc))
+    arrive(review_db, storefront_order(), datetime(2026, 11, 23, 15, 30, tzinfo=timezone.utc))   # 23:30 there
+    with review_db.read() as session:
+        days = [daily(session, date(2026, 11, day))["orders_reviewed"] for day in (22, 23, 24, 25)]
+    assert days == [0, 1, 1, 0]
+
+
 def test_daily_statistics_over_http(reviewing):
     review = reviewing()
     review.order(review.place(storefront_order()), status="approved")
     held = review.place(storefront_order(buyer_remark="请周末送货"))
     review.order(held, status="held")
     assert review.http("POST", f"/orders/{held}/approve", staff="R-9").status_code == 200
-    answer = review.http("GET", "/stats/daily", role="manager", params={"day": utcnow().date().isoformat()})
+    answer = review.http("GET", "/stats/daily", role="manager", params={"day": business_day(utcnow()).isoformat()})
     assert answer.status_code == 200, answer.text
     stats = answer.json()
     assert (stats["orders_reviewed"], stats["auto_approved"], stats["auto_approved_share"]) == (2, 1, 0.5)
