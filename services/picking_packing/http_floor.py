@@ -30,7 +30,7 @@ class FloorEndpoints:
     @api("GET", "/pick-lists/<order_no>", roles=FLOOR_ROLES, summary="one pick list and what is left to do")
     def get_pick_list(self, request, order_no):
         with self.db.read() as session:
-            return pick_lists.shown(session, order_no)
+            return pick_lists.shown(session, order_no, self.settings.tolerance)
 
     @api("POST", "/pick-lists/<order_no>/weight-override", roles=[Role.SUPERVISOR, Role.MANAGER],
          body=OverrideSchema, idempotent=True, summary="accept a held parcel's weight, with a reason")

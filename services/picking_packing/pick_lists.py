@@ -239,12 +239,14 @@ def listing(session, status=None, limit=100):
     return _shown(connection, rows)
 
 
-def shown(session, order_no):
+def shown(session, order_no, tolerance):
+    """One pick list, with the weight window a pack scan must fall in (so screens need not work it out)."""
     connection = session.connection()
     found = _shown(connection, connection.execute(_ONE, {"b_order_no": order_no}).all())
     if not found:
         raise NotFound(f"no pick list for order {order_no}", code="unknown_order", order_no=order_no)
-    return found[0]
+    low, high = tolerance.expected_range(found[0]["expected_weight_g"])
+    return {**found[0], "expected_min_g": low, "expected_max_g": high}
 
 
 def counts_by_status(session):

@@ -7,11 +7,8 @@ code a new order number.
 """
 import re
 
-from services.picking_packing.weighing import Tolerance
-
 PICKING, WEIGHING = ("ready", "picking"), ("picked", "held")
 WEIGHT = re.compile(r"^(\d{1,6})\s*(g|G)?$")
-DEFAULT_TOLERANCE = Tolerance()
 
 
 def step(status):
@@ -39,9 +36,9 @@ def scan_body(scan_id, station_id, order_no, status, code):
 
 
 def expected_range(pick_list, answer=None):
-    """The weight window: the service's own when it told us (a weight refusal), else its default rule."""
+    """The weight window, as picking & packing gives it: with a weight refusal, else on the pick list."""
     if answer and "expected_min_g" in answer:
         return answer["expected_min_g"], answer["expected_max_g"]
     if pick_list and "expected_min_g" in pick_list:
         return pick_list["expected_min_g"], pick_list["expected_max_g"]
-    return DEFAULT_TOLERANCE.expected_range(pick_list["expected_weight_g"]) if pick_list else None
+    return None

@@ -205,6 +205,18 @@ def test_hand_over_only_issued_tracking_numbers_of_packed_parcels(warehouse):
     assert "/scans" in wh.http("GET", "/openapi.json").json()["paths"]
 
 
+def test_rule3_a_pick_list_shows_its_weight_window_from_the_configured_tolerance(warehouse):
+    """business-rules §3: the parcel must weigh within max(min_g, percent) of the expected weight."""
+    wh = warehouse(WEIGHT_TOLERANCE_MIN_G=10, WEIGHT_TOLERANCE_PERCENT="1")
+    light, heavy = wh.approve(line(unique("SKU"), 1, unit_weight_g=300)), wh.approve(line(unique("SKU"), 3, 4000))
+    for order_no in (light, heavy):
+        wh.pick_list(order_no)
+        shown = wh.http("GET", f"/pick-lists/{order_no}", role="packer").json()
+        expected = shown["expected_weight_g"]
+        margin = max(10, -(-expected // 100))   # 1 %, rounded up, but at least 10 g
+        assert (shown["expected_min_g"], shown["expected_max_g"]) == (expected - margin, expected + margin)
+
+
 def test_scans_on_pick_lists_not_ready_are_refused(warehouse):
     wh = warehouse()
     sku = unique("SKU")
