@@ -1,6 +1,5 @@
 """The after-sales refunds service (售后): agents, supervisors and the warehouse over HTTP,
 the order copy kept from the bus, SLA breaches found by a timer."""
-from nameko.timer import timer
 
 from services.after_sales import holidays, orders, queries, sla_watch, weekly
 from services.after_sales.actions import AfterSalesDesk
@@ -14,6 +13,7 @@ from services.after_sales.sla import SlaPolicy
 from services.after_sales.views import case_view
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
+from shared.timers import timer
 from shared.timeutil import utcnow
 from shared.web import Role, api, file_response
 from shared.web.standard import StandardEndpoints
@@ -110,7 +110,7 @@ class AfterSalesService(StandardEndpoints):
         return self._act(request, AfterSalesDesk.close, case_id, body)
 
     # -- SLA calendar, breaches, weekly record table ---------------------------
-    @timer(interval=SLA_CHECK_SECONDS)
+    @timer(SLA_CHECK_SECONDS, "SLA_CHECK_SECONDS")
     def watch_slas(self):
         with self.db.unit_of_work() as uow:
             sla_watch.record_breaches(uow, utcnow())

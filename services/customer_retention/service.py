@@ -1,6 +1,5 @@
 """The customer retention service (保护库/客户关怀): consumes the order's life from the bus,
 serves the pool and the care team over HTTP, and runs its rounds on a timer."""
-from nameko.timer import timer
 
 from services.customer_retention import reactions, rounds
 from services.customer_retention.http_care import CareEndpoints
@@ -9,6 +8,7 @@ from services.customer_retention.models import Base
 from services.customer_retention.settings import Settings
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
+from shared.timers import timer
 from shared.timeutil import utcnow
 from shared.web.standard import StandardEndpoints
 
@@ -25,7 +25,7 @@ class CustomerRetentionService(PoolEndpoints, CareEndpoints, StandardEndpoints):
         with self.db.unit_of_work() as uow:
             reaction(uow, self.settings, event)
 
-    @timer(interval=60)
+    @timer(60, "ROUNDS_SECONDS")
     def make_rounds(self):
         rounds.run(self.db, self.settings, utcnow())
 

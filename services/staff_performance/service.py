@@ -1,5 +1,4 @@
 """The staff performance service (绩效): facts from the bus, the department's rules, scorecards."""
-from nameko.timer import timer
 
 from services.staff_performance import facts, fines, policies, register, reports, timesheet, views
 from services.staff_performance.business_days import business_day
@@ -11,6 +10,7 @@ from services.staff_performance.schemas import (
     StaffSchema)
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
+from shared.timers import timer
 from shared.timeutil import utcnow
 from shared.web import Role, api
 from shared.web.standard import StandardEndpoints
@@ -24,7 +24,7 @@ class StaffPerformanceService(StandardEndpoints):
     name = "staff_performance"
     db = Database(Base)
 
-    @timer(interval=3600)
+    @timer(3600, "DAILY_CLOSE_SECONDS")
     def close_yesterday(self):
         self.run_daily(utcnow())
 
