@@ -1,4 +1,5 @@
-"""Declare every exchange and queue of the suite (run once per deploy, before traffic).
+"""Declare every exchange and queue of the suite (run once per deploy, before traffic), and
+retire the queues of consumers a release removed: what they hold goes to the dead letters.
 
     python -m tools.declare_topology [service ...]
 """
@@ -7,6 +8,7 @@ import sys
 
 from shared import config
 from shared.messaging.deploy import declare_service
+from shared.messaging.retired import retire_queues
 from shared.service_registry import service_class
 
 
@@ -20,6 +22,8 @@ def main(argv=None):
     for name in args.services or config.SERVICES:
         queues = declare_service(config.amqp_uri(), name, service_class(name), config.retry_delays_ms())
         print(f"{name}: {len(queues)} queues declared")
+        for queue, moved in retire_queues(config.amqp_uri(), name).items():
+            print(f"{name}: retired {queue}; {moved} message(s) moved to {name}.dead-letters")
     return 0
 
 
