@@ -14,6 +14,7 @@ class TcpProxy:
         self._server = None
         self._sockets = set()
         self._pipes = set()
+        self.accepted = 0   # connections let through, for tests that count them
 
     def start(self):
         self._listener = eventlet.listen(("127.0.0.1", self.port))
@@ -52,6 +53,7 @@ class TcpProxy:
             except OSError:
                 client.close()
                 continue
+            self.accepted += 1
             self._sockets.update((client, upstream))
             for source, sink in ((client, upstream), (upstream, client)):
                 pipe = eventlet.spawn(self._pipe, source, sink)

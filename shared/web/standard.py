@@ -1,9 +1,9 @@
 """Endpoints every service has: `GET /health` (database and broker) and `GET /openapi.json`."""
-from kombu import Connection
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
 from shared.web.auth import PUBLIC
+from shared.web.broker_probe import BrokerProbe
 from shared.web.endpoint import api, json_response
 from shared.web.openapi import build_spec
 
@@ -20,20 +20,12 @@ class ContainerSpec(DependencyProvider):
         return self._spec
 
 
-def broker_reachable(amqp_uri):
-    try:
-        with Connection(amqp_uri, connect_timeout=2) as connection:
-            connection.ensure_connection(max_retries=1)
-        return True
-    except Exception:
-        return False
-
-
 class StandardEndpoints:
     """Mix into a service class that has `db = Database(Base)`."""
 
     config = Config()
     openapi_spec = ContainerSpec()
+    broker_reachable = BrokerProbe()
 
     @api("GET", "/health", roles=PUBLIC, summary="database and broker status")
     def health(self, request):
@@ -43,7 +35,7 @@ class StandardEndpoints:
             checks["database"] = "ok"
         except Exception as exc:
             checks["database"] = f"unavailable: {type(exc).__name__}"
-        checks["broker"] = "ok" if broker_reachable(self.config["AMQP_URI"]) else "unavailable"
+        checks["broker"] = "ok" if self.broker_reachable() else "unavailable"
         healthy = all(value == "ok" for value in checks.values())
         return json_response({"service": self.name, "status": "ok" if healthy else "degraded", **checks},
                              200 if healthy else 503)

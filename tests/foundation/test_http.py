@@ -126,3 +126,27 @@ def test_health_says_503_when_the_broker_is_unreachable(start_sample, sample_con
         assert health.json()["broker"] == "unavailable" and health.json()["database"] == "ok"
     finally:
         proxy.start()     # left running: a container being killed waits for its broker connection
+    back = requests.get(service.url("/health"), timeout=10)
+    assert (back.status_code, back.json()["broker"]) == (200, "ok")
+
+
+def test_health_keeps_one_broker_connection_and_makes_a_new_one_when_it_breaks(rabbit_config):
+    from types import SimpleNamespace
+
+    from shared.testing.proxy import TcpProxy
+    from shared.web.broker_probe import BrokerProbe
+
+    proxy = TcpProxy("127.0.0.1", 5672).start()
+    probe = BrokerProbe()
+    probe.container = SimpleNamespace(config={"AMQP_URI": proxy.uri_for(rabbit_config["AMQP_URI"])})
+    probe.setup()
+    try:
+        assert [probe.reachable() for _ in range(5)] == [True] * 5
+        assert proxy.accepted == 1
+        proxy.stop()      # cuts the kept connection too
+        assert probe.reachable() is False
+        proxy.start()
+        assert probe.reachable() is True and proxy.accepted == 2
+    finally:
+        probe.stop()
+        proxy.stop()
