@@ -17,10 +17,12 @@ import traceback
 from functools import partial
 
 import eventlet
+from eventlet.event import Event
+from greenlet import GreenletExit
 from kombu.exceptions import DecodeError, OperationalError as KombuOperationalError
 from marshmallow import ValidationError
 from nameko.exceptions import ContainerBeingKilled
-from nameko.messaging import Consumer, QueueConsumer
+from nameko.messaging import Consumer, QueueConsumer, QueueConsumerStopped
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from contracts import schema_for
@@ -54,6 +56,8 @@ class RawQueueConsumer(QueueConsumer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.acks = AckBatcher()
+        self._reconnecting = False   # inside kombu's reconnect loop: no channel, no iterations
+        self._settled = Event()      # consumers ready, or the broker found unreachable
 
     def setup(self):
         config = self.container.config
@@ -109,29 +113,77 @@ class RawQueueConsumer(QueueConsumer):
 
     def _finish_starting(self, seconds=STARTUP_GRACE_SECONDS):
         """A stop during start-up (SIGTERM while connecting) waits for the consumers to be up,
-        so that it can stop them the ordinary way, instead of killing the consumer thread."""
-        if self._consumers_ready.ready():
-            return
-        try:
+        so that it can stop them the ordinary way, or for the broker to be found unreachable."""
+        if not self._settled.ready():
             with eventlet.Timeout(seconds, False):
-                self._consumers_ready.wait()
-        except Exception:  # start-up failed: the ordinary stop copes with that
-            pass
+                self._settled.wait()
 
     def unregister_provider(self, provider):
         self._finish_starting()
-        if self._consumers_ready.ready():
+        if self._consumers_ready.ready() and not self._reconnecting:
             return super().unregister_provider(provider)
-        # Still not started (broker unreachable): nothing to cancel. nameko signals "last
-        # provider gone" for every provider here and the second signal crashes the shutdown,
-        # which then hangs; signal once, when the last one goes.
+        # Not started, or the broker is gone: nothing to cancel, and no loop iteration would
+        # ever confirm it. nameko signals "last provider gone" for every provider here and the
+        # second signal crashes the shutdown, which then hangs; signal once, when the last goes.
         self._providers.discard(provider)
         if not self._providers and not self._last_provider_unregistered.ready():
             self._last_provider_unregistered.send()
 
+    # -- the broker going away --------------------------------------------------
+    def on_connection_error(self, exc, interval):
+        super().on_connection_error(exc, interval)
+        self._reconnecting = True
+        self._settle_start()
+        # Stops already waiting for the loop to cancel their consumer would wait for ever.
+        for provider, removed in list(self._pending_remove_providers.items()):
+            self._pending_remove_providers.pop(provider, None)
+            self._providers.discard(provider)
+            removed.send(None)
+        if not self._providers and self._consumers_ready.ready() and not self._last_provider_unregistered.ready():
+            self._last_provider_unregistered.send()
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        self._reconnecting = False
+        super().on_consume_ready(connection, channel, consumers, **kwargs)
+        self._settle_start()
+
+    def _settle_start(self):
+        if not self._settled.ready():
+            self._settled.send()
+
+    def _handle_thread_exited(self, gt):
+        """nameko's, plus the end `_abandon_reconnecting` gives the thread (GreenletExit)."""
+        self._settle_start()
+        try:
+            gt.wait()
+            exc = None
+        except GreenletExit:
+            exc = QueueConsumerStopped()
+        except Exception as error:
+            exc = error
+        if not self._consumers_ready.ready():
+            self._consumers_ready.send_exception(exc)
+
     def stop(self):
         self._finish_starting()
-        super().stop()
+        if not self._abandon_reconnecting("stop"):
+            super().stop()
+
+    def kill(self):
+        if not self._abandon_reconnecting("kill"):
+            super().kill()
+
+    def _abandon_reconnecting(self, what):
+        """A stop or kill while the broker is unreachable ends the reconnect loop instead of
+        waiting for the broker (for ever). The messages this service held are unacked, so the
+        broker redelivers them; the inbox skips any it had finished."""
+        if not (self._reconnecting and self._gt is not None and not self._gt.dead):
+            return False
+        log.warning("%s while the broker is unreachable: not waiting for it; unacked messages "
+                    "will be redelivered", what)
+        self._providers = set()
+        self._gt.kill()
+        return True
 
 
 class EventConsumer(Consumer):

@@ -125,7 +125,7 @@ def test_health_says_503_when_the_broker_is_unreachable(start_sample, sample_con
         assert health.status_code == 503
         assert health.json()["broker"] == "unavailable" and health.json()["database"] == "ok"
     finally:
-        proxy.start()     # left running: a container being killed waits for its broker connection
+        proxy.start()     # the broker is back for this service
     back = requests.get(service.url("/health"), timeout=10)
     assert (back.status_code, back.json()["broker"]) == (200, "ok")
 

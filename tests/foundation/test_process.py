@@ -3,36 +3,62 @@ import os
 import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import requests
 from nameko.testing.utils import find_free_port
 
 from shared.config import ROOT
 from shared.testing.polling import wait_for
+from shared.testing.proxy import TcpProxy
+
+
+@contextmanager
+def order_review_process(amqp_uri, database_url, log_path):
+    """order_review under `python -m shared.run`, healthy; killed at the end if still running."""
+    port = find_free_port()
+    env = dict(os.environ, AMQP_URI=amqp_uri, ORDER_REVIEW_PORT=str(port), HTTP_HOST="127.0.0.1",
+               ORDER_REVIEW_DATABASE_URL=database_url)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "shared.run", "order_review"], cwd=ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        try:
+            def healthy():
+                try:
+                    return requests.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200
+                except requests.ConnectionError:
+                    return False
+            wait_for(healthy, timeout=30)
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
 
 
 def test_a_service_process_starts_answers_and_stops_cleanly_even_when_signalled_twice(
         rabbit_config, fresh_database_url, tmp_path):
-    port = find_free_port()
-    env = dict(os.environ, AMQP_URI=rabbit_config["AMQP_URI"], ORDER_REVIEW_PORT=str(port),
-               HTTP_HOST="127.0.0.1", ORDER_REVIEW_DATABASE_URL=fresh_database_url("order_review"))
-    log = open(tmp_path / "service.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "shared.run", "order_review"], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    try:
-        def healthy():
-            try:
-                return requests.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200
-            except requests.ConnectionError:
-                return False
-        wait_for(healthy, timeout=30)
+    log = tmp_path / "service.log"
+    with order_review_process(rabbit_config["AMQP_URI"], fresh_database_url("order_review"), log) as process:
         process.send_signal(signal.SIGTERM)
         process.send_signal(signal.SIGTERM)        # an impatient operator: ignored, not a crash
         process.wait(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        log.close()
-    output = (tmp_path / "service.log").read_bytes()
+    output = log.read_bytes()
     assert process.returncode == 0, output.decode()[-2000:]
     assert b"Traceback" not in output
+
+
+def test_a_service_process_stops_on_sigterm_while_its_broker_is_unreachable(
+        rabbit_config, fresh_database_url, tmp_path):
+    log, proxy = tmp_path / "service.log", TcpProxy("127.0.0.1", 5672).start()
+    try:
+        with order_review_process(proxy.uri_for(rabbit_config["AMQP_URI"]), fresh_database_url("order_review"),
+                                  log) as process:
+            proxy.stop()
+            wait_for(lambda: b"Error connecting to broker" in log.read_bytes(), timeout=30)
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=20)                # before: until the broker came back
+    finally:
+        proxy.stop()
+    output = log.read_bytes()
+    assert process.returncode == 0, output.decode()[-2000:]
+    assert b"not waiting for it" in output
