@@ -31,6 +31,7 @@ TEXTS = {
     "done.claim": ("已认领。", "Claimed."), "done.unclaim": ("已放回队列。", "Given back to the queue."),
     "done.release": ("已解除该挂起。", "Hold released."), "done.correct": ("地址已更正。", "Address corrected."),
     "done.reprints": ("已重打面单。", "Label reprinted."), "done.void": ("面单已作废。", "Label voided."),
+    "done.weight_override": ("已按称重放行，包裹已打包。", "Weight accepted: the parcel is packed."),
     # errors
     "error.title": ("出错了", "Something went wrong"), "error.incident": ("事件编号", "Incident"),
     "error.unknown": ("请求未能完成。", "The request could not be done."),
@@ -118,6 +119,8 @@ TEXTS = {
     "on_hand": ("在库", "On hand"), "reserved": ("已占用", "Reserved"), "available": ("可用", "Available"),
     "threshold": ("预警线", "Warning level"), "low_stock": ("{count} 个商品低于预警线", "{count} SKUs below their level"),
     "expected_weight": ("预计重量", "Expected weight"), "expected_range": ("允许范围", "allowed"),
+    "weighed": ("称重", "Weighed"), "override.reason": ("放行原因（必填）", "Reason (required)"),
+    "override.accept": ("按此重量放行", "Accept this weight"),
     "picker": ("配货员", "Picker"), "packer": ("打包员", "Packer"), "next": ("下一步", "Next"),
     "name": ("品名", "Name"), "picked": ("已配", "Picked"), "left": ("剩余", "Left"),
     "pick.waiting_stock": ("等待到货", "Waiting for stock"), "pick.ready": ("待配货", "Ready"),

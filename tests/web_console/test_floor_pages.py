@@ -150,3 +150,39 @@ def shipper_prints_reprints_and_voids_the_label(browser, shipping, order_no):
     browser.open("/manifest")
     browser.find("manifest-totals")
     browser.screenshot("manifest")
+
+
+def test_rule3_a_supervisor_accepts_a_held_weight_with_a_reason(floor, publish_order, start_console, browser):
+    """A parcel weighed outside tolerance is held until re-weighed or a supervisor accepts it with a reason."""
+    review, picking = floor
+    received = api(picking, "POST", "/stock/receipts", "warehouse",
+                   json={"lines": [{"sku": line["sku"], "qty": 10} for line in CHEAP_GOODS]})
+    assert received.status_code == 201, received.text
+    order_no = publish_order(event=storefront_order())["order"]["order_no"]
+    ready = wait_for(lambda: (found := pick_list(picking, order_no)) and found["status"] == "ready" and found,
+                     message="the pick list never became ready")
+    scans = [{"type": "pick", "barcode": line["sku"]} for line in ready["lines"] for _ in range(line["qty"])]
+    for scan in scans + [{"type": "pack", "weight_g": 1500}]:
+        api(picking, "POST", "/scans", "packer", json={"scan_id": uuid.uuid4().hex, "station_id": "ST-9",
+                                                       "order_no": order_no, **scan})
+    assert pick_list(picking, order_no)["status"] == "held"
+    browser.base = start_console(review, picking)
+
+    browser.sign_in("W-1", "warehouse")   # the floor sees the held parcel, but may not accept it
+    browser.open("/pick-lists?status=held")
+    assert order_no in browser.text("pick-lists") and "1500 g" in browser.text("pick-lists")
+    assert not browser.driver.find_elements("id", f"override-{order_no}")
+
+    browser.sign_in("S-1", "supervisor")
+    browser.open("/pick-lists?status=held")
+    browser.screenshot("pick_lists_held")
+    browser.click(f"override-{order_no}")   # no reason: refused, with the field named
+    assert "reason" in browser.wait_text("error", "reason")
+    browser.type(f"reason-{order_no}", "秤已校准，纸箱比登记的重")
+    browser.click(f"override-{order_no}")
+    browser.wait_text("ok", "已按称重放行")
+    browser.screenshot("pick_lists_weight_accepted")
+    assert pick_list(picking, order_no)["status"] == "packed"
+    cookies = {c["name"]: c["value"] for c in browser.driver.get_cookies()}
+    every_status = requests.get(browser.base + "/pick-lists", cookies=cookies, timeout=10)
+    assert every_status.status_code == 200 and order_no in every_status.text

@@ -1,8 +1,10 @@
-"""Warehouse: stock with low-stock warnings, pick lists by status."""
+"""Warehouse: stock with low-stock warnings, pick lists by status, a supervisor accepting a held weight."""
+from services.web_console.api import ApiError
 from services.web_console.routing import routes
 
 PICK_STATUSES = ("waiting_stock", "ready", "picking", "picked", "held", "packed", "handed_over", "cancelled")
 FLOOR = ("picker", "packer", "shipper", "warehouse", "supervisor", "manager")
+SUPERVISORS = ("supervisor", "manager")   # who may accept a weight outside tolerance (rules §3)
 
 
 @routes.page("/stock", roles=("warehouse", "manager"))
@@ -14,8 +16,21 @@ def stock(ctx):
 
 
 @routes.page("/pick-lists", roles=FLOOR)
-def pick_lists(ctx):
+def pick_lists(ctx, error=None):
     status = ctx.request.args.get("status", "")
     answer = ctx.api.get("picking_packing", "/pick-lists", limit=200, **({"status": status} if status else {}))
-    return ctx.render("pick_lists.html", pick_lists=answer["pick_lists"], counts=answer["counts"], status=status,
-                      statuses=PICK_STATUSES)
+    # `status` is the page's HTTP status in render(): the tab goes in as `tab`.
+    return ctx.render("pick_lists.html", pick_lists=answer["pick_lists"], counts=answer["counts"], tab=status,
+                      statuses=PICK_STATUSES, can_override=ctx.role in SUPERVISORS, error=error,
+                      status=error.status if error else 200)
+
+
+@routes.page("/pick-lists/<order_no>/weight-override", methods=("POST",), roles=SUPERVISORS)
+def override_weight(ctx, order_no):
+    """The parcel's last weight is accepted as it is, with the supervisor's reason (audited by the service)."""
+    try:
+        ctx.api.request("picking_packing", "POST", f"/pick-lists/{order_no}/weight-override",
+                        {"reason": ctx.form("reason")}, key=ctx.key())
+    except ApiError as error:
+        return pick_lists(ctx, error=error)
+    return ctx.redirect("/pick-lists", ok="done.weight_override", status="held")
