@@ -178,6 +178,16 @@ TEXTS = {
     "col.order_no": ("订单号", "Order no."), "col.assignee": ("负责人", "Assignee"), "col.summary": ("内容", "Summary"),
     "col.created_at": ("创建", "Created"), "col.overdue": ("逾期", "Overdue"), "col.outcome": ("结果", "Outcome"),
     "col.notes": ("备注", "Notes"), "col.completed_by": ("完成人", "Done by"), "col.completed_at": ("完成时间", "Done"),
+    "care.notes": ("备注", "Notes"), "care.complete": ("完成", "Complete"),
+    "outcome.resolved": ("已解决", "Resolved"), "outcome.reached": ("已联系上", "Reached"),
+    "outcome.unreachable": ("联系不上", "Unreachable"), "outcome.declined": ("客户拒绝", "Declined"),
+    "outcome.won_back": ("已挽回", "Won back"), "outcome.no_action_needed": ("无需处理", "No action needed"),
+    "pool.company_name": ("公司全称（营业执照）", "Company's registered name"),
+    "pool.customer_key": ("或客户编号", "or customer key"), "pool.claim": ("认领", "Claim"),
+    "pool.renew": ("续期", "Renew"), "pool.release": ("放回公海", "Release"),
+    "done.pool_claim": ("已认领，进入你的保护库。", "Claimed: the customer is in your pool."),
+    "done.pool_renew": ("已续期。", "Renewed."), "done.pool_release": ("已放回公海。", "Released to the public pool."),
+    "done.task_complete": ("任务已完成。", "Task completed."),
 }
 # Case states and pick-list stages on the pipeline board reuse the keys above.
 for _state in ("pending_approval", "negotiation", "approved", "awaiting_return", "return_shipped", "received",

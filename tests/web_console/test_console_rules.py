@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from werkzeug.test import Client
 
+from contracts.customer_retention import CARE_OUTCOMES
 from services.web_console import case_forms, nav, pipeline, station, texts
 from services.web_console.api import ApiError
 from services.web_console.app import Console
@@ -158,7 +159,9 @@ def test_the_consoles_lists_match_the_services_own_and_each_has_words_in_both_la
                 "colour": case_forms.SLA_COLOURS, "hold": review.HOLD_CODES, "address": review.ADDRESS_FIELDS,
                 "pick": warehouse.PICK_STATUSES, "role": nav.SIGN_IN_ROLES, "service": SERVICES,
                 "action": {a for actions in case_forms.ROLE_ACTIONS.values() for a in actions},
-                "done": {a for actions in case_forms.ROLE_ACTIONS.values() for a in actions}}
+                "done": {a for actions in case_forms.ROLE_ACTIONS.values() for a in actions} | {
+                    "pool_claim", "pool_renew", "pool_release", "task_complete", "weight_override"},
+                "outcome": CARE_OUTCOMES, "pool": ("claim", "renew", "release")}
     missing = [f"{family}.{value}" for family, values in families.items() for value in values
                if f"{family}.{value}" not in texts.TEXTS]
     missing += [key for key, _path in nav.for_role("manager") if key not in texts.TEXTS]

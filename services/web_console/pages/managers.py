@@ -1,4 +1,6 @@
-"""Managers: scorecards, the fines ledger, the protection pool, care tasks, the pipeline, dead letters."""
+"""Managers: scorecards, the fines ledger, the protection pool, care tasks, the pipeline, dead letters.
+Sales reps claim, renew and release customers in the pool; reps and the care team complete care tasks."""
+from contracts.customer_retention import CARE_OUTCOMES
 from services.web_console import pipeline
 from services.web_console.api import ApiError
 from services.web_console.formatting import local_today
@@ -28,16 +30,43 @@ def fines(ctx):
 
 
 @routes.page("/pool", roles=CUSTOMER_STAFF)
-def protection_pool(ctx):
-    return ctx.render("table_page.html", title="nav.pool",
-                      rows=ctx.api.get("customer_retention", "/pool")["pool"])
+def protection_pool(ctx, error=None):
+    rows = ctx.api.get("customer_retention", "/pool")["pool"]
+    return ctx.render("pool.html", rows=rows, is_rep=ctx.role == "sales", error=error,
+                      status=error.status if error else 200)
+
+
+@routes.page("/pool/<action>", methods=("POST",), roles=("sales",))
+def pool_action(ctx, action):
+    """claim (a customer key or a company's registered name), renew or release (rules §7)."""
+    paths = {"claim": "/pool/claims", "renew": "/pool/renewals", "release": "/pool/releases"}
+    if action not in paths:
+        return protection_pool(ctx, error=ApiError(404, "not_found", f"no pool action {action}"))
+    fields = ("customer_key", "company_name") if action == "claim" else ("customer_key",)
+    body = {name: ctx.form(name) for name in fields if ctx.form(name)}
+    try:
+        ctx.api.request("customer_retention", "POST", paths[action], body, key=ctx.key())
+    except ApiError as error:
+        return protection_pool(ctx, error=error)
+    return ctx.redirect("/pool", ok=f"done.pool_{action}")
 
 
 @routes.page("/care-tasks", roles=CUSTOMER_STAFF)
-def care_tasks(ctx):
+def care_tasks(ctx, error=None):
     view = "mine" if ctx.role == "sales" else ctx.request.args.get("view", "all" if ctx.role == "manager" else "queue")
     rows = ctx.api.get("customer_retention", "/care-tasks", view=view)["tasks"]
-    return ctx.render("table_page.html", title="nav.care", rows=rows)
+    return ctx.render("care_tasks.html", rows=rows, outcomes=CARE_OUTCOMES, error=error,
+                      status=error.status if error else 200)
+
+
+@routes.page("/care-tasks/<int:task_id>/complete", methods=("POST",), roles=CUSTOMER_STAFF)
+def complete_care_task(ctx, task_id):
+    body = {"outcome": ctx.form("outcome"), "notes": ctx.form("notes")}
+    try:
+        ctx.api.request("customer_retention", "POST", f"/care-tasks/{task_id}/completion", body, key=ctx.key())
+    except ApiError as error:
+        return care_tasks(ctx, error=error)
+    return ctx.redirect("/care-tasks", ok="done.task_complete")
 
 
 @routes.page("/pipeline", roles=LEADS)
