@@ -23,7 +23,10 @@ def main(argv=None):
         queues = declare_service(config.amqp_uri(), name, service_class(name), config.retry_delays_ms())
         print(f"{name}: {len(queues)} queues declared")
         for queue, moved in retire_queues(config.amqp_uri(), name).items():
-            print(f"{name}: retired {queue}; {moved} message(s) moved to {name}.dead-letters")
+            if moved is None:
+                print(f"{name}: {queue} is retired but an old release still consumes it; deploy again once it stops")
+            else:
+                print(f"{name}: retired {queue}; {moved} message(s) moved to {name}.dead-letters")
     return 0
 
 

@@ -36,16 +36,20 @@ RETIRED = (
 
 
 def retire_queues(amqp_uri, service, retired=RETIRED):
-    """{queue name: messages moved to dead letters} for each retired queue of `service` still on the broker."""
+    """{queue name: messages moved to dead letters} for each retired queue of `service` still on the
+    broker; None for one that a running old release still consumes (left alone: deploy again later)."""
     moved = {}
     with Connection(amqp_uri) as connection:
         for consumer in (r for r in retired if r.service == service):
             channel = connection.channel()
             try:
-                channel.queue_declare(queue=consumer.queue_name, passive=True)
+                found = channel.queue_declare(queue=consumer.queue_name, passive=True)
             except NotFound:   # never declared here, or retired by an earlier deploy (the broker closed the channel)
                 continue
-            moved[consumer.queue_name] = _retire(connection, channel, consumer, ConfirmedPublisher(amqp_uri))
+            if found.consumer_count:
+                moved[consumer.queue_name] = None
+            else:
+                moved[consumer.queue_name] = _retire(connection, channel, consumer, ConfirmedPublisher(amqp_uri))
             channel.close()
     return moved
 

@@ -64,3 +64,17 @@ def test_a_retry_still_in_a_delay_queue_for_a_retired_queue_lands_in_dead_letter
 def test_a_retired_consumer_is_not_a_current_one(retired):
     """Retiring a queue the code still consumes would empty it at every deploy."""
     assert not hasattr(service_class(retired.service), retired.method)
+
+
+def test_a_retired_queue_an_old_release_still_consumes_is_left_alone(rabbit_config, amqp_connection):
+    """A rolling deploy: deleting the queue under a running consumer would cancel it mid-work."""
+    uri = rabbit_config["AMQP_URI"]
+    declare(amqp_connection, [consumer_queue("picking_packing", "line_picked", "staff_performance", "on_line_picked")])
+    old_release = amqp_connection.channel()
+    old_release.basic_consume(queue=LINE_PICKED.queue_name, callback=lambda message: None)
+    try:
+        assert retire_queues(uri, "staff_performance") == {LINE_PICKED.queue_name: None}
+        assert queue_exists(amqp_connection, LINE_PICKED.queue_name)
+    finally:
+        old_release.close()
+    assert retire_queues(uri, "staff_performance") == {LINE_PICKED.queue_name: 0}   # once it has stopped
