@@ -56,7 +56,8 @@ class Database(DependencyProvider):
 
         config = self.container.config
         url = config["DATABASE_URL"]
-        self.writer, self.reader = make_engines(url)
+        # Every worker may hold a connection, and the relay one (two while it marks a batch).
+        self.writer, self.reader = make_engines(url, connections=self.container.max_workers + 2)
         self.lock = write_lock(url)
         self.tables = _tables(self.metadata)
         self.relay = OutboxRelay(
