@@ -44,6 +44,7 @@ def test_smoke_benchmark_ships_every_order_and_reports_the_figures(tmp_path):
     assert burst["count"] > 0 and burst["p50_ms"] <= burst["p99_ms"]
     assert set(report["cpu_ms_per_order"]) == set(SERVICES)
     assert report["cpu_ms_per_order_others"]["rabbitmq"] > 0
+    assert (report["cpu_ms_per_order_others"].get("postgresql", 0) > 0) == postgres
     floor = report["floor"]
     assert floor["arrived"] == floor["messages"] and floor["sustained_per_s"] > 0
     assert 0 < floor["suite_fraction"]

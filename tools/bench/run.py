@@ -54,11 +54,12 @@ def run(options, say=print):
                                           options.instances, _service_env(options)))
         _deploy(suite, options, say)
         engines = {name: databases.engine(name) for name in databases.urls}
-        cpu_before, others_before = suite.cpu_seconds(), others_cpu_seconds()
+        cpu_before, others_before = suite.cpu_seconds(), others_cpu_seconds(options.postgres)
         orders, placed, floor_stats = _flow(options, suite, vhost, databases, say)
         timeline.settle(engines)
         report["cpu_ms_per_order"] = _cpu_per_order(cpu_before, suite.cpu_seconds(), options.orders)
-        report["cpu_ms_per_order_others"] = _cpu_per_order(others_before, others_cpu_seconds(), options.orders)
+        report["cpu_ms_per_order_others"] = _cpu_per_order(others_before, others_cpu_seconds(options.postgres),
+                                                           options.orders)
         stages, repeats = timeline.read(engines, placed)
         report["messages_per_order"] = timeline.messages_per_order(engines, options.orders)
         floor_stats.failures += warehouse.stock_problems(suite, orders, stages)

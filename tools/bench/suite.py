@@ -138,29 +138,41 @@ class Suite:
         return False
 
 
-def _cpu_seconds(pid):
+def _cpu_seconds(pid, children=False):
+    """utime + stime; with `children`, also what its finished children used (cutime + cstime)."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
             fields = stat.read().rpartition(")")[2].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime, stime
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def others_cpu_seconds():
-    """CPU of what shares the machine with the services: RabbitMQ (every beam.smp process, so
-    whatever else uses the broker counts too) and this process (storefront and scanners)."""
-    beam = 0.0
+def _cpu_of(command, children=False):
+    """CPU seconds of every process named `command` (its /proc comm)."""
+    total = 0.0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/comm") as comm:
-                if comm.read().strip() != "beam.smp":
+                if comm.read().strip() != command:
                     continue
         except OSError:
             continue
-        beam += _cpu_seconds(pid) or 0.0
+        total += _cpu_seconds(pid, children) or 0.0
+    return total
+
+
+def others_cpu_seconds(postgres=False):
+    """CPU of what shares the machine with the services: RabbitMQ (every beam.smp process, so
+    whatever else uses the broker counts too), this process (storefront and scanners) and, on
+    PostgreSQL, its server: the live backends plus what the ended ones used (the postmaster's
+    children's time), so connections opened and closed during the run count too."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    return {"rabbitmq": beam, "bench (storefront + scanners)": own.ru_utime + own.ru_stime}
+    found = {"rabbitmq": _cpu_of("beam.smp"), "bench (storefront + scanners)": own.ru_utime + own.ru_stime}
+    if postgres:
+        found["postgresql"] = _cpu_of("postgres", children=True)
+    return found
 
 
 def _vm_hwm_kb(pid):
