@@ -52,6 +52,15 @@ class Context:
             params["ok"] = ok
         return redirect(path + ("?" + urlencode(params) if params else ""), code=303)
 
+    def act(self, service, method, path, body, refused, done, ok, **params):
+        """A form's action on a service (once per form: its idempotency key). Refused: the page again
+        with the reason, `refused(error)`; done: on to `done`, saying `ok`."""
+        try:
+            self.api.request(service, method, path, body, key=self.key())
+        except ApiError as error:
+            return refused(error)
+        return self.redirect(done, ok=ok, **params)
+
     def form(self, name, default=""):
         return self.request.form.get(name, default).strip()
 

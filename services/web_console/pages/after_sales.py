@@ -54,8 +54,5 @@ def case_action(ctx, case_id, action):
     if action not in case_forms.ROLE_ACTIONS.get(ctx.role, ()):
         return case_page(ctx, case_id, error=ApiError(403, "forbidden", ""))
     body = case_forms.action_body(action, ctx.request.form, lambda item: ctx.t(f"accessory.missing.{item}"))
-    try:
-        ctx.api.post("after_sales", f"/cases/{case_id}/{case_forms.endpoint(action)}", body, key=ctx.key())
-    except ApiError as error:
-        return case_page(ctx, case_id, error=error)
-    return ctx.redirect(f"/cases/{case_id}", ok=f"done.{action}")
+    return ctx.act("after_sales", "POST", f"/cases/{case_id}/{case_forms.endpoint(action)}", body,
+                   lambda error: case_page(ctx, case_id, error=error), f"/cases/{case_id}", f"done.{action}")

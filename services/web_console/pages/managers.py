@@ -41,14 +41,11 @@ def pool_action(ctx, action):
     """claim (a customer key or a company's registered name), renew or release (rules §7)."""
     paths = {"claim": "/pool/claims", "renew": "/pool/renewals", "release": "/pool/releases"}
     if action not in paths:
-        return protection_pool(ctx, error=ApiError(404, "not_found", f"no pool action {action}"))
+        raise ApiError(404, "not_found", "")
     fields = ("customer_key", "company_name") if action == "claim" else ("customer_key",)
     body = {name: ctx.form(name) for name in fields if ctx.form(name)}
-    try:
-        ctx.api.request("customer_retention", "POST", paths[action], body, key=ctx.key())
-    except ApiError as error:
-        return protection_pool(ctx, error=error)
-    return ctx.redirect("/pool", ok=f"done.pool_{action}")
+    return ctx.act("customer_retention", "POST", paths[action], body,
+                   lambda error: protection_pool(ctx, error=error), "/pool", f"done.pool_{action}")
 
 
 @routes.page("/care-tasks", roles=CUSTOMER_STAFF)
@@ -61,12 +58,9 @@ def care_tasks(ctx, error=None):
 
 @routes.page("/care-tasks/<int:task_id>/complete", methods=("POST",), roles=CUSTOMER_STAFF)
 def complete_care_task(ctx, task_id):
-    body = {"outcome": ctx.form("outcome"), "notes": ctx.form("notes")}
-    try:
-        ctx.api.request("customer_retention", "POST", f"/care-tasks/{task_id}/completion", body, key=ctx.key())
-    except ApiError as error:
-        return care_tasks(ctx, error=error)
-    return ctx.redirect("/care-tasks", ok="done.task_complete")
+    return ctx.act("customer_retention", "POST", f"/care-tasks/{task_id}/completion",
+                   {"outcome": ctx.form("outcome"), "notes": ctx.form("notes")},
+                   lambda error: care_tasks(ctx, error=error), "/care-tasks", "done.task_complete")
 
 
 @routes.page("/pipeline", roles=LEADS)

@@ -1,5 +1,4 @@
 """Order review (审单): the held queue by hold code, claiming, releasing holds, correcting the address."""
-from services.web_console.api import ApiError
 from services.web_console.routing import routes
 
 STAFF = ("reviewer", "supervisor", "manager")
@@ -24,11 +23,8 @@ def order_page(ctx, order_no, error=None):
 
 
 def _act(ctx, order_no, method, path, body=None, ok=None):
-    try:
-        ctx.api.request("order_review", method, f"/orders/{order_no}{path}", body, key=ctx.key())
-    except ApiError as error:
-        return order_page(ctx, order_no, error=error)
-    return ctx.redirect(f"/review/{order_no}", ok=ok)
+    return ctx.act("order_review", method, f"/orders/{order_no}{path}", body,
+                   lambda error: order_page(ctx, order_no, error=error), f"/review/{order_no}", ok)
 
 
 @routes.page("/review/<order_no>/claim", methods=("POST",), roles=STAFF)

@@ -37,12 +37,9 @@ def change(ctx, order_no, change):
     """Reprint or void, both with the reason the API requires."""
     if change not in ("reprints", "void"):
         raise ApiError(404, "not_found", "")
-    try:
-        ctx.api.post("shipping_labels", f"/shipments/{order_no}/{change}", {"reason": ctx.form("reason")},
-                     key=ctx.key())
-    except ApiError as error:
-        return shipment_page(ctx, order_no, error=error)
-    return ctx.redirect(f"/shipments/{order_no}", ok=f"done.{change}")
+    return ctx.act("shipping_labels", "POST", f"/shipments/{order_no}/{change}", {"reason": ctx.form("reason")},
+                   lambda error: shipment_page(ctx, order_no, error=error), f"/shipments/{order_no}",
+                   f"done.{change}")
 
 
 @routes.page("/manifest", roles=READERS)

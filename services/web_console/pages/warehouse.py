@@ -1,5 +1,4 @@
 """Warehouse: stock with low-stock warnings, pick lists by status, a supervisor accepting a held weight."""
-from services.web_console.api import ApiError
 from services.web_console.routing import routes
 
 PICK_STATUSES = ("waiting_stock", "ready", "picking", "picked", "held", "packed", "handed_over", "cancelled")
@@ -28,9 +27,6 @@ def pick_lists(ctx, error=None):
 @routes.page("/pick-lists/<order_no>/weight-override", methods=("POST",), roles=SUPERVISORS)
 def override_weight(ctx, order_no):
     """The parcel's last weight is accepted as it is, with the supervisor's reason (audited by the service)."""
-    try:
-        ctx.api.request("picking_packing", "POST", f"/pick-lists/{order_no}/weight-override",
-                        {"reason": ctx.form("reason")}, key=ctx.key())
-    except ApiError as error:
-        return pick_lists(ctx, error=error)
-    return ctx.redirect("/pick-lists", ok="done.weight_override", status="held")
+    return ctx.act("picking_packing", "POST", f"/pick-lists/{order_no}/weight-override",
+                   {"reason": ctx.form("reason")}, lambda error: pick_lists(ctx, error=error), "/pick-lists",
+                   "done.weight_override", status="held")
