@@ -123,7 +123,11 @@ class RawQueueConsumer(QueueConsumer):
         if self._consumers_ready.ready() and not self._reconnecting:
             return super().unregister_provider(provider)
         # Not started, or the broker is gone: nothing to cancel, and no loop iteration would
-        # ever confirm it. nameko signals "last provider gone" for every provider here and the
+        # ever confirm it.
+        self._drop_provider(provider)
+
+    def _drop_provider(self, provider):
+        # nameko signals "last provider gone" for every provider when it is not consuming, and the
         # second signal crashes the shutdown, which then hangs; signal once, when the last goes.
         self._providers.discard(provider)
         if not self._providers and not self._last_provider_unregistered.ready():
@@ -137,10 +141,8 @@ class RawQueueConsumer(QueueConsumer):
         # Stops already waiting for the loop to cancel their consumer would wait for ever.
         for provider, removed in list(self._pending_remove_providers.items()):
             self._pending_remove_providers.pop(provider, None)
-            self._providers.discard(provider)
+            self._drop_provider(provider)
             removed.send(None)
-        if not self._providers and self._consumers_ready.ready() and not self._last_provider_unregistered.ready():
-            self._last_provider_unregistered.send()
 
     def on_consume_ready(self, connection, channel, consumers, **kwargs):
         self._reconnecting = False
