@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from shared.config import ROOT, SERVICES
 from shared.testing.databases import backend
 
@@ -52,6 +54,26 @@ def test_smoke_benchmark_ships_every_order_and_reports_the_figures(tmp_path):
     assert "placed_to_shipped" in finished.stdout   # the printed table
     if postgres:
         assert_instances_shared_the_work(report["competing_consumers"])
+
+
+@pytest.mark.skipif(backend() != "sqlite", reason="the publishing mode, not the backend: once is enough")
+def test_the_automatic_part_alone_as_fast_as_the_storefront_publishes(tmp_path):
+    """`--max --stations 0`: no scanners, orders published back to back; placed → reserved is the
+    part that runs without people (issue #9: "a run at 'as fast as it goes'", "the automatic part")."""
+    out = tmp_path / "bench.json"
+    command = [sys.executable, "-m", "tools.bench", "--orders", "10", "--max", "--stations", "0", "--no-floor",
+               "--scan-burst", "0", "--timeout", "60", "--json", str(out)]
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=150,
+                              env=dict(os.environ, MAX_WORKERS="3"))
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+
+    report = json.loads(out.read_text())
+    assert (report["run"]["rate"], report["run"]["stations"]) == ("max", 0)
+    assert report["checks"]["reserved"] == report["checks"]["published"] == 10
+    assert report["checks"]["problems"] == [] and set(report["checks"]["duplicate_stages"].values()) == {0}
+    reserved = report["throughput"]["placed_to_reserved"]
+    assert reserved["completed"] == 10 and reserved["sustained_per_s"] > 0
+    assert report["throughput"]["placed_to_shipped"]["completed"] == 0   # nobody packed: nothing shipped
 
 
 def assert_instances_shared_the_work(evidence):
