@@ -178,6 +178,7 @@ def test_rule3_a_supervisor_accepts_a_held_weight_with_a_reason(floor, publish_o
     browser.screenshot("pick_lists_held")
     browser.click(f"override-{order_no}")   # no reason: refused, with the field named
     assert "reason" in browser.wait_text("error", "reason")
+    assert pick_list(picking, order_no)["status"] == "held"   # refused: nothing changed
     browser.type(f"reason-{order_no}", "秤已校准，纸箱比登记的重")
     browser.click(f"override-{order_no}")
     browser.wait_text("ok", "已按称重放行")

@@ -19,13 +19,15 @@ def test_rule7_a_rep_claims_renews_and_releases_a_customer(start_service, start_
     browser.open("/pool")
     browser.click("claim")   # neither a name nor a key: refused, said on the page
     assert browser.find("error").text
+    pool = lambda: requests.get(retention.url("/pool"), headers=retention.headers("sales", "SA-7"),  # noqa: E731
+                                timeout=10).json()["pool"]
+    assert pool() == []      # refused: nothing claimed
     browser.type("claim-company", company)
     browser.click("claim")
     browser.wait_text("ok", "已认领")
     row = browser.text("records")
     assert "SA-7" in row and "剩余天数" in row
-    key = requests.get(retention.url("/pool"), headers=retention.headers("sales", "SA-7"), timeout=10).json()["pool"]
-    key = key[0]["customer_key"]
+    key = pool()[0]["customer_key"]
     browser.screenshot("sales_pool")
 
     browser.click(f"renew-{key}")
