@@ -1,4 +1,5 @@
 """Building blocks for message schemas: strict by default, money as decimal strings, UTC times."""
+from datetime import datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
 
@@ -87,11 +88,21 @@ class Money(fields.Decimal):
         return cents if self.places == CENT else super()._deserialize(value, attr, data, **kwargs)
 
 
+# No shop sends a time outside this window. Year 9999 passed once: shifted to Beijing time it
+# overflowed in one consumer while the others stored it, so every wire time is held to it.
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+SaneTime = validate.Range(min=EARLIEST, max=LATEST, max_inclusive=False,
+                          error="Must be from 2000-01-01 and before 2100-01-01 (UTC).")
+
+
 class UtcDateTime(fields.AwareDateTime):
-    """ISO 8601 with a zone; naive input is read as UTC."""
+    """ISO 8601 with a zone; naive input is read as UTC; from 2000 to 2099."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="iso", default_timezone=None, **kwargs)
+        extra = kwargs.pop("validate", None)
+        extra = [] if extra is None else list(extra) if isinstance(extra, (list, tuple)) else [extra]
+        super().__init__(format="iso", default_timezone=None, validate=[SaneTime, *extra], **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:

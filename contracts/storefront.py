@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from contracts import event
-from contracts.base import EventSchema, Money, NonEmpty, Positive, StrictSchema, UtcDateTime
+from contracts.base import EventSchema, Money, NonEmpty, StrictSchema, UtcDateTime
 
 
 class Customer(StrictSchema):
@@ -23,12 +23,21 @@ class ShippingAddress(StrictSchema):
     postcode = fields.String(required=True)
 
 
+# Bounds on what no shop sends. A line of 1,099,511,627,776 units was approved with an out-of-stock
+# hold and, first in the FIFO queue, blocked every later order of its SKU; an order number with a
+# slash was held for ever because no URL can name it.
+MAX_QTY = 9999
+MAX_UNIT_WEIGHT_G = 1_000_000   # one tonne
+ORDER_NO = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z",
+                           error="Letters, digits, '-', '_' and '.' only, 1 to 64, starting with a letter or digit.")
+
+
 class OrderLine(StrictSchema):
-    sku = fields.String(required=True, validate=NonEmpty)
-    name = fields.String(required=True)
-    qty = fields.Integer(required=True, strict=True, validate=Positive)
+    sku = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True, validate=validate.Length(max=200))
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_QTY))
     unit_price = Money(required=True, validate=validate.Range(min=0))
-    unit_weight_g = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    unit_weight_g = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=MAX_UNIT_WEIGHT_G))
 
 
 class Payment(StrictSchema):
@@ -37,7 +46,7 @@ class Payment(StrictSchema):
 
 
 class Order(StrictSchema):
-    order_no = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    order_no = fields.String(required=True, validate=ORDER_NO)
     placed_at = UtcDateTime(required=True)
     customer = fields.Nested(Customer, required=True)
     shipping_address = fields.Nested(ShippingAddress, required=True)
@@ -47,7 +56,7 @@ class Order(StrictSchema):
     payment = fields.Nested(Payment, required=True)
     buyer_remark = fields.String(required=True)
     # Set by after-sales when an exchange sends a replacement (issue: after-sales).
-    replacement_of = fields.String(load_default=None, allow_none=True)
+    replacement_of = fields.String(load_default=None, allow_none=True, validate=ORDER_NO)
 
 
 @event("storefront", "order_placed")

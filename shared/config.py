@@ -20,6 +20,9 @@ SERVICES = (
     "customer_retention",
 )
 
+# Publishers outside the suite whose events exchange the suite declares (and consumes from).
+OUTSIDE_PUBLISHERS = ("storefront",)
+
 DEFAULT_PORTS = {
     "order_review": 8001,
     "picking_packing": 8002,

@@ -8,6 +8,7 @@ import sys
 
 from shared import config
 from shared.messaging.deploy import declare_service
+from shared.messaging.exchanges import upgrade_events_exchanges
 from shared.messaging.retired import retire_queues
 from shared.service_registry import service_class
 
@@ -19,7 +20,11 @@ def main(argv=None):
     unknown = set(args.services) - set(config.SERVICES)
     if unknown:
         parser.error(f"unknown service(s): {', '.join(sorted(unknown))}")
-    for name in args.services or config.SERVICES:
+    replaced = upgrade_events_exchanges(config.amqp_uri(), config.SERVICES + config.OUTSIDE_PUBLISHERS)
+    for exchange in replaced:
+        print(f"{exchange}: replaced by one that keeps unrouted messages; its bindings follow")
+    # A replaced exchange lost every binding: all services' queues bind again, not just those asked for.
+    for name in config.SERVICES if replaced else (args.services or config.SERVICES):
         queues = declare_service(config.amqp_uri(), name, service_class(name), config.retry_delays_ms())
         print(f"{name}: {len(queues)} queues declared")
         for queue, moved in retire_queues(config.amqp_uri(), name).items():

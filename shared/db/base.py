@@ -34,6 +34,8 @@ def plumbing_tables(metadata):
         "inbox", metadata,
         sa.Column("consumer", sa.String(200), primary_key=True),
         sa.Column("event_id", sa.String(36), primary_key=True),
+        # sha256 of the event's content: the same id with other content is not a duplicate.
+        sa.Column("fingerprint", sa.String(64), nullable=True),
         sa.Column("processed_at", UtcDateTime, nullable=False),
     )
     idempotency = sa.Table(

@@ -13,11 +13,21 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from contracts import dump_event
+from shared.errors import PermanentFailure
 from shared.timeutil import utcnow
 
 
 class AlreadyProcessed(Exception):
     """The consumed event was handled before: ack it, do nothing."""
+
+
+class EventIdReused(PermanentFailure):
+    """An event id processed before came again with different content: not a duplicate but another
+    message under a used id. Skipping it as a duplicate would lose it, so it is dead-lettered."""
+
+    def __init__(self, event_id):
+        super().__init__(f"event_id reused with different content: {event_id} was processed before "
+                         f"with other content")
 
 
 class Replay(Exception):
@@ -37,6 +47,7 @@ class IdempotencyKeyReused(Exception):
 class InboxClaim:
     consumer: str
     event_id: str
+    fingerprint: Optional[str] = None   # of the content (`shared.messaging.inbound.fingerprint`)
 
 
 @dataclass(frozen=True)
@@ -62,8 +73,10 @@ def _statements(dialect_name, tables):
     call (plus the ORM's execute path) cost more than the write itself."""
     outbox, inbox, idempotency = tables
     key = (idempotency.c.scope == sa.bindparam("b_scope")) & (idempotency.c.key == sa.bindparam("b_key"))
+    claimed = (inbox.c.consumer == sa.bindparam("b_consumer")) & (inbox.c.event_id == sa.bindparam("b_event_id"))
     return {
         "claim_inbox": insert_ignoring_duplicates(dialect_name, inbox),
+        "find_claim": sa.select(inbox.c.fingerprint).where(claimed),
         "outbox": sa.insert(outbox),
         "claim_key": insert_ignoring_duplicates(dialect_name, idempotency),
         "find_key": sa.select(idempotency.c.fingerprint, idempotency.c.status, idempotency.c.body).where(key),
@@ -124,11 +137,18 @@ class UnitOfWork:
 
     # -- inbox -----------------------------------------------------------
     def _claim_inbox(self):
-        claimed = self.session.connection().execute(self._sql["claim_inbox"], {
-            "consumer": self._inbox_claim.consumer, "event_id": self._inbox_claim.event_id,
+        claim, connection = self._inbox_claim, self.session.connection()
+        claimed = connection.execute(self._sql["claim_inbox"], {
+            "consumer": claim.consumer, "event_id": claim.event_id, "fingerprint": claim.fingerprint,
             "processed_at": utcnow()})
-        if claimed.rowcount == 0:
-            raise AlreadyProcessed(self._inbox_claim.event_id)
+        if claimed.rowcount == 1:
+            return
+        before = connection.execute(self._sql["find_claim"], {
+            "b_consumer": claim.consumer, "b_event_id": claim.event_id}).scalar()
+        # Rows from before fingerprints were kept (NULL) can't tell: they count as the same.
+        if before and claim.fingerprint and before != claim.fingerprint:
+            raise EventIdReused(claim.event_id)
+        raise AlreadyProcessed(claim.event_id)
 
     # -- idempotency keys ------------------------------------------------
     def _claim_idempotency_key(self):

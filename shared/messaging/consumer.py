@@ -1,15 +1,23 @@
-"""`@consume_event(source, event_type)`: a nameko entrypoint that loses nothing.
+"""`@consume_event(source, event_type)`: a nameko entrypoint that loses nothing, and that
+nothing a publisher sends can stop.
 
-- The body is decoded and validated against the event's contract before any
-  worker runs; a message that fails goes to the dead-letter queue at once.
+- The body is read as JSON (whatever its content type says; never inflated, see
+  `transport`) and validated against the event's contract before any worker runs;
+  a message that fails goes to the dead-letter queue at once, with the reason.
+- Headers are input: the attempt count is parsed defensively, and no header reaches
+  nameko's worker context.
 - A handler that raises is retried through delay queues with backoff; after the
   last attempt the message is dead-lettered with the error. Infrastructure
   errors (database or network down) are retried without a limit: they are not
   the message's fault.
 - The message is acked only after its retry or dead letter is confirmed by the
   broker; if that publish fails, the message is requeued.
-- The handler's unit of work claims the event id in the inbox, so a redelivered
-  or duplicated event is acked and ignored.
+- The handler's unit of work claims the event id in the inbox, with a fingerprint of
+  the content, so a redelivered or duplicated event is acked and ignored, and an event
+  id reused for different content is dead-lettered.
+- Whatever fails while retrying or dead-lettering a message ends in a dead letter
+  (without its headers if need be) or, while the broker refuses everything, a requeue;
+  never in an exception that would kill the service.
 """
 import logging
 import socket
@@ -19,7 +27,8 @@ from functools import partial
 import eventlet
 from eventlet.event import Event
 from greenlet import GreenletExit
-from kombu.exceptions import DecodeError, OperationalError as KombuOperationalError
+from amqp.exceptions import NotFound as AmqpNotFound
+from kombu.exceptions import OperationalError as KombuOperationalError
 from marshmallow import ValidationError
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer, QueueConsumer, QueueConsumerStopped
@@ -29,18 +38,22 @@ from contracts import schema_for
 from shared.db.unit_of_work import AlreadyProcessed, InboxClaim
 from shared.errors import PermanentFailure
 from shared.messaging.acks import BROKEN_CONNECTION, AckBatcher
+from shared.messaging import retries
 from shared.messaging.dead_letters import dead_letter
+from shared.messaging.inbound import ATTEMPTS_HEADER, Unreadable, attempts_made, fingerprint, read_json
 from shared.messaging.publisher import ConfirmedPublisher
 from shared.messaging.topology import (
     consumer_queue, declare, delay_exchange, service_queues,
 )
+from shared.messaging.transport import GuardedTransport, connect
 from shared.timeutil import to_iso, utcnow
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 1024 * 1024
 STARTUP_GRACE_SECONDS = 10
-ATTEMPTS_HEADER = "x-attempts"
+FINGERPRINT = "inbox_fingerprint"   # the worker context's one key: never taken from the message
+DECLARE_ATTEMPTS = 5
 
 
 def is_transient(exc):
@@ -58,6 +71,27 @@ class RawQueueConsumer(QueueConsumer):
         self.acks = AckBatcher()
         self._reconnecting = False   # inside kombu's reconnect loop: no channel, no iterations
         self._settled = Event()      # consumers ready, or the broker found unreachable
+        self._declared = None        # the service's own queues: declared once per container
+
+    @property
+    def connection(self):
+        connection = super().connection
+        connection.transport_cls = GuardedTransport   # bodies as sent: never inflated or decoded
+        return connection
+
+    def declare_service_queues(self, queues):
+        """The delay and dead-letter queues every consumer of the service shares, declared once for
+        the container: a dozen consumers declaring the same queue at the same moment, each on its own
+        connection, once got `404 home node ... is down or inaccessible` from a busy broker."""
+        if self._declared is None:
+            self._declared = Event()
+            try:
+                declare_with_retries(self.container.config["AMQP_URI"], queues)
+            except BaseException as exc:
+                self._declared.send_exception(exc)
+                raise
+            self._declared.send(True)
+        return self._declared.wait()
 
     def setup(self):
         config = self.container.config
@@ -204,74 +238,99 @@ class EventConsumer(Consumer):
         self.queue = consumer_queue(self.source_service, self.event_type, service, self.method_name)
         self.delays_ms = list(config.get("RETRY_DELAYS_MS", [1000, 5000, 30000]))
         self.publisher = ConfirmedPublisher(config["AMQP_URI"])
-        with self.publisher_connection() as connection:
-            declare(connection, [self.queue] + service_queues(service, self.delays_ms))
+        self.queue_consumer.declare_service_queues(service_queues(service, self.delays_ms))
+        declare_with_retries(config["AMQP_URI"], [self.queue])
         super().setup()
-
-    def publisher_connection(self):
-        from kombu import Connection
-        return Connection(self.container.config["AMQP_URI"])
 
     # -- the inbox key for the worker's unit of work ----------------------
     def inbox_claim(self, worker_ctx):
-        return InboxClaim(f"{self.container.service_name}.{self.method_name}", worker_ctx.args[0]["event_id"])
+        return InboxClaim(f"{self.container.service_name}.{self.method_name}", worker_ctx.args[0]["event_id"],
+                          worker_ctx.data.get(FINGERPRINT))
 
     # -- receiving -------------------------------------------------------
     def handle_message(self, body, message):
         try:
-            if len(message.body or b"") > MAX_MESSAGE_BYTES:
-                raise PermanentFailure(f"message too large: {len(message.body)} bytes > {MAX_MESSAGE_BYTES}")
-            event = self.schema.load(message.decode())
-        except ValidationError as exc:
-            return self._give_up(message, f"schema validation failed: {exc.messages}")
-        except (DecodeError, PermanentFailure, ValueError, TypeError) as exc:
-            return self._give_up(message, f"undecodable message: {exc}")
-        except Exception as exc:  # e.g. a content type we don't accept
+            event, content = self._read(message)
+        except Unreadable as exc:
+            return self._give_up(message, exc.reason)
+        except Exception as exc:   # whatever else is wrong with it, it is the message's problem
             return self._give_up(message, f"unreadable message: {type(exc).__name__}: {exc}")
         try:
-            self.container.spawn_worker(
-                self, (event,), {}, context_data=self.unpack_message_headers(message),
-                handle_result=partial(self.handle_result, message))
+            # The worker context holds only what we put there: nameko would take it from `nameko.*`
+            # headers, and a crafted call-id stack there broke the worker.
+            self.container.spawn_worker(self, (event,), {}, context_data={FINGERPRINT: content},
+                                        handle_result=partial(self.handle_result, message))
         except ContainerBeingKilled:
             self.queue_consumer.requeue_message(message)
+
+    def _read(self, message):
+        document = read_json(message, MAX_MESSAGE_BYTES)
+        try:
+            event = self.schema.load(document)
+        except ValidationError as exc:
+            raise Unreadable(f"schema validation failed: {exc.messages}") from None
+        return event, fingerprint(document)
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None or isinstance(exc_info[1], AlreadyProcessed):
             return self.queue_consumer.ack_message(message)
         exc = exc_info[1]
-        reason = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
-        if isinstance(exc, PermanentFailure):
-            return self._give_up(message, reason, attempts)
-        if attempts > len(self.delays_ms) and not is_transient(exc):
-            return self._give_up(message, reason, attempts)
-        self._retry_later(message, reason, attempts)
+        try:
+            reason = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            step = retries.after_failure(attempts_made(message.headers), self.delays_ms,
+                                         permanent=isinstance(exc, PermanentFailure), transient=is_transient(exc))
+        except Exception as error:   # never out of nameko's result callback: that kills the service
+            reason, step = f"{type(exc).__name__} (and while deciding its retry: {error!r})", retries.GiveUp(1)
+        if isinstance(step, retries.GiveUp):
+            return self._give_up(message, reason, step.attempt)
+        self._retry_later(message, reason, step)
 
     # -- leaving ---------------------------------------------------------
-    def _retry_later(self, message, reason, attempts):
-        delay = self.delays_ms[min(attempts, len(self.delays_ms)) - 1]
-        headers = dict(message.headers or {})
-        headers.update({ATTEMPTS_HEADER: attempts, "x-last-error": reason[:2000]})
-        headers.setdefault("x-first-failed-at", to_iso(utcnow()))
-        log.warning("%s failed (attempt %s), retrying in %s ms: %s", self.queue.name, attempts, delay, reason)
+    def _retry_later(self, message, reason, step):
+        log.warning("%s failed (attempt %s), retrying in %s ms: %s", self.queue.name, step.attempt, step.delay_ms,
+                    reason)
+        headers = dict(message.headers) if isinstance(message.headers, dict) else {}
+        first_failed = headers.get("x-first-failed-at")
+        headers.update({ATTEMPTS_HEADER: step.attempt, "x-last-error": reason[:2000],
+                        "x-first-failed-at": first_failed if isinstance(first_failed, str) else to_iso(utcnow())})
+        delay = delay_exchange(self.container.service_name, step.delay_ms).name
         self._forward(message, lambda: self.publisher.publish(
-            message.body, exchange=delay_exchange(self.container.service_name, delay).name,
-            routing_key=self.queue.name, headers=headers, content_type=message.content_type,
-            content_encoding=message.content_encoding))
+            message.body, exchange=delay, routing_key=self.queue.name, headers=headers,
+            content_type=message.content_type, content_encoding=message.content_encoding),
+            on_failure=lambda error: self._give_up(message, f"{reason} (and its retry failed: {error!r})",
+                                                   step.attempt))
 
     def _give_up(self, message, reason, attempts=1):
         log.error("dead-lettering a message from %s after %s attempt(s): %s", self.queue.name, attempts, reason)
         self._forward(message, lambda: dead_letter(
             self.publisher, self.container.service_name, message, self.queue.name, reason, attempts))
 
-    def _forward(self, message, publish):
-        """Ack only once the message is safely elsewhere; otherwise give it back to the queue."""
+    def _forward(self, message, publish, on_failure=None):
+        """Ack only once the message is safely elsewhere. If it can't be, `on_failure` (a dead letter
+        instead of a retry); if that can't be either, the broker is refusing everything: give the
+        message back to the queue, to come back once it accepts again."""
         try:
             publish()
-        except Exception:
+        except Exception as error:
+            if on_failure is not None:
+                return on_failure(error)
             log.exception("could not forward a failed message; requeueing it")
             return self.queue_consumer.requeue_message(message)
         self.queue_consumer.ack_message(message)
+
+
+def declare_with_retries(amqp_uri, queues, attempts=DECLARE_ATTEMPTS):
+    """Declare, retrying a few times on 404: a durable queue whose process a busy broker is still
+    starting (someone else declared it a moment ago) answers `home node ... is down or inaccessible`."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with connect(amqp_uri) as connection:
+                return declare(connection, queues)
+        except AmqpNotFound as exc:
+            if attempt == attempts:
+                raise
+            log.warning("declaring %s queues failed (%s); trying again", len(queues), exc)
+            eventlet.sleep(0.2 * attempt)
 
 
 consume_event = EventConsumer.decorator

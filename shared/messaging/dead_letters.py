@@ -1,35 +1,77 @@
-"""The dead-letter queue of a service: putting messages in, listing them, replaying them.
+"""Messages that could not be processed, and messages no queue was bound for: putting them aside,
+listing them, replaying them.
 
-A dead letter keeps the original body byte for byte, its headers, and adds why it
-failed, how many attempts it had, when it first failed and where it came from.
+A dead letter keeps the original body byte for byte, its headers, and adds why it failed, how
+many attempts it had, when it first failed and where it came from. An unrouted message (a
+publisher's mistyped routing key, say) lands, through its events exchange's alternate exchange,
+in `<publisher>.unrouted` as it was sent. Both are read without trusting their headers.
 """
+import hashlib
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 
-from kombu import Connection
-
-from shared.messaging.topology import dead_letter_queue, dead_letter_queue_name, retry_exchange
+from shared.messaging.inbound import ATTEMPTS_HEADER, attempts_made
+from shared.messaging.topology import (
+    dead_letter_queue, dead_letter_queue_name, events_exchange, retry_exchange, unrouted_queue,
+)
+from shared.messaging.transport import connect
 from shared.timeutil import to_iso, utcnow
+
+log = logging.getLogger(__name__)
 
 
 def dead_letter(publisher, service, message, queue_name, reason, attempts):
-    headers = dict(message.headers or {})
-    headers.update({
-        "x-dead-letter-id": str(uuid.uuid4()),
-        "x-dead-letter-reason": reason[:4000],
-        "x-attempts": attempts,
-        "x-original-queue": queue_name,
-        "x-original-exchange": message.delivery_info.get("exchange", ""),
-        "x-original-routing-key": message.delivery_info.get("routing_key", ""),
-        "x-dead-lettered-at": to_iso(utcnow()),
-    })
-    headers.setdefault("x-first-failed-at", headers["x-dead-lettered-at"])
-    publisher.publish(message.body or b"", exchange="", routing_key=dead_letter_queue_name(service),
-                      headers=headers, content_type=message.content_type or "application/octet-stream",
-                      content_encoding=message.content_encoding or "binary",
+    """Publish `message` to the service's dead letters (confirmed). If its own headers can't travel
+    (too large for a frame, say), it goes without them rather than not at all; the body always goes."""
+    ours = _dead_letter_headers(message, queue_name, reason, attempts)
+    try:
+        return _publish_dead_letter(publisher, service, message, {**_headers(message), **ours})
+    except Exception as exc:
+        log.warning("dead letter with the original headers failed (%s); sending it without them", exc)
+        ours["x-original-headers-dropped"] = f"{type(exc).__name__}: {exc}"[:500]
+        return _publish_dead_letter(publisher, service, message, ours)
+
+
+def _headers(message):
+    headers = message.headers
+    return dict(headers) if isinstance(headers, dict) else {}
+
+
+def _dead_letter_headers(message, queue_name, reason, attempts):
+    now = to_iso(utcnow())
+    first_failed = _headers(message).get("x-first-failed-at")
+    ours = {
+        "x-dead-letter-id": str(uuid.uuid4()), "x-dead-letter-reason": reason[:4000], ATTEMPTS_HEADER: attempts,
+        "x-original-queue": queue_name, "x-original-exchange": _text(message.delivery_info.get("exchange")),
+        "x-original-routing-key": _text(message.delivery_info.get("routing_key")), "x-dead-lettered-at": now,
+        "x-first-failed-at": first_failed if isinstance(first_failed, str) else now,
+    }
+    if getattr(message, "refused_compression", None) is not None:
+        ours["x-refused-compression"] = _text(message.refused_compression)[:200]
+    return ours
+
+
+def _publish_dead_letter(publisher, service, message, headers):
+    publisher.publish(_body(message), exchange="", routing_key=dead_letter_queue_name(service), headers=headers,
+                      content_type=_text(message.content_type) or "application/octet-stream",
+                      content_encoding=_text(message.content_encoding) or "binary",
                       message_id=headers["x-dead-letter-id"], declare=[dead_letter_queue(service)])
 
+
+def _body(message):
+    body = message.body or b""
+    return body if isinstance(body, bytes) else str(body).encode("utf-8", "surrogatepass")
+
+
+def _text(value):
+    if value is None:
+        return ""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+# -- reading ---------------------------------------------------------------------------------------
 
 @dataclass
 class DeadLetter:
@@ -41,66 +83,140 @@ class DeadLetter:
     dead_lettered_at: str
     event_id: str
     body_preview: str
+    exchange: str = ""
+    routing_key: str = ""
+    body: bytes = field(repr=False, default=b"")
     headers: dict = field(repr=False, default_factory=dict)
 
 
 def _describe(message):
-    headers = message.headers or {}
-    raw = message.body if isinstance(message.body, bytes) else str(message.body).encode()
+    headers, raw = _headers(message), _body(message)
     try:
         event_id = json.loads(raw).get("event_id", "")
-    except Exception:
+    except Exception:   # not JSON, or not an object: a dead letter may be anything
         event_id = ""
     return DeadLetter(
-        id=headers.get("x-dead-letter-id", ""), queue=headers.get("x-original-queue", ""),
-        reason=headers.get("x-dead-letter-reason", ""), attempts=int(headers.get("x-attempts", 0)),
-        first_failed_at=headers.get("x-first-failed-at", ""),
-        dead_lettered_at=headers.get("x-dead-lettered-at", ""), event_id=str(event_id),
-        body_preview=raw[:200].decode("utf-8", "replace"), headers=dict(headers))
+        id=_text(headers.get("x-dead-letter-id")) or _text(message.properties.get("message_id"))
+        or hashlib.sha256(raw).hexdigest()[:16],
+        queue=_text(headers.get("x-original-queue")), reason=_text(headers.get("x-dead-letter-reason")),
+        attempts=attempts_made(headers), first_failed_at=_text(headers.get("x-first-failed-at")),
+        dead_lettered_at=_text(headers.get("x-dead-lettered-at")), event_id=_text(event_id),
+        body_preview=raw[:200].decode("utf-8", "replace"), exchange=_text(message.delivery_info.get("exchange")),
+        routing_key=_text(message.delivery_info.get("routing_key")), body=raw, headers=headers)
 
 
-def _drain(connection, service):
-    """Every message in the DLQ, unacked: closing the channel gives back the ones not acked."""
+def _drain(connection, queue):
+    """Every message in the queue, unacked: closing the channel gives back the ones not acked.
+    A queue that does not exist holds nothing (and is not created by looking)."""
+    from amqp.exceptions import NotFound
+
     channel = connection.channel()
-    queue = dead_letter_queue(service)(channel)
-    queue.declare()
+    bound = queue(channel)
+    try:
+        channel.queue_declare(queue=queue.name, passive=True)
+    except NotFound:   # the broker closed the channel
+        return connection.channel(), []
     messages = []
     while True:
-        message = queue.get(no_ack=False)
+        message = bound.get(no_ack=False)
         if message is None:
             return channel, messages
         messages.append(message)
 
 
-def list_dead_letters(amqp_uri, service):
-    with Connection(amqp_uri) as connection:
-        channel, messages = _drain(connection, service)
+def _list(amqp_uri, queue):
+    with connect(amqp_uri) as connection:
+        channel, messages = _drain(connection, queue)
         try:
             return [_describe(m) for m in messages]
         finally:
             channel.close()
 
 
-def replay_dead_letters(amqp_uri, service, ids=None, everything=False):
-    """Send chosen dead letters back to the queue they failed in, with a fresh attempt count."""
+def list_dead_letters(amqp_uri, service):
+    return _list(amqp_uri, dead_letter_queue(service))
+
+
+def list_unrouted(amqp_uri, publisher):
+    """What was published to `<publisher>.events` with a routing key no queue is bound for."""
+    return _list(amqp_uri, unrouted_queue(publisher))
+
+
+class CannotReplay(Exception):
+    """This letter has nowhere to go back to: it stays where it is."""
+
+
+class Replayed(list):
+    """The letters replayed; `.skipped`: (letter, why) of those chosen that could not be."""
+
+    def __init__(self):
+        super().__init__()
+        self.skipped = []
+
+
+def _replay(amqp_uri, queue, chosen, send):
     from shared.messaging.publisher import ConfirmedPublisher
 
     publisher = ConfirmedPublisher(amqp_uri)
-    replayed = []
-    with Connection(amqp_uri) as connection:
-        channel, messages = _drain(connection, service)
+    replayed = Replayed()
+    with connect(amqp_uri) as connection:
+        channel, messages = _drain(connection, queue)
         try:
             for message in messages:
                 letter = _describe(message)
-                if not (everything or letter.id in (ids or ()) or letter.event_id in (ids or ())):
+                if not chosen(letter):
                     continue
-                headers = {k: v for k, v in letter.headers.items() if not k.startswith("x-")}
-                headers["x-replayed-from"] = letter.id
-                publisher.publish(message.body, exchange=retry_exchange(service).name, routing_key=letter.queue,
-                                  headers=headers, content_type=message.content_type,
-                                  content_encoding=message.content_encoding, declare=[retry_exchange(service)])
-                message.ack()
+                try:
+                    send(connection, publisher, message, letter)
+                except CannotReplay as why:
+                    replayed.skipped.append((letter, str(why)))
+                    continue
+                message.ack()   # only once the broker confirmed the replay
                 replayed.append(letter)
         finally:
             channel.close()
     return replayed
+
+
+def _queue_exists(connection, name):
+    from amqp.exceptions import NotFound
+
+    with connection.channel() as channel:
+        try:
+            channel.queue_declare(queue=name, passive=True)
+            return True
+        except NotFound:
+            return False
+
+
+def _picker(ids, everything):
+    ids = set(ids or ())
+    return lambda letter: everything or letter.id in ids or (letter.event_id and letter.event_id in ids)
+
+
+def replay_dead_letters(amqp_uri, service, ids=None, everything=False):
+    """Send chosen dead letters back to the queue they failed in, with a fresh attempt count."""
+    def send(connection, publisher, message, letter):
+        # The retry exchange drops what matches no queue: a letter whose queue is gone stays here.
+        if not letter.queue or not _queue_exists(connection, letter.queue):
+            raise CannotReplay(f"its queue {letter.queue!r} does not exist")
+        headers = {k: v for k, v in letter.headers.items() if not str(k).startswith("x-")}
+        headers["x-replayed-from"] = letter.id
+        publisher.publish(letter.body, exchange=retry_exchange(service).name, routing_key=letter.queue,
+                          headers=headers, content_type=_text(message.content_type) or None,
+                          content_encoding=_text(message.content_encoding) or None,
+                          declare=[retry_exchange(service)])
+    return _replay(amqp_uri, dead_letter_queue(service), _picker(ids, everything), send)
+
+
+def replay_unrouted(amqp_uri, publisher_name, ids=None, everything=False, routing_key=None):
+    """Publish chosen unrouted messages to `<publisher>.events` again, with `routing_key` if given
+    (the one the publisher meant), else with their own (a consumer bound since)."""
+    exchange = events_exchange(publisher_name)
+
+    def send(connection, publisher, message, letter):
+        publisher.publish(letter.body, exchange=exchange.name, routing_key=routing_key or letter.routing_key,
+                          headers={**letter.headers, "x-replayed-from": letter.id},
+                          content_type=_text(message.content_type) or None,
+                          content_encoding=_text(message.content_encoding) or None)
+    return _replay(amqp_uri, unrouted_queue(publisher_name), _picker(ids, everything), send)

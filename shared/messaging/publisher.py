@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from kombu import Connection, Producer
 from kombu.pools import producers
 
-from shared.messaging.topology import PERSISTENT
+from shared.messaging.topology import PERSISTENT, declare_exchange
 
 RETRY_POLICY = {"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2}
 
@@ -94,7 +94,7 @@ class BatchPublisher:
             self._declared, self._unconfirmed, self._refused, self._next_tag = set(), set(), [], 1
         for exchange in declare:
             if exchange.name not in self._declared:
-                exchange(self._channel).declare()
+                declare_exchange(self._channel, exchange)
                 self._declared.add(exchange.name)
         return Producer(self._channel)
 

@@ -9,11 +9,12 @@ deletes it. A retry still in a delay queue for it is routed to the dead letters 
 from dataclasses import dataclass
 
 from amqp.exceptions import NotFound
-from kombu import Connection, Queue
+from kombu import Queue
 
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.publisher import ConfirmedPublisher
 from shared.messaging.topology import consumer_queue_name, dead_letter_queue, declare, events_exchange, retry_exchange
+from shared.messaging.transport import connect
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def retire_queues(amqp_uri, service, retired=RETIRED):
     """{queue name: messages moved to dead letters} for each retired queue of `service` still on the
     broker; None for one that a running old release still consumes (left alone: deploy again later)."""
     moved = {}
-    with Connection(amqp_uri) as connection:
+    with connect(amqp_uri) as connection:
         for consumer in (r for r in retired if r.service == service):
             channel = connection.channel()
             try:

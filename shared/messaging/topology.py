@@ -1,8 +1,10 @@
 """Names and declarations of every exchange and queue the suite uses.
 
-Per service:
+Per service (and per outside publisher, such as `storefront`):
 - `<service>.events`   topic exchange its events are published to (nameko's naming,
-                         so `@event_handler(service, type)` works for any consumer);
+                         so `@event_handler(service, type)` works for any consumer); what no
+                         queue is bound for goes to its alternate exchange `<service>.unrouted`,
+                         into the queue of that name (a mistyped routing key is kept, not dropped);
 - one durable queue per consumer method, bound to the source's events exchange and,
   by its own name, to `<service>.retry`;
 - `<service>.delay.<ms>` fanout exchange + queue whose messages expire after <ms>
@@ -14,8 +16,19 @@ from kombu import Exchange, Queue, binding
 PERSISTENT = 2
 
 
+def unrouted_exchange(service):
+    return Exchange(f"{service}.unrouted", type="fanout", durable=True, delivery_mode=PERSISTENT)
+
+
+def unrouted_queue(service):
+    return Queue(f"{service}.unrouted", exchange=unrouted_exchange(service), durable=True)
+
+
 def events_exchange(service):
-    return Exchange(f"{service}.events", type="topic", durable=True, delivery_mode=PERSISTENT)
+    # Every declaration must carry the same arguments (the broker refuses a different one), so
+    # this is the only place the events exchange is described.
+    return Exchange(f"{service}.events", type="topic", durable=True, delivery_mode=PERSISTENT,
+                    arguments={"alternate-exchange": unrouted_exchange(service).name})
 
 
 def retry_exchange(service):
@@ -57,13 +70,22 @@ def service_queues(service, delays_ms):
     return [dead_letter_queue(service)] + [delay_queue(service, ms) for ms in sorted(set(delays_ms))]
 
 
+def declare_exchange(channel, exchange):
+    """Declare an exchange, and first its alternate exchange with its queue, so that nothing
+    published to it is ever routed to an exchange that does not exist yet (and so dropped)."""
+    alternate = (exchange.arguments or {}).get("alternate-exchange")
+    if alternate and alternate.endswith(".unrouted"):
+        unrouted_queue(alternate[: -len(".unrouted")]).bind(channel).declare()
+    exchange.bind(channel).declare()
+
+
 def declare(connection, queues, exchanges=()):
     """Declare exchanges and queues (with their bindings) on a kombu connection; idempotent."""
     with connection.channel() as channel:
         for exchange in exchanges:
-            exchange.bind(channel).declare()
+            declare_exchange(channel, exchange)
         for queue in queues:
             queue = queue.bind(channel)
             for bound in queue.bindings:
-                bound.exchange.bind(channel).declare()
+                declare_exchange(channel, bound.exchange)
             queue.declare()

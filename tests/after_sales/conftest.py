@@ -6,12 +6,13 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Queue
 
 from contracts.storefront import OrderPlaced
 from services.after_sales import orders
 from services.after_sales.models import Base, SalesOrder
 from shared.db.dependency import standalone
+from shared.messaging.topology import events_exchange
 from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
 from tools import storefront
@@ -40,7 +41,7 @@ class EventTap:
 
     def __init__(self, amqp_uri):
         self.connection = Connection(amqp_uri)
-        exchange = Exchange("after_sales.events", type="topic", durable=True)
+        exchange = events_exchange("after_sales")
         self.queue = Queue(f"test-tap-{uuid.uuid4().hex[:8]}", exchange=exchange, routing_key="#",
                            auto_delete=True)(self.connection.default_channel)
         self.queue.declare()

@@ -1,8 +1,9 @@
 import pytest
 import sqlalchemy as sa
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Queue
 
 from shared.db.engine import normalize_url
+from shared.messaging.topology import events_exchange
 from shared.testing.services import RunningService, service_test_config
 from tests.foundation import sample_service
 
@@ -36,7 +37,7 @@ def listen(rabbit_config):
     def bind(source, event_type):
         connection = Connection(rabbit_config["AMQP_URI"])
         connections.append(connection)
-        exchange = Exchange(f"{source}.events", type="topic", durable=True)
+        exchange = events_exchange(source)
         queue = Queue(f"test-{source}-{event_type}", exchange=exchange, routing_key=event_type)(connection.default_channel)
         queue.declare()
         return queue

@@ -1,0 +1,41 @@
+"""kombu's py-amqp transport with two things it does to every delivery switched off, because a
+publisher controls both: a `compression` header made kombu inflate the body before any of our checks
+(146 bytes of bz2 became 150 MB), and a `content_encoding` made py-amqp decode the body into text.
+Here a body stays the bytes that were sent, and a compression header is only recorded
+(`message.refused_compression`), so the consumer refuses the message and dead-letters it as sent.
+
+Every connection that receives messages uses it: `connect(uri)` instead of `kombu.Connection(uri)`."""
+from kombu import Connection
+from kombu.transport import pyamqp
+
+
+class GuardedMessage(pyamqp.Message):
+    refused_compression = None   # the header's value, when the publisher asked for decompression
+
+    def __init__(self, msg, channel=None, **kwargs):
+        headers = msg.properties.get("application_headers")
+        if isinstance(headers, dict) and "compression" in headers:
+            headers = dict(headers)
+            self.refused_compression = headers.pop("compression")
+            msg.properties["application_headers"] = headers
+        super().__init__(msg, channel=channel, **kwargs)
+
+
+class GuardedChannel(pyamqp.Channel):
+    Message = GuardedMessage
+
+    def __init__(self, connection, channel_id=None, auto_decode=False, on_open=None):
+        super().__init__(connection, channel_id=channel_id, auto_decode=False, on_open=on_open)
+
+
+class GuardedAmqpConnection(pyamqp.Connection):
+    Channel = GuardedChannel
+
+
+class GuardedTransport(pyamqp.Transport):
+    Connection = GuardedAmqpConnection
+
+
+def connect(uri, **kwargs):
+    """A kombu Connection whose deliveries are never inflated or decoded."""
+    return Connection(uri, transport=GuardedTransport, **kwargs)
