@@ -1,7 +1,9 @@
 """The reviewer's desk: claim an order, release holds, approve, reject, correct the address.
 
 Every action first takes (or renews) the actor's claim with one conditional UPDATE, so two
-reviewers can never act on one order at once; a live claim of someone else answers 409.
+reviewers can never act on one order at once; a live claim of someone else answers 409. A decision
+then applies only before the warehouse starts (`review.ensure_review_decides`); after that it is 409
+`warehouse_started` and the claim is not kept (the unit of work rolls back).
 """
 import sqlalchemy as sa
 
@@ -30,6 +32,13 @@ def claim(uow, order_no, staff_id, now, policy):
     return record
 
 
+def _decide_on(uow, order_no, staff_id, now, policy):
+    """The order, claimed by the actor, if review may still decide on it."""
+    record = claim(uow, order_no, staff_id, now, policy)
+    review.ensure_review_decides(uow.session, record)
+    return record
+
+
 def unclaim(uow, order_no, staff_id):
     released = uow.session.execute(sa.update(ReviewOrder).where(
         ReviewOrder.order_no == order_no, ReviewOrder.claimed_by == staff_id)
@@ -42,18 +51,19 @@ def unclaim(uow, order_no, staff_id):
 def release_hold(uow, order_no, staff_id, code, now, policy):
     if code in rules.NOT_RELEASABLE_BY_STAFF:
         raise RuleViolation(f"{code} is released when the warehouse reserves the goods", code="not_releasable")
-    record = claim(uow, order_no, staff_id, now, policy)
+    record = _decide_on(uow, order_no, staff_id, now, policy)
     review.release_hold(uow, record, code, staff_id, now)
     return record
 
 
 def approve(uow, order_no, staff_id, now, policy):
     """Release every hold a person may release; a held order then goes to the warehouse."""
-    record = claim(uow, order_no, staff_id, now, policy)
+    record = _decide_on(uow, order_no, staff_id, now, policy)
     releasable = [hold.code for hold in review.open_holds(uow.session, order_no)
                   if hold.code not in rules.NOT_RELEASABLE_BY_STAFF]
     if record.status != review.HELD and not releasable:
-        raise Conflict(f"order {order_no} is already {record.status}", code=f"already_{record.status}")
+        raise Conflict(f"order {order_no} is already approved and waits for its goods; it goes on when the "
+                       "warehouse reserves them", code="already_approved")
     for code in releasable:
         review.release_hold(uow, record, code, staff_id, now)
     if record.status == review.HELD:
@@ -62,16 +72,14 @@ def approve(uow, order_no, staff_id, now, policy):
 
 
 def reject(uow, order_no, staff_id, reason, now, policy):
-    record = claim(uow, order_no, staff_id, now, policy)
+    record = _decide_on(uow, order_no, staff_id, now, policy)
     review.reject(uow, record, staff_id, reason, now)
     return record
 
 
 def correct(uow, order_no, staff_id, new_values, now, policy):
     """Change recipient, phone or address fields; each change is kept (before, after, who, when)."""
-    record = claim(uow, order_no, staff_id, now, policy)
-    if record.status == review.REJECTED:
-        raise Conflict(f"order {order_no} is rejected", code="already_rejected")
+    record = _decide_on(uow, order_no, staff_id, now, policy)
     address = dict(record.order["shipping_address"])
     changes = [Correction(order_no=order_no, field=field, before=address[field], after=value,
                           reviewer=staff_id, corrected_at=now)

@@ -11,6 +11,7 @@ from services.order_review import review, rules
 from services.order_review.models import CodRefusal, ReviewCustomer, ReviewOrder
 from services.order_review.rules import CustomerHistory
 from shared.db.unit_of_work import insert_ignoring_duplicates
+from shared.errors import PermanentFailure
 
 # Every order runs these: built once, run on the session's connection with plain parameters
 # (building and ORM-executing them per order cost more than the queries).
@@ -76,9 +77,14 @@ def _lock_customer(session, customer_id, now):
 
 
 def _arrived_again(uow, existing, stored, now):
-    """The same order_no again (another event_id): one order; a different content is held."""
-    if _content_hash(stored) != existing.content_hash and existing.status != review.REJECTED:
-        review.place_holds(uow, existing, [rules.conflict_hold(existing.order, stored)], now)
+    """The same order_no again (another event_id): one order. The same content changes nothing; a
+    different one is held for the reviewer while the order is held, and refused (dead-lettered, nothing
+    stored) once review has decided: the warehouse may be working on the first version by then."""
+    if _content_hash(stored) == existing.content_hash:
+        return existing
+    if existing.status != review.HELD:
+        raise PermanentFailure(rules.conflict_after_decision(existing.order, stored, existing.status))
+    review.place_holds(uow, existing, [rules.conflict_hold(existing.order, stored)], now)
     return existing
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from contracts.base import schema
 from contracts.storefront import Order
-from services.order_review import events
+from services.order_review import events, rules
 from services.order_review.models import OrderHold, ReviewDecision, ReviewOrder
 from shared.errors import Conflict, NotFound
 
@@ -85,13 +85,26 @@ def approve_on_arrival(uow, row, order, now):
     uow.publish("order_approved", events.approved(order, AUTO, now, seconds), aggregate_id=row["order_no"])
 
 
-def reject(uow, record, reviewer, reason, now):
-    """Cancel the order: its holds close, the warehouse drops it (order_rejected)."""
+def warehouse_started(status, open_hold_codes):
+    """Whether the warehouse may be working on the order, as far as review can know. Review hears the
+    warehouse only through order_out_of_stock (OUT_OF_STOCK: the order waits for its goods) and
+    stock_reserved (the goods are on the shelf for it, pickers may start: the hold is lifted). So an
+    approved order has started unless it is waiting for goods; one not heard of yet counts as started."""
+    return status == APPROVED and rules.OUT_OF_STOCK not in open_hold_codes
+
+
+def ensure_review_decides(session, record):
+    """Review decisions (approve, reject, correct, release) apply only before the warehouse starts."""
     if record.status == REJECTED:
         raise Conflict(f"order {record.order_no} is already rejected", code="already_rejected")
-    if record.status == APPROVED and not open_holds(uow.session, record.order_no):
-        raise Conflict(f"order {record.order_no} is with the warehouse; cancel it through after-sales",
-                       code="already_approved")
+    if warehouse_started(record.status, {hold.code for hold in open_holds(session, record.order_no)}):
+        raise Conflict(f"order {record.order_no} is with the warehouse: cancelling or changing it now is an "
+                       "after-sales matter (a refund case, or an interception once shipped)", code="warehouse_started")
+
+
+def reject(uow, record, reviewer, reason, now):
+    """Cancel the order (the caller checked `ensure_review_decides`): its holds close, the warehouse
+    drops it (order_rejected)."""
     uow.session.execute(sa.update(OrderHold).where(
         OrderHold.order_no == record.order_no, OrderHold.released_at.is_(None))
         .values(released_at=now, released_by=reviewer))

@@ -106,11 +106,23 @@ def review(order, history, policy):
     return [hold for hold in (rule(order, history, policy) for rule in RULES) if hold]
 
 
+def _differing(first, second):
+    return ", ".join(sorted(key for key in set(first) | set(second) if first.get(key) != second.get(key)))
+
+
 def conflict_hold(first, second):
-    """The same order_no came again with different content."""
-    differing = sorted(key for key in set(first) | set(second) if first.get(key) != second.get(key))
+    """The same order_no came again with different content, while the order is still under review."""
     return Hold(CONFLICTING_ORDER, f"Order {first['order_no']} arrived again with different "
-                                   f"{', '.join(differing)}; check with the storefront which one is right.")
+                                   f"{_differing(first, second)}; check with the storefront which one is right.")
+
+
+def conflict_after_decision(first, second, status):
+    """The same order_no came again with different content after review decided (`status`): too late
+    for a hold, so the reason the message is refused (a dead letter); the first version stands."""
+    after = ("it is with the warehouse: a change now is an after-sales matter; the first version stands"
+             if status == "approved" else "the rejection stands")
+    return (f"order {first['order_no']} arrived again with different {_differing(first, second)}, but review "
+            f"already {status} it: {after}")
 
 
 def out_of_stock_hold(short):

@@ -1,27 +1,42 @@
-"""Carrier scans pushed to us: recorded once each, and the ones that matter are told to the other services."""
+"""Carrier scans pushed to us: checked, recorded once each, and the ones that matter are told to the
+other services. A scan writes a parcel's history (a delivery opens returns, sets a COD order's paid
+amount): a carrier may write only its own parcels', dated between the hand-over and now."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from services.shipping_labels.history import note
 from services.shipping_labels.models import TrackingEvent, Waybill
 from services.shipping_labels.shipments import get, locked
 from shared.db.unit_of_work import insert_ignoring_duplicates
-from shared.errors import Conflict, NotFound, RuleViolation
+from shared.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from shared.timeutil import to_iso
 
 STATUSES = ("in_transit", "delivered", "delivery_failed", "returned_to_sender")
 TERMINAL = {"delivered": "delivered", "returned_to_sender": "returned"}
+# How far ahead of our clock a carrier's scan may be dated (their device clocks drift a little).
+DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 
 
-def record(uow, desk, scan, now):
-    """-> (recorded: bool, shipment). A scan already stored is not applied twice."""
+def record(uow, desk, scan, now, carrier=None):
+    """-> (recorded: bool, shipment). `carrier`: the carrier the caller speaks for (None: staff, any
+    parcel). A scan already stored is not applied twice."""
     session, tracking_no = uow.session, scan["tracking_no"]
     waybill = session.scalar(sa.select(Waybill).where(Waybill.tracking_no == tracking_no))
     if waybill is None:
         _reject_unknown(desk, tracking_no)
+    if carrier is not None and waybill.carrier != carrier:
+        # Nothing about the parcel (its order, its carrier, its state) goes to another carrier.
+        raise PermissionDenied(f"{tracking_no} is not one of your parcels", code="not_your_parcel")
     if waybill.status != "active":
         raise Conflict(f"{tracking_no} was voided; the parcel travels under another number", code="voided")
     shipment = locked(session, waybill.order_no)
     if shipment.handed_over_at is None:
         raise Conflict(f"{tracking_no} has not been handed over to the carrier yet", code="not_handed_over")
+    problem = date_problem(scan["occurred_at"], shipment.handed_over_at, now, desk.tracking_clock_skew)
+    if problem:
+        raise RuleViolation(f"{tracking_no}: the scan is dated {problem}", code="implausible_date",
+                            fields={"occurred_at": [problem]})
     stored = session.execute(insert_ignoring_duplicates(session.bind.dialect.name, TrackingEvent.__table__).values(
         tracking_no=tracking_no, order_no=shipment.order_no, status=scan["status"],
         occurred_at=scan["occurred_at"], location=scan.get("location"), reason=scan.get("reason"),
@@ -32,6 +47,16 @@ def record(uow, desk, scan, now):
         if shipment.status == "shipped":   # after delivery or return, later scans are history only
             _apply(uow, shipment, scan)
     return bool(stored), shipment
+
+
+def date_problem(occurred_at, handed_over_at, now, skew):
+    """Why a scan cannot have happened then, or None: the carrier had the parcel from the hand-over on
+    (exactly at it is fine), and nothing is scanned later than now plus the clock skew."""
+    if occurred_at < handed_over_at:
+        return f"before the parcel was handed over to the carrier ({to_iso(handed_over_at)})"
+    if occurred_at > now + skew:
+        return f"in the future (more than {skew.total_seconds():g} s ahead of {to_iso(now)})"
+    return None
 
 
 def _reject_unknown(desk, tracking_no):

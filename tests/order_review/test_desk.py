@@ -64,7 +64,7 @@ def test_approve_releases_every_hold_and_emits_order_approved(reviewing):
     [approved] = review.events("order_approved", order_no)
     assert approved["reviewer"] == "R-7"
     twice = review.http("POST", f"/orders/{order_no}/approve", staff="R-7")
-    assert (twice.status_code, twice.json()["error"]) == (409, "already_approved")
+    assert (twice.status_code, twice.json()["error"]) == (409, "warehouse_started")
     assert len(review.events("order_approved", order_no)) == 1
 
 

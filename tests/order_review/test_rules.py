@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from contracts.storefront import Order
-from services.order_review import rules
+from services.order_review import review, rules
 from services.order_review.contact import address_problems, phone_problem
 from services.order_review.policy import ReviewPolicy
 from services.order_review.rules import CustomerHistory
@@ -96,3 +96,24 @@ def test_a_conflict_names_the_fields_that_differ():
     second = {**first, "total": "1.00", "buyer_remark": "x"}
     hold = rules.conflict_hold(first, second)
     assert hold.code == "CONFLICTING_ORDER" and "buyer_remark, total" in hold.message
+
+
+def test_a_conflict_after_the_decision_names_the_fields_and_who_handles_it_now():
+    first = storefront_order()["order"]
+    second = {**first, "lines": [{**first["lines"][0], "qty": 9}]}
+    approved = rules.conflict_after_decision(first, second, "approved")
+    assert first["order_no"] in approved and "different lines" in approved and "after-sales" in approved
+    assert "rejection stands" in rules.conflict_after_decision(first, second, "rejected")
+
+
+@pytest.mark.parametrize("status, open_holds, started", [
+    ("held", {"BUYER_REMARK"}, False),
+    ("held", set(), False),
+    ("approved", {"OUT_OF_STOCK"}, False),                         # the warehouse waits for the goods
+    ("approved", {"OUT_OF_STOCK", "CONFLICTING_ORDER"}, False),
+    ("approved", set(), True),                                     # reserved, or not heard of yet
+    ("approved", {"CONFLICTING_ORDER"}, True),                     # a hold left from before #16 item 10
+    ("rejected", set(), False),                                    # refused as already_rejected instead
+])
+def test_the_warehouse_has_started_once_an_approved_order_no_longer_waits_for_goods(status, open_holds, started):
+    assert review.warehouse_started(status, open_holds) is started

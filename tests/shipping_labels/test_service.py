@@ -28,9 +28,9 @@ def publish(rabbit_config):
     return send
 
 
-def call(service, method, path, role="shipper", body=None, **headers):
+def call(service, method, path, role="shipper", body=None, staff=None, **headers):
     return requests.request(method, service.url(path), json=body, timeout=10,
-                            headers=service.headers(role, f"{role.upper()}-1", **headers))
+                            headers=service.headers(role, staff or f"{role.upper()}-1", **headers))
 
 
 def shipment_when(service, order_no, status):
@@ -99,12 +99,12 @@ def test_label_print_reprint_void_hand_over_track_and_manifest(service, publish)
     push = {"event_id": str(uuid.uuid4()), "tracking_no": second, "status": "delivered",
             "occurred_at": "2026-11-24T06:00:00Z", "location": "杭州西湖区"}
     assert call(service, "POST", "/tracking-events", role="shipper", body=push).status_code == 403
-    assert call(service, "POST", "/tracking-events", role="carrier", body=push).status_code == 201
-    again = call(service, "POST", "/tracking-events", role="carrier", body=push)
+    assert call(service, "POST", "/tracking-events", role="carrier", staff="EMS", body=push).status_code == 201
+    again = call(service, "POST", "/tracking-events", role="carrier", staff="EMS", body=push)
     assert again.status_code == 201 and again.headers["Idempotent-Replay"] == "true"
     scans = call(service, "GET", f"/shipments/{number}/tracking", role="agent").json()
     assert [(e["status"], e["location"]) for e in scans["events"]] == [("delivered", "杭州西湖区")]
-    bad = call(service, "POST", "/tracking-events", role="carrier",
+    bad = call(service, "POST", "/tracking-events", role="carrier", staff="EMS",
                body={**push, "event_id": str(uuid.uuid4()), "tracking_no": second[:-3] + "9CN"})
     assert bad.status_code == 422 and "tracking_no" in bad.json()["fields"]
 

@@ -3,11 +3,16 @@ import uuid
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from services.shipping_labels import handover, labelling, s10, tracking
-from services.shipping_labels.models import Shipment
-from shared.errors import Conflict, NotFound, RuleViolation
+from services.shipping_labels.desk import ShippingDesk
+from services.shipping_labels.models import Shipment, TrackingEvent
+from shared.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from tests.shipping_labels.factories import T0, approved, events, handed_over, packed
+
+NOW = T0 + timedelta(days=3)   # when the scans reach us: after every scan below
+HANDED_OVER = T0 + timedelta(hours=3)   # factories.handed_over
 
 
 @pytest.fixture
@@ -34,9 +39,9 @@ def scan(tracking_no, status, hours=30, **extra):
 
 def test_delivery_is_recorded_once_and_published(db, desk, run, shipped):
     number, tracking_no = shipped()
-    assert run(tracking.record, desk, scan(tracking_no, "in_transit", hours=10), T0)[0] is True
-    first = run(tracking.record, desk, scan(tracking_no, "delivered"), T0)
-    again = run(tracking.record, desk, scan(tracking_no, "delivered"), T0)   # pushed twice, other event id
+    assert run(tracking.record, desk, scan(tracking_no, "in_transit", hours=10), NOW)[0] is True
+    first = run(tracking.record, desk, scan(tracking_no, "delivered"), NOW)
+    again = run(tracking.record, desk, scan(tracking_no, "delivered"), NOW)   # pushed twice, other event id
     assert (first[0], again[0]) == (True, False)
     delivered = events(db, "parcel_delivered")
     assert [(e["order_no"], e["tracking_no"]) for e in delivered] == [(number, tracking_no)]
@@ -45,21 +50,65 @@ def test_delivery_is_recorded_once_and_published(db, desk, run, shipped):
 
 def test_a_refused_cod_parcel_reports_the_money_not_collected(db, desk, run, shipped):
     number, tracking_no = shipped(cod="88.00")
-    run(tracking.record, desk, scan(tracking_no, "delivery_failed", hours=20, reason="电话无人接听"), T0)
-    run(tracking.record, desk, scan(tracking_no, "returned_to_sender", reason="拒收"), T0)
+    run(tracking.record, desk, scan(tracking_no, "delivery_failed", hours=20, reason="电话无人接听"), NOW)
+    run(tracking.record, desk, scan(tracking_no, "returned_to_sender", reason="拒收"), NOW)
     assert events(db, "parcel_delivery_failed")[0]["reason"] == "电话无人接听"
     returned = events(db, "parcel_returned_to_sender")[0]
     assert (returned["order_no"], returned["payment_method"], returned["cod_amount_not_collected"]) == (
         number, "cod", "88.00")
-    run(tracking.record, desk, scan(tracking_no, "delivered", hours=40), T0)   # late scan: history only
+    run(tracking.record, desk, scan(tracking_no, "delivered", hours=40), NOW)   # late scan: history only
     assert events(db, "parcel_delivered") == []
 
 
 def test_unknown_malformed_or_not_yet_handed_over_numbers_are_refused(desk, run, shipped):
     with pytest.raises(RuleViolation, match="check digit"):
-        run(tracking.record, desk, scan("EE700000004CN", "delivered"), T0)
+        run(tracking.record, desk, scan("EE700000004CN", "delivered"), NOW)
     with pytest.raises(NotFound):
-        run(tracking.record, desk, scan(s10.compose("EE", 12121212), "delivered"), T0)
+        run(tracking.record, desk, scan(s10.compose("EE", 12121212), "delivered"), NOW)
     _, not_handed = shipped(hand_over=False)
     with pytest.raises(Conflict, match="not been handed over"):
-        run(tracking.record, desk, scan(not_handed, "in_transit"), T0)
+        run(tracking.record, desk, scan(not_handed, "in_transit"), NOW)
+
+
+def scans_stored(db, tracking_no):
+    with db.read() as session:
+        return session.scalars(sa.select(TrackingEvent.status).where(TrackingEvent.tracking_no == tracking_no)).all()
+
+
+def test_a_carrier_records_only_its_own_parcels(db, desk, run, shipped):
+    """#16 item 11: the carrier a token speaks for must be the waybill's; staff (None) are not scoped."""
+    _, tracking_no = shipped(cod="88.00")   # COD: an EMS parcel
+    with pytest.raises(PermissionDenied) as refused:
+        run(tracking.record, desk, scan(tracking_no, "delivered"), NOW, carrier="ZTO")
+    assert refused.value.code == "not_your_parcel" and scans_stored(db, tracking_no) == []
+    assert run(tracking.record, desk, scan(tracking_no, "in_transit", hours=10), NOW, carrier="EMS")[0] is True
+    assert run(tracking.record, desk, scan(tracking_no, "delivered"), NOW, carrier=None)[0] is True
+
+
+@pytest.mark.parametrize("occurred_at, refused", [
+    (HANDED_OVER - timedelta(seconds=1), "before the parcel was handed over"),
+    (HANDED_OVER, None),
+    (NOW + tracking.DEFAULT_CLOCK_SKEW, None),
+    (NOW + tracking.DEFAULT_CLOCK_SKEW + timedelta(seconds=1), "in the future"),
+])
+def test_a_scan_is_dated_between_the_hand_over_and_now_plus_the_clock_skew(db, desk, run, shipped, occurred_at,
+                                                                           refused):
+    """#16 item 11: each boundary on both sides; a refused scan leaves nothing."""
+    _, tracking_no = shipped()
+    push = {**scan(tracking_no, "in_transit"), "occurred_at": occurred_at}
+    if refused is None:
+        assert run(tracking.record, desk, push, NOW)[0] is True
+        assert scans_stored(db, tracking_no) == ["in_transit"]
+        return
+    with pytest.raises(RuleViolation) as error:
+        run(tracking.record, desk, push, NOW)
+    assert error.value.code == "implausible_date" and refused in error.value.details["fields"]["occurred_at"][0]
+    assert scans_stored(db, tracking_no) == []
+
+
+def test_the_clock_skew_is_configuration():
+    skew = ShippingDesk.from_config({"TRACKING_CLOCK_SKEW_SECONDS": 60}).tracking_clock_skew
+    assert skew == timedelta(seconds=60)
+    assert ShippingDesk.from_config({}).tracking_clock_skew == tracking.DEFAULT_CLOCK_SKEW == timedelta(minutes=5)
+    assert tracking.date_problem(NOW + timedelta(seconds=60), HANDED_OVER, NOW, skew) is None
+    assert "future" in tracking.date_problem(NOW + timedelta(seconds=61), HANDED_OVER, NOW, skew)
