@@ -26,7 +26,7 @@ def pack(uow, scan, staff_id, settings, now):
         raise pick_lists.refusal(sheet, "not_packable", f"the pick list is {sheet.status}")
     weight, station = scan["weight_g"], scan["station_id"]
     low, high = settings.tolerance.expected_range(sheet.expected_weight_g)
-    accepted = low <= weight <= high
+    accepted = settings.tolerance.accepts(sheet.expected_weight_g, weight)   # the rule itself, not a copy
     _audit(uow, sheet.order_no, weight, (low, high), accepted, staff_id, station, now)
     weighed = {"packer": staff_id, "station_id": station, "weight_g": weight}
     if accepted:

@@ -3,6 +3,7 @@ step done by a named person and recorded; §3: pick by the dispatch note, weigh 
 import uuid
 
 import eventlet
+import pytest
 import sqlalchemy as sa
 
 from services.picking_packing.models import PickLine, WeightCheck
@@ -148,6 +149,22 @@ def test_pack_needs_every_line_picked_and_a_weight_inside_tolerance(warehouse):
     assert event["override_by"] is None
     repeat = wh.scan("pack", order_no=order_no, weight_g=1850)
     assert (repeat.status_code, repeat.json()["error"]) == (409, "not_packable")
+
+
+@pytest.mark.parametrize("edge, beyond", [("expected_max_g", +1), ("expected_min_g", -1)])
+def test_rule3_a_parcel_weighing_exactly_an_edge_of_the_window_is_packed_a_gram_beyond_is_held(
+        warehouse, edge, beyond):
+    """§3 称重: the window's both ends are inside it (1850 g ± 93 g: 1757–1943 g)."""
+    wh = warehouse()
+    order_no, _, _ = picked_order(wh)
+    weight = wh.http("GET", f"/pick-lists/{order_no}", role="packer").json()[edge]
+    assert weight == {"expected_min_g": 1757, "expected_max_g": 1943}[edge]
+    outside = wh.scan("pack", order_no=order_no, weight_g=weight + beyond)
+    assert (outside.status_code, outside.json()["error"], outside.json()["status"]) == (
+        409, "weight_mismatch", "held")
+    on_the_edge = wh.scan("pack", order_no=order_no, weight_g=weight)
+    assert (on_the_edge.status_code, on_the_edge.json()["status"]) == (200, "packed")
+    assert [e["weight_g"] for e in wh.events("parcel_packed", order_no=order_no)] == [weight]
 
 
 def test_a_supervisor_override_packs_a_held_parcel_with_a_reason_on_record(warehouse):

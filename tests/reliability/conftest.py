@@ -22,5 +22,5 @@ def chaos(private_broker):
     from tests.reliability.harness import ChaosSuite
     log_dir = tempfile.mkdtemp(prefix="chaos-logs-")   # kept: the services' logs, to read after a failure
     print(f"\n[reliability] service logs in {log_dir}")
-    with ChaosSuite(private_broker.amqp_uri, log_dir) as suite:
+    with ChaosSuite(private_broker, log_dir) as suite:
         yield suite

@@ -1,6 +1,6 @@
 """Leave notice (seed 000 art. 1 section 七) and judging a day from the clock-in machine
 (seed 001 考勤: 8:30-12:00, 14:00-18:00; more than an hour late or early is absence)."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,6 +31,19 @@ def test_personal_leave_notice(first, last, asked, ok):
     check = check_notice(POLICY, "personal", first, last, asked)
     assert check.notice_ok is ok
     assert check.proof_required is False
+
+
+@pytest.mark.parametrize("first, last, deadline", [
+    (date(2026, 3, 20), date(2026, 3, 24), "2026-03-18T16:00:00+00:00"),   # 5 days: before 19 March begins
+    (date(2026, 3, 20), date(2026, 3, 22), "2026-03-19T16:00:00+00:00"),   # 3 days: before 20 March begins
+    (date(2026, 3, 20), date(2026, 3, 20), "2026-03-19T16:00:00+00:00"),   # next-day short leave: by midnight
+])
+def test_leave_asked_exactly_at_the_deadline_is_in_time_a_microsecond_later_is_late(first, last, deadline):
+    """The deadline is the last moment in time (requests come in UTC; midnight is Shanghai's)."""
+    moment = datetime.fromisoformat(deadline)
+    on_the_dot = check_notice(POLICY, "personal", first, last, moment)
+    assert on_the_dot.deadline == moment and on_the_dot.notice_ok is True
+    assert check_notice(POLICY, "personal", first, last, moment + timedelta(microseconds=1)).notice_ok is False
 
 
 @pytest.mark.parametrize("kind", ["sick", "emergency"])

@@ -68,3 +68,27 @@ def test_each_day_of_a_period_uses_the_policy_in_force_that_day():
     week = card(MONDAY, date(2026, 3, 22), datetime(2026, 3, 30, tzinfo=timezone.utc), book=book)
     assert week["calls"]["target"] == 3 * 200 + 2 * 100
     assert {s["policy_version"] for s in week["calls"]["sources"]} == {"default", book.versions[1].version}
+
+
+def answered(day, in_sla, of=5):
+    """`of` answered cases of which `in_sla` within the SLA: the facts the scorecard counts."""
+    kinds = ["case_answered"] * of + ["case_answered_in_sla"] * in_sla
+    return [SimpleNamespace(id=n, event_id=f"e{n}", source="after_sales.case_answered", subject=str(n), kind=kind,
+                            day=day, occurred_at=datetime(2026, 3, 16, 10, 0, tzinfo=SH), seconds=None)
+            for n, kind in enumerate(kinds)]
+
+
+def sla_rate(in_sla, of, target):
+    book = PolicyBook([{"effective_from": "2026-03-01", "sla_rate_target": target}])
+    inputs = ScorecardInputs(staff=rep(), period="day", first=MONDAY, last=MONDAY, book=book,
+                             now=datetime(2026, 3, 16, 19, 0, tzinfo=SH), facts=answered(MONDAY, in_sla, of))
+    figure = {f["name"]: f for f in build(inputs)["figures"]}["sla_rate"]
+    return figure["value"], figure["target"], figure["colour"]
+
+
+def test_an_sla_rate_exactly_at_its_target_is_green_just_below_is_red():
+    """三色预警: the target is met when reached, not only when exceeded."""
+    assert sla_rate(4, 5, "0.80") == ("0.80", "0.80", "green")
+    assert sla_rate(3, 4, "0.80") == ("0.75", "0.80", "red")
+    assert sla_rate(5, 5, "1.00") == ("1.00", "1.00", "green")
+    assert sla_rate(99, 100, "1.00") == ("0.99", "1.00", "red")

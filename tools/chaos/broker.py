@@ -5,6 +5,8 @@
         broker.amqp_uri                 # amqp://guest:guest@127.0.0.1:<port>/
         broker.kill()                   # SIGKILL of the node's beam process
         broker.start()                  # same port, same data: durable queues and messages survive
+        broker.queues()                 # {queue: (ready, unacked)}, asked of the queues themselves
+        broker.redelivered()            # deliveries flagged redelivered since the node started
 """
 import os
 import pwd
@@ -21,6 +23,10 @@ from nameko.testing.utils import find_free_port
 RABBITMQ_USER = "rabbitmq"
 SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
 CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
+# The node's own counters (updated as it delivers, unlike the management statistics, which lag
+# by their sampling interval): redeliveries over every queue type.
+REDELIVERED = ("lists:sum([maps:get(messages_redelivered_total, Counters, 0)"
+               " || Counters <- maps:values(rabbit_global_counters:overview())]).")
 
 
 def available():
@@ -99,6 +105,22 @@ class PrivateBroker:
             if self._server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"private RabbitMQ {self.node} did not start; see {self.workdir}/server.out")
             time.sleep(0.5)
+
+    # -- what the node sees ----------------------------------------------
+    def _ctl(self, *args):
+        return subprocess.run(self._command(CTL, "-n", self.node, *args), env=self._env(), cwd=self.workdir,
+                              capture_output=True, text=True, check=True).stdout
+
+    def queues(self, vhost="/"):
+        """{queue: (messages ready, deliveries not acked yet)}, live."""
+        listed = self._ctl("-q", "list_queues", "-p", vhost, "--no-table-headers",
+                           "name", "messages_ready", "messages_unacknowledged")
+        return {name: (int(ready), int(unacked))
+                for name, ready, unacked in (line.rsplit(None, 2) for line in listed.splitlines())}
+
+    def redelivered(self):
+        """Deliveries flagged redelivered since the node started (a kill of the node starts again at 0)."""
+        return int(self._ctl("eval", REDELIVERED).strip())
 
     def beam_pid(self):
         """The Erlang VM of this node: the process listening on its distribution port."""
