@@ -3,8 +3,12 @@
 Per service (and per outside publisher, such as `storefront`):
 - `<service>.events`   topic exchange its events are published to (nameko's naming,
                          so `@event_handler(service, type)` works for any consumer); what no
-                         queue is bound for goes to its alternate exchange `<service>.unrouted`,
-                         into the queue of that name (a mistyped routing key is kept, not dropped);
+                         queue is bound for goes to its alternate exchange `<service>.unrouted`:
+                         an event type of the catalogue that nobody consumes (`stock_low`) ends
+                         there, in the `<service>.unconsumed` sink, which has no queue; any other
+                         routing key (a typo, `order-placed`) goes on to that exchange's own
+                         alternate, `<service>.unrouted-kept`, into the queue `<service>.unrouted`,
+                         kept to be read and replayed;
 - one durable queue per consumer method, bound to the source's events exchange and,
   by its own name, to `<service>.retry`;
 - `<service>.delay.<ms>` fanout exchange + queue whose messages expire after <ms>
@@ -17,11 +21,21 @@ PERSISTENT = 2
 
 
 def unrouted_exchange(service):
-    return Exchange(f"{service}.unrouted", type="fanout", durable=True, delivery_mode=PERSISTENT)
+    return Exchange(f"{service}.unrouted", type="direct", durable=True, delivery_mode=PERSISTENT,
+                    arguments={"alternate-exchange": f"{service}.unrouted-kept"})
+
+
+def unconsumed_exchange(service):
+    """A sink: events of the catalogue that no queue is bound for go here and no further."""
+    return Exchange(f"{service}.unconsumed", type="fanout", durable=True, delivery_mode=PERSISTENT)
+
+
+def kept_exchange(service):
+    return Exchange(f"{service}.unrouted-kept", type="fanout", durable=True, delivery_mode=PERSISTENT)
 
 
 def unrouted_queue(service):
-    return Queue(f"{service}.unrouted", exchange=unrouted_exchange(service), durable=True)
+    return Queue(f"{service}.unrouted", exchange=kept_exchange(service), durable=True)
 
 
 def events_exchange(service):
@@ -71,12 +85,24 @@ def service_queues(service, delays_ms):
 
 
 def declare_exchange(channel, exchange):
-    """Declare an exchange, and first its alternate exchange with its queue, so that nothing
+    """Declare an exchange, and first what its alternate exchange routes to, so that nothing
     published to it is ever routed to an exchange that does not exist yet (and so dropped)."""
     alternate = (exchange.arguments or {}).get("alternate-exchange")
     if alternate and alternate.endswith(".unrouted"):
-        unrouted_queue(alternate[: -len(".unrouted")]).bind(channel).declare()
+        _declare_unrouted(channel, alternate[: -len(".unrouted")])
     exchange.bind(channel).declare()
+
+
+def _declare_unrouted(channel, publisher):
+    from contracts import catalogue
+
+    unrouted_queue(publisher).bind(channel).declare()
+    unrouted, sink = unrouted_exchange(publisher).bind(channel), unconsumed_exchange(publisher).bind(channel)
+    unrouted.declare()
+    sink.declare()
+    for source, event_type in catalogue():
+        if source == publisher:
+            sink.bind_to(unrouted, routing_key=event_type)
 
 
 def declare(connection, queues, exchanges=()):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from kombu import Connection, Producer
 
 from shared.messaging.dead_letters import list_dead_letters, list_unrouted, replay_unrouted
-from shared.messaging.topology import events_exchange
+from shared.messaging.topology import declare, events_exchange
 from shared.testing.polling import wait_for
 from shared.timeutil import utcnow
 from tests.reliability.harness import say
@@ -159,6 +159,21 @@ def test_a_mistyped_routing_key_is_kept_as_unrouted_and_replays_with_the_right_k
     assert [letter.id for letter in replayed] == [kept.id]
     wait_for(lambda: event["order"]["order_no"] in stored_orders(service), timeout=20)
     assert list_unrouted(uri, "storefront") == []
+
+
+def test_an_event_nobody_consumes_is_not_kept_only_an_unknown_routing_key_is(rabbit_config):
+    """Events of the catalogue that no queue is bound for (stock_low, fine_issued...) would fill the
+    unrouted queue for ever; only a routing key that is no event type of the publisher is kept."""
+    uri = rabbit_config["AMQP_URI"]
+    with Connection(uri) as connection:   # as the relay or deploy declares it
+        declare(connection, [], exchanges=[events_exchange("picking_packing")])
+    body = json.dumps({"event_id": str(uuid.uuid4()), "occurred_at": "2026-12-01T08:00:00Z", "sku": "SKU-001",
+                       "available": 1, "threshold": 5}).encode()
+    publish_raw(uri, "picking_packing.events", "stock_low", body)
+    publish_raw(uri, "picking_packing.events", "stock-low", body)
+    [kept] = wait_for(lambda: list_unrouted(uri, "picking_packing"), timeout=10)
+    assert kept.routing_key == "stock-low"
+    assert [letter.routing_key for letter in list_unrouted(uri, "picking_packing")] == ["stock-low"]
 
 
 def test_an_event_id_reused_with_different_content_is_a_dead_letter_not_a_silent_skip(
