@@ -24,6 +24,7 @@ from shared.db.unit_of_work import IdempotencyClaim, IdempotencyKeyReused, Repla
 from shared.errors import DomainError
 from shared.web.auth import PUBLIC, identity_from_header
 from shared.web.errors import HttpError, error_response, json_response, response_from_exception
+from shared.web.security_headers import SecurityHeaders
 
 DEFAULT_MAX_BODY = 1024 * 1024
 EXPECTED = (DomainError, HttpError, ValidationError, Replay, IdempotencyKeyReused)
@@ -58,6 +59,8 @@ def _unmatched(environ, exc):
 
 
 class JsonWebServer(WebServer):
+    """nameko's WebServer, with the security headers on every answer."""
+
     def start(self):
         """nameko's start, but a port in use fails it: eventlet.listen sets SO_REUSEPORT by default,
         and a second process that bound the same port would silently take part of the requests."""
@@ -69,7 +72,7 @@ class JsonWebServer(WebServer):
             self._gt = self.container.spawn_managed_thread(self.run)
 
     def get_wsgi_app(self):
-        return JsonWsgiApp(self)
+        return SecurityHeaders(JsonWsgiApp(self))
 
     def get_wsgi_server(self, *args, **kwargs):
         server = super().get_wsgi_server(*args, **kwargs)
