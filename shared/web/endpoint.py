@@ -23,6 +23,7 @@ from marshmallow import ValidationError
 from shared.db.unit_of_work import IdempotencyClaim, IdempotencyKeyReused, Replay, fingerprint
 from shared.errors import DomainError
 from shared.web.auth import PUBLIC, identity_from_header
+from shared.web.connections import ConnectionGate, GuardedProtocol, HttpLimits, guard
 from shared.web.errors import HttpError, error_response, json_response, response_from_exception
 from shared.web.security_headers import SecurityHeaders
 
@@ -59,7 +60,7 @@ def _unmatched(environ, exc):
 
 
 class JsonWebServer(WebServer):
-    """nameko's WebServer, with the security headers on every answer."""
+    """nameko's WebServer within the HTTP limits (shared.web.connections), with the security headers."""
 
     def start(self):
         """nameko's start, but a port in use fails it: eventlet.listen sets SO_REUSEPORT by default,
@@ -68,8 +69,21 @@ class JsonWebServer(WebServer):
             self._starting = True
             self._sock = eventlet.listen(self.bind_addr, reuse_port=False)
             self._sock.settimeout(None)   # as nameko does (kombu issue 838)
-            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            limits = HttpLimits.from_config(self.container.config)
+            self._gate = ConnectionGate(self._sock, limits)
+            self._serv = guard(self.get_wsgi_server(self._sock, self.get_wsgi_app(), protocol=GuardedProtocol),
+                               limits)
             self._gt = self.container.spawn_managed_thread(self.run)
+
+    def run(self):
+        while self._is_accepting:
+            accepted = self._gate.accept()
+            if accepted:
+                self.container.spawn_managed_thread(partial(self._gate.serve, self._serv, *accepted))
+
+    def stop(self):
+        super().stop()
+        self._gate.close()
 
     def get_wsgi_app(self):
         return SecurityHeaders(JsonWsgiApp(self))

@@ -4,14 +4,23 @@ Idle, half-sent and slow connections are cut at a deadline; a service holds at m
 HTTP_MAX_CONNECTIONS and answers the next one 503; at its descriptor limit it refuses connections
 instead of dying; deep JSON, absurd days and non-ASCII digits are 400s naming the field; CSV cells
 cannot be formulas; every answer carries the security headers. Real HTTP over loopback sockets."""
+import json
+import resource
 import socket
-from contextlib import closing
+import sys
+import time
+import uuid
+from contextlib import closing, contextmanager
 from urllib.parse import urlsplit
 
 import requests
+from nameko.testing.utils import find_free_port
 
+from shared.testing.polling import wait_for
+from shared.testing.processes import running_process
 from shared.web import api
 from shared.web.auth import PUBLIC
+from shared.web.connections import HttpLimits
 from shared.web.standard import StandardEndpoints
 from tests.web_console.conftest import browser, browser_session, start_console  # noqa: F401  (fixtures)
 
@@ -22,6 +31,24 @@ SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Typ
 def connect(base_url, timeout=10):
     address = urlsplit(base_url)
     return socket.create_connection((address.hostname, address.port), timeout=timeout)
+
+
+def seconds_until_closed(sock, limit):
+    """Seconds until the other end closes `sock` (end of file or a reset), reading (and dropping)
+    whatever it sends; None if it is still open after `limit` seconds."""
+    start = time.monotonic()
+    while True:
+        left = limit - (time.monotonic() - start)
+        if left <= 0:
+            return None
+        sock.settimeout(left)
+        try:
+            if not sock.recv(65536):
+                return time.monotonic() - start
+        except socket.timeout:
+            return None
+        except ConnectionResetError:
+            return time.monotonic() - start
 
 
 def read_answer(sock, limit=10):
@@ -47,6 +74,163 @@ def request_bytes(method, path, headers=None, body=b""):
     if body:
         lines.append(f"Content-Length: {len(body)}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def healthy(url):
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+# -- item 6: idle, half-sent and slow clients -------------------------------------
+def test_idle_half_sent_and_dribbling_connections_are_cut_at_the_header_deadline(start_service):
+    service = start_service("order_review", HTTP_HEADER_TIMEOUT_SECONDS=2)
+    idle, half = connect(service.base_url), connect(service.base_url)
+    half.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n")          # headers never finished
+    # A request sent 1.5 s after connecting is in time and is answered on the same connection.
+    in_time = connect(service.base_url)
+    assert seconds_until_closed(in_time, 1.5) is None
+    in_time.sendall(request_bytes("GET", "/health"))
+    assert read_answer(in_time)[0] == 200
+    # A slowloris: one header line every 0.4 s, each read well inside any per-read timeout.
+    slow, start, cut_after = connect(service.base_url), time.monotonic(), None
+    slow.sendall(b"GET /health HTTP/1.1\r\n")
+    for _ in range(20):
+        try:
+            slow.sendall(b"X-Slow: 1\r\n")
+        except OSError:
+            cut_after = time.monotonic() - start
+            break
+        if seconds_until_closed(slow, 0.4) is not None:
+            cut_after = time.monotonic() - start
+            break
+    assert cut_after is not None and 1.9 <= cut_after <= 4, cut_after
+    for sock in (idle, half, in_time):    # in_time: idle again after its answer
+        closed = seconds_until_closed(sock, 5)
+        assert closed is not None and closed <= 4, closed
+    for sock in (idle, half, in_time, slow):
+        sock.close()
+    assert healthy(service.url("/health"))
+
+
+def test_a_body_that_does_not_arrive_in_time_is_a_408_and_the_connection_closes(start_service):
+    floor = start_service("picking_packing", HTTP_BODY_TIMEOUT_SECONDS=1.5)
+    headers = {**floor.headers("scanner", "S-scan"), "Content-Type": "application/json"}
+    body = json.dumps({"scan_id": str(uuid.uuid4()), "station_id": "ST-01", "type": "teleport"}).encode()
+    # In time: the body in two parts, 1 s apart, is read and judged (400: the scan type is unknown).
+    with closing(connect(floor.base_url)) as sock:
+        sock.sendall(request_bytes("POST", "/scans", headers, body)[:-10])
+        assert seconds_until_closed(sock, 1.0) is None
+        sock.sendall(body[-10:])
+        status, _, answer = read_answer(sock)
+        assert status == 400 and json.loads(answer)["error"] == "validation_failed", answer
+    # Too slow: ten bytes are missing and never come.
+    with closing(connect(floor.base_url)) as sock:
+        start = time.monotonic()
+        sock.sendall(request_bytes("POST", "/scans", headers, body)[:-10])
+        status, answer_headers, answer = read_answer(sock)
+        assert status == 408 and json.loads(answer)["error"] == "request_timeout", answer
+        assert 1.4 <= time.monotonic() - start <= 4
+        assert answer_headers.get("Connection") == "close"
+        assert seconds_until_closed(sock, 2) is not None
+    assert healthy(floor.url("/health"))
+
+
+def test_connections_over_the_cap_are_answered_503_at_once(start_service):
+    service = start_service("order_review", HTTP_MAX_CONNECTIONS=4, HTTP_HEADER_TIMEOUT_SECONDS=30)
+    held = [connect(service.base_url) for _ in range(3)]
+    fourth = connect(service.base_url)                    # the cap's last place: served
+    fourth.sendall(request_bytes("GET", "/health"))
+    assert read_answer(fourth)[0] == 200
+    with closing(connect(service.base_url)) as fifth:    # over the cap: told so, not left waiting
+        status, headers, body = read_answer(fifth, limit=3)
+        assert status == 503 and json.loads(body)["error"] == "overloaded", body
+        assert set(SECURITY_HEADERS) <= set(headers)
+        assert seconds_until_closed(fifth, 2) is not None
+    held.pop().close()                                    # a place frees: new connections are served
+    wait_for(lambda: healthy(service.url("/health")), timeout=10)
+    for sock in held + [fourth]:
+        sock.close()
+
+
+@contextmanager
+def flood(base_url, count, half_sent_every=2):
+    """`count` connections (every `half_sent_every`th with half a request), all closed afterwards;
+    yields (sockets, connections that could not even be opened)."""
+    sockets, failed = [], 0
+    try:
+        for index in range(count):
+            try:
+                sock = connect(base_url, timeout=3)
+            except OSError:
+                failed += 1
+                continue
+            sockets.append(sock)
+            if index % half_sent_every == 0:
+                sock.sendall(b"POST /cases HTTP/1.1\r\nHost: test\r\n")
+        yield sockets, failed
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def refused(sockets):
+    """How many of the sockets were answered 503 by a service out of descriptors or over its cap."""
+    count = 0
+    for sock in sockets:
+        sock.settimeout(0.05)
+        try:
+            count += sock.recv(64).startswith(b"HTTP/1.1 503")
+        except (socket.timeout, ConnectionResetError):
+            pass
+    return count
+
+
+def survives_a_flood(argv, env, ready_url, log, descriptors, connections):
+    """Run `argv` with at most `descriptors` open files, flood it with `connections` (more than that):
+    some are answered 503, it keeps running and says why, and it answers `ready_url` again while the
+    flood is still connected (the idle and half-sent ones time out) and after."""
+    with running_process(argv, {**env, "HTTP_HEADER_TIMEOUT_SECONDS": "3"}, log, ready_url,
+                         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (descriptors, descriptors))
+                         ) as process:
+        with flood(ready_url, connections) as (sockets, _):
+            wait_for(lambda: process.poll() is not None or refused(sockets) > 0, timeout=10,
+                     message="no connection was refused")
+            assert process.poll() is None, f"the process died: {log.read_text()[-3000:]}"
+            wait_for(lambda: healthy(ready_url), timeout=30, message="no answer while flooded")
+        wait_for(lambda: healthy(ready_url), timeout=30)
+        assert process.poll() is None
+    output = log.read_text()
+    assert "out of file descriptors" in output and "Traceback" not in output, output[-3000:]
+
+
+def test_a_service_at_its_descriptor_limit_refuses_connections_and_lives(rabbit_config, fresh_database_url,
+                                                                          tmp_path):
+    port = find_free_port()
+    env = {"AMQP_URI": rabbit_config["AMQP_URI"], "ORDER_REVIEW_PORT": str(port), "HTTP_HOST": "127.0.0.1",
+           "ORDER_REVIEW_DATABASE_URL": fresh_database_url("order_review")}
+    survives_a_flood([sys.executable, "-m", "shared.run", "order_review"], env, f"http://127.0.0.1:{port}/health",
+                     tmp_path / "service.log", 120, 160)
+
+
+def test_the_console_at_its_descriptor_limit_refuses_connections_and_lives(tmp_path):
+    port = find_free_port()
+    survives_a_flood([sys.executable, "-m", "services.web_console"],
+                     {"CONSOLE_PORT": str(port), "HTTP_HOST": "127.0.0.1"}, f"http://127.0.0.1:{port}/signin",
+                     tmp_path / "console.log", 64, 100)
+
+
+def test_the_console_cuts_idle_connections_and_caps_them(start_console):
+    console = start_console(http_limits=HttpLimits(header_timeout=1.5, body_timeout=5, max_connections=3))
+    idle = [connect(console) for _ in range(3)]
+    with closing(connect(console)) as over:
+        assert read_answer(over, limit=3)[0] == 503
+    for sock in idle:
+        closed = seconds_until_closed(sock, 5)
+        assert closed is not None and closed <= 3.5, closed
+        sock.close()
+    assert healthy(console + "/signin")
 
 
 # -- item 9: security headers on every answer -----------------------------------------
@@ -90,7 +274,8 @@ def test_every_answer_of_a_service_carries_the_security_headers(container_factor
         assert answer.status_code == status, (status, answer.text[:200])
         assert_secured(status, answer.headers)
     assert answers[200].headers["Content-Security-Policy"].startswith("default-src 'none'")
-    raw = {413: request_bytes("POST", "/echo", {"Content-Length": 2 * 1024 * 1024})}   # refused before it is sent
+    raw = {413: request_bytes("POST", "/echo", {"Content-Length": 2 * 1024 * 1024}),   # refused before it is sent
+           400: b"GET /a b HTTP/1.1\r\n\r\n"}                                          # a malformed request line
     for expected, request in raw.items():
         with closing(connect(faulty)) as sock:
             sock.sendall(request)
