@@ -6,7 +6,6 @@ their schemas (400 naming the fields). The handler gets `request` (with
 `request.identity`), the path values, and `body` / `query` when declared.
 It returns a dict (200), `(status, dict)`, or a werkzeug Response.
 """
-import json
 import os
 from functools import partial
 
@@ -25,6 +24,7 @@ from shared.errors import DomainError
 from shared.web.auth import PUBLIC, identity_from_header
 from shared.web.connections import ConnectionGate, GuardedProtocol, HttpLimits, guard
 from shared.web.errors import HttpError, error_response, json_response, response_from_exception
+from shared.web.json_body import parse_json_body
 from shared.web.security_headers import SecurityHeaders
 
 DEFAULT_MAX_BODY = 1024 * 1024
@@ -131,7 +131,7 @@ class Endpoint(Entrypoint):
             kwargs = dict(request.path_values)
             raw = self._read_body(request)
             if self.body_schema is not None:
-                kwargs["body"] = self.body_schema.load(self._parse_json(raw))
+                kwargs["body"] = self.body_schema.load(parse_json_body(raw))
             if self.query_schema is not None:
                 kwargs["query"] = self.query_schema.load(request.args.to_dict())
             request.idempotency = self._idempotency(request, raw, kwargs.get("body"))
@@ -162,17 +162,6 @@ class Endpoint(Entrypoint):
         if len(raw) > limit:
             raise HttpError(413, "body_too_large", f"request body over {limit} bytes")
         return raw
-
-    @staticmethod
-    def _parse_json(raw):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise HttpError(400, "invalid_utf8", "the request body is not valid UTF-8") from None
-        try:
-            return json.loads(text) if text.strip() else {}
-        except ValueError as exc:
-            raise HttpError(400, "invalid_json", f"the request body is not valid JSON: {exc}") from None
 
     def _idempotency(self, request, raw, body):
         if not self.idempotent:

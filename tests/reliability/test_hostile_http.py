@@ -22,6 +22,7 @@ from shared.web import api
 from shared.web.auth import PUBLIC
 from shared.web.connections import HttpLimits
 from shared.web.standard import StandardEndpoints
+from tests.reliability.test_bad_input import desk  # noqa: F401  (fixture: after_sales with a paid order)
 from tests.web_console.conftest import browser, browser_session, start_console  # noqa: F401  (fixtures)
 
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
@@ -231,6 +232,74 @@ def test_the_console_cuts_idle_connections_and_caps_them(start_console):
         assert closed is not None and closed <= 3.5, closed
         sock.close()
     assert healthy(console + "/signin")
+
+
+# -- item 7: deep JSON, absurd days, digits that are not ASCII -----------------------
+def nested(depth):
+    """A value `depth` lists deep: nested(1) == "[1]"."""
+    return "[" * depth + "1" + "]" * depth
+
+
+def post_raw(url, headers, text):
+    return requests.post(url, data=text.encode(), timeout=30, headers={**headers, "Content-Type": "application/json"})
+
+
+def assert_refused(answer, status, code, field):
+    assert answer.status_code == status, answer.text[:300]
+    body = answer.json()
+    assert body["error"] == code and body["message"], body
+    assert field in body.get("fields", {}), body
+
+
+def test_deeply_nested_json_is_a_400_naming_the_field(start_service):
+    desk, floor = start_service("after_sales"), start_service("picking_packing")
+    for url, headers, field in [
+            (desk.url("/cases"), desk.headers("agent", "S-agent", **{"Idempotency-Key": str(uuid.uuid4())}), "lines"),
+            (floor.url("/scans"), floor.headers("scanner", "S-scan"), "barcode")]:
+        # The body is level 1, so the field's value may nest 31 lists deep: 32 levels in all.
+        at_limit = post_raw(url, headers, '{"%s": %s}' % (field, nested(31)))
+        assert at_limit.status_code == 400 and at_limit.json()["error"] == "validation_failed", at_limit.text
+        for depth in (32, 5000, 200_000):
+            assert_refused(post_raw(url, headers, '{"%s": %s}' % (field, nested(depth))), 400,
+                           "too_deeply_nested", field)
+        deep_object = '{"%s": ' % field + '{"a": ' * 40 + "1" + "}" * 40 + "}"
+        assert_refused(post_raw(url, headers, deep_object), 400, "too_deeply_nested", field)
+        # Brackets inside strings are text, not nesting.
+        text = post_raw(url, headers, json.dumps({field: "[" * 100}))
+        assert text.json()["error"] == "validation_failed", text.text
+        assert healthy(url.rsplit("/", 1)[0] + "/health")
+
+
+DAYS = [("1999-12-31", 400), ("2000-01-01", 200), ("2099-12-31", 200), ("2100-01-01", 400),
+        ("9999-12-31", 400), ("0001-01-01", 400)]
+
+
+def test_a_day_outside_the_years_kept_is_a_400_naming_it(start_service):
+    review, labels = start_service("order_review"), start_service("shipping_labels")
+    for day, status in DAYS:
+        for answer in (
+                requests.get(review.url(f"/stats/daily?day={day}"), headers=review.headers("supervisor"), timeout=10),
+                requests.get(labels.url(f"/manifests/{day}?carrier=EMS"), headers=labels.headers("manager"),
+                             timeout=10)):
+            if status == 200:
+                assert answer.status_code == 200, (day, answer.text)
+            else:
+                assert_refused(answer, 400, "validation_failed", "day")
+
+
+def test_money_in_digits_other_than_ascii_is_a_400_naming_the_amount(desk):
+    service, event = desk
+    order = event["order"]
+    good = {"order_no": order["order_no"], "case_type": "refund_only", "reason": "not_received",
+            "lines": [{"sku": order["lines"][0]["sku"], "qty": 1}]}
+    for amount in ["٣.٠٠", "３.００", "3.0٠", "1_000.00"]:
+        headers = service.headers("agent", "S-agent", **{"Idempotency-Key": str(uuid.uuid4())})
+        answer = requests.post(service.url("/cases"), json={**good, "amount": amount}, headers=headers, timeout=10)
+        assert_refused(answer, 400, "validation_failed", "amount")
+        assert "ASCII" in " ".join(answer.json()["fields"]["amount"]), answer.text
+    sound = requests.post(service.url("/cases"), json={**good, "amount": "3.00"}, timeout=10,
+                          headers=service.headers("agent", "S-agent", **{"Idempotency-Key": str(uuid.uuid4())}))
+    assert sound.status_code == 201, sound.text
 
 
 # -- item 9: security headers on every answer -----------------------------------------
