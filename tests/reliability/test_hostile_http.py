@@ -4,6 +4,8 @@ Idle, half-sent and slow connections are cut at a deadline; a service holds at m
 HTTP_MAX_CONNECTIONS and answers the next one 503; at its descriptor limit it refuses connections
 instead of dying; deep JSON, absurd days and non-ASCII digits are 400s naming the field; CSV cells
 cannot be formulas; every answer carries the security headers. Real HTTP over loopback sockets."""
+import csv
+import io
 import json
 import resource
 import socket
@@ -16,13 +18,16 @@ from urllib.parse import urlsplit
 import requests
 from nameko.testing.utils import find_free_port
 
+from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
 from shared.testing.processes import running_process
 from shared.web import api
 from shared.web.auth import PUBLIC
 from shared.web.connections import HttpLimits
+from shared.web.downloads import FORMULA_STARTS
 from shared.web.standard import StandardEndpoints
 from tests.reliability.test_bad_input import desk  # noqa: F401  (fixture: after_sales with a paid order)
+from tests.shipping_labels.factories import T0, handed_over
 from tests.web_console.conftest import browser, browser_session, start_console  # noqa: F401  (fixtures)
 
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
@@ -300,6 +305,50 @@ def test_money_in_digits_other_than_ascii_is_a_400_naming_the_amount(desk):
     sound = requests.post(service.url("/cases"), json={**good, "amount": "3.00"}, timeout=10,
                           headers=service.headers("agent", "S-agent", **{"Idempotency-Key": str(uuid.uuid4())}))
     assert sound.status_code == 201, sound.text
+
+
+# -- item 8: CSV cells are never formulas -------------------------------------------
+def test_the_manifest_csv_writes_formula_like_cells_as_text(start_service, rabbit_config):
+    labels = start_service("shipping_labels")
+    publish_event(rabbit_config["AMQP_URI"], "picking_packing", "parcel_handed_over",
+                  handed_over("=1+1", "+EE123", shipper="@SUM(A1)"))
+
+    def manifest_csv():
+        answer = requests.get(labels.url(f"/manifests/{T0.date()}?carrier=EMS&format=csv"),
+                              headers=labels.headers("manager"), timeout=10)
+        return "=1+1" in answer.text and answer.text
+    text = wait_for(manifest_csv, timeout=20)
+    row = next(row for row in csv.reader(io.StringIO(text)) if "1+1" in row[1])
+    assert row[:3] == ["handed_over_without_label", "'=1+1", "'+EE123"], row
+    assert "'@SUM(A1)" in row, row
+
+
+def test_every_csv_the_suite_writes_shows_formula_like_cells_as_text():
+    from services.after_sales import weekly
+    from services.after_sales.flow import REASONS
+    from services.customer_retention import analytics
+    from services.staff_performance import export
+    written = {
+        "after-sales weekly": weekly.as_csv({"rows": [
+            {"agent": "@SUM(A1)", "cases_opened": 1, "cases_closed": 0, "refunded_amount": "-5.00", "sla_decided": 0,
+             "sla_met": 0, "sla_met_pct": None, "reasons": {reason: 0 for reason in REASONS}}]}),
+        "scorecard": export.scorecard_csv({
+            "staff_id": "+S1", "period": "month", "from": "2026-11-01", "to": "2026-11-30",
+            "figures": [{"name": "-x", "value": "-5.00", "target": "\tt", "colour": "green", "note": "=1+1"}],
+        }).get_data(as_text=True),
+        "leaderboard": export.leaderboard_csv({
+            "team": "=T", "month": "2026-11", "metric": "m",
+            "rows": [{"place": 1, "staff_id": "\rS", "name": "=cmd|' /C calc'!A0", "value": "1", "deals": 2}],
+        }).get_data(as_text=True),
+        "cohorts": analytics.cohort_csv([{"cohort": "=2026-01", "size": 1,
+                                           "periods": [{"month": 0, "customers": 1, "retention": "-1"}]}]),
+    }
+    for name, text in written.items():
+        cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+        formulas = [cell for cell in cells if cell.startswith(FORMULA_STARTS) and cell not in ("-5.00", "-1")]
+        assert formulas == [], (name, formulas)
+        assert any(cell.startswith("'") for cell in cells), (name, cells)
+    assert "-5.00" in written["scorecard"] and "'=1+1" in written["scorecard"]
 
 
 # -- item 9: security headers on every answer -----------------------------------------
