@@ -72,6 +72,9 @@ class Money(fields.Decimal):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, (float, bool)):
             raise ValidationError("Money must be a decimal string, e.g. \"59.00\".")
+        # Decimal reads any Unicode digit ("٣.٠٠", "３.００") and underscores ("1_000"): not on the wire.
+        if isinstance(value, str) and (not value.isascii() or "_" in value):
+            raise ValidationError("Money is written in ASCII digits 0-9, e.g. \"59.00\".")
         try:
             exact = Decimal(str(value).strip())
             cents = exact.quantize(CENT) if exact.is_finite() else None

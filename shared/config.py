@@ -49,6 +49,20 @@ def http_port(service):
     return int(os.environ.get(f"{service.upper()}_PORT", DEFAULT_PORTS.get(service, 8000)))
 
 
+# What a client may hold of an HTTP server (a service's or the console's): see shared/web/connections.py.
+HTTP_LIMITS = {
+    "HTTP_HEADER_TIMEOUT_SECONDS": 10.0,   # to send a request's line and headers, idle time included
+    "HTTP_BODY_TIMEOUT_SECONDS": 30.0,     # to send its body once the headers are in; also each write of the answer
+    "HTTP_MAX_CONNECTIONS": 1000,          # open at once; the next is answered 503
+}
+
+
+def http_limits(environ=None):
+    """The HTTP limits from the environment, with their defaults."""
+    environ = os.environ if environ is None else environ
+    return {key: type(default)(environ.get(key, default)) for key, default in HTTP_LIMITS.items()}
+
+
 def retry_delays_ms():
     raw = os.environ.get("RETRY_DELAYS_MS", "1000,5000,30000")
     return [int(part) for part in raw.split(",") if part.strip()]
@@ -81,6 +95,7 @@ def service_config(service, **overrides):
         "OUTBOX_LINGER_MS": float(os.environ.get("OUTBOX_LINGER_MS", "50")),
         "MAX_BODY_BYTES": int(os.environ.get("MAX_BODY_BYTES", str(1024 * 1024))),
         "max_workers": int(os.environ.get("MAX_WORKERS", "10")),
+        **http_limits(),
     }
     config.update(service_settings(service))
     config.update(overrides)

@@ -1,8 +1,6 @@
 """The weekly after-sales record table (售后记录表) for the department manager (business-rules §5):
 cases opened and closed, amounts refunded, reasons, and how many first answers met their SLA,
 per agent and in total. Weeks are ISO weeks of the desk's local calendar."""
-import csv
-import io
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -10,6 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from shared.timeutil import to_iso
+from shared.web.downloads import csv_text
 
 from services.after_sales.flow import REASONS
 from services.after_sales.models import RefundCase
@@ -68,11 +67,7 @@ def _present(agent, row):
 
 
 def as_csv(table):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for row in table["rows"]:
-        pct = "" if row["sla_met_pct"] is None else row["sla_met_pct"]
-        writer.writerow([row["agent"], row["cases_opened"], row["cases_closed"], row["refunded_amount"],
-                         row["sla_decided"], row["sla_met"], pct] + [row["reasons"][r] for r in REASONS])
-    return out.getvalue()
+    return csv_text([COLUMNS] + [
+        [row["agent"], row["cases_opened"], row["cases_closed"], row["refunded_amount"], row["sla_decided"],
+         row["sla_met"], "" if row["sla_met_pct"] is None else row["sla_met_pct"]]
+        + [row["reasons"][r] for r in REASONS] for row in table["rows"]])

@@ -1,7 +1,5 @@
 """The customer database read back (no nameko here): one customer's record, and
 RFM, repeat purchase and cohorts over every account."""
-import csv
-import io
 
 import sqlalchemy as sa
 
@@ -11,6 +9,7 @@ from services.customer_retention.models import (
 )
 from services.customer_retention.pool import account_of
 from shared.timeutil import to_iso
+from shared.web.downloads import csv_text
 
 COUNTERS = ("orders_count", "total_spent", "refunded_total", "returns_count", "cod_refusals",
             "deliveries_count", "failed_deliveries", "cases_count")
@@ -39,9 +38,7 @@ def score_view(score):
 
 
 def cohort_csv(table):
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rfm.cohort_csv_rows(table))
-    return out.getvalue()
+    return csv_text(rfm.cohort_csv_rows(table), lineterminator="\n")
 
 
 def customer_record(session, customer_key, now):

@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from contracts.base import StrictSchema
 from services.order_review.desk import CORRECTABLE
 from services.order_review.rules import CODES
+from shared.web.days import day_field
 Minutes = validate.Range(min=0, max=60 * 24 * 365)
 
 
@@ -35,4 +36,4 @@ class CorrectionBody(StrictSchema):
 
 
 class DailyStatsQuery(StrictSchema):
-    day = fields.Date(metadata={"description": "the company's day (Asia/Shanghai), YYYY-MM-DD; default today"})
+    day = day_field(metadata={"description": "the company's day (Asia/Shanghai), YYYY-MM-DD; default today"})

@@ -1,6 +1,4 @@
 """The daily manifest per carrier: what left, and what does not match one to one (000 art. 6)."""
-import csv
-import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -8,6 +6,7 @@ import sqlalchemy as sa
 
 from services.shipping_labels.models import Shipment, UnmatchedHandover, Waybill
 from shared.timeutil import business_day_bounds, to_iso
+from shared.web.downloads import csv_text
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"   # the warehouse's working day, not UTC's
 CSV_COLUMNS = ("kind", "order_no", "tracking_no", "weight_g", "cost", "cod_amount", "at", "shipper", "note")
@@ -56,13 +55,7 @@ def _without_label(session, carrier, start, end):
 
 
 def as_csv(manifest):
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for parcel in manifest["parcels"]:
-        writer.writerow({"kind": "parcel", "at": parcel["handed_over_at"], **parcel})
     totals = manifest["totals"]
-    writer.writerow({"kind": "total", "note": f"{totals['parcels']} parcels", **totals})
-    for exception in manifest["exceptions"]:
-        writer.writerow(exception)
-    return out.getvalue()
+    return csv_text([{"kind": "parcel", "at": parcel["handed_over_at"], **parcel} for parcel in manifest["parcels"]]
+                    + [{"kind": "total", "note": f"{totals['parcels']} parcels", **totals}]
+                    + manifest["exceptions"], CSV_COLUMNS)

@@ -1,7 +1,4 @@
 """The shipping labels service (打单/发货): thin entrypoints over the use cases."""
-from datetime import date
-
-
 from services.shipping_labels import changes, handover, labelling, manifest, printing, tracking
 from services.shipping_labels.dependencies import Desk
 from services.shipping_labels.models import Base
@@ -11,7 +8,8 @@ from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
 from shared.timeutil import utcnow
 from shared.web import Role, api, file_response
-from shared.web.errors import HttpError, json_response
+from shared.web.days import path_day
+from shared.web.errors import json_response
 from shared.web.standard import StandardEndpoints
 
 READERS = [Role.SHIPPER, Role.WAREHOUSE, Role.AGENT, Role.SUPERVISOR, Role.MANAGER]
@@ -112,7 +110,7 @@ class ShippingLabelsService(StandardEndpoints):
     @api("GET", "/manifests/<day>", roles=READERS, query=ManifestQuery, summary="daily manifest, JSON or CSV")
     def get_manifest(self, request, day, query):
         with self.db.read() as session:
-            sheet = manifest.build(session, query["carrier"], _parse_day(day), self.desk.timezone)
+            sheet = manifest.build(session, query["carrier"], path_day(day), self.desk.timezone)
         if query["format"] == "csv":
             return _document(manifest.as_csv(sheet), "text/csv", f"manifest-{query['carrier']}-{day}.csv")
         return json_response(sheet)
@@ -127,13 +125,6 @@ class ShippingLabelsService(StandardEndpoints):
             recorded, shipment = tracking.record(uow, self.desk, body, utcnow(), carrier=carrier)
             return uow.respond(201 if recorded else 200, {"recorded": recorded, "order_no": shipment.order_no,
                                                           "status": shipment.status})
-
-
-def _parse_day(text):
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise HttpError(400, "validation_failed", "the date is YYYY-MM-DD", fields={"date": ["not a date"]}) from None
 
 
 SERVICE = ShippingLabelsService

@@ -1,19 +1,12 @@
 """CSV for spreadsheets: one row per scorecard figure or leaderboard row."""
-import csv
-import io
-
-from shared.web.downloads import file_response
+from shared.web.downloads import csv_text, file_response
 
 SCORECARD_COLUMNS = ("staff_id", "period", "from", "to", "name", "value", "target", "colour", "note")
 LEADERBOARD_COLUMNS = ("team", "month", "metric", "place", "staff_id", "name", "value", "deals")
 
 
 def _csv(columns, rows, filename):
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return file_response(out.getvalue(), "text/csv", filename)
+    return file_response(csv_text(rows, columns, lineterminator="\n"), "text/csv", filename)
 
 
 def scorecard_csv(card):

@@ -5,18 +5,17 @@ eventlet.monkey_patch()  # noqa: E402 - must precede every other import
 
 import logging  # noqa: E402
 
-from eventlet import wsgi  # noqa: E402
-
 from services.web_console.app import Console  # noqa: E402
 from services.web_console.settings import ConsoleSettings  # noqa: E402
 from shared.logs import configure_logging  # noqa: E402
+from shared.web.connections import serve  # noqa: E402
 
 
 def main():
     configure_logging()
     settings = ConsoleSettings.from_env()
     logging.getLogger("web_console").info("on port %s; services %s", settings.port, settings.service_urls)
-    wsgi.server(eventlet.listen((settings.host, settings.port)), Console(settings), log_output=False)
+    serve(eventlet.listen((settings.host, settings.port)), Console(settings), settings.http_limits, log_output=False)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 from services.web_console import formatting, nav, session, texts
 from services.web_console.api import Api, ApiError
 from services.web_console.routing import routes
+from shared.web.security_headers import PAGES_POLICY, SecurityHeaders
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ class Console:
         self.url_map = routes.url_map()
         self.jinja = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(),
                                  trim_blocks=True, lstrip_blocks=True)
-        self.wsgi = SharedDataMiddleware(self.dispatch, {"/static": str(HERE / "static")})
+        self.wsgi = SecurityHeaders(SharedDataMiddleware(self.dispatch, {"/static": str(HERE / "static")}),
+                                    PAGES_POLICY, referrer="same-origin")
 
     def __call__(self, environ, start_response):
         return self.wsgi(environ, start_response)

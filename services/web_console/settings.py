@@ -1,8 +1,9 @@
 """The console's configuration, from the environment (no database: it only talks to the services)."""
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shared import config as suite_config
+from shared.web.connections import HttpLimits
 
 DEFAULT_PORT = 8000
 
@@ -25,6 +26,7 @@ class ConsoleSettings:
     api_timeout_seconds: float = 10.0
     carriers: tuple = ("EMS", "ZTO", "DBL")
     secure_cookies: bool = False       # set behind HTTPS
+    http_limits: HttpLimits = field(default_factory=HttpLimits)   # timeouts and the connection cap
 
     @classmethod
     def from_env(cls, environ=None):
@@ -38,4 +40,5 @@ class ConsoleSettings:
             refresh_seconds=int(environ.get("CONSOLE_REFRESH_SECONDS", 10)),
             carriers=tuple(c.strip() for c in environ.get("CONSOLE_CARRIERS", "EMS,ZTO,DBL").split(",") if c.strip()),
             secure_cookies=environ.get("CONSOLE_SECURE_COOKIES", "") == "1",
+            http_limits=HttpLimits.from_config(suite_config.http_limits(environ)),
         )

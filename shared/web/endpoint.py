@@ -6,7 +6,6 @@ their schemas (400 naming the fields). The handler gets `request` (with
 `request.identity`), the path values, and `body` / `query` when declared.
 It returns a dict (200), `(status, dict)`, or a werkzeug Response.
 """
-import json
 import os
 from functools import partial
 
@@ -23,7 +22,10 @@ from marshmallow import ValidationError
 from shared.db.unit_of_work import IdempotencyClaim, IdempotencyKeyReused, Replay, fingerprint
 from shared.errors import DomainError
 from shared.web.auth import PUBLIC, identity_from_header
+from shared.web.connections import ConnectionGate, GuardedProtocol, HttpLimits, guard
 from shared.web.errors import HttpError, error_response, json_response, response_from_exception
+from shared.web.json_body import parse_json_body
+from shared.web.security_headers import SecurityHeaders
 
 DEFAULT_MAX_BODY = 1024 * 1024
 EXPECTED = (DomainError, HttpError, ValidationError, Replay, IdempotencyKeyReused)
@@ -58,6 +60,8 @@ def _unmatched(environ, exc):
 
 
 class JsonWebServer(WebServer):
+    """nameko's WebServer within the HTTP limits (shared.web.connections), with the security headers."""
+
     def start(self):
         """nameko's start, but a port in use fails it: eventlet.listen sets SO_REUSEPORT by default,
         and a second process that bound the same port would silently take part of the requests."""
@@ -65,11 +69,24 @@ class JsonWebServer(WebServer):
             self._starting = True
             self._sock = eventlet.listen(self.bind_addr, reuse_port=False)
             self._sock.settimeout(None)   # as nameko does (kombu issue 838)
-            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            limits = HttpLimits.from_config(self.container.config)
+            self._gate = ConnectionGate(self._sock, limits)
+            self._serv = guard(self.get_wsgi_server(self._sock, self.get_wsgi_app(), protocol=GuardedProtocol),
+                               limits)
             self._gt = self.container.spawn_managed_thread(self.run)
 
+    def run(self):
+        while self._is_accepting:
+            accepted = self._gate.accept()
+            if accepted:
+                self.container.spawn_managed_thread(partial(self._gate.serve, self._serv, *accepted))
+
+    def stop(self):
+        super().stop()
+        self._gate.close()
+
     def get_wsgi_app(self):
-        return JsonWsgiApp(self)
+        return SecurityHeaders(JsonWsgiApp(self))
 
     def get_wsgi_server(self, *args, **kwargs):
         server = super().get_wsgi_server(*args, **kwargs)
@@ -114,7 +131,7 @@ class Endpoint(Entrypoint):
             kwargs = dict(request.path_values)
             raw = self._read_body(request)
             if self.body_schema is not None:
-                kwargs["body"] = self.body_schema.load(self._parse_json(raw))
+                kwargs["body"] = self.body_schema.load(parse_json_body(raw))
             if self.query_schema is not None:
                 kwargs["query"] = self.query_schema.load(request.args.to_dict())
             request.idempotency = self._idempotency(request, raw, kwargs.get("body"))
@@ -145,17 +162,6 @@ class Endpoint(Entrypoint):
         if len(raw) > limit:
             raise HttpError(413, "body_too_large", f"request body over {limit} bytes")
         return raw
-
-    @staticmethod
-    def _parse_json(raw):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise HttpError(400, "invalid_utf8", "the request body is not valid UTF-8") from None
-        try:
-            return json.loads(text) if text.strip() else {}
-        except ValueError as exc:
-            raise HttpError(400, "invalid_json", f"the request body is not valid JSON: {exc}") from None
 
     def _idempotency(self, request, raw, body):
         if not self.idempotent:

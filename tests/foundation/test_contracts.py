@@ -27,7 +27,7 @@ def test_the_catalogue_in_the_readme_is_up_to_date():
 
 # -- the fast path gives marshmallow's own results ----------------------------------------------
 ODD_VALUES = [None, "", " ", "x", "59.001", "1e30", "NaN", "2024-02-30T00:00:00Z", 0, -1, 1.5, True,
-              10 ** 20, [], [{}], {}, {"x": 1}, str(uuid.uuid4())]
+              10 ** 20, [], [{}], {}, {"x": 1}, str(uuid.uuid4()), "٣.٠٠", "３"]
 
 
 def _sample(field):
@@ -159,6 +159,9 @@ def test_money_loads_to_two_places(wire, loaded):
     ("59.001", "at most two decimal places"), ("1e13", "out of range"), ("-1e13", "out of range"),
     ("1e30", "Not a valid number"), ("abc", "Not a valid number"), ("NaN", "Special numeric values"),
     ("Infinity", "Special numeric values"), (59.0, "decimal string"), (True, "decimal string"),
+    # Decimal itself reads these as 3.00 and 1000.00 (issue #16 item 7).
+    ("٣.٠٠", "ASCII digits"), ("３.００", "ASCII digits"), ("3.0٠", "ASCII digits"), ("1_000.00", "ASCII digits"),
+    ("\u30005.00", "ASCII digits"),
 ])
 def test_money_refuses_what_is_not_an_exact_amount(wire, error):
     with pytest.raises(ValidationError, match=error):

@@ -1,38 +1,21 @@
 """A service as production runs it: its own process, stopped by signals (issue #2 "Running it")."""
-import os
 import signal
-import subprocess
 import sys
-from contextlib import contextmanager
 
-import requests
 from nameko.testing.utils import find_free_port
 
-from shared.config import ROOT
 from shared.testing.polling import wait_for
+from shared.testing.processes import running_process
 from shared.testing.proxy import TcpProxy
 
 
-@contextmanager
 def order_review_process(amqp_uri, database_url, log_path):
     """order_review under `python -m shared.run`, healthy; killed at the end if still running."""
     port = find_free_port()
-    env = dict(os.environ, AMQP_URI=amqp_uri, ORDER_REVIEW_PORT=str(port), HTTP_HOST="127.0.0.1",
+    env = dict(AMQP_URI=amqp_uri, ORDER_REVIEW_PORT=str(port), HTTP_HOST="127.0.0.1",
                ORDER_REVIEW_DATABASE_URL=database_url)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "shared.run", "order_review"], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-        try:
-            def healthy():
-                try:
-                    return requests.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200
-                except requests.ConnectionError:
-                    return False
-            wait_for(healthy, timeout=30)
-            yield process
-        finally:
-            if process.poll() is None:
-                process.kill()
+    return running_process([sys.executable, "-m", "shared.run", "order_review"], env, log_path,
+                           f"http://127.0.0.1:{port}/health")
 
 
 def test_a_service_process_starts_answers_and_stops_cleanly_even_when_signalled_twice(

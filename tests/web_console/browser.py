@@ -36,6 +36,7 @@ def start_chromium():
     options.binary_location = CHROMIUM
     for flag in FLAGS + (f"--user-data-dir={profile}",):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})   # for csp_violations()
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     return Browser(driver, profile)
 
@@ -93,6 +94,11 @@ class Browser:
 
     def focused_id(self):
         return self.driver.switch_to.active_element.get_attribute("id")
+
+    def csp_violations(self):
+        """What the browser refused under the Content-Security-Policy since the last call."""
+        return [entry["message"] for entry in self.driver.get_log("browser")
+                if "Content Security Policy" in entry["message"]]
 
     def screenshot(self, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

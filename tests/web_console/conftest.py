@@ -1,14 +1,15 @@
 """The console running in the test process against real services, and a headless Chromium."""
+import dataclasses
 import os
 
 import eventlet
 import pytest
-from eventlet import wsgi
 
 from services.web_console.app import Console
 from services.web_console.settings import ConsoleSettings
 from shared import config as suite_config
 from shared.testing.services import TEST_SECRET
+from shared.web.connections import serve
 from tests.web_console import browser as chromium
 
 
@@ -33,13 +34,15 @@ def console_settings(services, amqp_uri):
 
 @pytest.fixture
 def start_console(rabbit_config):
-    """start_console(*running_services) -> the console's base URL, served by eventlet in this process."""
+    """start_console(*running_services, **settings) -> the console's base URL, served in this process
+    as `python -m services.web_console` serves it."""
     servers = []
 
-    def start(*services):
+    def start(*services, **settings):
         listener = eventlet.listen(("127.0.0.1", 0))
-        app = Console(console_settings(services, rabbit_config["AMQP_URI"]))
-        servers.append((eventlet.spawn(wsgi.server, listener, app, log_output=False), listener))
+        options = dataclasses.replace(console_settings(services, rabbit_config["AMQP_URI"]), **settings)
+        servers.append((eventlet.spawn(serve, listener, Console(options), options.http_limits, log_output=False),
+                        listener))
         return "http://127.0.0.1:%d" % listener.getsockname()[1]
 
     yield start
