@@ -6,10 +6,11 @@ from services.after_sales.desk import Desk, wanted_of
 from services.after_sales.models import CaseAction, RefundCase, SalesOrderLine
 from services.after_sales.returns import accept_return
 from services.after_sales.sla import difficulty
+from shared.errors import Conflict
 
 
 class CaseDesk(Desk):
-    """Agents open, note and resubmit; supervisors approve and reject; either may close."""
+    """Agents open, note and resubmit; supervisors approve, reject and reassign; either may close."""
 
     def open(self, body):
         order = self.order(body["order_no"])
@@ -24,8 +25,8 @@ class CaseDesk(Desk):
             status=flow.PENDING, reason=body["reason"], reason_text=body["reason_text"],
             lines=[{"sku": sku, "qty": qty} for sku, qty in sorted(wanted.items())], amount=amount,
             include_shipping_fee=body["include_shipping_fee"], difficult=because is not None,
-            difficult_because=because, assignee=self.actor.staff_id, opened_at=self.now, updated_at=self.now,
-            return_in_hand=False)
+            difficult_because=because, assignee=self.actor.staff_id, opened_by=self.actor.staff_id,
+            opened_at=self.now, updated_at=self.now, return_in_hand=False)
         self.clock(case).start(self.now, self.policy.budget_seconds(case.difficult))
         self.session.add(case)
         self.record(case, "open", None, difficult_because=because)
@@ -47,9 +48,9 @@ class CaseDesk(Desk):
             RefundCase.order_no == order_no, CaseAction.action == "reject")) > 0
 
     def note(self, case_id, body):
-        case, before = self.load(case_id)
-        flow.require_open(case.status, case.case_type)
         kind = body["kind"]
+        case, before = self.load(case_id, "note", kind)
+        flow.require_open(case.status, case.case_type)
         if kind == "ask_buyer":
             self.clock(case).pause(self.now)
         elif kind == "buyer_reply":
@@ -60,7 +61,7 @@ class CaseDesk(Desk):
         return case
 
     def approve(self, case_id, body):
-        case, before = self.load(case_id)
+        case, before = self.load(case_id, "approve")
         self.move(case, "approve", return_in_hand=case.return_in_hand)
         order = self.order(case.order_no)
         before_handover = not orders.handed_over(order)
@@ -84,7 +85,7 @@ class CaseDesk(Desk):
             self.publish(case, "interception_requested", tracking_no=order.tracking_no, by=self.actor.staff_id)
 
     def reject(self, case_id, body):
-        case, before = self.load(case_id)
+        case, before = self.load(case_id, "reject")
         self.move(case, "reject")
         self.answer(case)
         self.record(case, "reject", before, reason=body["reason"])
@@ -93,7 +94,7 @@ class CaseDesk(Desk):
 
     def resubmit(self, case_id, body):
         """Back to the supervisor from negotiation, possibly for a negotiated amount."""
-        case, before = self.load(case_id)
+        case, before = self.load(case_id, "resubmit")
         self.move(case, "resubmit")
         if body.get("amount") is not None:
             case.amount = self._checked_amount(self.order(case.order_no), case.case_type, wanted_of(case),
@@ -102,7 +103,7 @@ class CaseDesk(Desk):
         return case
 
     def close(self, case_id, body):
-        case, before = self.load(case_id)
+        case, before = self.load(case_id, "close")
         came_from = case.status
         self.move(case, "close")
         case.outcome, case.closed_at = flow.OUTCOMES[came_from], self.now
@@ -111,4 +112,16 @@ class CaseDesk(Desk):
             ledger.release_return(self.session, case.order_no, wanted_of(case))
         self.record(case, "close", before, note=body["note"])
         self.publish(case, "case_closed", by=self.actor.staff_id, outcome=case.outcome, message=body["note"])
+        return case
+
+    def reassign(self, case_id, body):
+        """A supervisor hands an open case to another agent: its buyer, SLA clock and answer go with it."""
+        case, before = self.load(case_id, "reassign")
+        flow.require_open(case.status, case.case_type)
+        if body["agent"] == case.assignee:
+            raise Conflict(f"case {case.id} is already assigned to {case.assignee}", code="already_assigned",
+                           assignee=case.assignee)
+        case.assignee, case.updated_at = body["agent"], self.now
+        self.record(case, "reassign", before, **{"from": before["assignee"], "to": case.assignee,
+                                                  "note": body["note"]})
         return case

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from services.after_sales import flow
+from services.after_sales import duties, flow
 from services.after_sales.models import CaseAction, Holiday, RefundCase, SalesOrder
 from services.after_sales.sla import SlaClock
 from shared.errors import NotFound
@@ -53,12 +53,13 @@ class Desk:
     def clock(self, case):
         return SlaClock(case, self.calendar, self.policy.yellow_share)
 
-    def load(self, case_id):
-        """The case, locked for this transaction (actions on one case queue behind each other),
-        and how it stood before the action, for the audit record."""
+    def load(self, case_id, action, kind=None):
+        """The case, locked for this transaction (actions on one case queue behind each other), once
+        this person may take `action` on it (duties.py), and how it stood before, for the audit record."""
         case = self.session.get(RefundCase, case_id, with_for_update=True)
         if case is None:
             raise NotFound(f"no case {case_id}", code="case_not_found")
+        duties.check(case, self.actor, action, kind)
         return case, snapshot(case)
 
     def order(self, order_no):

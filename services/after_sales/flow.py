@@ -4,7 +4,8 @@ refund_only (买家未收到货):  pending → approved → refunded → closed
 return_refund (买家已收到货): pending → awaiting_return → return_shipped → received → refunded → closed
 exchange:                    pending → awaiting_return → return_shipped → replacement_ordered → closed
 A rejection, or a discrepancy found when the parcel comes back, leads to negotiation (客服协商);
-from there the agent resubmits or the case closes.
+from there the agent resubmits or the case closes. A supervisor may reassign an open case to
+another agent at any step (who may take which action beyond their role: duties.py).
 """
 from shared.errors import Conflict
 
@@ -55,7 +56,8 @@ OUTCOMES = {PENDING: "withdrawn", NEGOTIATION: "settled_in_negotiation", REFUNDE
 def allowed_actions(case_type, state):
     actions = sorted(action for (action, source), targets in CHART.items()
                      if source == state and case_type in targets)
-    return actions + ["note"] if state != CLOSED else actions
+    # Any open case takes notes, and a supervisor may hand it to another agent.
+    return actions + ["note", "reassign"] if state != CLOSED else actions
 
 
 def next_state(case_type, state, action, discrepancy=False, return_in_hand=False):

@@ -59,7 +59,9 @@ class RefundCase(Base):
     include_shipping_fee: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     difficult: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     difficult_because: Mapped[str] = mapped_column(sa.String(100), nullable=True)
+    # The agent who answers the buyer: the opener until a supervisor reassigns the case (duties.py).
     assignee: Mapped[str] = mapped_column(sa.String(64), index=True)
+    opened_by: Mapped[str] = mapped_column(sa.String(64))   # may not approve or refund it (duties.py)
     opened_at: Mapped[object] = mapped_column(UtcDateTime, index=True)
     updated_at: Mapped[object] = mapped_column(UtcDateTime)
     return_carrier: Mapped[str] = mapped_column(sa.String(50), nullable=True)

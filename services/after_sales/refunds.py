@@ -5,7 +5,7 @@ from services.after_sales.desk import Desk
 
 class RefundDesk(Desk):
     def refund(self, case_id):
-        case, before = self.load(case_id)   # concurrent refunds of one case queue here, then see "refunded"
+        case, before = self.load(case_id, "refund")   # concurrent refunds of one case queue here, then see "refunded"
         self.move(case, "refund")
         ledger.pay_refund(self.session, case.order_no, case.amount)   # conditional UPDATE across all cases
         case.refunded_amount, case.refunded_at = case.amount, self.now

@@ -8,7 +8,7 @@ from services.after_sales.replacement import replacement_order
 
 class ReturnDesk(Desk):
     def return_shipped(self, case_id, body):
-        case, before = self.load(case_id)
+        case, before = self.load(case_id, "return_shipped")
         self.move(case, "return_shipped")
         case.return_carrier, case.return_tracking_no = body["carrier"], body["tracking_no"]
         self.record(case, "return_shipped", before, carrier=body["carrier"], tracking_no=body["tracking_no"])
@@ -16,7 +16,7 @@ class ReturnDesk(Desk):
 
     def receive(self, case_id, body):
         """Opens the return note; with no discrepancy the return is received, else negotiation."""
-        case, before = self.load(case_id)
+        case, before = self.load(case_id, "receive")
         found = inspection.discrepancies(case.lines, case.reason, body["lines"], body["accessories_complete"],
                                          body["condition"])
         self.move(case, "receive", discrepancy=bool(found))

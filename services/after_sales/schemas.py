@@ -73,6 +73,12 @@ class ResubmitSchema(StrictSchema):
     amount = Amount()
 
 
+class ReassignSchema(StrictSchema):
+    agent = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                          metadata={"description": "staff id of the agent who takes the case over"})
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
 class ReturnShippedSchema(StrictSchema):
     carrier = fields.String(required=True, validate=validate.Length(min=1, max=50))
     tracking_no = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -157,6 +163,13 @@ class ReturnNoteView(StrictSchema):
     received_at = UtcDateTime()
 
 
+class RefusalView(StrictSchema):
+    action = fields.String()
+    kind = fields.String(allow_none=True, metadata={"description": "the note kind, for a note"})
+    error = fields.String()
+    message = fields.String()
+
+
 class CaseView(StrictSchema):
     id = fields.Integer()
     order_no = fields.String(validate=NonEmpty)
@@ -170,6 +183,7 @@ class CaseView(StrictSchema):
     amount = Money()
     include_shipping_fee = fields.Boolean()
     assignee = fields.String()
+    opened_by = fields.String()
     opened_at = UtcDateTime()
     updated_at = UtcDateTime()
     return_carrier = fields.String(allow_none=True)
@@ -182,3 +196,6 @@ class CaseView(StrictSchema):
     sla = fields.Nested(SlaView)
     return_note = fields.Nested(ReturnNoteView, allow_none=True)
     history = fields.List(fields.Nested(ActionView))
+    refused = fields.List(fields.Nested(RefusalView), metadata={
+        "description": "one case only: what the caller's duties forbid of allowed_actions, and why (403 if "
+                       "tried); their role may forbid more (x-roles)"})

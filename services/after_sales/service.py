@@ -1,13 +1,13 @@
 """The after-sales refunds service (售后): agents, supervisors and the warehouse over HTTP,
 the order copy kept from the bus, SLA breaches found by a timer."""
 
-from services.after_sales import holidays, orders, queries, sla_watch, weekly
+from services.after_sales import duties, holidays, orders, queries, sla_watch, weekly
 from services.after_sales.actions import AfterSalesDesk
 from services.after_sales.desk import Actor
 from services.after_sales.models import Base
 from services.after_sales.schemas import (
-    ApproveSchema, CaseQuerySchema, CloseSchema, HolidaySchema, NoteSchema, OpenCaseSchema, ReceiveSchema,
-    RejectSchema, ResubmitSchema, ReturnShippedSchema, WeeklyQuerySchema,
+    NOTE_KINDS, ApproveSchema, CaseQuerySchema, CloseSchema, HolidaySchema, NoteSchema, OpenCaseSchema,
+    ReassignSchema, ReceiveSchema, RejectSchema, ResubmitSchema, ReturnShippedSchema, WeeklyQuerySchema,
 )
 from services.after_sales.sla import SlaPolicy
 from services.after_sales.views import case_view
@@ -54,7 +54,7 @@ class AfterSalesService(StandardEndpoints):
         the answer is remembered under the Idempotency-Key for retries."""
         now = utcnow()
         with self.db.unit_of_work() as uow:
-            desk = AfterSalesDesk(uow, Actor(request.identity.staff_id, request.identity.role), now, self.policy())
+            desk = AfterSalesDesk(uow, actor_of(request), now, self.policy())
             return uow.respond(status, case_view(use_case(desk, *args), now))
 
     def policy(self):
@@ -68,7 +68,8 @@ class AfterSalesService(StandardEndpoints):
     def get_case(self, request, case_id):
         with self.db.read() as session:
             case, history, note = queries.get_case(session, case_id)
-            return case_view(case, utcnow(), history, note)
+            refused = duties.refused(case, actor_of(request), queries.allowed_actions(case), NOTE_KINDS)
+            return case_view(case, utcnow(), history, note, refused)
 
     @api("GET", "/cases", roles=READERS, query=CaseQuerySchema)
     def list_cases(self, request, query):
@@ -109,6 +110,11 @@ class AfterSalesService(StandardEndpoints):
     def close(self, request, case_id, body):
         return self._act(request, AfterSalesDesk.close, case_id, body)
 
+    @api("POST", "/cases/<int:case_id>/reassign", roles=[Role.SUPERVISOR], body=ReassignSchema, idempotent=True,
+         summary="hand an open case to another agent (recorded in its history: who, when, from, to)")
+    def reassign(self, request, case_id, body):
+        return self._act(request, AfterSalesDesk.reassign, case_id, body)
+
     # -- SLA calendar, breaches, weekly record table ---------------------------
     @timer(SLA_CHECK_SECONDS, "SLA_CHECK_SECONDS")
     def watch_slas(self):
@@ -133,6 +139,10 @@ class AfterSalesService(StandardEndpoints):
         if query["format"] == "csv":
             return file_response(weekly.as_csv(table), "text/csv", f"after-sales-{query['week']}.csv")
         return table
+
+
+def actor_of(request):
+    return Actor(request.identity.staff_id, request.identity.role)
 
 
 SERVICE = AfterSalesService

@@ -4,11 +4,11 @@ from services.after_sales.schemas import CaseView
 from contracts.base import schema
 
 _PLAIN = ("id", "order_no", "customer_id", "case_type", "status", "reason", "reason_text", "lines", "amount",
-          "include_shipping_fee", "assignee", "opened_at", "updated_at", "return_carrier", "return_tracking_no",
-          "refunded_amount", "refunded_at", "replacement_order_no", "closed_at", "outcome")
+          "include_shipping_fee", "assignee", "opened_by", "opened_at", "updated_at", "return_carrier",
+          "return_tracking_no", "refunded_amount", "refunded_at", "replacement_order_no", "closed_at", "outcome")
 
 
-def case_view(case, now, history=None, note=None):
+def case_view(case, now, history=None, note=None, refused=None):
     view = {name: getattr(case, name) for name in _PLAIN}
     view["allowed_actions"] = queries.allowed_actions(case)
     view["sla"] = {
@@ -22,4 +22,6 @@ def case_view(case, now, history=None, note=None):
         view["history"] = history
     if note is not None:
         view["return_note"] = note
+    if refused is not None:
+        view["refused"] = refused
     return schema(CaseView).dump(view)

@@ -44,13 +44,15 @@ def weekly_table(iso_week, cases, start, end):
         return moment is not None and start <= moment < end
 
     for case in cases:
+        # Opening counts for the agent who opened the case; its answer, close and refund for the
+        # agent it is assigned to (the same person unless a supervisor reassigned it).
+        for row in (rows[case.opened_by], rows[TOTAL]) if inside(case.opened_at) else ():
+            row["opened"] += 1
+            row["reasons"][case.reason] += 1
         for row in (rows[case.assignee], rows[TOTAL]):
-            if inside(case.opened_at):
-                row["opened"] += 1
-                row["reasons"][case.reason] += 1
-                if case.answered_at is not None or case.sla_breached_at is not None:
-                    row["decided"] += 1
-                    row["met"] += bool(case.answered_within_sla)
+            if inside(case.opened_at) and (case.answered_at is not None or case.sla_breached_at is not None):
+                row["decided"] += 1
+                row["met"] += bool(case.answered_within_sla)
             row["closed"] += inside(case.closed_at)
             if inside(case.refunded_at):
                 row["refunded"] += case.refunded_amount

@@ -1,10 +1,11 @@
 """Follow-ups (跟进): calls, visits and messages logged against a customer.
-A customer protected by someone else may not be followed up (§7)."""
+A customer protected by someone else may not be followed up (§7), and a rep reads only their own
+notes: reps compete for customers, so one rep's notes are not another's to read (issue 17)."""
 import sqlalchemy as sa
 
 from services.customer_retention.models import FollowUp, Protection
 from services.customer_retention.pool import account_of
-from shared.errors import Conflict
+from shared.errors import Conflict, PermissionDenied
 from shared.timeutil import to_iso
 
 
@@ -23,8 +24,21 @@ def log_follow_up(uow, rep, customer_key, kind, notes, now):
     return follow_up
 
 
-def follow_ups_of(session, customer_key):
-    rows = session.scalars(sa.select(FollowUp).where(FollowUp.customer_key == customer_key)
-                           .order_by(FollowUp.logged_at.desc(), FollowUp.id.desc())).all()
+def readable_rep(reader, role, asked_rep=None):
+    """Whose notes `reader` reads: a sales rep only their own (403 asking for another rep's);
+    managers and the care team everyone's, or the rep they ask for (None: all)."""
+    if role != "sales":
+        return asked_rep
+    if asked_rep not in (None, reader):
+        raise PermissionDenied(f"a rep reads only their own follow-up notes: {reader} may not read {asked_rep}'s",
+                               code="not_your_follow_ups", rep=asked_rep)
+    return reader
+
+
+def follow_ups_of(session, customer_key, rep=None):
+    query = sa.select(FollowUp).where(FollowUp.customer_key == customer_key)
+    if rep is not None:
+        query = query.where(FollowUp.rep == rep)
+    rows = session.scalars(query.order_by(FollowUp.logged_at.desc(), FollowUp.id.desc())).all()
     return [{"id": f.id, "rep": f.rep, "kind": f.kind, "notes": f.notes, "logged_at": to_iso(f.logged_at)}
             for f in rows]

@@ -2,7 +2,8 @@
 from services.customer_retention import follow_ups, limits, names, pool
 from services.customer_retention.customers import ensure_account
 from services.customer_retention.schemas import (
-    ClaimSchema, CustomerKeySchema, FollowUpSchema, KeyQuery, LimitSchema, PoolQuery, ReassignSchema,
+    ClaimSchema, CustomerKeySchema, FollowUpQuery, FollowUpSchema, KeyQuery, LimitSchema, PoolQuery,
+    ReassignSchema,
 )
 from shared.errors import RuleViolation
 from shared.timeutil import to_iso, utcnow
@@ -83,10 +84,12 @@ class PoolEndpoints:
         with self.db.read() as session:
             return {"notices": pool.notices_for(session, request.identity.staff_id)}
 
-    @api("GET", "/follow-ups", roles=[SALES, MANAGER, CARE], query=KeyQuery, summary="a customer's follow-ups")
+    @api("GET", "/follow-ups", roles=[SALES, MANAGER, CARE], query=FollowUpQuery,
+         summary="a customer's follow-ups: a rep reads only their own (403 asking for another rep's)")
     def list_follow_ups(self, request, query):
+        rep = follow_ups.readable_rep(request.identity.staff_id, request.identity.role, query.get("rep"))
         with self.db.read() as session:
-            return {"follow_ups": follow_ups.follow_ups_of(session, query["customer_key"])}
+            return {"follow_ups": follow_ups.follow_ups_of(session, query["customer_key"], rep)}
 
 
 def _company_key(uow, company_name):

@@ -63,6 +63,10 @@ class KeyQuery(StrictSchema):
     customer_key = fields.String(required=True, validate=CustomerKey)
 
 
+class FollowUpQuery(KeyQuery):
+    rep = fields.String(validate=StaffId, metadata={"description": "one rep's notes (a rep: only their own)"})
+
+
 class AnalyticsQuery(StrictSchema):
     as_of = UtcDateTime(load_default=None, metadata={"description": "default: now"})
     segment = fields.String(validate=validate.OneOf(sorted({segment(r, f, m) for r in range(1, 6)

@@ -2,7 +2,7 @@
 (business rules §3), until it is re-weighed inside tolerance or a supervisor accepts it with a reason."""
 import sqlalchemy as sa
 
-from services.picking_packing import pick_lists
+from services.picking_packing import duties, pick_lists
 from services.picking_packing.models import WeightCheck
 from services.picking_packing.status import HELD, NEXT_STEP, PACKED, PICKED, PICKING, READY, WAITING
 from shared.errors import Conflict
@@ -49,6 +49,7 @@ def override_weight(uow, order_no, supervisor, reason):
         # Not a scan answer: keep the error body's own keys apart from the pick list's.
         raise Conflict(f"the pick list is {sheet.status}, not held for re-check", code="not_held",
                        pick_list_status=sheet.status, next=NEXT_STEP[sheet.status])
+    duties.check_weight_acceptor(uow.session.connection(), order_no, supervisor)
     last = uow.session.connection().execute(_LAST_CHECK, {"b_order_no": order_no}).one()
     now = utcnow()
     _audit(uow, order_no, sheet.weight_g, (last.expected_min_g, last.expected_max_g), True, supervisor,

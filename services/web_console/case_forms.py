@@ -1,5 +1,6 @@
 """After-sales forms: which actions a person sees on a case, and the API bodies their forms make."""
 from contracts.after_sales import CONDITIONS  # noqa: F401  (offered to the templates)
+from services.web_console.api import ApiError
 
 CASE_TYPES = ("refund_only", "return_refund", "exchange")
 REASONS = ("not_received", "damaged", "wrong_item", "quality", "not_as_described", "changed_mind", "other")
@@ -12,7 +13,7 @@ ACCESSORIES = ("packaging", "accessories", "manual", "gifts")
 
 # Who may take which action (the service decides too; this only keeps forms away from people who can't use them).
 ROLE_ACTIONS = {
-    "supervisor": ("approve", "reject", "refund", "close", "note"),
+    "supervisor": ("approve", "reject", "refund", "close", "note", "reassign"),
     "agent": ("resubmit", "return_shipped", "close", "note"),
     "warehouse": ("receive",),
 }
@@ -20,9 +21,24 @@ ENDPOINTS = {"return_shipped": "return-shipped", "note": "notes"}
 
 
 def actions_for(case, role):
-    """The actions the case's state allows and the person's role may take, in the state's order."""
+    """The actions the case's state allows, the person's role may take and their duties don't forbid
+    (the service lists those in the case's `refused`), in the state's order."""
     mine = ROLE_ACTIONS.get(role, ())
-    return [action for action in case["allowed_actions"] if action in mine]
+    barred = {refusal["action"] for refusal in case.get("refused", ()) if refusal["kind"] is None}
+    return [action for action in case["allowed_actions"] if action in mine and action not in barred]
+
+
+def note_kinds_for(case):
+    """The kinds of note this person may write (an agent speaks with the buyer only on their own cases)."""
+    barred = {refusal["kind"] for refusal in case.get("refused", ()) if refusal["action"] == "note"}
+    return [kind for kind in NOTE_KINDS if kind not in barred]
+
+
+def refusals_for(case, role):
+    """Why actions this person's role could take are not offered: one refusal per reason."""
+    mine = ROLE_ACTIONS.get(role, ())
+    reasons = {refusal["error"]: refusal for refusal in case.get("refused", ()) if refusal["action"] in mine}
+    return [ApiError(403, code, refusal["message"]) for code, refusal in reasons.items()]
 
 
 def endpoint(action):
@@ -64,5 +80,6 @@ def action_body(action, form, missing_label):
     if action == "receive":
         return receive_body(form, missing_label)
     fields = {"approve": ("note",), "close": ("note",), "reject": ("reason",), "resubmit": ("note", "amount"),
-              "return_shipped": ("carrier", "tracking_no"), "note": ("text", "kind"), "refund": ()}[action]
+              "return_shipped": ("carrier", "tracking_no"), "note": ("text", "kind"), "refund": (),
+              "reassign": ("agent", "note")}[action]
     return {name: _text(form, name) for name in fields if _text(form, name) or name != "amount"}

@@ -74,7 +74,9 @@ class Desk:
     def post(self, path, body=None, role="agent", staff="A-1", key=None):
         return self.call("POST", path, role, staff, body if body is not None else {}, key or uuid.uuid4().hex)
 
-    def act(self, case_id, action, body=None, role="supervisor", staff="S-1", expect=200):
+    def act(self, case_id, action, body=None, role="supervisor", staff=None, expect=200):
+        """An action by S-1, or by A-1 (the agent who opened the case and has it) when role is agent."""
+        staff = staff or ("A-1" if role == "agent" else "S-1")
         response = self.post(f"/cases/{case_id}/{action}", body, role, staff)
         assert response.status_code == expect, response.text
         return response.json()

@@ -56,8 +56,8 @@ def test_rule5_actions_off_the_chart_are_409_with_state_and_allowed_actions(case
 
 
 def test_allowed_actions_name_what_the_state_permits():
-    assert flow.allowed_actions("refund_only", "pending_approval") == ["approve", "close", "reject", "note"]
-    assert flow.allowed_actions("return_refund", "awaiting_return") == ["receive", "return_shipped", "note"]
+    assert flow.allowed_actions("refund_only", "pending_approval") == ["approve", "close", "reject", "note", "reassign"]
+    assert flow.allowed_actions("return_refund", "awaiting_return") == ["receive", "return_shipped", "note", "reassign"]
     assert flow.allowed_actions("exchange", "closed") == []
 
 

@@ -16,7 +16,7 @@ def test_rule5_2_refund_only_before_handover_cancels_fulfilment_and_refunds(desk
     order_no = desk.place()
     case = desk.open(order_no, amount="59.00")
     assert case["status"] == "pending_approval"
-    assert case["allowed_actions"] == ["approve", "close", "reject", "note"]
+    assert case["allowed_actions"] == ["approve", "close", "reject", "note", "reassign"]
 
     approved = desk.act(case["id"], "approve", staff="SUP-1")
     assert approved["status"] == "approved"
@@ -88,7 +88,7 @@ def test_rule5_4_discrepancy_goes_to_negotiation_then_resubmitted_and_refunded(d
                                           "accessories_complete": False, "condition": "resellable"},
                      role="warehouse", staff="W-1")
     assert found["status"] == "negotiation"
-    assert found["allowed_actions"] == ["close", "resubmit", "note"]
+    assert found["allowed_actions"] == ["close", "resubmit", "note", "reassign"]
     assert desk.case(case_id)["return_note"]["discrepancies"] == ["accessories missing"]
     assert tap.of("return_received") == []
 
@@ -150,9 +150,9 @@ def test_rule5_wrong_state_actions_answer_409_naming_state_and_allowed_actions(d
         answer = desk.act(case_id, action, body, role=role, expect=409)
         assert answer["error"] == "invalid_transition"
         assert answer["state"] == "pending_approval"
-        assert answer["allowed_actions"] == ["approve", "close", "reject", "note"]
+        assert answer["allowed_actions"] == ["approve", "close", "reject", "note", "reassign"]
     desk.act(case_id, "approve")
-    assert desk.act(case_id, "approve", expect=409)["allowed_actions"] == ["refund", "note"]
+    assert desk.act(case_id, "approve", expect=409)["allowed_actions"] == ["refund", "note", "reassign"]
     with desk.service.db.read() as session:
         assert session.query(CaseAction).filter_by(case_id=case_id).count() == 2
 
@@ -181,7 +181,8 @@ def test_idempotent_posts_replay_the_first_answer(desk, tap):
     assert desk.post("/cases", {**body, "amount": "1.00"}, key="open-1").status_code == 422   # key reused
     case_id = first.json()["id"]
     desk.act(case_id, "approve")
-    paid = [desk.post(f"/cases/{case_id}/refund", {}, role="supervisor", key="pay-1") for _ in range(3)]
+    paid = [desk.post(f"/cases/{case_id}/refund", {}, role="supervisor", staff="S-1", key="pay-1")
+            for _ in range(3)]
     assert [r.status_code for r in paid] == [200, 200, 200]
     assert len(tap.wait("refund_paid")) == 1
     assert len(tap.of("case_opened")) == 1

@@ -55,6 +55,20 @@ def test_rule5_weekly_record_table_per_agent_and_total(after_sales_db):
     assert (parsed[0]["sla_met_pct"], parsed[1]["sla_met_pct"], parsed[2]["reason_damaged"]) == ("50.0", "", "1")
 
 
+def test_a_reassigned_case_counts_as_opened_by_its_opener_and_answered_by_its_new_agent(after_sales_db):
+    db = after_sales_db
+    case_id = open_case(db, local(24, 9, 0))
+    act(db, SUPERVISOR, local(24, 9, 10), "reassign", case_id, {"agent": "A-8", "note": ""})
+    taker = Actor("A-8", "agent")
+    act(db, taker, local(24, 9, 20), "note", case_id, {"kind": "answer", "text": "已核实"})
+    act(db, taker, local(24, 9, 30), "close", case_id, {"note": ""})
+    rows = {row["agent"]: row for row in table_for(db, "2026-W48")["rows"]}
+    figures = ("cases_opened", "cases_closed", "sla_decided", "sla_met")
+    assert {agent: [rows[agent][k] for k in figures] for agent in rows} == {
+        "A-7": [1, 0, 0, 0], "A-8": [0, 1, 1, 1], "TOTAL": [1, 1, 1, 1]}
+    assert (rows["A-7"]["reasons"]["not_received"], rows["A-8"]["reasons"]["not_received"]) == (1, 0)
+
+
 def test_weekly_table_and_holidays_over_http(desk):
     holiday = desk.post("/holidays", {"day": "2026-10-01", "name": "国庆节"}, role="manager", staff="M-1")
     assert holiday.status_code == 201

@@ -146,6 +146,32 @@ def test_limits_are_data_and_a_manager_reassigns_many_with_a_reason(start_servic
     assert bad.status_code == 400 and set(bad.json()["fields"]) == {"customer_keys", "reason", "extra"}
 
 
+def test_a_rep_reads_only_their_own_follow_up_notes_and_a_manager_reads_all(start_service):
+    service = start_service("customer_retention")
+    key = post(service, "/pool/claims", {"company_name": f"苏州{uid('X')}有限公司"}, staff="R1").json()["customer_key"]
+    assert post(service, "/follow-ups", {"customer_key": key, "kind": "call", "notes": "报价 9 折"},
+                staff="R1").status_code == 201
+    post(service, "/pool/reassignments", {"customer_keys": [key], "to_rep": "R2", "reason": "R1 调岗"},
+         role="manager", staff="M1")
+    assert post(service, "/follow-ups", {"customer_key": key, "kind": "visit", "notes": "上门演示"},
+                staff="R2").status_code == 201
+
+    def notes(role, staff, **params):
+        answer = get(service, "/follow-ups", role=role, staff=staff, customer_key=key, **params)
+        assert answer.status_code == 200, answer.text
+        return sorted((f["rep"], f["notes"]) for f in answer.json()["follow_ups"])
+
+    assert notes("sales", "R2") == [("R2", "上门演示")]
+    assert notes("sales", "R2", rep="R2") == [("R2", "上门演示")]
+    assert notes("sales", "R1") == [("R1", "报价 9 折")]   # their own, though they no longer hold it
+    denied = get(service, "/follow-ups", role="sales", staff="R2", customer_key=key, rep="R1")
+    assert (denied.status_code, denied.json()["error"], denied.json()["rep"]) == (403, "not_your_follow_ups", "R1")
+    assert "R1" in denied.json()["message"]
+    everyone = [("R1", "报价 9 折"), ("R2", "上门演示")]
+    assert notes("manager", "M1") == notes("care", "CARE-1") == everyone
+    assert notes("manager", "M1", rep="R1") == [("R1", "报价 9 折")]
+
+
 def test_negative_review_task_completed_over_http_goes_out_as_an_event(start_service, publish_order,
                                                                         rabbit_config, listen):
     completions = listen("care_task_completed")

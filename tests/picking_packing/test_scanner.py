@@ -190,6 +190,26 @@ def test_a_supervisor_override_packs_a_held_parcel_with_a_reason_on_record(wareh
         (False, "K-2", None), (True, "SUP-1", "gift box is lighter than the catalogue says")]
 
 
+def test_whoever_weighed_a_held_parcel_cant_accept_its_weight_another_supervisor_can(warehouse):
+    """Issue 17: the packer's own wrong weight is re-checked by a second person (§3)."""
+    wh = warehouse()
+    order_no, _, _ = picked_order(wh)
+    path = f"/pick-lists/{order_no}/weight-override"
+    wh.scan("pack", role="packer", staff="K-3", order_no=order_no, weight_g=1500)
+    wh.scan("pack", role="packer", staff="K-4", order_no=order_no, weight_g=1500)   # a colleague re-weighs it
+    for packer in ("K-4", "K-3"):                                                    # the last and the first
+        denied = wh.http("POST", path, role="supervisor", staff=packer, json={"reason": "我称的，没问题"})
+        assert (denied.status_code, denied.json()["error"]) == (403, "packed_by_you")
+        assert denied.json()["message"] == f"{packer} packed {order_no}: another supervisor must accept its weight"
+    assert wh.pick_list(order_no).status == "held" and wh.events("parcel_packed", order_no=order_no) == []
+    with wh.db.read() as session:
+        assert session.scalar(sa.select(sa.func.count()).where(WeightCheck.order_no == order_no)) == 2
+
+    accepted = wh.http("POST", path, role="supervisor", staff="SUP-2", json={"reason": "复核：赠品未登记重量"})
+    assert (accepted.status_code, accepted.json()["status"]) == (200, "packed")
+    assert wh.events("parcel_packed", order_no=order_no)[0]["override_by"] == "SUP-2"
+
+
 def test_hand_over_only_issued_tracking_numbers_of_packed_parcels(warehouse):
     """§4 发货: the courier hand-over is scanned against the waybills shipping labels issued."""
     wh = warehouse()

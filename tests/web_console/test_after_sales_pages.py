@@ -84,3 +84,46 @@ def test_refusals_show_as_readable_messages(after_sales, start_console, browser)
     browser.wait_text("signout", "Sign out")
     browser.open("/cases/999999")
     assert "Traceback" not in browser.text("error") and browser.find("lang-en").get_attribute("class") == "here"
+
+
+def _buttons(browser):
+    return [e.get_attribute("id") for e in browser.driver.find_elements("css selector", "#actions button")]
+
+
+def test_issue17_no_one_is_offered_what_their_duties_forbid_and_a_supervisor_reassigns(
+        after_sales, start_console, browser):
+    case_id = after_sales.open(after_sales.place())["id"]          # opened by agent A-1
+    browser.base = start_console(after_sales.service)
+
+    browser.sign_in("A-1", "supervisor")                             # the opener, with a supervisor's role
+    browser.open(f"/cases/{case_id}")
+    assert _buttons(browser) == ["do-close", "do-reject", "do-note", "do-reassign"]
+    assert "另一位主管" in browser.text("refused-opened_by_you")
+
+    browser.sign_in("A-2", "agent")                                  # another agent
+    browser.open(f"/cases/{case_id}")
+    assert _buttons(browser) == ["do-note"]
+    kinds = [o.get_attribute("value") for o in browser.driver.find_elements("css selector", "#note-kind option")]
+    assert kinds == ["internal"] and "主管可以改派" in browser.text("refused-assigned_to_another")
+
+    browser.sign_in("SUP-1", "supervisor")
+    browser.open(f"/cases/{case_id}")
+    assert browser.driver.find_elements("id", "refused-opened_by_you") == []
+    browser.type("reassign-agent", "A-2")
+    browser.click("do-reassign")
+    browser.wait_text("ok", "已改派")
+    assert "A-1 → A-2" in browser.text("history")
+    assert (browser.text("opened-by"), browser.text("assignee")) == ("A-1", "A-2")
+    browser.screenshot("after_sales_case_reassigned")
+    browser.type("reassign-agent", "A-2")                            # again: refused, with the reason
+    browser.click("do-reassign")
+    assert "已由该客服负责" in browser.wait_text("error", "已由该客服负责")
+
+    browser.sign_in("A-2", "agent")
+    browser.open(f"/cases/{case_id}")
+    assert _buttons(browser) == ["do-close", "do-note"]
+    kinds = [o.get_attribute("value") for o in browser.driver.find_elements("css selector", "#note-kind option")]
+    assert kinds == ["internal", "answer", "ask_buyer", "buyer_reply"]
+    case = after_sales.case(case_id)
+    assert (case["assignee"], case["history"][-1]["actor"], case["history"][-1]["detail"]["to"]) == (
+        "A-2", "SUP-1", "A-2")

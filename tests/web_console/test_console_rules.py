@@ -56,6 +56,23 @@ def test_rule5_a_person_sees_only_actions_the_state_and_their_role_allow():
     assert case_forms.actions_for(awaiting, "manager") == []
 
 
+def test_actions_the_persons_duties_forbid_are_not_offered_and_say_why():
+    """Issue 17: the service lists in `refused` what this person's duties forbid of the allowed actions."""
+    agents_case = {"allowed_actions": ["approve", "close", "reject", "note", "reassign"], "refused": [
+        {"action": "close", "kind": None, "error": "assigned_to_another", "message": "assigned to A-1"},
+        {"action": "note", "kind": "answer", "error": "assigned_to_another", "message": "assigned to A-1"},
+        {"action": "approve", "kind": None, "error": "opened_by_you", "message": "you opened it"}]}
+    assert case_forms.actions_for(agents_case, "agent") == ["note"]
+    assert case_forms.actions_for(agents_case, "supervisor") == ["reject", "note", "reassign"]
+    assert case_forms.note_kinds_for(agents_case) == ["internal", "ask_buyer", "buyer_reply"]
+    assert [(e.status, e.code) for e in case_forms.refusals_for(agents_case, "agent")] == [
+        (403, "assigned_to_another")]                   # one line per reason; approve is not an agent's anyway
+    assert [e.code for e in case_forms.refusals_for(agents_case, "supervisor")] == [
+        "assigned_to_another", "opened_by_you"]
+    assert case_forms.refusals_for(agents_case, "warehouse") == []
+    assert case_forms.action_body("reassign", {"agent": " A-2 ", "note": ""}, str) == {"agent": "A-2", "note": ""}
+
+
 def test_rule5_an_unticked_accessory_makes_the_return_incomplete_and_is_named():
     form = {"reason": "漏水", "line_sku_0": "SKU-001", "line_qty_0": "2", "condition": "resellable",
             "accessory_packaging": "on", "accessory_manual": "on", "accessory_gifts": "on", "remarks": "盒子压扁"}

@@ -173,6 +173,13 @@ def test_rule3_a_supervisor_accepts_a_held_weight_with_a_reason(floor, publish_o
     assert order_no in browser.text("pick-lists") and "1500 g" in browser.text("pick-lists")
     assert not browser.driver.find_elements("id", f"override-{order_no}")
 
+    browser.sign_in("T-1", "supervisor")   # T-1 weighed it: a second person must accept it (issue 17)
+    browser.open("/pick-lists?status=held")
+    browser.type(f"reason-{order_no}", "我称的，没问题")
+    browser.click(f"override-{order_no}")
+    assert "须由另一位主管放行" in browser.wait_text("error", "须由另一位主管放行")
+    assert pick_list(picking, order_no)["status"] == "held"
+
     browser.sign_in("S-1", "supervisor")
     browser.open("/pick-lists?status=held")
     browser.screenshot("pick_lists_held")

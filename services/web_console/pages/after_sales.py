@@ -46,6 +46,7 @@ def open_case(ctx):
 def case_page(ctx, case_id, error=None):
     case = ctx.api.get("after_sales", f"/cases/{case_id}")
     return ctx.render("case.html", case=case, actions=case_forms.actions_for(case, ctx.role), forms=case_forms,
+                      note_kinds=case_forms.note_kinds_for(case), refusals=case_forms.refusals_for(case, ctx.role),
                       error=error, status=error.status if error else 200)
 
 
