@@ -174,7 +174,10 @@ class Endpoint(Entrypoint):
             return None
         if len(key) > 200:
             raise HttpError(400, "invalid_idempotency_key", "Idempotency-Key is at most 200 characters")
-        scope = f"{self.method} {self.url}"
+        # A key belongs to its caller: the same key from another person is another request, and
+        # never gets that person's answer back.
+        caller = request.identity.staff_id if request.identity else "-"
+        scope = f"{self.method} {self.url} {caller}"[:200]
         return IdempotencyClaim(scope, key, fingerprint(request.path.encode() + b"\n" + raw))
 
     def idempotency_claim(self, worker_ctx):

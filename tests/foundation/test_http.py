@@ -10,9 +10,9 @@ from shared.web.auth import mint_token
 from tests.foundation.sample_service import Note
 
 
-def post_note(service, body, role="agent", **headers):
+def post_note(service, body, role="agent", staff_id="S-test", **headers):
     return requests.post(service.url("/notes"), data=body if isinstance(body, (bytes, str)) else json.dumps(body),
-                         headers={**service.headers(role), "Content-Type": "application/json", **headers},
+                         headers={**service.headers(role, staff_id), "Content-Type": "application/json", **headers},
                          timeout=10)
 
 
@@ -79,6 +79,19 @@ def test_a_retried_write_returns_the_first_answer_and_changes_nothing(start_samp
     reused = post_note(service, {"topic": "t", "text": "different"}, **{"Idempotency-Key": "k-1"})
     assert (reused.status_code, reused.json()["error"]) == (422, "idempotency_key_reused")
     assert post_note(service, {"topic": "t", "text": "twice"}).status_code == 201      # no key: a new note
+    assert count_notes(service) == 2
+
+
+def test_an_idempotency_key_belongs_to_its_caller(start_sample):
+    """#17: the same key from another person is another request; it never replays someone else's
+    answer. Failed before: the second agent got the first agent's note back."""
+    service = start_sample()
+    mine = post_note(service, {"topic": "t", "text": "same"}, staff_id="A-1", **{"Idempotency-Key": "k-9"})
+    theirs = post_note(service, {"topic": "t", "text": "same"}, staff_id="A-2", **{"Idempotency-Key": "k-9"})
+    assert mine.status_code == theirs.status_code == 201
+    assert "Idempotent-Replay" not in theirs.headers and theirs.json() != mine.json()
+    again = post_note(service, {"topic": "t", "text": "same"}, staff_id="A-1", **{"Idempotency-Key": "k-9"})
+    assert again.headers["Idempotent-Replay"] == "true" and again.json() == mine.json()
     assert count_notes(service) == 2
 
 

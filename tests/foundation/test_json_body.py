@@ -4,7 +4,8 @@ import json
 import pytest
 
 from shared.web.errors import HttpError
-from shared.web.json_body import MAX_DEPTH, parse_json_body, too_deep
+from shared.json_input import MAX_DEPTH, too_deep
+from shared.web.json_body import parse_json_body
 
 
 def nest(depth):
@@ -41,3 +42,10 @@ def test_other_bodies_are_read_as_before():
         with pytest.raises(HttpError) as refused:
             parse_json_body(raw)
         assert refused.value.code == code
+
+
+def test_an_unpaired_surrogate_is_refused_and_a_pair_is_text():
+    with pytest.raises(HttpError) as refused:
+        parse_json_body(b'{"note": "\\ud800 broken"}')
+    assert (refused.value.status, refused.value.code) == (400, "invalid_text")
+    assert parse_json_body(b'{"note": "\\ud83d\\ude00"}') == {"note": "\U0001F600"}

@@ -212,6 +212,8 @@ def hostile_orders():
         "an order number with a slash": body(lambda o: o.update(order_no="SO-1/../2")),
         "an order number with a space": body(lambda o: o.update(order_no="SO 1")),
         "a unit weight of 10 t": body(lambda o: o["lines"][0].update(unit_weight_g=10_000_000)),
+        "full-width digits as money": body(lambda o: o.update(shipping_fee="\uff18.\uff10\uff10")),
+        "Arabic-Indic digits as money": body(lambda o: o.update(total="\u0663.\u0660\u0660")),
     }
 
 

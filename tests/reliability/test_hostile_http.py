@@ -275,6 +275,16 @@ def test_deeply_nested_json_is_a_400_naming_the_field(start_service):
         assert healthy(url.rsplit("/", 1)[0] + "/health")
 
 
+def test_an_unpaired_surrogate_in_a_body_is_a_400(start_service):
+    """Such text passes the schema and no database can store it: refused with the JSON it came in."""
+    desk = start_service("after_sales")
+    body = ('{"order_no": "SO-1", "case_type": "refund_only", "reason": "\\ud800 broken", "amount": "1.00"}')
+    answer = post_raw(desk.url("/cases"), desk.headers("agent", "S-agent", **{"Idempotency-Key": str(uuid.uuid4())}),
+                      body)
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_text", answer.text
+    assert healthy(desk.url("/health"))
+
+
 DAYS = [("1999-12-31", 400), ("2000-01-01", 200), ("2099-12-31", 200), ("2100-01-01", 400),
         ("9999-12-31", 400), ("0001-01-01", 400)]
 
