@@ -180,3 +180,29 @@ def test_the_compose_brokers_administrator_is_generated_once_as_configuration(tm
     assert f"default_user = admin\ndefault_pass = {password}\n" in conf.read_text() and mode(conf) == 0o600
     assert bus_users_cli.main(["broker-admin"]) == 0
     assert password_file("admin").read_text().strip() == password
+
+
+# -- docker-compose ------------------------------------------------------------------------------------
+
+def compose(name="docker-compose.yml"):
+    import yaml
+    return yaml.safe_load((config.ROOT / name).read_text())
+
+
+def test_compose_keeps_the_broker_to_itself_and_gives_each_container_its_own_password_only():
+    services = compose()["services"]
+    assert "guest" not in json.dumps(services).lower()
+    assert "ports" not in services["rabbitmq"]
+    apps = [name for name, spec in services.items() if spec.get("environment", {}).get("AMQP_URI")]
+    assert set(apps) == set(config.SERVICES) | {CONSOLE, "migrate"}
+    for name in apps:
+        assert "@" not in services[name]["environment"]["AMQP_URI"], name
+    for name in set(apps) - {"migrate"}:
+        assert services[name]["volumes"] == [f"bus-{name}:/app/var/secrets/rabbitmq/{name}:ro"]
+    mounted = {volume.split(":")[0] for volume in services["migrate"]["volumes"]}
+    assert mounted == {f"bus-{name}" for name in set(apps) - {"migrate"}} | {"bus-users", "broker-admin"}
+
+
+def test_publishing_the_brokers_ports_is_a_choice_and_only_on_loopback():
+    ports = compose("deploy/compose-broker-ports.yml")["services"]["rabbitmq"]["ports"]
+    assert ports and all(port.startswith("127.0.0.1:") for port in ports)
