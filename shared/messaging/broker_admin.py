@@ -84,8 +84,11 @@ class ManagementApi:
         parts = urlsplit(uri)
         password = unquote(parts.password or "")
         if not password and password_file:
-            with open(password_file) as stored:
-                password = stored.read().strip()
+            try:
+                with open(password_file) as stored:
+                    password = stored.read().strip()
+            except OSError as exc:
+                raise AdminUnavailable(f"the administrator's password can't be read ({exc}): {HOW}") from None
         self.base = urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else ""),
                                               path=parts.path.rstrip("/") + "/api"))
         self.session = requests.Session()

@@ -170,6 +170,9 @@ def test_deploy_administers_a_local_broker_with_rabbitmqctl_and_a_remote_one_onl
     api = broker_admin.broker_admin("amqp://rabbitmq:5672/", {"RABBITMQ_ADMIN_URI": "http://admin@rabbitmq:15672/",
                                                               "RABBITMQ_ADMIN_PASSWORD_FILE": str(secret)})
     assert (api.base, api.session.auth) == ("http://rabbitmq:15672/api", ("admin", "from-a-file"))
+    with pytest.raises(broker_admin.AdminUnavailable, match="password can't be read"):
+        broker_admin.broker_admin("amqp://rabbitmq:5672/", {"RABBITMQ_ADMIN_URI": "http://admin@rabbitmq:15672/",
+                                                            "RABBITMQ_ADMIN_PASSWORD_FILE": str(tmp_path / "none")})
 
 
 def test_the_compose_brokers_administrator_is_generated_once_as_configuration(tmp_path, monkeypatch):
