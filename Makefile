@@ -53,6 +53,7 @@ dead-letters: venv
 
 compose-check:
 	docker-compose config -q
+	docker-compose -f docker-compose.yml -f deploy/compose-broker-ports.yml config -q
 
 clean:
 	rm -rf var $(VENV)

@@ -32,7 +32,8 @@ DEFAULT_PORTS = {
     "customer_retention": 8006,
 }
 
-DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
+# The broker's address and vhost only: each part adds its own user (`shared.bus_credentials`).
+DEFAULT_AMQP_URI = "amqp://localhost:5672/"
 DEV_AUTH_SECRET = "dev-only-secret-change-me-in-production"
 
 
@@ -84,9 +85,9 @@ def service_settings(service, environ=None):
 
 
 def service_config(service, **overrides):
-    """The nameko config dict for one service, from the environment."""
+    """The nameko config dict for one service, from the environment; it connects to the broker as
+    its own user."""
     config = {
-        "AMQP_URI": amqp_uri(),
         "DATABASE_URL": database_url(service),
         "WEB_SERVER_ADDRESS": f"{os.environ.get('HTTP_HOST', '0.0.0.0')}:{http_port(service)}",
         "AUTH_SECRET": os.environ.get("AUTH_SECRET", DEV_AUTH_SECRET),
@@ -99,4 +100,7 @@ def service_config(service, **overrides):
     }
     config.update(service_settings(service))
     config.update(overrides)
+    if "AMQP_URI" not in config:
+        from shared.bus_credentials import bus_uri   # it reads VAR_DIR from here
+        config["AMQP_URI"] = bus_uri(service)
     return config

@@ -5,6 +5,7 @@ import importlib
 import pytest
 from kombu import Connection
 
+from shared.messaging.topology import declare, events_exchange
 from shared.testing.databases import TestDatabases
 from shared.testing.services import RunningService, service_test_config
 from tools import storefront
@@ -56,7 +57,10 @@ def amqp_connection(rabbit_config):
 
 @pytest.fixture
 def publish_order(amqp_connection):
-    """publish_order(event=None, **make_order_kwargs) -> the event published as the storefront would."""
+    """publish_order(event=None, **make_order_kwargs) -> the event published as the storefront would,
+    to its exchange declared as deploy declares it (the storefront itself only publishes)."""
+    declare(amqp_connection, [], exchanges=[events_exchange("storefront")])
+
     def publish(event=None, raw_body=None, **kwargs):
         event = event or storefront.make_order(**kwargs)
         storefront.publish(amqp_connection, event, raw_body=raw_body)

@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 
 from shared import config
+from shared.bus_credentials import DEPLOY, bus_uri
 from shared.messaging.dead_letters import (
     list_dead_letters, list_unrouted, replay_dead_letters, replay_unrouted,
 )
@@ -32,7 +33,7 @@ def main(argv=None):
     replay.add_argument("--all", action="store_true")
     replay.add_argument("--routing-key", help="for unrouted messages: the routing key the publisher meant")
     args = parser.parse_args(argv)
-    uri = args.amqp_uri or config.amqp_uri()
+    uri = args.amqp_uri or bus_uri(DEPLOY)   # an operator's tool: deploy's user reads and replays any of them
     is_service = args.name not in config.OUTSIDE_PUBLISHERS   # outside publishers have no dead letters
 
     if args.command == "list":

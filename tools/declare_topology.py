@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from shared import config
+from shared.bus_credentials import DEPLOY, bus_uri
 from shared.messaging.deploy import declare_service
 from shared.messaging.exchanges import upgrade_events_exchanges
 from shared.messaging.retired import retire_queues
@@ -20,14 +21,15 @@ def main(argv=None):
     unknown = set(args.services) - set(config.SERVICES)
     if unknown:
         parser.error(f"unknown service(s): {', '.join(sorted(unknown))}")
-    replaced = upgrade_events_exchanges(config.amqp_uri(), config.SERVICES + config.OUTSIDE_PUBLISHERS)
+    uri = bus_uri(DEPLOY)
+    replaced = upgrade_events_exchanges(uri, config.SERVICES + config.OUTSIDE_PUBLISHERS)
     for exchange in replaced:
         print(f"{exchange}: replaced by one that keeps unrouted messages; its bindings follow")
     # A replaced exchange lost every binding: all services' queues bind again, not just those asked for.
     for name in config.SERVICES if replaced else (args.services or config.SERVICES):
-        queues = declare_service(config.amqp_uri(), name, service_class(name), config.retry_delays_ms())
+        queues = declare_service(uri, name, service_class(name), config.retry_delays_ms())
         print(f"{name}: {len(queues)} queues declared")
-        for queue, moved in retire_queues(config.amqp_uri(), name).items():
+        for queue, moved in retire_queues(uri, name).items():
             if moved is None:
                 print(f"{name}: {queue} is retired but an old release still consumes it; deploy again once it stops")
             else:

@@ -1,11 +1,12 @@
-"""The once-per-deploy step: migrate every database, then declare every queue."""
+"""The once-per-deploy step: migrate every database, create or update each part's broker user, then
+declare every queue (as deploy's own user)."""
 import sys
 
-from tools import declare_topology, migrate
+from tools import bus_users, declare_topology, migrate
 
 
 def main():
-    return migrate.main([]) or declare_topology.main([])
+    return migrate.main([]) or bus_users.main([]) or declare_topology.main([])
 
 
 if __name__ == "__main__":

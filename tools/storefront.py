@@ -3,6 +3,9 @@
 
     python -m tools.storefront --count 20 --rate 5
 
+It connects as the storefront's own broker user, which may publish to `storefront.events` and do
+nothing else: it does not declare the exchange (deploy does), it only checks that it is there.
+
 A share of orders carry a buyer remark, a bad phone number, an incomplete
 address, or cash on delivery, so every review rule gets exercised.
 """
@@ -15,10 +18,10 @@ import uuid
 from datetime import datetime, timezone
 from decimal import Decimal
 
+from amqp.exceptions import NotFound
 from kombu import Connection, Exchange, Producer
 
-# As deploy declares it (a declaration with other arguments is refused by the broker); what no queue
-# is bound for is kept in `storefront.unrouted`.
+# As deploy declares it; what no queue is bound for is kept in `storefront.unrouted`.
 EXCHANGE = Exchange("storefront.events", type="topic", durable=True, delivery_mode=2,
                     arguments={"alternate-exchange": "storefront.unrouted"})
 
@@ -81,24 +84,39 @@ def make_order(rng=random, order_no=None, cod_share=0.2, remark_share=0.15, bad_
 
 
 def publish(connection, event, routing_key="order_placed", raw_body=None):
-    """Publish like a nameko `storefront` service dispatching `order_placed`, with confirms."""
-    producer = Producer(connection.default_channel, exchange=EXCHANGE)
+    """Publish like a nameko `storefront` service dispatching `order_placed`, with confirms, to the
+    exchange deploy declared (declaring it would need a right the storefront does not have)."""
+    producer = Producer(connection.default_channel, exchange=EXCHANGE, auto_declare=False)
     body = raw_body if raw_body is not None else json.dumps(event, ensure_ascii=False).encode("utf-8")
     producer.publish(body, routing_key=routing_key, content_type="application/json",
-                     content_encoding="utf-8", delivery_mode=2, declare=[EXCHANGE], retry=True)
+                     content_encoding="utf-8", delivery_mode=2, retry=True)
+
+
+def exchange_exists(connection):
+    """Whether deploy has declared the exchange (a passive declare: it needs no permission)."""
+    try:
+        with connection.channel() as channel:
+            channel.exchange_declare(exchange=EXCHANGE.name, type=EXCHANGE.type, passive=True)
+        return True
+    except NotFound:
+        return False
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--amqp-uri", default=None, help="default: $AMQP_URI or amqp://guest:guest@localhost:5672/")
+    parser.add_argument("--amqp-uri", default=None,
+                        help="default: $AMQP_URI (amqp://localhost:5672/) as the storefront's user")
     parser.add_argument("--count", type=int, default=10)
     parser.add_argument("--rate", type=float, default=0, help="orders per second; 0 = as fast as it goes")
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args(argv)
-    from shared.config import amqp_uri
+    from shared.bus_credentials import STOREFRONT, bus_uri
 
     rng = random.Random(args.seed)
-    with Connection(args.amqp_uri or amqp_uri(), transport_options={"confirm_publish": True}) as connection:
+    with Connection(args.amqp_uri or bus_uri(STOREFRONT), transport_options={"confirm_publish": True}) as connection:
+        if not exchange_exists(connection):
+            print(f"{EXCHANGE.name} does not exist on the broker: run `python -m tools.deploy` first", file=sys.stderr)
+            return 1
         started = time.monotonic()
         for n in range(args.count):
             if args.rate:

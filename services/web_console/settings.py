@@ -3,6 +3,7 @@ import os
 from dataclasses import dataclass, field
 
 from shared import config as suite_config
+from shared.bus_credentials import CONSOLE, bus_uri
 from shared.web.connections import HttpLimits
 
 DEFAULT_PORT = 8000
@@ -19,7 +20,7 @@ def _service_urls(environ):
 class ConsoleSettings:
     service_urls: dict
     auth_secret: str
-    amqp_uri: str = suite_config.DEFAULT_AMQP_URI
+    amqp_uri: str = None               # None: no broker (the dead-letters page says so)
     port: int = DEFAULT_PORT
     host: str = "0.0.0.0"
     refresh_seconds: int = 10          # how often live lists (the case queue) refresh themselves
@@ -34,7 +35,7 @@ class ConsoleSettings:
         return cls(
             service_urls=_service_urls(environ),
             auth_secret=environ.get("AUTH_SECRET", suite_config.DEV_AUTH_SECRET),
-            amqp_uri=environ.get("AMQP_URI", suite_config.DEFAULT_AMQP_URI),
+            amqp_uri=bus_uri(CONSOLE, environ),   # its own user, which may only read the dead letters
             port=int(environ.get("CONSOLE_PORT", DEFAULT_PORT)),
             host=environ.get("HTTP_HOST", "0.0.0.0"),
             refresh_seconds=int(environ.get("CONSOLE_REFRESH_SECONDS", 10)),

@@ -27,7 +27,7 @@ from functools import partial
 import eventlet
 from eventlet.event import Event
 from greenlet import GreenletExit
-from amqp.exceptions import NotFound as AmqpNotFound
+from amqp.exceptions import AccessRefused, NotFound as AmqpNotFound
 from kombu.exceptions import OperationalError as KombuOperationalError
 from marshmallow import ValidationError
 from nameko.exceptions import ContainerBeingKilled
@@ -43,7 +43,7 @@ from shared.messaging.dead_letters import dead_letter
 from shared.messaging.inbound import ATTEMPTS_HEADER, Unreadable, attempts_made, fingerprint, read_json
 from shared.messaging.publisher import ConfirmedPublisher
 from shared.messaging.topology import (
-    consumer_queue, declare, delay_exchange, service_queues,
+    NotDeployed, consumer_queue, declare, delay_exchange, service_queues,
 )
 from shared.messaging.transport import GuardedTransport, connect
 from shared.timeutil import to_iso, utcnow
@@ -321,11 +321,15 @@ class EventConsumer(Consumer):
 
 def declare_with_retries(amqp_uri, queues, attempts=DECLARE_ATTEMPTS):
     """Declare, retrying a few times on 404: a durable queue whose process a busy broker is still
-    starting (someone else declared it a moment ago) answers `home node ... is down or inaccessible`."""
+    starting (someone else declared it a moment ago) answers `home node ... is down or inaccessible`.
+    A refusal means this service's user lacks a permission that deploy grants."""
     for attempt in range(1, attempts + 1):
         try:
             with connect(amqp_uri) as connection:
                 return declare(connection, queues)
+        except AccessRefused as exc:
+            raise NotDeployed(f"the broker refused to declare {', '.join(q.name for q in queues)} ({exc}): "
+                              "run tools.deploy first (it creates each service's user and permissions)") from None
         except AmqpNotFound as exc:
             if attempt == attempts:
                 raise

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from shared.messaging.inbound import ATTEMPTS_HEADER, attempts_made
 from shared.messaging.topology import (
-    dead_letter_queue, dead_letter_queue_name, events_exchange, retry_exchange, unrouted_queue,
+    dead_letter_exchange, dead_letter_queue, dead_letter_queue_name, events_exchange, retry_exchange, unrouted_queue,
 )
 from shared.messaging.transport import connect
 from shared.timeutil import to_iso, utcnow
@@ -54,7 +54,10 @@ def _dead_letter_headers(message, queue_name, reason, attempts):
 
 
 def _publish_dead_letter(publisher, service, message, headers):
-    publisher.publish(_body(message), exchange="", routing_key=dead_letter_queue_name(service), headers=headers,
+    # Through the service's own dead-letter exchange: the default exchange would need a right that
+    # reaches every queue of every service.
+    publisher.publish(_body(message), exchange=dead_letter_exchange(service).name,
+                      routing_key=dead_letter_queue_name(service), headers=headers,
                       content_type=_text(message.content_type) or "application/octet-stream",
                       content_encoding=_text(message.content_encoding) or "binary",
                       message_id=headers["x-dead-letter-id"], declare=[dead_letter_queue(service)])

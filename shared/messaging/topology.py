@@ -13,8 +13,17 @@ Per service (and per outside publisher, such as `storefront`):
   by its own name, to `<service>.retry`;
 - `<service>.delay.<ms>` fanout exchange + queue whose messages expire after <ms>
   into `<service>.retry`, which routes them back to the queue they came from;
-- `<service>.dead-letters` where messages go after their last attempt.
+- `<service>.dead-letters` where messages go after their last attempt: a queue, and a fanout exchange
+  of the same name that is the way in (publishing through the default exchange would need a right
+  that reaches every queue, see `permissions`).
+
+A service declares its own exchanges and queues; another's exchange it binds a queue to (a source's
+`<source>.events`) is described `passive`: it is only checked (which needs no permission), and
+declared only by a user allowed to (deploy, the tests' `guest`).
 """
+from copy import copy
+
+from amqp.exceptions import AccessRefused, NotFound
 from kombu import Exchange, Queue, binding
 
 PERSISTENT = 2
@@ -38,11 +47,11 @@ def unrouted_queue(service):
     return Queue(f"{service}.unrouted", exchange=kept_exchange(service), durable=True)
 
 
-def events_exchange(service):
+def events_exchange(service, passive=False):
     # Every declaration must carry the same arguments (the broker refuses a different one), so
     # this is the only place the events exchange is described.
     return Exchange(f"{service}.events", type="topic", durable=True, delivery_mode=PERSISTENT,
-                    arguments={"alternate-exchange": unrouted_exchange(service).name})
+                    arguments={"alternate-exchange": unrouted_exchange(service).name}, passive=passive)
 
 
 def retry_exchange(service):
@@ -63,8 +72,12 @@ def dead_letter_queue_name(service):
     return f"{service}.dead-letters"
 
 
+def dead_letter_exchange(service):
+    return Exchange(dead_letter_queue_name(service), type="fanout", durable=True, delivery_mode=PERSISTENT)
+
+
 def dead_letter_queue(service):
-    return Queue(dead_letter_queue_name(service), durable=True)
+    return Queue(dead_letter_queue_name(service), exchange=dead_letter_exchange(service), durable=True)
 
 
 def consumer_queue_name(source, event_type, service, method):
@@ -74,7 +87,7 @@ def consumer_queue_name(source, event_type, service, method):
 def consumer_queue(source, event_type, service, method):
     name = consumer_queue_name(source, event_type, service, method)
     return Queue(name, durable=True, bindings=[
-        binding(events_exchange(source), routing_key=event_type),
+        binding(events_exchange(source, passive=True), routing_key=event_type),
         binding(retry_exchange(service), routing_key=name),
     ])
 
@@ -105,13 +118,40 @@ def _declare_unrouted(channel, publisher):
             sink.bind_to(unrouted, routing_key=event_type)
 
 
+class NotDeployed(Exception):
+    """What a service needs from the bus is missing, and it may not create it itself."""
+
+
+def require_exchange(connection, exchange):
+    """Another's exchange: go on if it exists; if not, declare it if this user may, else stop."""
+    try:
+        with connection.channel() as channel:
+            channel.exchange_declare(exchange=exchange.name, type=exchange.type, passive=True)
+        return
+    except NotFound:   # the broker closed that channel
+        pass
+    declared = copy(exchange)
+    declared.passive = False
+    try:
+        with connection.channel() as channel:
+            declare_exchange(channel, declared)
+    except AccessRefused:
+        raise NotDeployed(f"{exchange.name} does not exist and this user may not declare it: "
+                          "run tools.deploy first") from None
+
+
 def declare(connection, queues, exchanges=()):
     """Declare exchanges and queues (with their bindings) on a kombu connection; idempotent."""
+    for queue in queues:
+        for bound in queue.bindings:
+            if bound.exchange.passive:
+                require_exchange(connection, bound.exchange)
     with connection.channel() as channel:
         for exchange in exchanges:
             declare_exchange(channel, exchange)
         for queue in queues:
             queue = queue.bind(channel)
             for bound in queue.bindings:
-                declare_exchange(channel, bound.exchange)
+                if not bound.exchange.passive:
+                    declare_exchange(channel, bound.exchange)
             queue.declare()

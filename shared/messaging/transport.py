@@ -37,5 +37,8 @@ class GuardedTransport(pyamqp.Transport):
 
 
 def connect(uri, **kwargs):
-    """A kombu Connection whose deliveries are never inflated or decoded."""
+    """A kombu Connection whose deliveries are never inflated or decoded. Without a URI kombu would
+    sign in to localhost as `guest`: there is always one (each part's own, `shared.bus_credentials`)."""
+    if not uri:
+        raise ValueError("no AMQP URI to connect with")
     return Connection(uri, transport=GuardedTransport, **kwargs)

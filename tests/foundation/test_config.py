@@ -5,6 +5,7 @@ from shared.config import database_url, service_config, service_settings
 def test_each_service_has_its_own_database_by_default(monkeypatch):
     monkeypatch.delenv("ORDER_REVIEW_DATABASE_URL", raising=False)
     monkeypatch.setenv("AFTER_SALES_DATABASE_URL", "postgresql://postgres@db/after_sales")
+    monkeypatch.setenv("AMQP_URI", "amqp://after_sales:pw@broker:5672/")   # no stored password needed
     assert database_url("order_review").startswith("sqlite:///") and database_url("order_review").endswith(
         "var/order_review.db")
     assert service_config("after_sales")["DATABASE_URL"] == "postgresql://postgres@db/after_sales"

@@ -150,10 +150,11 @@ def test_pipeline_board_counts_each_stage_and_a_service_down_hides_only_its_own(
 
 
 def test_settings_come_from_the_environment_with_the_suites_defaults():
-    defaults = ConsoleSettings.from_env({})
+    defaults = ConsoleSettings.from_env({"AMQP_URI": "amqp://console:pw@broker:5672/"})
     assert defaults.port == 8000 and defaults.service_urls["after_sales"] == "http://127.0.0.1:8004"
     chosen = ConsoleSettings.from_env({"CONSOLE_PORT": "9000", "AFTER_SALES_URL": "http://as:80",
-                                       "ORDER_REVIEW_PORT": "9101", "AUTH_SECRET": "s", "CONSOLE_CARRIERS": "EMS"})
+                                       "ORDER_REVIEW_PORT": "9101", "AUTH_SECRET": "s", "CONSOLE_CARRIERS": "EMS",
+                                       "AMQP_URI": "amqp://console:pw@broker:5672/"})
     assert (chosen.port, chosen.auth_secret, chosen.carriers) == (9000, "s", ("EMS",))
     assert chosen.service_urls["after_sales"] == "http://as:80"
     assert chosen.service_urls["order_review"] == "http://127.0.0.1:9101"
