@@ -1,9 +1,10 @@
 """The console's configuration, from the environment (no database: it only talks to the services)."""
+import logging
 import os
 from dataclasses import dataclass, field
 
 from shared import config as suite_config
-from shared.bus_credentials import CONSOLE, bus_uri
+from shared.bus_credentials import CONSOLE, MissingCredentials, bus_uri
 from shared.web.connections import HttpLimits
 
 DEFAULT_PORT = 8000
@@ -35,7 +36,7 @@ class ConsoleSettings:
         return cls(
             service_urls=_service_urls(environ),
             auth_secret=environ.get("AUTH_SECRET", suite_config.DEV_AUTH_SECRET),
-            amqp_uri=bus_uri(CONSOLE, environ),   # its own user, which may only read the dead letters
+            amqp_uri=_bus_uri(environ),
             port=int(environ.get("CONSOLE_PORT", DEFAULT_PORT)),
             host=environ.get("HTTP_HOST", "0.0.0.0"),
             refresh_seconds=int(environ.get("CONSOLE_REFRESH_SECONDS", 10)),
@@ -43,3 +44,13 @@ class ConsoleSettings:
             secure_cookies=environ.get("CONSOLE_SECURE_COOKIES", "") == "1",
             http_limits=HttpLimits.from_config(suite_config.http_limits(environ)),
         )
+
+
+def _bus_uri(environ):
+    """The console's own broker user, which may only read the dead letters. Without one (deploy has
+    not run) the console still serves every other page; the dead-letters page says what is missing."""
+    try:
+        return bus_uri(CONSOLE, environ)
+    except MissingCredentials as exc:
+        logging.getLogger("web_console").warning("%s; the dead-letters page is unavailable", exc)
+        return None
