@@ -67,6 +67,8 @@ class Punch(Base):
     day: Mapped[object] = mapped_column(sa.Date, index=True)
     at: Mapped[object] = mapped_column(UtcDateTime)
     device: Mapped[str] = mapped_column(sa.String(64))
+    # "in" / "out" when the machine tells (time away from the post needs it), else NULL.
+    direction: Mapped[str | None] = mapped_column(sa.String(3), nullable=True)
 
 
 class LeaveRequest(Base):
@@ -96,7 +98,8 @@ class AttendanceDay(Base):
     status: Mapped[str] = mapped_column(sa.String(30))
     late_minutes: Mapped[int] = mapped_column(sa.Integer)
     early_minutes: Mapped[int] = mapped_column(sa.Integer)
-    reason: Mapped[str] = mapped_column(sa.String(200))
+    away_minutes: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    reason: Mapped[str] = mapped_column(sa.String(200))   # attendance.py's code (older rows: a sentence)
 
 
 class Fine(Base):

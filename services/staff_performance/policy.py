@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from services.staff_performance.attendance import Shift
+
 DEFAULT_PATH = Path(__file__).with_name("default_policy.json")
 RANKS = ("probation", "regular", "senior", "manager")
 PERIODS = ("month", "year")
@@ -46,6 +48,11 @@ class Policy:
 
     def hour(self, name):
         return time.fromisoformat(self.doc["working_hours"][name])
+
+    def shift(self, start=None, end=None):
+        """The working day's hours; a rota entry may set its own start or end (the lunch break stays)."""
+        return Shift(start or self.hour("start"), end or self.hour("end"), self.hour("lunch_start"),
+                     self.hour("lunch_end"))
 
     def is_workday(self, day):
         return day.weekday() in self.doc["workdays"]

@@ -2,6 +2,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime
+from services.staff_performance.attendance import DIRECTIONS
 from services.staff_performance.fines import MANAGER_RULES
 from services.staff_performance.policy import RANKS, invalid_changes
 
@@ -28,6 +29,8 @@ class PunchSchema(StrictSchema):
     punch_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     staff_id = fields.String(required=True, validate=StaffId)
     at = UtcDateTime(required=True)
+    direction = fields.String(load_default=None, validate=validate.OneOf(DIRECTIONS), metadata={
+        "description": "in / out, when the machine knows: time away from the post needs it"})
 
 
 class LeaveSchema(StrictSchema):

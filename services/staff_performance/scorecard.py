@@ -86,9 +86,10 @@ def _attendance_figures(inputs):
     policy = inputs.book.for_day(inputs.last)
     rows = {"late_days": [a for a in inputs.attendance if a.status in (LATE, LATE_AND_EARLY)],
             "absences": [a for a in inputs.attendance if a.status == ABSENT]}
-    figures = [figure(name, len(days), [{"attendance_day": a.day.isoformat(), "status": a.status,
-                                          "late_minutes": a.late_minutes, "early_minutes": a.early_minutes}
-                                         for a in days], target=policy["limits"][name],
+    figures = [figure(name, len(days), [{"attendance_day": a.day.isoformat(), "status": a.status, "reason": a.reason,
+                                          "late_minutes": a.late_minutes, "early_minutes": a.early_minutes,
+                                          "away_minutes": a.away_minutes} for a in days],
+                      target=policy["limits"][name],
                       colour=colours.against_limit(len(days), policy["limits"][name]), note="at most")
                for name, days in rows.items()]
     leave = [a.day.isoformat() for a in inputs.attendance if a.status == ON_LEAVE]

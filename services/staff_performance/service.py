@@ -53,7 +53,7 @@ class StaffPerformanceService(StandardEndpoints):
     def record_punch(self, request, body):
         with self.db.unit_of_work() as uow:
             new = timesheet.record_punch(uow, body["punch_id"], body["staff_id"], body["at"],
-                                         request.identity.staff_id)
+                                         request.identity.staff_id, body["direction"])
             return (201 if new else 200), {"punch_id": body["punch_id"], "recorded": new}
 
     @api("POST", "/leave", roles=MANAGERS, body=LeaveSchema, idempotent=True)

@@ -14,10 +14,10 @@ from shared.errors import Conflict, NotFound, RuleViolation
 SYSTEM = "system"
 
 
-def record_punch(uow, punch_id, staff_id, at, device):
+def record_punch(uow, punch_id, staff_id, at, device, direction=None):
     """A device may resend a reading: the punch id makes it count once."""
     stmt = insert_ignoring_duplicates(uow.session.get_bind().dialect.name, Punch.__table__).values(
-        punch_id=punch_id, staff_id=staff_id, at=at, day=business_day(at), device=device)
+        punch_id=punch_id, staff_id=staff_id, at=at, day=business_day(at), device=device, direction=direction)
     new = bool(uow.session.execute(stmt).rowcount)
     register.note_if_unknown(uow, staff_id, business_day(at), f"clock-in device {device}")
     return new
@@ -71,12 +71,14 @@ def close_day(uow, book, day, now):
 
 
 def _close_for(uow, book, policy, member, day):
-    punches = uow.session.scalars(sa.select(Punch.at).where(Punch.staff_id == member.staff_id,
-                                                            Punch.day == day)).all()
-    judgement = attendance.judge_day(policy, day, punches, _on_leave(uow.session, member.staff_id, day))
+    readings = [attendance.Reading(at, direction) for at, direction in uow.session.execute(
+        sa.select(Punch.at, Punch.direction).where(Punch.staff_id == member.staff_id, Punch.day == day))]
+    shift = policy.shift() if policy.is_workday(day) else None
+    judgement = attendance.judge_day(shift, day, readings, policy.zone, policy["absence_after_minutes"],
+                                     _on_leave(uow.session, member.staff_id, day))
     stmt = insert_ignoring_duplicates(uow.session.get_bind().dialect.name, AttendanceDay.__table__).values(
         staff_id=member.staff_id, day=day, status=judgement.status, late_minutes=judgement.late_minutes,
-        early_minutes=judgement.early_minutes, reason=judgement.reason[:200])
+        early_minutes=judgement.early_minutes, away_minutes=judgement.away_minutes, reason=judgement.reason)
     if not uow.session.execute(stmt).rowcount:
         return None
     if judgement.status == attendance.ABSENT:
@@ -88,7 +90,8 @@ def _close_for(uow, book, policy, member, day):
 
 
 def _absent(uow, book, policy, member, day, judgement):
-    fines.issue(uow, policy, member.staff_id, "absence", day, f"absent on {day}: {judgement.reason}", SYSTEM)
+    fines.issue(uow, policy, member.staff_id, "absence", day, f"absent on {day}: {attendance.describe(judgement)}",
+                SYSTEM)
     streak = policy["consecutive_absences_flag"]
     if _absent_streak(uow.session, book, member.staff_id, day) >= streak:
         raise_flag(uow, member.staff_id, "dismissal_review", day,

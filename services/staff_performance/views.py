@@ -28,7 +28,8 @@ def parse_day(text):
 
 
 def judgements(judged):
-    return {staff: {"status": j.status, "late_minutes": j.late_minutes, "early_minutes": j.early_minutes}
+    return {staff: {"status": j.status, "reason": j.reason, "late_minutes": j.late_minutes,
+                    "early_minutes": j.early_minutes, "away_minutes": j.away_minutes}
             for staff, j in judged.items()}
 
 
