@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from services.staff_performance import attendance, fines, leave, register
+from services.staff_performance import attendance, fines, leave, register, windows
 from services.staff_performance.business_days import business_day
 from services.staff_performance.flags import raise_flag
 from services.staff_performance.ladders import lateness_rule
@@ -14,16 +14,28 @@ from shared.errors import Conflict, NotFound, RuleViolation
 SYSTEM = "system"
 
 
-def record_punch(uow, punch_id, staff_id, at, device, direction=None):
-    """A device may resend a reading: the punch id makes it count once."""
+def record_punch(uow, punch_id, staff_id, at, device, now, direction=None, skew=windows.DEFAULT_CLOCK_SKEW):
+    """A device may resend a reading: the punch id makes it count once. A new reading from the future,
+    or for a day already judged (it would change nothing), is refused."""
+    windows.refuse("at", windows.not_yet(at, now, skew))
+    day = business_day(at)
     stmt = insert_ignoring_duplicates(uow.session.get_bind().dialect.name, Punch.__table__).values(
-        punch_id=punch_id, staff_id=staff_id, at=at, day=business_day(at), device=device, direction=direction)
+        punch_id=punch_id, staff_id=staff_id, at=at, day=day, device=device, direction=direction)
     new = bool(uow.session.execute(stmt).rowcount)
-    register.note_if_unknown(uow, staff_id, business_day(at), f"clock-in device {device}")
+    if new and _judged(uow.session, staff_id, day):
+        windows.refuse("at", f"on {day}, whose attendance is already judged", code="day_closed")
+    register.note_if_unknown(uow, staff_id, day, f"clock-in device {device}")
     return new
 
 
-def request_leave(uow, policy, staff_id, kind, first_day, last_day, requested_at, reason):
+def _judged(session, staff_id, day):
+    return session.scalar(sa.select(AttendanceDay.id).where(AttendanceDay.staff_id == staff_id,
+                                                            AttendanceDay.day == day)) is not None
+
+
+def request_leave(uow, policy, staff_id, kind, first_day, last_day, requested_at, reason, now):
+    windows.refuse("requested_at", windows.not_yet(requested_at, now))
+    windows.refuse("first_day", windows.too_far_ahead(first_day, business_day(now)))
     register.get_staff(uow.session, staff_id)
     check = leave.check_notice(policy, kind, first_day, last_day, requested_at)
     request = LeaveRequest(staff_id=staff_id, kind=kind, first_day=first_day, last_day=last_day,
@@ -62,7 +74,7 @@ def _on_leave(session, staff_id, day):
 def close_day(uow, book, day, now):
     """Judge everyone's `day` once; returns the judgements made now (a closed day is not judged twice)."""
     if day >= business_day(now):
-        raise RuleViolation(f"{day} is not over yet", code="day_not_over")
+        raise RuleViolation(f"{day} is not over yet", code="day_not_over", fields={"day": ["not over yet"]})
     policy = book.for_day(day)
     staff = uow.session.scalars(sa.select(StaffMember).where(
         StaffMember.active.is_(True), StaffMember.registered.is_(True))).all()

@@ -32,7 +32,7 @@ def clock(db, staff_id, day, arrive, leave=(18, 0)):
     with db.unit_of_work() as uow:
         for n, moment in enumerate((arrive, leave)):
             timesheet.record_punch(uow, f"{staff_id}-{day}-{n}", staff_id,
-                                   datetime(day.year, day.month, day.day, *moment, tzinfo=SH), "clock-1")
+                                   datetime(day.year, day.month, day.day, *moment, tzinfo=SH), "clock-1", LATER)
 
 
 def close(db, day):
@@ -119,7 +119,7 @@ def test_leave_asked_in_time_excuses_the_day_leave_asked_late_does_not(db, hire)
     with db.unit_of_work() as uow:
         policy = policies.book(uow.session).for_day(day)
         for staff, asked in ((good, datetime(2026, 3, 3, 17, tzinfo=SH)), (late, datetime(2026, 3, 4, 7, tzinfo=SH))):
-            timesheet.request_leave(uow, policy, staff, "personal", day, day, asked, "family")
+            timesheet.request_leave(uow, policy, staff, "personal", day, day, asked, "family", now=LATER)
     judged = close(db, day)
     assert (judged[good].status, judged[late].status) == ("on_leave", "absent")
 
