@@ -106,3 +106,9 @@ def describe(judgement):
             LEFT_EARLY: f"left {judgement.early_minutes} min before the end of the shift: early leave",
             AWAY_OVER_LIMIT: f"away from the post {judgement.away_minutes} min: more than an hour",
             }.get(judgement.reason, judgement.status)
+
+
+def summary(judged):
+    """A judgement (or a judged day's row) as the API shows it: the status, the reason code, the minutes."""
+    return {"status": judged.status, "reason": judged.reason, "late_minutes": judged.late_minutes,
+            "early_minutes": judged.early_minutes, "away_minutes": judged.away_minutes}

@@ -87,6 +87,20 @@ class LeaveRequest(Base):
     notice_note: Mapped[str] = mapped_column(sa.String(300))
 
 
+class RotaEntry(Base):
+    """Someone on duty on a day (每天2人值班); start / end only where the shift differs from the policy's hours."""
+    __tablename__ = "duty_rota"
+    __table_args__ = (sa.UniqueConstraint("day", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    day: Mapped[object] = mapped_column(sa.Date, index=True)
+    staff_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    start: Mapped[object | None] = mapped_column(sa.Time, nullable=True)
+    end: Mapped[object | None] = mapped_column(sa.Time, nullable=True)
+    set_by: Mapped[str] = mapped_column(sa.String(64))
+    set_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
 class AttendanceDay(Base):
     """A closed working day: judged once (the unique key makes closing a day idempotent)."""
     __tablename__ = "attendance_days"

@@ -104,6 +104,8 @@ def _unusable(key, value):
         _require(all({"fine", "rough"} <= set(row) for row in policy["leads_by_bookings"]), "lead rows")
         [(policy["weekly_visits_by_rank"][r], policy["exemptions"]["weekly_deals_by_rank"][r]) for r in RANKS]
         _require(policy["leave_notice"][-1]["min_days"] == 1, "a leave notice row for 1 day")
+        _require(all(type(policy["duty"][k]) is int and policy["duty"][k] >= low
+                     for k, low in (("per_day", 1), ("warn_days_ahead", 0))), "duty per day and days ahead")
     except (KeyError, IndexError, TypeError, ValueError, ArithmeticError) as exc:
         return f"incomplete or malformed ({type(exc).__name__}: {exc})"
     return None

@@ -133,6 +133,17 @@ class LeaderboardQuery(StrictSchema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
 
 
+class RotaEntrySchema(StrictSchema):
+    """Hours only where the shift differs from the policy's (8:30-18:00, lunch 12:00-14:00)."""
+    start = fields.Time(format="%H:%M", load_default=None, allow_none=True, metadata={"description": "HH:MM"})
+    end = fields.Time(format="%H:%M", load_default=None, allow_none=True, metadata={"description": "HH:MM"})
+
+
+class RotaQuery(StrictSchema):
+    week = day_field(load_default=None, metadata={"description": "any day of the week (Monday to Sunday); "
+                                                                 "default: this week"})
+
+
 class FlagSchema(StrictSchema):
     id = fields.Integer()
     staff_id = fields.String()

@@ -2,14 +2,14 @@
 from datetime import timedelta
 
 
-from services.staff_performance import facts, fines, policies, register, reports, timesheet, views, windows
+from services.staff_performance import facts, fines, policies, register, reports, rota, timesheet, views, windows
 from services.staff_performance.business_days import business_day
 from services.staff_performance.fact_sources import SOURCES
 from services.staff_performance.models import Base
 from services.staff_performance.schemas import (
     AsOfQuery, DailyReportSchema, DaySchema, FineIssueSchema, FineSchema, LeaderboardQuery, LeaveSchema,
-    PaymentSchema, PolicyVersionSchema, PunchSchema, ScorecardQuery, StaffFilter, StaffQuery,
-    StaffSchema)
+    PaymentSchema, PolicyVersionSchema, PunchSchema, RotaEntrySchema, RotaQuery, ScorecardQuery, StaffFilter,
+    StaffQuery, StaffSchema)
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
 from shared.timers import timer
@@ -38,11 +38,13 @@ class StaffPerformanceService(StandardEndpoints):
         self.run_daily(utcnow())
 
     def run_daily(self, now):
-        """Judge yesterday's attendance; flag fines whose interest has run past the rules."""
+        """Judge yesterday's attendance; flag fines whose interest has run past the rules, and days
+        coming near with fewer on duty than the rules ask."""
         with self.db.unit_of_work() as uow:
             book = policies.book(uow.session)
             timesheet.close_yesterday(uow, book, now)
             fines.flag_interest_beyond_policy(uow, book, business_day(now))
+            rota.flag_short_days(uow, book, business_day(now))
 
     # -- staff register ---------------------------------------------------
     @api("PUT", "/staff/<staff_id>", roles=MANAGERS, body=StaffSchema)
@@ -94,6 +96,28 @@ class StaffPerformanceService(StandardEndpoints):
         with self.db.unit_of_work() as uow:
             judged = timesheet.close_day(uow, policies.book(uow.session), body["day"], utcnow())
             return {"day": body["day"].isoformat(), "judged": views.judgements(judged)}
+
+    # -- the duty rota ---------------------------------------------------------
+    @api("GET", "/rota", roles=READERS, query=RotaQuery)
+    def rota_week(self, request, query):
+        with self.db.read() as session:
+            today = business_day(utcnow())
+            return rota.week(session, policies.book(session), query["week"] or today, today)
+
+    @api("PUT", "/rota/<day>/<staff_id>", roles=MANAGERS, body=RotaEntrySchema)
+    def put_on_duty(self, request, day, staff_id, body):
+        with self.db.unit_of_work() as uow:
+            day = path_day(day)
+            added = rota.put(uow, policies.book(uow.session).for_day(day), day, views.staff_id(staff_id),
+                             body["start"], body["end"], request.identity.staff_id, business_day(utcnow()))
+            return (201 if added else 200), {"day": day.isoformat(), "staff_id": staff_id, "added": added}
+
+    @api("DELETE", "/rota/<day>/<staff_id>", roles=MANAGERS)
+    def take_off_duty(self, request, day, staff_id):
+        with self.db.unit_of_work() as uow:
+            day = path_day(day)
+            rota.remove(uow, day, staff_id, business_day(utcnow()))
+            return {"day": day.isoformat(), "staff_id": staff_id, "removed": True}
 
     # -- fines ---------------------------------------------------------------
     @api("POST", "/fines", roles=MANAGERS, body=FineIssueSchema, idempotent=True)

@@ -1,7 +1,7 @@
 """Shaping answers for the HTTP API (JSON / CSV) from the domain modules."""
 import sqlalchemy as sa
 
-from services.staff_performance import export, fines, policies, scorecard, scorecard_data, windows
+from services.staff_performance import attendance, export, fines, policies, scorecard, scorecard_data, windows
 from services.staff_performance.business_days import business_day, period_bounds
 from services.staff_performance.models import Flag
 from services.staff_performance.schemas import FineSchema, FlagSchema
@@ -26,9 +26,7 @@ def by_today(day, field="day"):
 
 
 def judgements(judged):
-    return {staff: {"status": j.status, "reason": j.reason, "late_minutes": j.late_minutes,
-                    "early_minutes": j.early_minutes, "away_minutes": j.away_minutes}
-            for staff, j in judged.items()}
+    return {staff: attendance.summary(judgement) for staff, judgement in judged.items()}
 
 
 def fine_line(session, policy, fine, as_of):
