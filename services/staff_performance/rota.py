@@ -86,7 +86,8 @@ def week(session, book, day, today):
 
 
 def _day(policy, staffing, judged, today):
-    return {"day": staffing.day.isoformat(), "required": staffing.required, "short_by": staffing.short_by,
+    return {"day": staffing.day.isoformat(), "weekday": staffing.day.weekday(), "required": staffing.required,
+            "short_by": staffing.short_by,
             "colour": "red" if staffing.short_by else "green",
             "open": duty.rota_day_problem(staffing.day, today) is None,
             "on_duty": [_person(policy, entry, name, judged.get((entry.staff_id, entry.day)))
