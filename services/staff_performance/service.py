@@ -1,7 +1,6 @@
 """The staff performance service (绩效): facts from the bus, the department's rules, scorecards."""
 from datetime import timedelta
 
-
 from services.staff_performance import facts, fines, policies, register, reports, rota, timesheet, views, windows
 from services.staff_performance.business_days import business_day
 from services.staff_performance.fact_sources import SOURCES

@@ -82,9 +82,9 @@ def test_early_leave_and_an_hour_away_from_the_post_are_a_days_absence(start_ser
     for rep, readings in days.items():
         hire(svc, rep)
         for hh, mm, ss, direction in readings:
-            moment = sh(DAY, hh, mm).replace(second=ss).isoformat()
-            posted = call(svc, "POST", "/punches", role="clock", json={
-                "punch_id": new_id("p"), "staff_id": rep, "at": moment, **({"direction": direction} if direction else {})})
+            reading = {"punch_id": new_id("p"), "staff_id": rep, "at": sh(DAY, hh, mm).replace(second=ss).isoformat()}
+            posted = call(svc, "POST", "/punches", role="clock",
+                          json={**reading, **({"direction": direction} if direction else {})})
             assert posted.status_code == 201, posted.text
     judged = call(svc, "POST", "/attendance/close", json={"day": DAY.isoformat()}).json()["judged"]
     assert (judged[early]["status"], judged[early]["reason"], judged[early]["early_minutes"]) == (

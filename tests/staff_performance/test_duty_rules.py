@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from services.staff_performance import duty
-from services.staff_performance.policy import Policy, PolicyBook
+from services.staff_performance.policy import Policy, PolicyBook, invalid_changes
 
 POLICY = Policy({})
 MONDAY, SATURDAY, NEXT_MONDAY = date(2026, 3, 16), date(2026, 3, 21), date(2026, 3, 23)
@@ -62,3 +62,9 @@ def test_hours_must_make_a_working_day():
 
 def test_today_and_the_next_three_days_are_watched():
     assert duty.days_to_watch(POLICY, MONDAY) == [MONDAY + timedelta(days=n) for n in range(4)]
+
+
+def test_a_policy_version_may_ask_for_more_on_duty_but_not_for_nobody():
+    assert invalid_changes({"duty": {"per_day": 3, "warn_days_ahead": 7}}) == {}
+    assert set(invalid_changes({"duty": {"per_day": 0, "warn_days_ahead": 3}})) == {"duty"}
+    assert set(invalid_changes({"duty": {"per_day": 2}})) == {"duty"}
