@@ -18,7 +18,8 @@ class FineIssued(EventSchema):
 
 @event("staff_performance", "staff_flagged")
 class StaffFlagged(EventSchema):
-    """Something for a manager's review (dismissal per the rules, unknown staff, interest beyond week 3).
+    """Something for a manager's review (dismissal per the rules, unknown staff, interest beyond week 3,
+    a day with fewer on duty than the rota needs: flag `understaffed`, staff_id `duty_rota`).
     The software never dismisses anyone."""
     staff_id = fields.String(required=True, validate=NonEmpty)
     flag = fields.String(required=True, validate=NonEmpty)

@@ -67,6 +67,8 @@ class Punch(Base):
     day: Mapped[object] = mapped_column(sa.Date, index=True)
     at: Mapped[object] = mapped_column(UtcDateTime)
     device: Mapped[str] = mapped_column(sa.String(64))
+    # "in" / "out" when the machine tells (time away from the post needs it), else NULL.
+    direction: Mapped[str | None] = mapped_column(sa.String(3), nullable=True)
 
 
 class LeaveRequest(Base):
@@ -85,6 +87,20 @@ class LeaveRequest(Base):
     notice_note: Mapped[str] = mapped_column(sa.String(300))
 
 
+class RotaEntry(Base):
+    """Someone on duty on a day (每天2人值班); start / end only where the shift differs from the policy's hours."""
+    __tablename__ = "duty_rota"
+    __table_args__ = (sa.UniqueConstraint("day", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    day: Mapped[object] = mapped_column(sa.Date, index=True)
+    staff_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    start: Mapped[object | None] = mapped_column(sa.Time, nullable=True)
+    end: Mapped[object | None] = mapped_column(sa.Time, nullable=True)
+    set_by: Mapped[str] = mapped_column(sa.String(64))
+    set_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
 class AttendanceDay(Base):
     """A closed working day: judged once (the unique key makes closing a day idempotent)."""
     __tablename__ = "attendance_days"
@@ -96,7 +112,8 @@ class AttendanceDay(Base):
     status: Mapped[str] = mapped_column(sa.String(30))
     late_minutes: Mapped[int] = mapped_column(sa.Integer)
     early_minutes: Mapped[int] = mapped_column(sa.Integer)
-    reason: Mapped[str] = mapped_column(sa.String(200))
+    away_minutes: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    reason: Mapped[str] = mapped_column(sa.String(200))   # attendance.py's code (older rows: a sentence)
 
 
 class Fine(Base):

@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from services.staff_performance.attendance import Shift
+
 DEFAULT_PATH = Path(__file__).with_name("default_policy.json")
 RANKS = ("probation", "regular", "senior", "manager")
 PERIODS = ("month", "year")
@@ -46,6 +48,11 @@ class Policy:
 
     def hour(self, name):
         return time.fromisoformat(self.doc["working_hours"][name])
+
+    def shift(self, start=None, end=None):
+        """The working day's hours; a rota entry may set its own start or end (the lunch break stays)."""
+        return Shift(start or self.hour("start"), end or self.hour("end"), self.hour("lunch_start"),
+                     self.hour("lunch_end"))
 
     def is_workday(self, day):
         return day.weekday() in self.doc["workdays"]
@@ -97,6 +104,8 @@ def _unusable(key, value):
         _require(all({"fine", "rough"} <= set(row) for row in policy["leads_by_bookings"]), "lead rows")
         [(policy["weekly_visits_by_rank"][r], policy["exemptions"]["weekly_deals_by_rank"][r]) for r in RANKS]
         _require(policy["leave_notice"][-1]["min_days"] == 1, "a leave notice row for 1 day")
+        _require(all(type(policy["duty"][k]) is int and policy["duty"][k] >= low
+                     for k, low in (("per_day", 1), ("warn_days_ahead", 0))), "duty per day and days ahead")
     except (KeyError, IndexError, TypeError, ValueError, ArithmeticError) as exc:
         return f"incomplete or malformed ({type(exc).__name__}: {exc})"
     return None

@@ -2,6 +2,8 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime
+from shared.web.days import day_field
+from services.staff_performance.attendance import DIRECTIONS
 from services.staff_performance.fines import MANAGER_RULES
 from services.staff_performance.policy import RANKS, invalid_changes
 
@@ -28,14 +30,16 @@ class PunchSchema(StrictSchema):
     punch_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     staff_id = fields.String(required=True, validate=StaffId)
     at = UtcDateTime(required=True)
+    direction = fields.String(load_default=None, validate=validate.OneOf(DIRECTIONS), metadata={
+        "description": "in / out, when the machine knows: time away from the post needs it"})
 
 
 class LeaveSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     staff_id = fields.String(required=True, validate=StaffId)
     kind = fields.String(required=True, validate=validate.OneOf(["personal", "sick", "emergency"]))
-    first_day = fields.Date(required=True)
-    last_day = fields.Date(required=True)
+    first_day = day_field(required=True)
+    last_day = day_field(required=True)
     requested_at = UtcDateTime(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
     notice_ok = fields.Boolean(dump_only=True)
@@ -67,13 +71,13 @@ class DailyReportSchema(StrictSchema):
 
 
 class DaySchema(StrictSchema):
-    day = fields.Date(required=True)
+    day = day_field(required=True)
 
 
 class FineIssueSchema(StrictSchema):
     staff_id = fields.String(required=True, validate=StaffId)
     rule = fields.String(required=True, validate=validate.OneOf(MANAGER_RULES))
-    day = fields.Date(required=True)
+    day = day_field(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
@@ -92,7 +96,7 @@ class FineSchema(StrictSchema):
 
 class PaymentSchema(StrictSchema):
     amount = Money(required=True, validate=validate.Range(min=0, min_inclusive=False))
-    day = fields.Date(required=True)
+    day = day_field(required=True)
 
 
 class StaffFilter(StrictSchema):
@@ -100,11 +104,11 @@ class StaffFilter(StrictSchema):
 
 
 class AsOfQuery(StaffFilter):
-    as_of = fields.Date(load_default=None)
+    as_of = day_field(load_default=None)
 
 
 class PolicyVersionSchema(StrictSchema):
-    effective_from = fields.Date(required=True)
+    effective_from = day_field(required=True)
     changes = fields.Dict(required=True, keys=fields.String(), validate=validate.Length(min=1))
 
     @validates_schema
@@ -116,7 +120,7 @@ class PolicyVersionSchema(StrictSchema):
 
 class ScorecardQuery(StrictSchema):
     period = fields.String(load_default="day", validate=validate.OneOf(["day", "week", "month"]))
-    day = fields.Date(load_default=None)
+    day = day_field(load_default=None)
     explain = fields.Boolean(load_default=False)
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
     now = UtcDateTime(load_default=None, metadata={"description": "judge as of this moment (default: now)"})
@@ -124,9 +128,20 @@ class ScorecardQuery(StrictSchema):
 
 class LeaderboardQuery(StrictSchema):
     team = fields.String(required=True, validate=NonEmpty)
-    day = fields.Date(load_default=None)
+    day = day_field(load_default=None)
     metric = fields.String(load_default="deals", validate=validate.Length(min=1, max=50))
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class RotaEntrySchema(StrictSchema):
+    """Hours only where the shift differs from the policy's (8:30-18:00, lunch 12:00-14:00)."""
+    start = fields.Time(format="%H:%M", load_default=None, allow_none=True, metadata={"description": "HH:MM"})
+    end = fields.Time(format="%H:%M", load_default=None, allow_none=True, metadata={"description": "HH:MM"})
+
+
+class RotaQuery(StrictSchema):
+    week = day_field(load_default=None, metadata={"description": "any day of the week (Monday to Sunday); "
+                                                                 "default: this week"})
 
 
 class FlagSchema(StrictSchema):

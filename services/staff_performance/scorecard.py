@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from services.staff_performance import colours, quotas
+from services.staff_performance import colours, duty, quotas
 from services.staff_performance.attendance import ABSENT, LATE, LATE_AND_EARLY, ON_LEAVE
 from services.staff_performance.business_days import days_between, week_of
 
@@ -25,6 +25,11 @@ class ScorecardInputs:
     places: dict = field(default_factory=dict)       # (year, month) -> place in the previous month
     attendance: list = field(default_factory=list)   # AttendanceDay rows
     fines: list = field(default_factory=list)        # (Fine, Balance) pairs
+    rota: dict = field(default_factory=dict)         # day -> RotaEntry, over the period's weeks
+
+    def works(self, day):
+        """A working day for this person: on the rota, or the policy's week if not on it that week."""
+        return duty.shift_on(self.book.for_day(day), day, self.rota) is not None
 
     @property
     def finished(self):
@@ -86,9 +91,10 @@ def _attendance_figures(inputs):
     policy = inputs.book.for_day(inputs.last)
     rows = {"late_days": [a for a in inputs.attendance if a.status in (LATE, LATE_AND_EARLY)],
             "absences": [a for a in inputs.attendance if a.status == ABSENT]}
-    figures = [figure(name, len(days), [{"attendance_day": a.day.isoformat(), "status": a.status,
-                                          "late_minutes": a.late_minutes, "early_minutes": a.early_minutes}
-                                         for a in days], target=policy["limits"][name],
+    figures = [figure(name, len(days), [{"attendance_day": a.day.isoformat(), "status": a.status, "reason": a.reason,
+                                          "late_minutes": a.late_minutes, "early_minutes": a.early_minutes,
+                                          "away_minutes": a.away_minutes} for a in days],
+                      target=policy["limits"][name],
                       colour=colours.against_limit(len(days), policy["limits"][name]), note="at most")
                for name, days in rows.items()]
     leave = [a.day.isoformat() for a in inputs.attendance if a.status == ON_LEAVE]
@@ -137,7 +143,7 @@ def _daily_quota_figure(inputs, days, name, quota_of, exemptible=False):
         bookings = report.bookings_next_day if report else 0
         exempt = exemptible and quotas.lead_exemption(policy, day, inputs.staff.rank, quotas.SalesHistory(
             inputs.deal_days, inputs.places.get((day.year, day.month))))
-        quota = 0 if (exempt or not policy.is_workday(day)) else quota_of(policy, bookings)
+        quota = 0 if (exempt or not inputs.works(day)) else quota_of(policy, bookings)
         done = getattr(report, name) if report else 0
         value, target = value + done, target + quota
         due += quota * colours.day_elapsed(policy, day, inputs.now)
@@ -154,8 +160,8 @@ def _visits_figure(inputs, days, reports):
     due = 0.0
     for day in days:
         policy = inputs.book.for_day(day)
-        week = [d for d in days_between(*week_of(day)) if policy.is_workday(d)]
-        if policy.is_workday(day):
+        week = [d for d in days_between(*week_of(day)) if inputs.works(d)]
+        if inputs.works(day):
             share = quotas.weekly_visits(policy, inputs.staff.rank) / len(week)
             target += share
             due += share * colours.day_elapsed(policy, day, inputs.now)

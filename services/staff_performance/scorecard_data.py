@@ -3,8 +3,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from services.staff_performance import fines, policies, quotas, scorecard
-from services.staff_performance.business_days import business_day, month_of, previous_month
+from services.staff_performance import fines, policies, quotas, rota, scorecard
+from services.staff_performance.business_days import business_day, month_of, previous_month, week_of
 from services.staff_performance.models import AttendanceDay, DailyReport, Fact, Fine, StaffMember
 from services.staff_performance.register import get_staff
 
@@ -43,6 +43,7 @@ def inputs_for(session, staff_id, period, first, last, now):
         deal_days={r.day: r.deals for r in reports},
         places={key: place_in_previous_month(session, member, d) for key, d in months.items()},
         attendance=_rows(session, AttendanceDay, staff_id, first, last),
+        rota=rota.by_person(session, week_of(first)[0], week_of(last)[1]).get(staff_id, {}),
         fines=[(f, fines.statement(session, book.for_day(f.day), f, min(today, last)))
                for f in _rows(session, Fine, staff_id, first, last) if f.amount > 0])
 

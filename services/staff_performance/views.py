@@ -1,16 +1,15 @@
 """Shaping answers for the HTTP API (JSON / CSV) from the domain modules."""
-from datetime import date
-
 import sqlalchemy as sa
 
-from services.staff_performance import export, fines, policies, scorecard, scorecard_data
+from services.staff_performance import attendance, export, fines, policies, scorecard, scorecard_data, windows
 from services.staff_performance.business_days import business_day, period_bounds
 from services.staff_performance.models import Flag
 from services.staff_performance.schemas import FineSchema, FlagSchema
+from shared.timeutil import utcnow
 from shared.web.errors import HttpError
 from contracts.base import schema
 
-__all__ = ["staff_id", "parse_day", "judgements", "ledger", "fine_line",
+__all__ = ["staff_id", "by_today", "judgements", "ledger", "fine_line",
            "scorecard_answer", "leaderboard_answer", "flags"]
 
 
@@ -20,16 +19,14 @@ def staff_id(text):
     return text
 
 
-def parse_day(text):
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise HttpError(400, "validation_failed", "bad day", fields={"day": ["a date, YYYY-MM-DD"]}) from None
+def by_today(day, field="day"):
+    """A 422 naming `field` for a day after today: a fine, a payment, a notice or a day's figures."""
+    windows.refuse(field, windows.after_today(day, business_day(utcnow())))
+    return day
 
 
 def judgements(judged):
-    return {staff: {"status": j.status, "late_minutes": j.late_minutes, "early_minutes": j.early_minutes}
-            for staff, j in judged.items()}
+    return {staff: attendance.summary(judgement) for staff, judgement in judged.items()}
 
 
 def fine_line(session, policy, fine, as_of):

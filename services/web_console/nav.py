@@ -15,6 +15,7 @@ NAV = (
     ("nav.pipeline", "/pipeline", {R.MANAGER, R.SUPERVISOR}),
     ("nav.scorecards", "/scorecards", {R.MANAGER, R.SUPERVISOR}),
     ("nav.fines", "/fines", {R.MANAGER, R.SUPERVISOR}),
+    ("nav.rota", "/rota", {R.MANAGER, R.SUPERVISOR}),
     ("nav.pool", "/pool", {R.MANAGER, R.SALES, R.CARE}),
     ("nav.care", "/care-tasks", {R.MANAGER, R.SALES, R.CARE}),
     ("nav.dead_letters", "/dead-letters", {R.MANAGER}),

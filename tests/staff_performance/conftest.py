@@ -19,3 +19,26 @@ def hire(db):
                                                 "team": team, "active": True})
         return staff_id
     return hire
+
+
+@pytest.fixture
+def flagged(amqp_connection):
+    """flagged() -> a function returning the `staff_flagged` events published on the broker since
+    (a queue bound to staff_performance's events before anything happens)."""
+    import json
+    import uuid
+
+    from kombu import Queue
+
+    from shared.messaging.topology import events_exchange
+
+    queue = Queue(f"test-flagged-{uuid.uuid4().hex[:8]}", exchange=events_exchange("staff_performance"),
+                  routing_key="staff_flagged", exclusive=True, auto_delete=True)(amqp_connection.default_channel)
+    queue.declare()
+    received = []
+
+    def drain():
+        while (message := queue.get(no_ack=True)) is not None:
+            received.append(json.loads(message.body))
+        return received
+    return drain

@@ -42,7 +42,8 @@ def test_lateness_from_the_clock_a_fine_with_notice_interest_and_payment(start_s
                                                        "at": sh(DAY, 18, 2).isoformat()})
 
     closed = call(svc, "POST", "/attendance/close", json={"day": DAY.isoformat()}).json()
-    assert closed["judged"][rep] == {"status": "late", "late_minutes": 10, "early_minutes": 0}
+    assert closed["judged"][rep] == {"status": "late", "reason": "", "late_minutes": 10, "early_minutes": 0,
+                                     "away_minutes": 0}
     ledger = call(svc, "GET", "/fines", params={"staff_id": rep, "as_of": str(DAY + timedelta(days=9))}).json()
     [fine] = ledger["fines"]
     assert (fine["rule"], fine["amount"], fine["interest"]) == ("lateness", "10.00", "0.00")   # no notice yet
@@ -70,6 +71,33 @@ def test_lateness_from_the_clock_a_fine_with_notice_interest_and_payment(start_s
                         params={"day": str(DAY), "now": f"{DAY}T12:00:00Z"}).json())
     assert (card["late_days"]["value"], card["late_days"]["colour"]) == (1, "red")
     assert card["fines_issued"]["value"] == "10.00"
+
+
+def test_early_leave_and_an_hour_away_from_the_post_are_a_days_absence(start_service):
+    """001: 早退当天按旷工处理; 未经批准离岗1小时以上者...依旷工论处. The clock device posts each reading."""
+    svc = start_service("staff_performance")
+    early, on_time, away = new_id("early"), new_id("ontime"), new_id("away")
+    days = {early: [(8, 30, 0, None), (17, 59, 59, None)], on_time: [(8, 30, 0, None), (18, 0, 0, None)],
+            away: [(8, 30, 0, "in"), (10, 0, 0, "out"), (11, 0, 1, "in"), (18, 0, 0, "out")]}
+    for rep, readings in days.items():
+        hire(svc, rep)
+        for hh, mm, ss, direction in readings:
+            reading = {"punch_id": new_id("p"), "staff_id": rep, "at": sh(DAY, hh, mm).replace(second=ss).isoformat()}
+            posted = call(svc, "POST", "/punches", role="clock",
+                          json={**reading, **({"direction": direction} if direction else {})})
+            assert posted.status_code == 201, posted.text
+    judged = call(svc, "POST", "/attendance/close", json={"day": DAY.isoformat()}).json()["judged"]
+    assert (judged[early]["status"], judged[early]["reason"], judged[early]["early_minutes"]) == (
+        "absent", "left_early", 1)
+    assert judged[on_time]["status"] == "present"
+    assert (judged[away]["status"], judged[away]["reason"], judged[away]["away_minutes"]) == (
+        "absent", "away_over_limit", 61)
+    for rep, fined in ((early, ["100.00"]), (on_time, []), (away, ["100.00"])):
+        ledger = call(svc, "GET", "/fines", params={"staff_id": rep}).json()["fines"]
+        assert [(f["rule"], f["amount"]) for f in ledger] == [("absence", amount) for amount in fined]
+    bad = call(svc, "POST", "/punches", role="clock", json={"punch_id": new_id("p"), "staff_id": early,
+                                                             "at": sh(DAY, 9, 0).isoformat(), "direction": "up"})
+    assert (bad.status_code, list(bad.json()["fields"])) == (400, ["direction"])
 
 
 def test_bad_requests_are_refused_with_the_field_and_change_nothing(start_service):

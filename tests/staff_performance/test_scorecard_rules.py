@@ -1,6 +1,6 @@
 """Scorecard figures from plain inputs: quotas by day, pace colours (三色预警, business-rules §8),
 weekly visits by rank, and the policy in force on each day (business-rules §6)."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -22,11 +22,11 @@ def report(day, **figures):
     return SimpleNamespace(id=1, day=day, **values)
 
 
-def card(first, last, now, reports=(), book=None, rank="regular", places=None):
+def card(first, last, now, reports=(), book=None, rank="regular", places=None, rota=None):
     reports = {r.day: r for r in reports}
     inputs = ScorecardInputs(staff=rep(rank), period="x", first=first, last=last, book=book or PolicyBook(),
                              now=now, reports=reports, deal_days={d: r.deals for d, r in reports.items()},
-                             places=places or {})
+                             places=places or {}, rota=rota or {})
     return {f["name"]: f for f in build(inputs)["figures"]}
 
 
@@ -53,6 +53,17 @@ def test_a_week_sums_daily_quotas_and_checks_weekly_visits_by_rank():
     assert (week["visits"]["target"], week["visits"]["value"], week["visits"]["colour"]) == (5, 5, "green")
     assert card(MONDAY, date(2026, 3, 22), friday_night, [report(MONDAY, visits=5)],
                 rank="senior")["visits"]["colour"] == "yellow"   # Sunday not over yet: behind, not missed
+
+
+def test_quotas_fall_on_the_days_a_rep_is_on_the_rota():
+    """每天2人值班: someone on the rota that week works their rota days, weekends included."""
+    saturday, sunday = date(2026, 3, 21), date(2026, 3, 22)
+    on_duty = SimpleNamespace(start=None, end=None)
+    week = card(MONDAY, sunday, datetime(2026, 3, 23, 9, 0, tzinfo=SH), [report(saturday, visits=8)],
+                rota={saturday: on_duty, sunday: on_duty})
+    calls = {s["day"]: s["quota"] for s in week["calls"]["sources"]}
+    assert calls == {str(MONDAY + timedelta(days=n)): 200 if n >= 5 else 0 for n in range(7)}
+    assert (week["visits"]["target"], week["visits"]["colour"]) == (8, "green")   # the week's 8 over two days
 
 
 def test_champion_exemption_shows_in_the_explanation():

@@ -28,10 +28,11 @@ def workdays(first, count):
 
 
 def clock(db, staff_id, day, arrive, leave=(18, 0)):
+    """Readings at (hour, minute[, second]) on `day`, Shanghai time."""
     with db.unit_of_work() as uow:
-        for n, (hh, mm) in enumerate((arrive, leave)):
+        for n, moment in enumerate((arrive, leave)):
             timesheet.record_punch(uow, f"{staff_id}-{day}-{n}", staff_id,
-                                   datetime(day.year, day.month, day.day, hh, mm, tzinfo=SH), "clock-1")
+                                   datetime(day.year, day.month, day.day, *moment, tzinfo=SH), "clock-1", LATER)
 
 
 def close(db, day):
@@ -118,7 +119,7 @@ def test_leave_asked_in_time_excuses_the_day_leave_asked_late_does_not(db, hire)
     with db.unit_of_work() as uow:
         policy = policies.book(uow.session).for_day(day)
         for staff, asked in ((good, datetime(2026, 3, 3, 17, tzinfo=SH)), (late, datetime(2026, 3, 4, 7, tzinfo=SH))):
-            timesheet.request_leave(uow, policy, staff, "personal", day, day, asked, "family")
+            timesheet.request_leave(uow, policy, staff, "personal", day, day, asked, "family", now=LATER)
     judged = close(db, day)
     assert (judged[good].status, judged[late].status) == ("on_leave", "absent")
 
@@ -172,3 +173,25 @@ def test_a_day_that_is_not_over_cannot_be_closed(db, hire):
         with pytest.raises(RuleViolation):
             timesheet.close_day(uow, policies.book(uow.session), date(2026, 3, 16),
                                 datetime(2026, 3, 16, 20, tzinfo=SH))
+
+
+@pytest.mark.parametrize("leave, status, fined", [
+    ((17, 59, 59), "absent", [("absence", Decimal(100), None)]),   # a second early: early leave = a day's absence
+    ((18, 0, 0), "present", []),
+])
+def test_leaving_before_the_end_of_the_day_by_any_amount_is_that_days_absence(db, hire, leave, status, fined):
+    """001: 凡未到下班时间,提前离岗,即为早退,早退当天按旷工处理."""
+    rep = hire(f"rep-leaves-{leave[1]}")
+    day = date(2026, 3, 2)
+    clock(db, rep, day, (8, 30), leave)
+    assert close(db, day)[rep].status == status
+    assert fines_of(db, rep) == fined
+
+
+def test_half_an_hour_early_twice_in_a_row_is_two_absences_and_a_dismissal_flag(db, hire):
+    rep = hire("rep-half-hour")
+    for day in (date(2026, 3, 2), date(2026, 3, 3)):
+        clock(db, rep, day, (8, 30), (17, 30))
+        close(db, day)
+    assert [(r, a) for r, a, _ in fines_of(db, rep)] == [("absence", Decimal(100)), ("absence", Decimal(300))]
+    assert flags_of(db, rep) == ["dismissal_review"]
