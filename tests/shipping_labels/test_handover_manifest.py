@@ -81,10 +81,10 @@ def test_daily_manifest_totals_and_exceptions(db, desk, run, labelled):
 
 def test_address_corrections_follow_the_reviewer_and_interceptions_are_recorded(db, desk, run, labelled):
     number, tracking_no = labelled()
-    new_address = {**approved()["shipping_address"], "line1": "解放路 99 号"}
-    run(changes.correct_address, {"order_no": number, "reviewer": "R-1", "corrected_at": T0,
-                                  "changes": [{"field": "line1", "before": "文化路 8 号", "after": "解放路 99 号"}],
-                                  "shipping_address": new_address})
+    new_address = {**approved()["shipping_address"], "phone": "13900000000"}
+    run(changes.correct_address, desk, {"order_no": number, "reviewer": "R-1", "corrected_at": T0,
+                                        "changes": [{"field": "phone", "before": "13812345678", "after": "13900000000"}],
+                                        "shipping_address": new_address}, T0)
     run(changes.record_interception, desk, {"order_no": number, "case_id": 7, "tracking_no": tracking_no,
                                             "by": "A-1"}, T0)
     with db.read() as session:
@@ -93,4 +93,5 @@ def test_address_corrections_follow_the_reviewer_and_interceptions_are_recorded(
     assert view["history"][-2]["detail"]["action"] == "reprint the label"
     assert view["history"][-1]["detail"]["tracking_no_valid"] is True
     with db.read() as session:
-        assert session.get(Shipment, number).recipient["line1"] == "解放路 99 号"
+        corrected = session.get(Shipment, number)
+    assert corrected.recipient["phone"] == "13900000000" and corrected.tracking_no == tracking_no   # same number
