@@ -44,12 +44,15 @@ def test_void_after_hand_over_is_refused_and_points_to_after_sales(desk, run, la
     assert refused.value.code == "already_handed_over"
 
 
-def test_scans_of_a_voided_or_malformed_number_are_exceptions_not_shipments(db, desk, run, labelled):
+def test_scans_of_an_old_label_after_the_hand_over_or_a_malformed_number_are_exceptions(db, desk, run, labelled):
     number, old = labelled()
     run(changes.void_label, desk, number, "smudged", "SH-1", T0)
-    run(handover.hand_over, desk, handed_over(number, old))
+    with db.read() as session:
+        new = session.get(Shipment, number).tracking_no
+    run(handover.hand_over, desk, handed_over(number, new))
+    run(handover.hand_over, desk, handed_over(number, old, at=T0 + timedelta(hours=4)))   # the smudged one, later
     run(handover.hand_over, desk, handed_over(order_no(), "EE500000094CN"))   # bad check digit, unknown order
-    assert events(db, "order_shipped") == []
+    assert [e["tracking_no"] for e in events(db, "order_shipped")] == [new]
     with db.read() as session:
         sheet = manifest.build(session, "EMS", (T0 + timedelta(hours=8)).date())
     kinds = [(e["kind"], e["tracking_no"]) for e in sheet["exceptions"]]
