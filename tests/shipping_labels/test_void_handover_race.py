@@ -1,8 +1,8 @@
 """Issue #18 item 3: a void and the hand-over of the same label exclude each other. Live, a void sent 0.1 s
 after the floor's hand-over scan was accepted and issued a new number, and the order never became shipped.
 
-Each race fires both at once (green threads, real HTTP, the real broker and database) and every run must end in
-one consistent outcome: handed over under the original number (the void refused: 409, or, when it reached us
+Each race fires both together (green threads, real HTTP, the real broker and database; the starts staggered by
+up to 0.18 s either way, so that every interleaving occurs) and every run must end in one consistent outcome: handed over under the original number (the void refused: 409, or, when it reached us
 before the floor's scan did, overruled with the reason), or voided with a new number (the floor refused the old
 number's hand-over with the reason)."""
 import uuid
