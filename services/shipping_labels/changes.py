@@ -2,12 +2,16 @@
 import sqlalchemy as sa
 
 from services.shipping_labels.history import note
-from services.shipping_labels.labelling import issue_label, retire_waybill
+from services.shipping_labels.labelling import issue_label, relabel, retire_waybill
 from services.shipping_labels.models import Shipment
 from services.shipping_labels.shipments import HANDED_OVER, locked
 from shared.errors import Conflict
+from shared.timeutil import to_iso
 
 AFTER_SALES = "the parcel is already with the carrier: an interception goes through after-sales (售后)"
+# What the carrier and the price depend on, and the sorting code printed large: a change re-routes the parcel.
+DESTINATION = ("province", "city", "district", "line1", "postcode")
+REROUTABLE = ("labelled", "awaiting_number", "unroutable")   # weighed: routed (or tried) already
 
 
 def void_label(uow, desk, order_no, reason, by, now):
@@ -40,16 +44,29 @@ def reprint(uow, order_no, reason, by, now):
     return shipment
 
 
-def correct_address(uow, corrected):
-    """Our copy follows the reviewer's correction; a live label must be reprinted with it."""
-    shipment = locked(uow.session, corrected["order_no"], missing_ok=True)
+def correct_address(uow, desk, corrected, now):
+    """Our copy follows the reviewer's correction until the hand-over. A new destination re-routes a weighed
+    parcel (carrier and price chosen again, its label voided and a new one issued); a new name or phone only
+    needs the label reprinted. After the hand-over nothing changes: the correction is refused, visibly."""
+    session, order_no = uow.session, corrected["order_no"]
+    shipment = locked(session, order_no, missing_ok=True)
     if shipment is None:   # corrected while held, before approval: order_approved will carry the new address
         return None
+    changes = [dict(change) for change in corrected["changes"]]
+    if shipment.status in HANDED_OVER:
+        shipment.change_refused = (
+            f"address correction by {corrected['reviewer']} refused: the parcel was handed over to "
+            f"{shipment.carrier} under {shipment.tracking_no} at {to_iso(shipment.handed_over_at)}; an "
+            "interception goes through after-sales (售后)")
+        return note(session, order_no, "correction_refused", corrected["corrected_at"], corrected["reviewer"],
+                    changes=changes, reason=shipment.change_refused)
     shipment.recipient = dict(corrected["shipping_address"])
-    note(uow.session, shipment.order_no, "address_corrected", corrected["corrected_at"], corrected["reviewer"],
-         changes=[dict(change) for change in corrected["changes"]],
-         action={"labelled": "reprint the label", "shipped": "already shipped: intercept via after-sales"}
-         .get(shipment.status, "none"))
+    reroute = shipment.status in REROUTABLE and any(change["field"] in DESTINATION for change in changes)
+    note(session, order_no, "address_corrected", corrected["corrected_at"], corrected["reviewer"], changes=changes,
+         action="re-route" if reroute else {"labelled": "reprint the label"}.get(shipment.status, "none"))
+    if reroute:
+        relabel(uow, desk, shipment, "address corrected", corrected["reviewer"], now)
+    return shipment
 
 
 def record_interception(uow, desk, requested, now):

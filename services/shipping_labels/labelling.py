@@ -3,13 +3,13 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
-from services.shipping_labels import ranges
+from services.shipping_labels import ranges, waybills
 from services.shipping_labels.history import note
 from services.shipping_labels.models import Shipment, Waybill
 from services.shipping_labels.shipments import locked_row
 from services.shipping_labels.tariff import NoCarrier, Parcel
 from shared.db.unit_of_work import insert_ignoring_duplicates
-from shared.errors import RuleViolation
+from shared.errors import Conflict, RuleViolation
 
 LABELLABLE = ("awaiting_parcel", "awaiting_number", "unroutable", "labelled")
 
@@ -45,13 +45,20 @@ def parcel_packed(uow, desk, packed):
         raise ShipmentNotKnownYet(packed["order_no"])
     if shipment.status not in LABELLABLE:
         return note(session, shipment.order_no, "packed_ignored", now, packed["packer"], status=shipment.status)
-    if shipment.status == "labelled":   # packed again (re-check): the old label no longer fits the parcel
-        retire_waybill(uow, desk, shipment, "repacked", packed["packer"], now)
     shipment.weight_g, shipment.packed_at = packed["weight_g"], now
     note(session, shipment.order_no, "packed", now, packed["packer"], weight_g=packed["weight_g"])
-    if route(session, desk, shipment, now):
-        issue_label(uow, desk, shipment, now)
+    # Packed again (re-check): the old label no longer fits the parcel.
+    relabel(uow, desk, shipment, "repacked", packed["packer"], now)
     shipment.save(session)
+
+
+def relabel(uow, desk, shipment, reason, by, now):
+    """Route the parcel again (carrier and price from the tariff, for its weight and address) and give it a
+    label; a label it had is voided first."""
+    if shipment.status == "labelled":
+        retire_waybill(uow, desk, shipment, reason, by, now)
+    if route(uow.session, desk, shipment, now):
+        issue_label(uow, desk, shipment, now)
 
 
 def route(session, desk, shipment, now):
@@ -78,7 +85,8 @@ def issue_label(uow, desk, shipment, now):
         return _wait_for_number(uow, desk, shipment, now)
     session.connection().execute(_INSERT_WAYBILL, {
         "tracking_no": tracking_no, "order_no": shipment.order_no, "carrier": shipment.carrier,
-        "service": shipment.service, "status": "active", "issued_at": now})
+        "service": shipment.service, "zone": shipment.zone, "cost": shipment.cost,
+        "recipient": dict(shipment.recipient), "status": "active", "issued_at": now})
     shipment.tracking_no, shipment.status, shipment.waiting_since = tracking_no, "labelled", None
     note(session, shipment.order_no, "labelled", now, tracking_no=tracking_no, carrier=shipment.carrier)
     uow.publish("waybill_issued", {
@@ -113,10 +121,13 @@ def _range_low(uow, carrier, remaining):
 
 
 def retire_waybill(uow, desk, shipment, reason, by, now):
-    """The number is retired for good (it stays in `waybills`, so it can never be issued again)."""
+    """The number is retired (it stays in `waybills`, so it is never issued to another parcel).
+
+    A hand-over of the same label excludes it (waybills.py): a label handed over first is not voided."""
     tracking_no = shipment.tracking_no
-    uow.session.execute(sa.update(Waybill).where(Waybill.tracking_no == tracking_no, Waybill.status == "active")
-                        .values(status="voided", voided_at=now, void_reason=reason, voided_by=by))
+    if not waybills.take_off(uow.session.connection(), shipment.order_no, tracking_no, reason, by, now):
+        raise Conflict(f"{tracking_no} is no longer the live label of order {shipment.order_no}: it was handed "
+                       "over", code="already_handed_over", tracking_no=tracking_no)
     desk.adapter(shipment.carrier).void(uow.session, tracking_no, reason)
     shipment.tracking_no = None
     note(uow.session, shipment.order_no, "voided", now, by, tracking_no=tracking_no, reason=reason)

@@ -31,6 +31,9 @@ class Shipment(Base):
     shipper: Mapped[str] = mapped_column(sa.String(64), nullable=True)
     reprint_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     problem: Mapped[str] = mapped_column(sa.String(300), nullable=True)
+    # A change asked for after the parcel had left (an address correction, a void) and refused: the flag the
+    # API shows, with the reason; the history has the details.
+    change_refused: Mapped[str] = mapped_column(sa.String(400), nullable=True)
 
 
 class WaybillRange(Base):
@@ -50,7 +53,9 @@ class WaybillRange(Base):
 
 
 class Waybill(Base):
-    """One tracking number given to one parcel. Voided numbers stay here: they are never issued again."""
+    """One tracking number given to one parcel, with what its label says (route, price, recipient). Voided
+    numbers stay here: they are never issued again (the floor may still hand one over if the void reached it
+    too late; then the label is the parcel's again, see handover.py)."""
     __tablename__ = "waybills"
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
@@ -58,6 +63,9 @@ class Waybill(Base):
     order_no: Mapped[str] = mapped_column(sa.String(64), index=True)
     carrier: Mapped[str] = mapped_column(sa.String(20))
     service: Mapped[str] = mapped_column(sa.String(60))
+    zone: Mapped[str] = mapped_column(sa.String(20), nullable=True)
+    cost: Mapped[object] = mapped_column(Money, nullable=True)
+    recipient: Mapped[dict] = mapped_column(sa.JSON, nullable=True)
     status: Mapped[str] = mapped_column(sa.String(10))
     issued_at: Mapped[object] = mapped_column(UtcDateTime)
     voided_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)

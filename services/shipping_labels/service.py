@@ -35,7 +35,7 @@ class ShippingLabelsService(StandardEndpoints):
     @consume_event("order_review", "order_corrected")
     def on_order_corrected(self, event):
         with self.db.unit_of_work() as uow:
-            changes.correct_address(uow, event)
+            changes.correct_address(uow, self.desk, event, utcnow())
 
     @consume_event("picking_packing", "parcel_packed")
     def on_parcel_packed(self, event):

@@ -9,7 +9,8 @@ from shared.timeutil import to_iso
 # queries (the shipment with its waybills, then its history) and no ORM objects.
 _shipments, _waybills, _history = Shipment.__table__, Waybill.__table__, ShipmentHistory.__table__
 _SHIPMENT_COLUMNS = ("order_no", "status", "carrier", "service", "zone", "tracking_no", "weight_g", "cost",
-                     "payment_method", "cod_amount", "reprint_count", "handed_over_at", "shipper", "problem")
+                     "payment_method", "cod_amount", "reprint_count", "handed_over_at", "shipper", "problem",
+                     "change_refused")
 _WAYBILL_COLUMNS = ("tracking_no", "status", "issued_at", "voided_at", "void_reason", "voided_by")
 _SHIPMENT_WITH_WAYBILLS = (
     sa.select(*(_shipments.c[name] for name in _SHIPMENT_COLUMNS),
@@ -50,6 +51,7 @@ def _view(shipment, waybills, history):
         "weight_g": shipment.weight_g, "cost": _money(shipment.cost), "payment_method": shipment.payment_method,
         "cod_amount": _money(shipment.cod_amount), "reprint_count": shipment.reprint_count,
         "handed_over_at": _iso(shipment.handed_over_at), "shipper": shipment.shipper, "problem": shipment.problem,
+        "change_refused": shipment.change_refused,
         "waybills": [{"tracking_no": w.waybill_tracking_no, "status": w.waybill_status,
                       "issued_at": _iso(w.waybill_issued_at), "voided_at": _iso(w.waybill_voided_at),
                       "void_reason": w.waybill_void_reason, "voided_by": w.waybill_voided_by} for w in waybills],

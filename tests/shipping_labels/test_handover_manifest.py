@@ -44,12 +44,15 @@ def test_void_after_hand_over_is_refused_and_points_to_after_sales(desk, run, la
     assert refused.value.code == "already_handed_over"
 
 
-def test_scans_of_a_voided_or_malformed_number_are_exceptions_not_shipments(db, desk, run, labelled):
+def test_scans_of_an_old_label_after_the_hand_over_or_a_malformed_number_are_exceptions(db, desk, run, labelled):
     number, old = labelled()
     run(changes.void_label, desk, number, "smudged", "SH-1", T0)
-    run(handover.hand_over, desk, handed_over(number, old))
+    with db.read() as session:
+        new = session.get(Shipment, number).tracking_no
+    run(handover.hand_over, desk, handed_over(number, new))
+    run(handover.hand_over, desk, handed_over(number, old, at=T0 + timedelta(hours=4)))   # the smudged one, later
     run(handover.hand_over, desk, handed_over(order_no(), "EE500000094CN"))   # bad check digit, unknown order
-    assert events(db, "order_shipped") == []
+    assert [e["tracking_no"] for e in events(db, "order_shipped")] == [new]
     with db.read() as session:
         sheet = manifest.build(session, "EMS", (T0 + timedelta(hours=8)).date())
     kinds = [(e["kind"], e["tracking_no"]) for e in sheet["exceptions"]]
@@ -81,10 +84,10 @@ def test_daily_manifest_totals_and_exceptions(db, desk, run, labelled):
 
 def test_address_corrections_follow_the_reviewer_and_interceptions_are_recorded(db, desk, run, labelled):
     number, tracking_no = labelled()
-    new_address = {**approved()["shipping_address"], "line1": "解放路 99 号"}
-    run(changes.correct_address, {"order_no": number, "reviewer": "R-1", "corrected_at": T0,
-                                  "changes": [{"field": "line1", "before": "文化路 8 号", "after": "解放路 99 号"}],
-                                  "shipping_address": new_address})
+    new_address = {**approved()["shipping_address"], "phone": "13900000000"}
+    run(changes.correct_address, desk, {"order_no": number, "reviewer": "R-1", "corrected_at": T0,
+                                        "changes": [{"field": "phone", "before": "13812345678", "after": "13900000000"}],
+                                        "shipping_address": new_address}, T0)
     run(changes.record_interception, desk, {"order_no": number, "case_id": 7, "tracking_no": tracking_no,
                                             "by": "A-1"}, T0)
     with db.read() as session:
@@ -93,4 +96,5 @@ def test_address_corrections_follow_the_reviewer_and_interceptions_are_recorded(
     assert view["history"][-2]["detail"]["action"] == "reprint the label"
     assert view["history"][-1]["detail"]["tracking_no_valid"] is True
     with db.read() as session:
-        assert session.get(Shipment, number).recipient["line1"] == "解放路 99 号"
+        corrected = session.get(Shipment, number)
+    assert corrected.recipient["phone"] == "13900000000" and corrected.tracking_no == tracking_no   # same number

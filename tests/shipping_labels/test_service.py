@@ -74,7 +74,7 @@ def test_label_print_reprint_void_hand_over_track_and_manifest(service, publish)
 
     assert first in pdf_text(call(service, "GET", f"/shipments/{number}/label.pdf"))
     zpl = call(service, "GET", f"/shipments/{number}/label.zpl", role="warehouse").text
-    assert f"^BCN,160,Y,N,N^FD{first}^FS" in zpl
+    assert f"^BCN,160,Y,N,N^FH_^FD{first}^FS" in zpl
     note = pdf_text(call(service, "GET", f"/shipments/{number}/dispatch-note.pdf", role="supervisor"))
     assert first in note and "保温杯" in note
 

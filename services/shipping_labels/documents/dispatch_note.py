@@ -33,7 +33,8 @@ def render(shipment, carrier_name, font_path=DEFAULT_CJK_FONT_PATH):
                                ("ALIGN", (2, 0), (2, -1), "RIGHT")]))
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A5, leftMargin=10 * mm, rightMargin=10 * mm,
-                                 topMargin=10 * mm, bottomMargin=10 * mm, title=f"发货单 {shipment.order_no}")
+                                 topMargin=10 * mm, bottomMargin=10 * mm, title=f"发货单 {shipment.order_no}",
+                                 initialFontName=font)   # no font the PDF would only name
     document.build([Paragraph("发货单 Dispatch note", title), Spacer(1, 4 * mm)]
                    + [Paragraph(escape(fact), body) for fact in facts] + [Spacer(1, 4 * mm), table])
     return buffer.getvalue()
