@@ -119,7 +119,8 @@ def form_action(html, form_id):
 def ensure_installed():
     """`npm ci` in the provider's folder when its node_modules is missing or older than the lock
     file (once per checkout: CI runs from a clean clone). Returns the seconds it took, or 0."""
-    lock_path = Path(tempfile.gettempdir()) / f"oidc-provider-{hashlib.sha256(bytes(PROVIDER_DIR)).hexdigest()[:12]}.lock"
+    checkout = hashlib.sha256(bytes(PROVIDER_DIR)).hexdigest()[:12]
+    lock_path = Path(tempfile.gettempdir()) / f"oidc-provider-npm-ci-{checkout}.lock"
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)   # two test runs in one checkout install once
         if _installed():
@@ -167,7 +168,8 @@ def running_oidc_provider(setup, workdir):
                                    cwd=PROVIDER_DIR, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT)
         try:
             issuer = wait_for(lambda: _announced_issuer(process, issuer_path, log_path),
-                              timeout=STARTUP_TIMEOUT_SECONDS, message=f"the OpenID provider did not listen ({log_path})")
+                              timeout=STARTUP_TIMEOUT_SECONDS,
+                              message=f"the OpenID provider did not listen ({log_path})")
             wait_for(lambda: _discovery_answers(issuer), timeout=STARTUP_TIMEOUT_SECONDS,
                      message=f"the OpenID provider's discovery document did not answer ({log_path})")
             yield RunningProvider(issuer, setup, process)
