@@ -7,6 +7,7 @@ from kombu import Connection
 
 from shared.messaging.topology import declare, events_exchange
 from shared.testing.databases import TestDatabases
+from shared.testing.oidc_provider import ProviderSetup, running_oidc_provider
 from shared.testing.services import RunningService, service_test_config
 from tools import storefront
 
@@ -66,3 +67,18 @@ def publish_order(amqp_connection):
         storefront.publish(amqp_connection, event, raw_body=raw_body)
         return event
     return publish
+
+
+@pytest.fixture(scope="module")
+def oidc_provider_setup():
+    """What the module's OpenID provider knows (accounts, the client's redirect URI): override it in a
+    module to change them."""
+    return ProviderSetup()
+
+
+@pytest.fixture(scope="module")
+def oidc_provider(oidc_provider_setup, tmp_path_factory):
+    """A real OpenID Connect provider (npm `oidc-provider`) on a free loopback port for the module:
+    `.issuer`, `.setup` (client id, secret, redirect URI), `.sign_in(url, login, password)`."""
+    with running_oidc_provider(oidc_provider_setup, tmp_path_factory.mktemp("oidc-provider")) as provider:
+        yield provider

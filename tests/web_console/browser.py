@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -27,6 +28,17 @@ FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-u
 
 def available():
     return os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)
+
+
+def start_chromium_or_skip():
+    """start_chromium(), or skip when Debian's packages are missing (fail under CI: a skipped browser
+    journey proves nothing)."""
+    if not available():
+        message = "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return start_chromium()
 
 
 def start_chromium():
