@@ -62,6 +62,14 @@ class ParcelDeliveryFailed(ParcelEvent):
     reason = fields.String(required=True)
 
 
+@event("shipping_labels", "parcel_returning")
+class ParcelReturning(ParcelEvent):
+    """The carrier stopped the parcel (intercepted, 拦截成功) or sent it back towards us (returning, 退回中):
+    the goods are secured against a refund; `parcel_returned_to_sender` follows when it is back."""
+    status = fields.String(required=True, validate=validate.OneOf(["intercepted", "returning"]))
+    scanned_at = UtcDateTime(required=True)
+
+
 @event("shipping_labels", "parcel_returned_to_sender")
 class ParcelReturnedToSender(ParcelEvent):
     """Refused or undeliverable (拒收): back to the warehouse; COD money was not collected."""

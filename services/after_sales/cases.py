@@ -1,7 +1,7 @@
 """Use cases of a refund case on the flow chart (business-rules §5), on a unit of work."""
 import sqlalchemy as sa
 
-from services.after_sales import flow, ledger, money, orders
+from services.after_sales import flow, ledger, money, orders, securing
 from services.after_sales.desk import Desk, wanted_of
 from services.after_sales.models import CaseAction, RefundCase, SalesOrderLine
 from services.after_sales.returns import accept_return
@@ -62,8 +62,9 @@ class CaseDesk(Desk):
 
     def approve(self, case_id, body):
         case, before = self.load(case_id, "approve")
-        self.move(case, "approve", return_in_hand=case.return_in_hand)
         order = self.order(case.order_no)
+        must_secure = securing.must_wait(case.case_type, case.reason, order.status, order.goods_secured_at is not None)
+        self.move(case, "approve", return_in_hand=case.return_in_hand, must_secure=must_secure)
         before_handover = not orders.handed_over(order)
         if case.case_type == flow.REFUND_ONLY:
             self._stop_fulfilment(case, order)
@@ -77,11 +78,11 @@ class CaseDesk(Desk):
 
     def _stop_fulfilment(self, case, order):
         """Goods not received: cancel picking before hand-over, ask the carrier to intercept after."""
-        if order.status == "placed":
-            order.status = "cancelled"
+        if order.status == orders.PLACED:
+            order.status = orders.CANCELLED
             self.publish(case, "order_cancelled", reason=f"refund case {case.id}: {case.reason}",
                          by=self.actor.staff_id)
-        elif order.status == "shipped":
+        elif order.status == orders.SHIPPED and order.goods_secured_at is None:
             self.publish(case, "interception_requested", tracking_no=order.tracking_no, by=self.actor.staff_id)
 
     def reject(self, case_id, body):

@@ -1,14 +1,14 @@
 """Separation of duties on a case (issue 17), beyond what a role may do (no nameko here):
 
-- whoever opened a case may not approve it or pay its refund, whatever role they hold: a
-  second person decides on the money;
+- whoever opened a case may not approve it, pay its refund or let its refund through before the goods
+  are secured (securing.py), whatever role they hold: a second person decides on the money;
 - an agent speaks with the buyer (answers, asks, records a reply), resubmits and closes (withdraws,
   settles, files) only the cases assigned to them; a supervisor reassigns a case to another agent.
   Internal notes and the buyer's return tracking number stay open to every agent.
 """
 from shared.errors import PermissionDenied
 
-OPENER_MAY_NOT = ("approve", "refund")
+OPENER_MAY_NOT = ("approve", "refund", "secure")
 ASSIGNED_AGENT_ONLY = ("resubmit", "close")
 # Notes that are a conversation with the buyer: they stop, pause or resume the assignee's SLA clock.
 BUYER_NOTES = ("answer", "ask_buyer", "buyer_reply")

@@ -1,8 +1,12 @@
 """The refund flow chart of seed 001 (business-rules §5) as a transition table.
 
 refund_only (买家未收到货):  pending → approved → refunded → closed
+                            pending → awaiting_secured → approved → refunded → closed, when the goods
+                            must be secured first (securing.py; approved after hand-over)
 return_refund (买家已收到货): pending → awaiting_return → return_shipped → received → refunded → closed
 exchange:                    pending → awaiting_return → return_shipped → replacement_ordered → closed
+recovery (追回, opened by the service when a parcel is delivered after its refund was paid):
+                             recovery_open → closed
 A rejection, or a discrepancy found when the parcel comes back, leads to negotiation (客服协商);
 from there the agent resubmits or the case closes. A supervisor may reassign an open case to
 another agent at any step (who may take which action beyond their role: duties.py).
@@ -13,20 +17,23 @@ from shared.errors import Conflict
 REASONS = ("not_received", "damaged", "wrong_item", "quality", "not_as_described", "changed_mind", "other")
 
 REFUND_ONLY, RETURN_REFUND, EXCHANGE = "refund_only", "return_refund", "exchange"
-CASE_TYPES = (REFUND_ONLY, RETURN_REFUND, EXCHANGE)
+CASE_TYPES = (REFUND_ONLY, RETURN_REFUND, EXCHANGE)   # what an agent opens
+RECOVERY = "recovery"                                 # what the service opens (recovery.py)
 RETURN_TYPES = (RETURN_REFUND, EXCHANGE)
 
 PENDING = "pending_approval"
 NEGOTIATION = "negotiation"
 APPROVED = "approved"
+AWAITING_SECURED = "awaiting_secured"   # approved; the refund waits until the goods are secured
 AWAITING_RETURN = "awaiting_return"
 RETURN_SHIPPED = "return_shipped"
 RECEIVED = "received"
 REFUNDED = "refunded"
 REPLACEMENT_ORDERED = "replacement_ordered"
+RECOVERY_OPEN = "recovery_open"
 CLOSED = "closed"
-STATES = (PENDING, NEGOTIATION, APPROVED, AWAITING_RETURN, RETURN_SHIPPED, RECEIVED, REFUNDED,
-          REPLACEMENT_ORDERED, CLOSED)
+STATES = (PENDING, NEGOTIATION, APPROVED, AWAITING_SECURED, AWAITING_RETURN, RETURN_SHIPPED, RECEIVED, REFUNDED,
+          REPLACEMENT_ORDERED, RECOVERY_OPEN, CLOSED)
 
 # Where the goods go once the warehouse has accepted them.
 _IN_HAND = {RETURN_REFUND: RECEIVED, EXCHANGE: REPLACEMENT_ORDERED}
@@ -40,28 +47,48 @@ CHART = {
     # The parcel may reach the warehouse before the agent has recorded its tracking number.
     ("receive", AWAITING_RETURN): dict(_IN_HAND),
     ("receive", RETURN_SHIPPED): dict(_IN_HAND),
+    # Secured by a carrier's scan (intercepted, returning, returned) or a supervisor's override.
+    ("secure", AWAITING_SECURED): {REFUND_ONLY: APPROVED},
+    # The carrier delivered after all, before the refund was paid: back to talking with the buyer.
+    ("parcel_delivered", AWAITING_SECURED): {REFUND_ONLY: NEGOTIATION},
+    ("parcel_delivered", APPROVED): {REFUND_ONLY: NEGOTIATION},
     ("refund", APPROVED): {REFUND_ONLY: REFUNDED},
     ("refund", RECEIVED): {RETURN_REFUND: REFUNDED},
     ("close", PENDING): dict.fromkeys(CASE_TYPES, CLOSED),
     ("close", NEGOTIATION): dict.fromkeys(CASE_TYPES, CLOSED),
+    ("close", AWAITING_SECURED): {REFUND_ONLY: CLOSED},
     ("close", REFUNDED): dict.fromkeys(CASE_TYPES, CLOSED),
+    ("close", RECOVERY_OPEN): {RECOVERY: CLOSED},
     ("close", REPLACEMENT_ORDERED): {EXCHANGE: CLOSED},
 }
 
 # What a closed case came to, by the state it was closed from.
-OUTCOMES = {PENDING: "withdrawn", NEGOTIATION: "settled_in_negotiation", REFUNDED: "refunded",
-            REPLACEMENT_ORDERED: "exchanged"}
+OUTCOMES = {PENDING: "withdrawn", NEGOTIATION: "settled_in_negotiation", AWAITING_SECURED: "withdrawn",
+            REFUNDED: "refunded", REPLACEMENT_ORDERED: "exchanged", RECOVERY_OPEN: "recovery_closed"}
+# A COD parcel that came back closes whatever was still open about the order (parcels.py).
+REFUSED_BY_BUYER = "refused_by_buyer"
+
+# Moves the service makes on news from the carrier; nobody asks for them over HTTP.
+SYSTEM_ACTIONS = ("parcel_delivered",)
+
+# Why a refund is refused while the case waits (409 goods_not_secured).
+NOT_SECURED = ("the parcel is still with the carrier: the refund waits until a tracking scan says it was "
+               "intercepted or is coming back, or a supervisor secures it with a reason")
 
 
 def allowed_actions(case_type, state):
     actions = sorted(action for (action, source), targets in CHART.items()
-                     if source == state and case_type in targets)
+                     if source == state and case_type in targets and action not in SYSTEM_ACTIONS)
     # Any open case takes notes, and a supervisor may hand it to another agent.
     return actions + ["note", "reassign"] if state != CLOSED else actions
 
 
-def next_state(case_type, state, action, discrepancy=False, return_in_hand=False):
-    """The state after `action`, or Conflict (409) naming the state and what may be done in it."""
+def next_state(case_type, state, action, discrepancy=False, return_in_hand=False, must_secure=False):
+    """The state after `action`, or Conflict (409) naming the state and what may be done in it.
+    `must_secure`: an approval whose refund must wait for the goods (securing.py)."""
+    if action == "refund" and state == AWAITING_SECURED:
+        raise Conflict(NOT_SECURED, code="goods_not_secured", state=state,
+                       allowed_actions=allowed_actions(case_type, state))
     targets = CHART.get((action, state), {})
     if case_type not in targets:
         raise Conflict(f"a {case_type} case in state '{state}' cannot {action.replace('_', ' ')}",
@@ -70,6 +97,8 @@ def next_state(case_type, state, action, discrepancy=False, return_in_hand=False
         return NEGOTIATION
     if action == "approve" and return_in_hand:   # re-approved after a negotiated discrepancy
         return _IN_HAND[case_type]
+    if action == "approve" and must_secure:
+        return AWAITING_SECURED
     return targets[case_type]
 
 

@@ -25,6 +25,10 @@ class SalesOrder(Base):
     tracking_no: Mapped[str] = mapped_column(sa.String(64), nullable=True)
     shipped_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
     delivered_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    # The carrier's first word that the parcel is coming back (intercepted, returning, returned_to_sender):
+    # from then on a refund for it need not wait (securing.py).
+    goods_secured_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    goods_secured_how: Mapped[str] = mapped_column(sa.String(30), nullable=True)
 
 
 class SalesOrderLine(Base):
@@ -67,6 +71,12 @@ class RefundCase(Base):
     return_carrier: Mapped[str] = mapped_column(sa.String(50), nullable=True)
     return_tracking_no: Mapped[str] = mapped_column(sa.String(64), nullable=True)
     return_in_hand: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # How a refund that had to wait for the goods was let through: a carrier's scan, or a supervisor's
+    # override with a reason (securing.py).
+    secured_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    secured_how: Mapped[str] = mapped_column(sa.String(30), nullable=True)
+    secured_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
+    secured_reason: Mapped[str] = mapped_column(sa.String(2000), nullable=True)
     refunded_amount: Mapped[object] = mapped_column(Money, nullable=True)
     refunded_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True, index=True)
     replacement_order_no: Mapped[str] = mapped_column(sa.String(64), nullable=True)

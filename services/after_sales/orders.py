@@ -9,13 +9,20 @@ from contracts.storefront import Order
 from services.after_sales.models import SalesOrder, SalesOrderLine
 from shared.db.unit_of_work import insert_ignoring_duplicates
 
+# Where an order stands, as after-sales knows it from the bus.
+PLACED, CANCELLED, REJECTED = "placed", "cancelled", "rejected"
+SHIPPED, DELIVERED = "shipped", "delivered"
+RETURNED = "returned"   # a prepaid parcel back with us (undeliverable or refused)
+REFUSED = "refused"     # a COD parcel back with us: refused by the buyer (拒收), nothing was paid
+HANDED_OVER = (SHIPPED, DELIVERED, RETURNED, REFUSED)
+
 
 # Every order is recorded and shipped once: statements built once, run with plain parameters
 # (no ORM objects: building them and the statements cost more than the writes).
 _orders, _lines_table = SalesOrder.__table__, SalesOrderLine.__table__
 _INSERT_LINE = sa.insert(_lines_table)
 _SHIPPED = sa.update(_orders).where(_orders.c.order_no == sa.bindparam("the_order")).values(
-    status="shipped", tracking_no=sa.bindparam("waybill"), shipped_at=sa.bindparam("at"))
+    status=SHIPPED, tracking_no=sa.bindparam("waybill"), shipped_at=sa.bindparam("at"))
 _LINES_SHIPPED = sa.update(_lines_table).where(_lines_table.c.order_no == sa.bindparam("the_order")).values(
     shipped_qty=_lines_table.c.qty)
 
@@ -36,7 +43,7 @@ def record_order(uow, order):
         "order_no": order["order_no"], "customer_id": order["customer"]["customer_id"],
         "order": schema(Order).dump(order), "shipping_fee": order["shipping_fee"], "total": order["total"],
         "paid_amount": order["payment"]["paid_amount"], "refunded": 0, "payment_method": order["payment"]["method"],
-        "placed_at": order["placed_at"], "status": "placed"}).rowcount
+        "placed_at": order["placed_at"], "status": PLACED}).rowcount
     if inserted:
         connection.execute(_INSERT_LINE, [
             {"order_no": order["order_no"], "shipped_qty": 0, "delivered_qty": 0, "returned_qty": 0, **line}
@@ -54,7 +61,8 @@ def _merged_lines(lines):
     return merged.values()
 
 
-def _order(session, order_no):
+def locked(session, order_no):
+    """The order, locked for this transaction; retried until its order_placed has arrived."""
     order = session.get(SalesOrder, order_no, with_for_update=True)
     if order is None:
         raise OrderNotYetKnown(order_no)
@@ -77,18 +85,32 @@ def record_shipped(uow, event):
 
 
 def record_delivered(uow, event):
-    order = _order(uow.session, event["order_no"])
-    order.status, order.delivered_at = "delivered", event["delivered_at"]
+    order = locked(uow.session, event["order_no"])
+    order.status, order.delivered_at = DELIVERED, event["delivered_at"]
     order.tracking_no = order.tracking_no or event["tracking_no"]
     if order.payment_method == "cod":   # the courier collected the money on delivery
         order.paid_amount = order.total
     for line in _lines(uow.session, order.order_no):
         line.shipped_qty = line.delivered_qty = line.qty
+    return order
+
+
+def record_secured(uow, order_no, how, at):
+    """The carrier has the parcel coming back: the first word of it stands."""
+    order = locked(uow.session, order_no)
+    if order.goods_secured_at is None:
+        order.goods_secured_at, order.goods_secured_how = at, how
+    return order
+
+
+def record_back(order):
+    """The parcel is back with us: a COD order was refused by the buyer, a prepaid one just returned."""
+    order.status = REFUSED if order.payment_method == "cod" else RETURNED
 
 
 def record_rejected(uow, event):
-    _order(uow.session, event["order_no"]).status = "rejected"
+    locked(uow.session, event["order_no"]).status = REJECTED
 
 
 def handed_over(order):
-    return order.status in ("shipped", "delivered")
+    return order.status in HANDED_OVER

@@ -17,17 +17,21 @@ def get_case(session, case_id):
 
 
 def _colour_condition(colour, now):
+    """The SQL twin of colour() below."""
     # Every comparison with a nullable column is guarded, so NOT never meets a NULL.
     unanswered = RefundCase.answered_at.is_(None)
-    red = sa.or_(RefundCase.sla_breached_at.is_not(None),
+    red = sa.or_(sa.and_(RefundCase.case_type == flow.RECOVERY, RefundCase.status != flow.CLOSED),
+                 RefundCase.sla_breached_at.is_not(None),
                  sa.and_(unanswered, RefundCase.sla_deadline.is_not(None), RefundCase.sla_deadline <= now))
     yellow = sa.and_(sa.not_(red), unanswered, RefundCase.sla_yellow_at.is_not(None),
                      RefundCase.sla_yellow_at <= now)
     return {RED: red, YELLOW: yellow, GREEN: sa.and_(sa.not_(red), sa.not_(yellow))}[colour]
 
 
-def find_cases(session, now, status=None, sla=None, assignee=None, order_no=None, limit=100):
+def find_cases(session, now, status=None, sla=None, assignee=None, order_no=None, case_type=None, limit=100):
     query = sa.select(RefundCase).order_by(RefundCase.id.desc()).limit(limit)
+    if case_type:
+        query = query.where(RefundCase.case_type == case_type)
     if status:
         query = query.where(RefundCase.status == status)
     if assignee:
@@ -40,6 +44,8 @@ def find_cases(session, now, status=None, sla=None, assignee=None, order_no=None
 
 
 def colour(case, now):
+    if case.case_type == flow.RECOVERY and case.status != flow.CLOSED:
+        return RED   # money paid out for goods the buyer has after all: red from the start (recovery.py)
     # Colours read only stored moments, so no calendar is needed here.
     return SlaClock(case, calendar=None, yellow_share=None).colour(now)
 

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, pre_load, validate, validates
 
 from contracts.after_sales import CONDITIONS
 from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime
-from services.after_sales.flow import CASE_TYPES, REASONS, STATES
+from services.after_sales.flow import CASE_TYPES, REASONS, RECOVERY, STATES
 from services.after_sales.sla import COLOURS
 
 class Amount(Money):
@@ -73,6 +73,12 @@ class ResubmitSchema(StrictSchema):
     amount = Amount()
 
 
+class SecureSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=5, max=2000), metadata={
+        "description": "why the goods count as secured without the carrier's scan (e.g. the courier confirmed "
+                       "the parcel is lost, or the signature on delivery was not the buyer's)"})
+
+
 class ReassignSchema(StrictSchema):
     agent = fields.String(required=True, validate=validate.Length(min=1, max=64),
                           metadata={"description": "staff id of the agent who takes the case over"})
@@ -95,6 +101,7 @@ class ReceiveSchema(StrictSchema):
 
 class CaseQuerySchema(StrictSchema):
     status = fields.String(validate=validate.OneOf(STATES))
+    case_type = fields.String(validate=validate.OneOf(CASE_TYPES + (RECOVERY,)))
     sla = fields.String(validate=validate.OneOf(COLOURS))
     assignee = fields.String(validate=validate.Length(min=1, max=64))
     order_no = fields.String(validate=validate.Length(min=1, max=64))
@@ -188,6 +195,11 @@ class CaseView(StrictSchema):
     updated_at = UtcDateTime()
     return_carrier = fields.String(allow_none=True)
     return_tracking_no = fields.String(allow_none=True)
+    secured_at = UtcDateTime(allow_none=True, metadata={"description": "when the goods counted as secured"})
+    secured_how = fields.String(allow_none=True, metadata={
+        "description": "intercepted, returning, returned_to_sender (the carrier's scan) or override"})
+    secured_by = fields.String(allow_none=True, metadata={"description": "the supervisor of an override"})
+    secured_reason = fields.String(allow_none=True, metadata={"description": "the override's reason"})
     refunded_amount = Money(allow_none=True)
     refunded_at = UtcDateTime(allow_none=True)
     replacement_order_no = fields.String(allow_none=True)

@@ -1,13 +1,13 @@
 """The after-sales refunds service (售后): agents, supervisors and the warehouse over HTTP,
 the order copy kept from the bus, SLA breaches found by a timer."""
 
-from services.after_sales import duties, holidays, orders, queries, sla_watch, weekly
+from services.after_sales import duties, holidays, orders, parcels, queries, sla_watch, weekly
 from services.after_sales.actions import AfterSalesDesk
 from services.after_sales.desk import Actor
 from services.after_sales.models import Base
 from services.after_sales.schemas import (
     NOTE_KINDS, ApproveSchema, CaseQuerySchema, CloseSchema, HolidaySchema, NoteSchema, OpenCaseSchema,
-    ReassignSchema, ReceiveSchema, RejectSchema, ResubmitSchema, ReturnShippedSchema, WeeklyQuerySchema,
+    ReassignSchema, ReceiveSchema, RejectSchema, ResubmitSchema, ReturnShippedSchema, SecureSchema, WeeklyQuerySchema,
 )
 from services.after_sales.sla import SlaPolicy
 from services.after_sales.views import case_view
@@ -41,7 +41,17 @@ class AfterSalesService(StandardEndpoints):
     @consume_event("shipping_labels", "parcel_delivered")
     def on_parcel_delivered(self, event):
         with self.db.unit_of_work() as uow:
-            orders.record_delivered(uow, event)
+            parcels.parcel_delivered(uow, event, utcnow())
+
+    @consume_event("shipping_labels", "parcel_returning")
+    def on_parcel_returning(self, event):
+        with self.db.unit_of_work() as uow:
+            parcels.parcel_returning(uow, event, utcnow())
+
+    @consume_event("shipping_labels", "parcel_returned_to_sender")
+    def on_parcel_returned_to_sender(self, event):
+        with self.db.unit_of_work() as uow:
+            parcels.parcel_returned(uow, event, utcnow())
 
     @consume_event("order_review", "order_rejected")
     def on_order_rejected(self, event):
@@ -102,7 +112,14 @@ class AfterSalesService(StandardEndpoints):
     def receive(self, request, case_id, body):
         return self._act(request, AfterSalesDesk.receive, case_id, body)
 
-    @api("POST", "/cases/<int:case_id>/refund", roles=[Role.SUPERVISOR], idempotent=True)
+    @api("POST", "/cases/<int:case_id>/secure", roles=[Role.SUPERVISOR], body=SecureSchema, idempotent=True,
+         summary="let a refund waiting for its goods through without the carrier's scan (not its opener; "
+                 "who, when and why are recorded)")
+    def secure(self, request, case_id, body):
+        return self._act(request, AfterSalesDesk.secure, case_id, body)
+
+    @api("POST", "/cases/<int:case_id>/refund", roles=[Role.SUPERVISOR], idempotent=True,
+         summary="pay the refund (409 goods_not_secured while the case waits for its goods)")
     def refund(self, request, case_id):
         return self._act(request, AfterSalesDesk.refund, case_id)
 

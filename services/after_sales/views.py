@@ -1,11 +1,12 @@
 """Cases as the API shows them: the stored case, its SLA colour now, what may be done next."""
-from services.after_sales import queries
+from services.after_sales import flow, queries
 from services.after_sales.schemas import CaseView
 from contracts.base import schema
 
 _PLAIN = ("id", "order_no", "customer_id", "case_type", "status", "reason", "reason_text", "lines", "amount",
           "include_shipping_fee", "assignee", "opened_by", "opened_at", "updated_at", "return_carrier",
-          "return_tracking_no", "refunded_amount", "refunded_at", "replacement_order_no", "closed_at", "outcome")
+          "return_tracking_no", "secured_at", "secured_how", "secured_by", "secured_reason", "refunded_amount",
+          "refunded_at", "replacement_order_no", "closed_at", "outcome")
 
 
 def case_view(case, now, history=None, note=None, refused=None):
@@ -15,7 +16,7 @@ def case_view(case, now, history=None, note=None, refused=None):
         "colour": queries.colour(case, now), "difficult": case.difficult,
         "difficult_because": case.difficult_because, "budget_minutes": case.sla_budget_s // 60,
         "deadline": case.sla_deadline, "yellow_at": case.sla_yellow_at,
-        "paused": case.answered_at is None and case.sla_running_since is None,
+        "paused": case.answered_at is None and case.sla_running_since is None and case.case_type != flow.RECOVERY,
         "breached_at": case.sla_breached_at, "answered_at": case.answered_at, "answered_by": case.answered_by,
         "within_sla": case.answered_within_sla}
     if history is not None:

@@ -18,8 +18,10 @@ ORDER_STATUSES = ("placed", "held", "shipped", "delivered", "returned_to_sender"
 # Run for every order and every event about one: built once, run with plain parameters.
 _orders = CustomerOrder.__table__
 _ORDER_KNOWN = sa.select(_orders.c.order_no).where(_orders.c.order_no == sa.bindparam("order_no"))
-_ORDER_OWNER = sa.select(_orders.c.order_no, _orders.c.customer_id, _orders.c.customer_key).where(
-    _orders.c.order_no == sa.bindparam("order_no"))
+_ORDER_OWNER = sa.select(
+    _orders.c.order_no, _orders.c.customer_id, _orders.c.customer_key, _orders.c.payment_method, _orders.c.status,
+    _orders.c.delivery_disputed, _orders.c.recipient, _orders.c.recipient_phone,
+).where(_orders.c.order_no == sa.bindparam("order_no"))
 _INSERT_ORDER = sa.insert(_orders)
 _INSERT_EVENT = sa.insert(CustomerEvent.__table__)
 # Events from different services arrive in any order: the status only moves forward.
@@ -48,7 +50,8 @@ def record_order(uow, order):
     connection.execute(_INSERT_ORDER, {
         "order_no": order["order_no"], "customer_id": buyer["customer_id"], "customer_key": key,
         "total": order["total"], "refunded": 0, "payment_method": order["payment"]["method"], "status": "placed",
-        "placed_at": placed_at})
+        "placed_at": placed_at, "recipient": order["shipping_address"]["recipient"],
+        "recipient_phone": order["shipping_address"]["phone"], "delivery_disputed": False})
     _timeline(uow.session, buyer["customer_id"], order["order_no"], "order_placed", placed_at,
               {"total": str(order["total"]), "payment_method": order["payment"]["method"]})
     return order["order_no"]
@@ -85,7 +88,8 @@ def ensure_account(uow, customer_id, company, display_name):
 
 def note_order_event(uow, kind, order_no, at, detail, status=None, refunded=0, **counters):
     """Record an event about a known order on its buyer's timeline, counters and order status.
-    Returns the order's order_no, customer_id and customer_key (a row)."""
+    Returns the order as it stood before (a row: order_no, customer_id, customer_key, payment_method, status,
+    delivery_disputed, recipient, recipient_phone)."""
     session = uow.session
     order = session.connection().execute(_ORDER_OWNER, {"order_no": order_no}).first()
     if order is None:
@@ -100,6 +104,11 @@ def note_order_event(uow, kind, order_no, at, detail, status=None, refunded=0, *
             **{name: getattr(Customer, name) + amount for name, amount in counters.items()}))
     _timeline(session, order.customer_id, order_no, kind, at, detail)
     return order
+
+
+def dispute_delivery(uow, order_no):
+    uow.session.execute(sa.update(CustomerOrder).where(CustomerOrder.order_no == order_no)
+                        .values(delivery_disputed=True))
 
 
 def _advance(session, order_no, status, at):

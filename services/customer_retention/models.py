@@ -60,6 +60,12 @@ class CustomerOrder(Base):
     status: Mapped[str] = mapped_column(sa.String(30))
     placed_at: Mapped[object] = mapped_column(UtcDateTime)
     delivered_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    # Whom the courier tries to reach (for the call after a failed COD delivery: 主动与收件人联系).
+    recipient: Mapped[str] = mapped_column(sa.String(200), nullable=True)
+    recipient_phone: Mapped[str] = mapped_column(sa.String(40), nullable=True)
+    # The buyer says the parcel never came, or was refunded before it was delivered: nobody asks them how
+    # the delivery went (after-sales follows it up: a recovery case if it is delivered after the refund).
+    delivery_disputed: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
 
 class CustomerEvent(Base):
@@ -169,7 +175,7 @@ class CareTask(Base):
     summary: Mapped[str] = mapped_column(sa.String(1000))
     created_at: Mapped[object] = mapped_column(UtcDateTime)
     due_at: Mapped[object] = mapped_column(UtcDateTime)
-    status: Mapped[str] = mapped_column(sa.String(10), index=True)   # open | done
+    status: Mapped[str] = mapped_column(sa.String(10), index=True)   # open | done | cancelled
     outcome: Mapped[str] = mapped_column(sa.String(30), nullable=True)
     notes: Mapped[str] = mapped_column(sa.Text, nullable=True)
     completed_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)

@@ -40,8 +40,9 @@ def parcel_delivered(uow, settings, event):
 
 
 def parcel_delivery_failed(uow, settings, event):
-    customers.note_order_event(uow, "parcel_delivery_failed", event["order_no"], event["occurred_at"],
-                               {"reason": event["reason"]}, failed_deliveries=1)
+    order = customers.note_order_event(uow, "parcel_delivery_failed", event["order_no"], event["occurred_at"],
+                                       {"reason": event["reason"]}, failed_deliveries=1)
+    care.after_failed_delivery(uow, settings, order, event, utcnow())
 
 
 def parcel_returned_to_sender(uow, settings, event):
@@ -57,6 +58,9 @@ def case_opened(uow, settings, event):
     customers.note_order_event(uow, "case_opened", event["order_no"], event["occurred_at"],
                                {"case_id": event["case_id"], "case_type": event["case_type"],
                                 "reason": event["reason"]}, cases_count=1)
+    if event["reason"] == "not_received":
+        customers.dispute_delivery(uow, event["order_no"])
+        care.cancel_follow_up_visit(uow, event["order_no"], event["case_id"])
 
 
 def return_received(uow, settings, event):
@@ -68,6 +72,8 @@ def refund_paid(uow, settings, event):
     order = customers.note_order_event(uow, "refund_paid", event["order_no"], event["paid_at"],
                                        {"case_id": event["case_id"], "amount": str(event["amount"])},
                                        refunded=event["amount"], refunded_total=event["amount"])
+    if order.status != "delivered":   # refunded for a parcel not (yet) delivered
+        customers.dispute_delivery(uow, event["order_no"])
     care.after_refund(uow, settings, order, event, utcnow())
 
 

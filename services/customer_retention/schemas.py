@@ -56,7 +56,7 @@ class PoolQuery(StrictSchema):
 
 class TaskQuery(StrictSchema):
     view = fields.String(load_default="mine", validate=validate.OneOf(["mine", "queue", "all"]))
-    status = fields.String(load_default="open", validate=validate.OneOf(["open", "done", "any"]))
+    status = fields.String(load_default="open", validate=validate.OneOf(["open", "done", "cancelled", "any"]))
 
 
 class KeyQuery(StrictSchema):

@@ -16,6 +16,7 @@ class Settings:
     care_visit_days: int = 3             # 回访 this many days after delivery
     negative_review_sla_hours: int = 24  # contact a buyer who left a rating of 2 or less
     cod_refusal_call_hours: int = 24     # call the buyer of a COD parcel that came back
+    cod_delivery_call_hours: int = 8     # call the recipient of a COD parcel the courier could not deliver
     notify_customer_hours: int = 4       # tell the customer about an out-of-stock order
     retention_call_hours: int = 48       # call a high-value customer after a refund
     high_value_spend: Decimal = Decimal("2000.00")   # lifetime spend that makes a customer high-value

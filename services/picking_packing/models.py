@@ -139,14 +139,43 @@ class WarehouseTask(Base):
 
 
 class DefectiveGoods(Base):
-    """Returned goods that are not resellable: recorded, never restocked."""
+    """Returned goods that are not resellable: recorded, never restocked (破损退件)."""
     __tablename__ = "defective_goods"
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
-    case_id: Mapped[str] = mapped_column(sa.String(64))
+    case_id: Mapped[str] = mapped_column(sa.String(64), nullable=True)   # None: a parcel returned to sender
     order_no: Mapped[str] = mapped_column(sa.String(64))
     sku: Mapped[str] = mapped_column(sa.String(64))
     qty: Mapped[int] = mapped_column(sa.Integer)
     condition: Mapped[str] = mapped_column(sa.String(20))
     received_by: Mapped[str] = mapped_column(sa.String(64))
     recorded_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
+class ParcelReturn(Base):
+    """退件: a parcel the carrier brought back (returned to sender: refused, unreachable, intercepted),
+    received at the warehouse and inspected line by line (parcel_returns.py)."""
+    __tablename__ = "parcel_returns"
+
+    order_no: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    tracking_no: Mapped[str] = mapped_column(sa.String(64))
+    payment_method: Mapped[str] = mapped_column(sa.String(10))
+    returned_at: Mapped[object] = mapped_column(UtcDateTime)   # when the carrier said it was back
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)   # awaiting_inspection | inspected
+    inspected_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
+    inspected_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    remarks: Mapped[str] = mapped_column(sa.String(1000), default="")
+
+    lines: Mapped[list["ParcelReturnLine"]] = relationship(order_by="ParcelReturnLine.sku", lazy="selectin")
+
+
+class ParcelReturnLine(Base):
+    """What the parcel held (its pick list) and what the inspection found: restocked or damaged."""
+    __tablename__ = "parcel_return_lines"
+    __table_args__ = (sa.CheckConstraint("qty > 0", name="qty_positive"),)
+
+    order_no: Mapped[str] = mapped_column(sa.ForeignKey("parcel_returns.order_no"), primary_key=True)
+    sku: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    qty: Mapped[int] = mapped_column(sa.Integer)
+    outcome: Mapped[str] = mapped_column(sa.String(20), nullable=True)   # restock | damaged (破损)

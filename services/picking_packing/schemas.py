@@ -2,7 +2,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from contracts.base import StrictSchema, UtcDateTime, UuidString
-from services.picking_packing import status
+from services.picking_packing import parcel_returns, status
 
 Code = validate.Length(min=1, max=64)
 Reason = validate.Length(min=3, max=500)
@@ -61,6 +61,24 @@ class CountSchema(StrictSchema):
             raise ValidationError("each SKU may be counted once per count", field_name="lines")
 
 
+class InspectedLine(StrictSchema):
+    sku = fields.String(required=True, validate=Code)
+    outcome = fields.String(required=True, validate=validate.OneOf(parcel_returns.OUTCOMES),
+                            metadata={"description": "restock: back on the shelf; damaged: 破损, recorded"})
+
+
+class InspectionSchema(StrictSchema):
+    lines = fields.List(fields.Nested(InspectedLine), required=True, validate=validate.Length(min=1, max=500),
+                        metadata={"description": "every line of the parcel, once"})
+    remarks = fields.String(load_default="", validate=validate.Length(max=1000))
+
+    @validates_schema
+    def each_sku_once(self, data, **kwargs):
+        skus = [line["sku"] for line in data.get("lines", [])]
+        if len(skus) != len(set(skus)):
+            raise ValidationError("each line is decided once", field_name="lines")
+
+
 class ThresholdSchema(StrictSchema):
     threshold = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=1_000_000))
 
@@ -84,6 +102,10 @@ class PickListQuery(Paging):
 class TaskQuery(Paging):
     kind = fields.String(validate=validate.OneOf(["put_away", "repack"]))
     status = fields.String(validate=validate.OneOf(["open", "done"]))
+
+
+class ParcelReturnQuery(Paging):
+    status = fields.String(validate=validate.OneOf([parcel_returns.AWAITING, parcel_returns.INSPECTED]))
 
 
 class MovementQuery(Paging):
@@ -126,13 +148,32 @@ class TaskOut(StrictSchema):
 
 class DefectiveOut(StrictSchema):
     id = fields.Integer()
-    case_id = fields.String()
+    case_id = fields.String(allow_none=True, metadata={"description": "none: a parcel returned to sender"})
     order_no = fields.String()
     sku = fields.String()
     qty = fields.Integer()
     condition = fields.String()
     received_by = fields.String()
     recorded_at = UtcDateTime()
+
+
+class ParcelReturnLineOut(StrictSchema):
+    sku = fields.String()
+    name = fields.String()
+    qty = fields.Integer()
+    outcome = fields.String(allow_none=True)
+
+
+class ParcelReturnOut(StrictSchema):
+    order_no = fields.String()
+    tracking_no = fields.String()
+    payment_method = fields.String()
+    returned_at = UtcDateTime()
+    status = fields.String()
+    inspected_by = fields.String(allow_none=True)
+    inspected_at = UtcDateTime(allow_none=True)
+    remarks = fields.String()
+    lines = fields.List(fields.Nested(ParcelReturnLineOut))
 
 
 def path_code(name, value):

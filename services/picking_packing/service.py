@@ -1,6 +1,7 @@
 """The picking & packing service (配货/打包/称重): stock, pick lists, the scanner API, weighing."""
-from services.picking_packing import pick_lists, returns, waybills
+from services.picking_packing import parcel_returns, pick_lists, returns, waybills
 from services.picking_packing.http_floor import FloorEndpoints
+from services.picking_packing.http_returns import ParcelReturnEndpoints
 from services.picking_packing.http_stock import StockEndpoints
 from services.picking_packing.models import Base
 from services.picking_packing.settings import Settings
@@ -9,7 +10,7 @@ from shared.messaging.consumer import consume_event
 from shared.web.standard import StandardEndpoints
 
 
-class PickingPackingService(StandardEndpoints, StockEndpoints, FloorEndpoints):
+class PickingPackingService(StandardEndpoints, StockEndpoints, FloorEndpoints, ParcelReturnEndpoints):
     name = "picking_packing"
     db = Database(Base)
 
@@ -46,6 +47,11 @@ class PickingPackingService(StandardEndpoints, StockEndpoints, FloorEndpoints):
     def on_return_received(self, event):
         with self.db.unit_of_work() as uow:
             returns.receive_return(uow, event)
+
+    @consume_event("shipping_labels", "parcel_returned_to_sender")
+    def on_parcel_returned_to_sender(self, event):
+        with self.db.unit_of_work() as uow:
+            parcel_returns.expect(uow, event)
 
 
 SERVICE = PickingPackingService

@@ -12,8 +12,11 @@ from shared.db.unit_of_work import insert_ignoring_duplicates
 from shared.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from shared.timeutil import to_iso
 
-STATUSES = ("in_transit", "delivered", "delivery_failed", "returned_to_sender")
+STATUSES = ("in_transit", "delivered", "delivery_failed", "intercepted", "returning", "returned_to_sender")
 TERMINAL = {"delivered": "delivered", "returned_to_sender": "returned"}
+# Stopped by the carrier (拦截成功) or on its way back to us (退回中): the goods are secured against a
+# refund, but the parcel still travels; a later `delivered` (the interception failed) is still told.
+COMING_BACK = ("intercepted", "returning")
 # How far ahead of our clock a carrier's scan may be dated (their device clocks drift a little).
 DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 
@@ -75,6 +78,9 @@ def _apply(uow, shipment, scan):
                     aggregate_id=shipment.order_no)
     elif status == "delivery_failed":
         uow.publish("parcel_delivery_failed", {**base, "reason": scan.get("reason") or "unspecified"},
+                    aggregate_id=shipment.order_no)
+    elif status in COMING_BACK:
+        uow.publish("parcel_returning", {**base, "status": status, "scanned_at": scan["occurred_at"]},
                     aggregate_id=shipment.order_no)
     elif status == "returned_to_sender":
         uncollected = shipment.cod_amount if shipment.payment_method == "cod" else 0

@@ -2,10 +2,11 @@
 from contracts.after_sales import CONDITIONS  # noqa: F401  (offered to the templates)
 from services.web_console.api import ApiError
 
-CASE_TYPES = ("refund_only", "return_refund", "exchange")
+CASE_TYPES = ("refund_only", "return_refund", "exchange")   # what an agent opens
+QUEUE_TYPES = CASE_TYPES + ("recovery",)                    # what the queue shows (the service opens recoveries)
 REASONS = ("not_received", "damaged", "wrong_item", "quality", "not_as_described", "changed_mind", "other")
-STATUSES = ("pending_approval", "negotiation", "approved", "awaiting_return", "return_shipped", "received",
-            "refunded", "replacement_ordered", "closed")
+STATUSES = ("pending_approval", "negotiation", "approved", "awaiting_secured", "awaiting_return", "return_shipped",
+            "received", "refunded", "replacement_ordered", "recovery_open", "closed")
 SLA_COLOURS = ("green", "yellow", "red")
 NOTE_KINDS = ("internal", "answer", "ask_buyer", "buyer_reply")
 # What the warehouse ticks off when a return is unpacked; anything unticked is a missing accessory.
@@ -13,7 +14,7 @@ ACCESSORIES = ("packaging", "accessories", "manual", "gifts")
 
 # Who may take which action (the service decides too; this only keeps forms away from people who can't use them).
 ROLE_ACTIONS = {
-    "supervisor": ("approve", "reject", "refund", "close", "note", "reassign"),
+    "supervisor": ("approve", "reject", "secure", "refund", "close", "note", "reassign"),
     "agent": ("resubmit", "return_shipped", "close", "note"),
     "warehouse": ("receive",),
 }
@@ -81,5 +82,5 @@ def action_body(action, form, missing_label):
         return receive_body(form, missing_label)
     fields = {"approve": ("note",), "close": ("note",), "reject": ("reason",), "resubmit": ("note", "amount"),
               "return_shipped": ("carrier", "tracking_no"), "note": ("text", "kind"), "refund": (),
-              "reassign": ("agent", "note")}[action]
+              "reassign": ("agent", "note"), "secure": ("reason",)}[action]
     return {name: _text(form, name) for name in fields if _text(form, name) or name != "amount"}

@@ -10,6 +10,7 @@ NAV = (
     ("nav.packing", "/packing", {R.PACKER, R.PICKER, R.WAREHOUSE}),
     ("nav.pick_lists", "/pick-lists", {R.PICKER, R.PACKER, R.SHIPPER, R.WAREHOUSE, R.SUPERVISOR, R.MANAGER}),
     ("nav.stock", "/stock", {R.WAREHOUSE, R.MANAGER}),
+    ("nav.parcel_returns", "/parcel-returns", {R.WAREHOUSE, R.MANAGER, R.SUPERVISOR}),
     ("nav.shipments", "/shipments", {R.SHIPPER, R.WAREHOUSE, R.AGENT, R.SUPERVISOR, R.MANAGER}),
     ("nav.manifest", "/manifest", {R.SHIPPER, R.WAREHOUSE, R.SUPERVISOR, R.MANAGER}),
     ("nav.pipeline", "/pipeline", {R.MANAGER, R.SUPERVISOR}),

@@ -13,7 +13,7 @@ TEXTS = {
     "role.shipper": ("发货员", "Shipper"), "role.scanner": ("扫描枪", "Scanner"), "role.agent": ("客服", "Agent"),
     "role.supervisor": ("主管", "Supervisor"), "role.warehouse": ("仓库", "Warehouse"),
     "role.manager": ("经理", "Manager"), "role.sales": ("销售", "Sales"), "role.care": ("客户关怀", "Care"),
-    "role.carrier": ("快递公司", "Carrier"), "role.clock": ("考勤机", "Clock"),
+    "role.carrier": ("快递公司", "Carrier"), "role.clock": ("考勤机", "Clock"), "role.system": ("系统", "System"),
     # navigation
     "nav.cases": ("售后工单", "After-sales cases"), "nav.new_case": ("新建售后", "Open a case"),
     "nav.review": ("审单队列", "Review queue"), "nav.packing": ("打包台", "Packing station"),
@@ -22,6 +22,7 @@ TEXTS = {
     "nav.pipeline": ("订单看板", "Pipeline"), "nav.scorecards": ("绩效记分卡", "Scorecards"),
     "nav.fines": ("罚款台账", "Fines ledger"), "nav.pool": ("客户保护池", "Protection pool"),
     "nav.care": ("关怀任务", "Care tasks"), "nav.dead_letters": ("死信队列", "Dead letters"),
+    "nav.parcel_returns": ("退件签收", "Returned parcels"),
     # messages after an action
     "done.open": ("售后单已创建。", "The case is open."), "done.approve": ("已审批通过。", "Approved."),
     "done.reject": ("已驳回。", "Rejected."), "done.resubmit": ("已重新提交。", "Resubmitted."),
@@ -32,7 +33,8 @@ TEXTS = {
     "done.release": ("已解除该挂起。", "Hold released."), "done.correct": ("地址已更正。", "Address corrected."),
     "done.reprints": ("已重打面单。", "Label reprinted."), "done.void": ("面单已作废。", "Label voided."),
     "done.weight_override": ("已按称重放行，包裹已打包。", "Weight accepted: the parcel is packed."),
-    "done.reassign": ("已改派。", "Reassigned."),
+    "done.reassign": ("已改派。", "Reassigned."), "done.secure": ("已放行：现在可以退款。", "Let through: the refund may be paid."),
+    "done.parcel_inspected": ("退件已签收验货。", "The parcel is received and inspected."),
     # errors
     "error.title": ("出错了", "Something went wrong"), "error.incident": ("事件编号", "Incident"),
     "error.unknown": ("请求未能完成。", "The request could not be done."),
@@ -57,6 +59,12 @@ TEXTS = {
                                   "This case is assigned to another agent: only they answer the buyer, resubmit "
                                   "or close it; a supervisor can reassign it."),
     "error.already_assigned": ("此单已由该客服负责。", "The case is already assigned to that agent."),
+    # refunds only against secured goods (issue 18)
+    "error.goods_not_secured": ("包裹仍在快递手中：须等快递扫描拦截成功、退回中或已退回，或由另一位主管说明理由放行，才能退款。",
+                                "The parcel is still with the carrier: the refund waits until it is scanned intercepted, "
+                                "returning or returned, or another supervisor lets it through with a reason."),
+    "error.inspection_incomplete": ("每一行都要选择：重新入库或破损。", "Decide every line: restock or damaged."),
+    "error.already_inspected": ("此包裹已签收验货。", "This parcel was already inspected."),
     "error.packed_by_you": ("此包裹由您称重打包：须由另一位主管放行。",
                             "You packed and weighed this parcel: another supervisor must accept its weight."),
     "error.not_your_follow_ups": ("只能查看自己的跟进记录。", "A sales rep reads only their own follow-up notes."),
@@ -78,15 +86,31 @@ TEXTS = {
     "live_note": ("列表每 {seconds} 秒自动刷新。", "The list refreshes itself every {seconds} s."),
     "sla.answered": ("已答复", "answered"), "sla.paused": ("暂停（等待买家）", "paused (waiting for the buyer)"),
     "sla.overdue": ("已超时 {time}", "overdue {time}"),
+    "all_types": ("全部类型", "All types"), "assignee.supervisors": ("主管队列", "Supervisors' queue"),
+    "waiting.goods_not_secured": ("等待拦截或退回：快递扫描到拦截成功、退回中或已退回后才能退款；主管也可说明理由放行（不能是建单人）。",
+                                  "Waiting for the parcel: the refund can be paid once the carrier scans it intercepted, "
+                                  "returning or returned, or a supervisor (not the case's opener) lets it through with a reason."),
+    "recovery.note": ("退款后包裹被签收：买家既收到了货，又拿到了 ¥{amount} 退款。请追回货物或货款。",
+                      "Delivered after the refund: the buyer has both the goods and ¥{amount}. Recover the goods or the money."),
+    "secure.reason": ("放行理由（必填，如快递确认丢件）", "Reason (required, e.g. the courier confirmed the loss)"),
+    "secured": ("货物控制", "Goods secured"), "secured.intercepted": ("快递拦截成功", "intercepted by the carrier"),
+    "secured.returning": ("退回途中", "on its way back"), "secured.returned_to_sender": ("已退回", "returned to us"),
+    "secured.override": ("主管放行", "supervisor's override"),
+    "case_outcome.withdrawn": ("买家撤回", "Withdrawn"),
+    "case_outcome.settled_in_negotiation": ("协商解决", "Settled in negotiation"),
+    "case_outcome.refunded": ("已退款", "Refunded"), "case_outcome.exchanged": ("已换货", "Exchanged"),
+    "case_outcome.recovery_closed": ("追回已处理", "Recovery closed"),
+    "case_outcome.refused_by_buyer": ("买家拒收", "Refused by the buyer"),
     "colour.green": ("绿", "green"), "colour.yellow": ("黄", "yellow"), "colour.red": ("红", "red"),
     "type.refund_only": ("仅退款", "Refund only"), "type.return_refund": ("退货退款", "Return and refund"),
-    "type.exchange": ("换货", "Exchange"),
+    "type.exchange": ("换货", "Exchange"), "type.recovery": ("追回", "Recovery"),
     "reason.not_received": ("未收到货", "Not received"), "reason.damaged": ("商品破损", "Damaged"),
     "reason.wrong_item": ("发错货", "Wrong item"), "reason.quality": ("质量问题", "Quality problem"),
     "reason.not_as_described": ("与描述不符", "Not as described"), "reason.changed_mind": ("不想要了", "Changed mind"),
-    "reason.other": ("其他", "Other"),
+    "reason.other": ("其他", "Other"), "reason.delivered_after_refund": ("退款后签收", "Delivered after the refund"),
     "status.pending_approval": ("待审批", "Pending approval"), "status.negotiation": ("客服协商", "Negotiation"),
-    "status.approved": ("已同意", "Approved"), "status.awaiting_return": ("待退货", "Awaiting return"),
+    "status.approved": ("已同意", "Approved"), "status.awaiting_secured": ("待拦截/退回", "Waiting for the parcel"),
+    "status.recovery_open": ("待追回", "Recovery open"), "status.awaiting_return": ("待退货", "Awaiting return"),
     "status.return_shipped": ("退货在途", "Return shipped"), "status.received": ("已收货", "Received"),
     "status.refunded": ("已退款", "Refunded"), "status.replacement_ordered": ("已补发", "Replacement ordered"),
     "status.closed": ("已关闭", "Closed"),
@@ -94,6 +118,8 @@ TEXTS = {
     "action.resubmit": ("重新提交", "Resubmit"), "action.return_shipped": ("登记退货物流", "Return shipped"),
     "action.receive": ("确认收货", "Receive"), "action.refund": ("退款", "Refund"), "action.close": ("关闭", "Close"),
     "action.note": ("添加备注", "Add note"), "action.reassign": ("改派", "Reassign"),
+    "action.secure": ("确认货已控制，放行退款", "Goods secured: let the refund through"),
+    "action.parcel_delivered": ("快递显示已签收", "Carrier: delivered"),
     "reassign.agent": ("改派给（客服工号）", "To agent (staff id)"),
     "note_kind.internal": ("内部备注", "Internal"), "note_kind.answer": ("答复买家", "Answer to buyer"),
     "note_kind.ask_buyer": ("询问买家", "Ask the buyer"), "note_kind.buyer_reply": ("买家回复", "Buyer's reply"),
@@ -235,10 +261,25 @@ TEXTS = {
     "attendance.reason.away_over_limit": ("离岗 {away_minutes} 分钟，超过1小时按旷工处理",
                                           "Away from the post {away_minutes} min: over an hour counts as absence"),
     "attendance.reason.leave": ("已请假", "Leave arranged"),
+    "care_kind.follow_up_visit": ("回访", "Follow-up after delivery"),
+    "care_kind.cod_delivery_call": ("主动联系收件人（货到付款派送失败）", "Call the recipient (COD delivery failed)"),
+    "care_kind.cod_refusal_call": ("货到付款拒收回访", "Call after a refused COD parcel"),
+    "care_kind.negative_review": ("中差评处理", "Negative review"), "care_kind.notify_customer": ("通知客户", "Tell the customer"),
+    "care_kind.retention_call": ("大客户退款挽留", "Retention call"), "care_kind.win_back": ("客户召回", "Win back"),
+    # returned parcels (退件)
+    "parcel_returns.help": ("快递退回的包裹（拒收、联系不上、拦截）：逐行验货，完好的重新入库，破损的登记为破损退件。",
+                            "Parcels the carrier brought back (refused, recipient unreachable, intercepted): inspect "
+                            "each line; restock what is resellable, record what is damaged."),
+    "parcel_returns.awaiting": ("待签收验货", "To receive and inspect"),
+    "parcel_returns.inspected": ("已验货", "Inspected"), "parcel_returns.inspection": ("验货结果", "Inspection"),
+    "parcel_returns.outcome.restock": ("完好，重新入库", "Resellable: restock"),
+    "parcel_returns.outcome.damaged": ("破损退件", "Damaged"),
+    "parcel_returns.inspect": ("确认签收验货", "Record the inspection"),
+    "parcel_returns.inspected_by": ("验货人", "Inspected by"), "returned_at": ("退回", "returned"),
 }
 # Case states and pick-list stages on the pipeline board reuse the keys above.
-for _state in ("pending_approval", "negotiation", "approved", "awaiting_return", "return_shipped", "received",
-               "refunded", "replacement_ordered"):
+for _state in ("pending_approval", "negotiation", "approved", "awaiting_secured", "awaiting_return", "return_shipped",
+               "received", "refunded", "replacement_ordered", "recovery_open"):
     TEXTS[f"case.{_state}"] = TEXTS[f"status.{_state}"]
 
 

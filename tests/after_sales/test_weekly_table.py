@@ -2,6 +2,8 @@
 department manager every week): cases opened and closed, refunds, reasons, SLA met %, per agent."""
 import csv
 import io
+from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from services.after_sales import sla_watch, weekly
@@ -85,3 +87,13 @@ def test_weekly_table_and_holidays_over_http(desk):
     assert list(csv.DictReader(io.StringIO(as_csv.text)))[-1]["sla_met"] == "1"
     assert desk.call("GET", "/reports/weekly", role="agent", params={"week": iso_week}).status_code == 403
     assert desk.call("GET", "/reports/weekly", role="manager", params={"week": "2026-48"}).status_code == 400
+
+
+def test_a_recovery_case_counts_in_the_total_not_for_the_carrier_who_told_of_the_delivery():
+    start = datetime(2026, 11, 22, 16, 0, tzinfo=timezone.utc)
+    case = SimpleNamespace(case_type="recovery", opened_by="carrier", assignee="supervisors",
+                           reason="delivered_after_refund", opened_at=start + timedelta(days=1), closed_at=None,
+                           refunded_at=None, answered_at=None, sla_breached_at=None, answered_within_sla=None)
+    table = weekly.weekly_table("2026-W48", [case], start, start + timedelta(days=7))
+    rows = {row["agent"]: row for row in table["rows"]}
+    assert "carrier" not in rows and rows["TOTAL"]["cases_opened"] == 1

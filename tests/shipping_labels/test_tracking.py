@@ -60,6 +60,19 @@ def test_a_refused_cod_parcel_reports_the_money_not_collected(db, desk, run, shi
     assert events(db, "parcel_delivered") == []
 
 
+@pytest.mark.parametrize("status", ["intercepted", "returning"])
+def test_an_intercepted_or_returning_parcel_is_told_and_a_later_delivery_still_is(db, desk, run, shipped, status):
+    """#18 item 1: after-sales pays a not-received refund only once the parcel is coming back; if the
+    interception fails and the courier delivers after all, that is told too (a recovery case)."""
+    number, tracking_no = shipped()
+    assert run(tracking.record, desk, scan(tracking_no, status, hours=12, reason="客户申请拦截"), NOW)[0] is True
+    coming_back, = events(db, "parcel_returning")
+    assert (coming_back["order_no"], coming_back["tracking_no"], coming_back["status"]) == (number, tracking_no, status)
+    assert coming_back["scanned_at"] == "2026-11-23T14:00:00Z"   # T0 + 12 h: the scan's time, not ours
+    assert run(tracking.record, desk, scan(tracking_no, "delivered", hours=30), NOW)[1].status == "delivered"
+    assert [e["order_no"] for e in events(db, "parcel_delivered")] == [number]
+
+
 def test_unknown_malformed_or_not_yet_handed_over_numbers_are_refused(desk, run, shipped):
     with pytest.raises(RuleViolation, match="check digit"):
         run(tracking.record, desk, scan("EE700000004CN", "delivered"), NOW)

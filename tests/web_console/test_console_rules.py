@@ -161,25 +161,34 @@ def test_settings_come_from_the_environment_with_the_suites_defaults():
 
 
 def test_the_consoles_lists_match_the_services_own_and_each_has_words_in_both_languages():
-    from services.after_sales import flow
+    from services.after_sales import flow, recovery, securing
     from services.order_review import rules
+    from services.picking_packing import parcel_returns as returned_parcels
     from services.picking_packing import status as pick_status
-    from services.web_console.pages import review, warehouse
+    from services.web_console.pages import parcel_returns, review, warehouse
     from shared.config import SERVICES
 
     assert (case_forms.STATUSES, case_forms.CASE_TYPES, case_forms.REASONS) == (
         flow.STATES, flow.CASE_TYPES, flow.REASONS)
+    assert case_forms.QUEUE_TYPES == flow.CASE_TYPES + (flow.RECOVERY,)
+    assert parcel_returns.OUTCOMES == returned_parcels.OUTCOMES
+    care_kinds = ("follow_up_visit", "cod_delivery_call", "cod_refusal_call", "negative_review", "notify_customer",
+                  "retention_call", "win_back")   # customer_retention's README
     assert set(review.HOLD_CODES) == set(rules.CODES) and set(review.NOT_RELEASABLE) == rules.NOT_RELEASABLE_BY_STAFF
     assert warehouse.PICK_STATUSES == pick_status.ALL
-    families = {"status": case_forms.STATUSES, "type": case_forms.CASE_TYPES, "reason": case_forms.REASONS,
+    families = {"status": case_forms.STATUSES, "type": case_forms.QUEUE_TYPES,
+                "reason": flow.REASONS + (recovery.REASON,),
                 "condition": case_forms.CONDITIONS, "note_kind": case_forms.NOTE_KINDS,
                 "accessory": case_forms.ACCESSORIES, "accessory.missing": case_forms.ACCESSORIES,
                 "colour": case_forms.SLA_COLOURS, "hold": review.HOLD_CODES, "address": review.ADDRESS_FIELDS,
                 "pick": warehouse.PICK_STATUSES, "role": nav.SIGN_IN_ROLES, "service": SERVICES,
-                "action": {a for actions in case_forms.ROLE_ACTIONS.values() for a in actions},
+                "action": {a for actions in case_forms.ROLE_ACTIONS.values() for a in actions} | set(flow.SYSTEM_ACTIONS),
                 "done": {a for actions in case_forms.ROLE_ACTIONS.values() for a in actions} | {
-                    "pool_claim", "pool_renew", "pool_release", "task_complete", "weight_override"},
-                "outcome": CARE_OUTCOMES, "pool": ("claim", "renew", "release")}
+                    "pool_claim", "pool_renew", "pool_release", "task_complete", "weight_override", "parcel_inspected"},
+                "outcome": CARE_OUTCOMES, "pool": ("claim", "renew", "release"),
+                "case_outcome": set(flow.OUTCOMES.values()) | {flow.REFUSED_BY_BUYER},
+                "secured": securing.SCANS + (securing.OVERRIDE,), "care_kind": care_kinds,
+                "parcel_returns.outcome": parcel_returns.OUTCOMES}
     missing = [f"{family}.{value}" for family, values in families.items() for value in values
                if f"{family}.{value}" not in texts.TEXTS]
     missing += [key for key, _path in nav.for_role("manager") if key not in texts.TEXTS]
@@ -196,3 +205,15 @@ def test_live_parts_answer_a_service_outage_as_content_htmx_will_swap_in():
     client.post("/signin", data={"staff_id": "P-1", "role": "packer"})
     panel = client.post("/packing/scan", data={"code": "SO-1"}, headers={"HX-Request": "true"})
     assert panel.status_code == 200 and 'id="scan-error"' in panel.text and 'id="station"' in panel.text
+
+
+def test_a_returned_parcels_form_sends_only_the_lines_decided_so_the_service_names_the_others():
+    from werkzeug.datastructures import MultiDict
+
+    from services.web_console.pages.parcel_returns import inspection_body
+
+    form = MultiDict({"sku_0": "SKU-1", "outcome_0": "restock", "sku_1": "SKU-2", "sku_2": "SKU-3",
+                      "outcome_2": "damaged", "remarks": " 外箱压坏 "})
+    assert inspection_body(form) == {"lines": [{"sku": "SKU-1", "outcome": "restock"},
+                                               {"sku": "SKU-3", "outcome": "damaged"}], "remarks": "外箱压坏"}
+    assert inspection_body(MultiDict({"sku_0": "SKU-1"}))["lines"] == []

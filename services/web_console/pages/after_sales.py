@@ -7,7 +7,7 @@ READERS = ("agent", "supervisor", "warehouse", "manager")
 
 
 def _filters(ctx):
-    return {name: ctx.request.args.get(name, "") for name in ("status", "sla", "order_no")}
+    return {name: ctx.request.args.get(name, "") for name in ("case_type", "status", "sla", "order_no")}
 
 
 def _cases(ctx, filters):

@@ -51,7 +51,9 @@ def pool_action(ctx, action):
 @routes.page("/care-tasks", roles=CUSTOMER_STAFF)
 def care_tasks(ctx, error=None):
     view = "mine" if ctx.role == "sales" else ctx.request.args.get("view", "all" if ctx.role == "manager" else "queue")
-    rows = ctx.api.get("customer_retention", "/care-tasks", view=view)["tasks"]
+    # The kind in the reader's language (a kind the console has no words for shows as it is).
+    rows = [{**row, "kind": ctx.t(f"care_kind.{row['kind']}", default=row["kind"])}
+            for row in ctx.api.get("customer_retention", "/care-tasks", view=view)["tasks"]]
     return ctx.render("care_tasks.html", rows=rows, outcomes=CARE_OUTCOMES, error=error,
                       status=error.status if error else 200)
 
