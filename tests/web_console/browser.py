@@ -91,6 +91,13 @@ class Browser:
     def click(self, element_id):
         WebDriverWait(self.driver, 10).until(EC.element_to_be_clickable((By.ID, element_id))).click()
 
+    def submit(self, element_id):
+        """Click what sends a form and wait for the page it leads to: until then `find` would still
+        see the page the click left (its own message, or elements about to go stale)."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        self.click(element_id)
+        WebDriverWait(self.driver, 10).until(EC.staleness_of(page))
+
     def text(self, element_id):
         return self.find(element_id).text
 

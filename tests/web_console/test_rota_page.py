@@ -42,13 +42,13 @@ def test_a_manager_keeps_the_rota_and_short_days_show_red(start_service, start_c
     assert browser.find(f"day-{tomorrow}").get_attribute("class") == "sla-red"
     for staff_id in ("S-1", "S-2"):
         Select(browser.find(f"person-{tomorrow}")).select_by_value(staff_id)
-        browser.click(f"add-{tomorrow}")
+        browser.submit(f"add-{tomorrow}")
         browser.find("ok")
     assert "王芳" in browser.text(f"duty-{tomorrow}-S-1") and "李雷" in browser.text(f"duty-{tomorrow}-S-2")
     assert browser.find(f"day-{tomorrow}").get_attribute("class") == "sla-green"
     browser.screenshot("manager_rota")
 
-    browser.click(f"remove-{tomorrow}-S-2")
+    browser.submit(f"remove-{tomorrow}-S-2")
     assert "已从值班表移除" in browser.text("ok")
     assert "缺 1 人" in browser.text(f"staffing-{tomorrow}")
     assert browser.find(f"day-{tomorrow}").get_attribute("class") == "sla-red"
@@ -56,7 +56,7 @@ def test_a_manager_keeps_the_rota_and_short_days_show_red(start_service, start_c
     for field, value in (("start", "18:00"), ("end", "09:00")):   # a shift ending before it starts: refused, said why
         browser.driver.execute_script("arguments[0].value = arguments[1]", browser.find(f"{field}-{tomorrow}"), value)
     Select(browser.find(f"person-{tomorrow}")).select_by_value("S-2")
-    browser.click(f"add-{tomorrow}")
+    browser.submit(f"add-{tomorrow}")
     assert "end" in browser.text("error")
     assert browser.driver.find_elements("id", f"duty-{tomorrow}-S-1")
     assert not browser.driver.find_elements("id", f"duty-{tomorrow}-S-2")
