@@ -12,7 +12,7 @@ help:
 	@echo "make run            install, migrate and start all six services (needs RabbitMQ at AMQP_URI)"
 	@echo "make test           the test suite on SQLite, then on PostgreSQL"
 	@echo "make simulate N=20  the storefront publishes N orders (RATE per second)"
-	@echo "make token ROLE=reviewer STAFF=S1001   a bearer token"
+	@echo "make token ROLE=reviewer STAFF=S1001   a bearer token signed with var/keys/token-signing.pem"
 	@echo "make dead-letters SERVICE=order_review list a service's dead letters"
 	@echo "make bench          the benchmark (BENCH_ARGS=--smoke for a quick run; see README)"
 

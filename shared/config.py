@@ -33,11 +33,22 @@ DEFAULT_PORTS = {
 }
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
-DEV_AUTH_SECRET = "dev-only-secret-change-me-in-production"
 
 
 def amqp_uri():
     return os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+
+
+def public_key_file(environ=None):
+    """Identity's token-signing public key, which every service verifies tokens with."""
+    environ = os.environ if environ is None else environ
+    return environ.get("AUTH_PUBLIC_KEY_FILE") or str(VAR_DIR / "keys" / "token-signing.pub.pem")
+
+
+def private_key_file(environ=None):
+    """The token-signing private key: only identity (and tools run beside it) reads it."""
+    environ = os.environ if environ is None else environ
+    return environ.get("AUTH_PRIVATE_KEY_FILE") or str(VAR_DIR / "keys" / "token-signing.pem")
 
 
 def database_url(service):
@@ -89,7 +100,7 @@ def service_config(service, **overrides):
         "AMQP_URI": amqp_uri(),
         "DATABASE_URL": database_url(service),
         "WEB_SERVER_ADDRESS": f"{os.environ.get('HTTP_HOST', '0.0.0.0')}:{http_port(service)}",
-        "AUTH_SECRET": os.environ.get("AUTH_SECRET", DEV_AUTH_SECRET),
+        "AUTH_PUBLIC_KEY_FILE": public_key_file(),
         "RETRY_DELAYS_MS": retry_delays_ms(),
         "OUTBOX_POLL_SECONDS": float(os.environ.get("OUTBOX_POLL_SECONDS", "1.0")),
         "OUTBOX_LINGER_MS": float(os.environ.get("OUTBOX_LINGER_MS", "50")),

@@ -3,7 +3,10 @@
 The development sign-in mints the same bearer token the services accept; in production an
 identity provider signs people in and the console keeps only the token it issues.
 """
-from shared.web.auth import AuthError, mint_token, verify_token
+from functools import lru_cache
+
+from shared.web.auth import AuthError, TokenVerifier, mint_token
+from shared.web.keys import KeyFileMissing, load_private_key
 
 SESSION_COOKIE = "console_session"
 LANG_COOKIE = "console_lang"
@@ -11,7 +14,7 @@ LANGUAGES = ("zh", "en")
 
 
 def sign_in(settings, response, staff_id, role):
-    token = mint_token(settings.auth_secret, staff_id, role)
+    token = mint_token(_signing_key(settings.signing_key_file), staff_id, role)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=settings.secure_cookies)
 
 
@@ -25,9 +28,19 @@ def signed_in(settings, request):
     if not token:
         return None, None
     try:
-        return verify_token(settings.auth_secret, token), token
-    except AuthError:
+        return _verifier(settings.signing_key_file).verify(token), token
+    except (AuthError, KeyFileMissing):
         return None, None
+
+
+@lru_cache(maxsize=4)
+def _signing_key(path):
+    return load_private_key(path)
+
+
+@lru_cache(maxsize=4)
+def _verifier(path):
+    return TokenVerifier(_signing_key(path).public_key())
 
 
 def language(request):

@@ -18,7 +18,7 @@ def _service_urls(environ):
 @dataclass(frozen=True)
 class ConsoleSettings:
     service_urls: dict
-    auth_secret: str
+    signing_key_file: str   # development sign-in only: identity's private key
     amqp_uri: str = suite_config.DEFAULT_AMQP_URI
     port: int = DEFAULT_PORT
     host: str = "0.0.0.0"
@@ -33,7 +33,7 @@ class ConsoleSettings:
         environ = os.environ if environ is None else environ
         return cls(
             service_urls=_service_urls(environ),
-            auth_secret=environ.get("AUTH_SECRET", suite_config.DEV_AUTH_SECRET),
+            signing_key_file=suite_config.private_key_file(environ),
             amqp_uri=environ.get("AMQP_URI", suite_config.DEFAULT_AMQP_URI),
             port=int(environ.get("CONSOLE_PORT", DEFAULT_PORT)),
             host=environ.get("HTTP_HOST", "0.0.0.0"),

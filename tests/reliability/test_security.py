@@ -4,14 +4,13 @@ import base64
 import json
 from datetime import timedelta
 
-import jwt
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from schemathesis.openapi import from_dict
 
 from shared.config import SERVICES
-from shared.timeutil import utcnow
+from shared.testing.keys import new_key_pair, session_keys
 from shared.web.auth import Role, mint_token
 from tests.reliability.harness import say
 
@@ -40,15 +39,13 @@ def concrete(path):
     return path
 
 
-def expired_token(secret, role):
-    now = utcnow()
-    return jwt.encode({"sub": "S-old", "role": role, "iat": now - timedelta(hours=2),
-                       "exp": now - timedelta(seconds=1)}, secret, algorithm="HS256")
+def expired_token(key, role):
+    return mint_token(key, "S-old", role, ttl=timedelta(seconds=-1))
 
 
-def tampered_token(secret, role):
+def tampered_token(key, role):
     """A valid token whose payload was edited to claim a manager, signature kept."""
-    header, payload, signature = mint_token(secret, "S-low", role).split(".")
+    header, payload, signature = mint_token(key, "S-low", role).split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     claims["role"], claims["sub"] = Role.MANAGER.value, "S-boss"
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
@@ -62,9 +59,9 @@ def answers(method, url, token=None):
 
 @pytest.mark.parametrize("service_name", SERVICES)
 def test_every_endpoint_refuses_missing_wrong_role_expired_and_tampered_tokens(start_service, service_name,
-                                                                             record_property):
+                                                                             record_property, tmp_path):
     service = start_service(service_name)
-    secret = service.config["AUTH_SECRET"]
+    key, foreign_key = session_keys().private_key, new_key_pair(tmp_path).private_key
     wrong, checked, public, staff_fields = [], 0, [], []
     for method, path, operation in operations(service):
         roles = operation.get("x-roles", [])
@@ -73,11 +70,11 @@ def test_every_endpoint_refuses_missing_wrong_role_expired_and_tampered_tokens(s
             continue
         url, admitted = service.url(concrete(path)), roles[0]
         outsider = next((r for r in ALL_ROLES if r not in roles), None)
-        expected = [(None, 401, "no token"), (expired_token(secret, admitted), 401, "expired"),
-                    (tampered_token(secret, outsider or admitted), 401, "tampered"),
-                    (mint_token("another-secret-of-at-least-32-bytes!", "S-x", admitted), 401, "foreign key")]
+        expected = [(None, 401, "no token"), (expired_token(key, admitted), 401, "expired"),
+                    (tampered_token(key, outsider or admitted), 401, "tampered"),
+                    (mint_token(foreign_key, "S-x", admitted), 401, "foreign key")]
         if outsider:
-            expected.append((mint_token(secret, "S-out", outsider), 403, f"role {outsider}"))
+            expected.append((mint_token(key, "S-out", outsider), 403, f"role {outsider}"))
         for token, status, what in expected:
             got = answers(method, url, token)
             checked += 1
@@ -124,7 +121,7 @@ def test_fuzzing_every_operation_finds_no_server_error(start_service, service_na
     service = start_service(service_name)
     doc = requests.get(service.url("/openapi.json"), timeout=10).json()
     schema = from_dict(doc)
-    tokens = {role: mint_token(service.config["AUTH_SECRET"], "S-fuzz", role) for role in ALL_ROLES}
+    tokens = {role: service.token(role, "S-fuzz") for role in ALL_ROLES}
     failures, calls = [], []
     for result in schema.get_all_operations():
         operation = result.ok()

@@ -8,7 +8,7 @@ import pytest
 from services.web_console.app import Console
 from services.web_console.settings import ConsoleSettings
 from shared import config as suite_config
-from shared.testing.services import TEST_SECRET
+from shared.testing.keys import session_keys
 from shared.web.connections import serve
 from tests.web_console import browser as chromium
 
@@ -29,7 +29,8 @@ def console_settings(services, amqp_uri):
     """Settings pointing at the started services; any not started point at a closed port."""
     urls = {name: "http://127.0.0.1:9" for name in suite_config.SERVICES}
     urls.update({service.name: service.base_url for service in services})
-    return ConsoleSettings(service_urls=urls, auth_secret=TEST_SECRET, amqp_uri=amqp_uri, refresh_seconds=2)
+    return ConsoleSettings(service_urls=urls, signing_key_file=session_keys().private_file, amqp_uri=amqp_uri,
+                           refresh_seconds=2)
 
 
 @pytest.fixture

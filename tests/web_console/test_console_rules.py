@@ -12,7 +12,7 @@ from services.web_console.api import ApiError
 from services.web_console.app import Console
 from services.web_console.formatting import duration, error_text
 from services.web_console.settings import ConsoleSettings
-from shared.testing.services import TEST_SECRET
+from shared.testing.keys import new_key_pair, session_keys
 
 TEMPLATES = Path(station.__file__).parent / "templates"
 
@@ -109,8 +109,8 @@ def test_every_text_key_used_in_a_template_has_chinese_and_english():
     assert all(len(pair) == 2 and all(pair) for pair in texts.TEXTS.values())
 
 
-def test_each_role_signs_in_to_its_own_pages_in_chinese_first_then_english():
-    client = Client(Console(ConsoleSettings(service_urls={}, auth_secret=TEST_SECRET)))
+def test_each_role_signs_in_to_its_own_pages_in_chinese_first_then_english(tmp_path):
+    client = Client(Console(ConsoleSettings(service_urls={}, signing_key_file=session_keys().private_file)))
     assert client.get("/cases").headers["Location"].endswith("/signin")
     assert client.post("/signin", data={"staff_id": "", "role": "agent"}).status_code == 400
     signed = client.post("/signin", data={"staff_id": "P-1", "role": "packer"})
@@ -120,7 +120,7 @@ def test_each_role_signs_in_to_its_own_pages_in_chinese_first_then_english():
     assert client.get("/scorecards").status_code == 403
     client.get("/lang/en")
     assert "Packing station" in client.get("/packing").text
-    forged = Client(Console(ConsoleSettings(service_urls={}, auth_secret="another-secret-of-32-bytes-or-more")))
+    forged = Client(Console(ConsoleSettings(service_urls={}, signing_key_file=new_key_pair(tmp_path).private_file)))
     forged.set_cookie("console_session", signed.headers["Set-Cookie"].split(";")[0].split("=", 1)[1])
     assert forged.get("/packing").status_code == 303   # a token signed with another secret is no sign-in
 
@@ -153,8 +153,9 @@ def test_settings_come_from_the_environment_with_the_suites_defaults():
     defaults = ConsoleSettings.from_env({})
     assert defaults.port == 8000 and defaults.service_urls["after_sales"] == "http://127.0.0.1:8004"
     chosen = ConsoleSettings.from_env({"CONSOLE_PORT": "9000", "AFTER_SALES_URL": "http://as:80",
-                                       "ORDER_REVIEW_PORT": "9101", "AUTH_SECRET": "s", "CONSOLE_CARRIERS": "EMS"})
-    assert (chosen.port, chosen.auth_secret, chosen.carriers) == (9000, "s", ("EMS",))
+                                       "ORDER_REVIEW_PORT": "9101", "AUTH_PRIVATE_KEY_FILE": "k.pem",
+                                       "CONSOLE_CARRIERS": "EMS"})
+    assert (chosen.port, chosen.signing_key_file, chosen.carriers) == (9000, "k.pem", ("EMS",))
     assert chosen.service_urls["after_sales"] == "http://as:80"
     assert chosen.service_urls["order_review"] == "http://127.0.0.1:9101"
 
@@ -188,7 +189,8 @@ def test_the_consoles_lists_match_the_services_own_and_each_has_words_in_both_la
 def test_live_parts_answer_a_service_outage_as_content_htmx_will_swap_in():
     client = Client(Console(ConsoleSettings(service_urls={"after_sales": "http://127.0.0.1:9",
                                                           "picking_packing": "http://127.0.0.1:9"},
-                                            auth_secret=TEST_SECRET, api_timeout_seconds=2)))
+                                            signing_key_file=session_keys().private_file,
+                                            api_timeout_seconds=2)))
     client.post("/signin", data={"staff_id": "A-1", "role": "agent"})
     rows = client.get("/cases/rows", headers={"HX-Request": "true"})
     assert rows.status_code == 200 and "服务暂时无法连接" in rows.text and "<html" not in rows.text

@@ -1,6 +1,5 @@
 """One benchmark run, start to finish; everything it started is stopped and deleted, even on error."""
 import os
-import secrets
 import tempfile
 import threading
 import time
@@ -11,6 +10,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from shared.config import SERVICES
+from shared.testing.keys import new_key_pair
 from tools.bench import figures, floor, timeline, warehouse
 from tools.bench.broker import Vhost
 from tools.bench.databases import DEFAULT_POSTGRES_URL, Databases
@@ -50,8 +50,9 @@ def run(options, say=print):
     with ExitStack() as stack:
         vhost = stack.enter_context(Vhost())
         databases = stack.enter_context(Databases(options.postgres_url if options.postgres else None))
-        suite = stack.enter_context(Suite(vhost.amqp_uri, databases.urls, secrets.token_hex(32), log_dir,
-                                          options.instances, _service_env(options)))
+        keys = new_key_pair(os.path.join(log_dir, "keys"))   # the run's own: the bench signs its scanners' tokens
+        suite = stack.enter_context(Suite(vhost.amqp_uri, databases.urls, keys, log_dir, options.instances,
+                                          _service_env(options)))
         _deploy(suite, options, say)
         engines = {name: databases.engine(name) for name in databases.urls}
         cpu_before, others_before = suite.cpu_seconds(), others_cpu_seconds(options.postgres)
