@@ -18,6 +18,7 @@ SERVICES = (
     "after_sales",
     "staff_performance",
     "customer_retention",
+    "identity",
 )
 
 # Publishers outside the suite whose events exchange the suite declares (and consumes from).
@@ -30,6 +31,7 @@ DEFAULT_PORTS = {
     "after_sales": 8004,
     "staff_performance": 8005,
     "customer_retention": 8006,
+    "identity": 8007,
 }
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
@@ -49,6 +51,12 @@ def private_key_file(environ=None):
     """The token-signing private key: only identity (and tools run beside it) reads it."""
     environ = os.environ if environ is None else environ
     return environ.get("AUTH_PRIVATE_KEY_FILE") or str(VAR_DIR / "keys" / "token-signing.pem")
+
+
+def console_api_key_file(environ=None):
+    """The web console's own API key (role console), made by the first deploy."""
+    environ = os.environ if environ is None else environ
+    return environ.get("CONSOLE_API_KEY_FILE") or str(VAR_DIR / "secrets" / "console-api-key")
 
 
 def database_url(service):
@@ -108,6 +116,8 @@ def service_config(service, **overrides):
         "max_workers": int(os.environ.get("MAX_WORKERS", "10")),
         **http_limits(),
     }
+    if service == "identity":   # the one holder of the private key
+        config["AUTH_PRIVATE_KEY_FILE"] = private_key_file()
     config.update(service_settings(service))
     config.update(overrides)
     return config

@@ -1,5 +1,5 @@
 """The navigation each role gets: its pages, first one is its home."""
-from shared.web.auth import Role
+from shared.web.auth import PERSON_ROLES, Role
 
 R = Role
 # (text key, path, roles)
@@ -20,7 +20,7 @@ NAV = (
     ("nav.dead_letters", "/dead-letters", {R.MANAGER}),
 )
 
-SIGN_IN_ROLES = tuple(r.value for r in Role if r not in (R.CLOCK, R.CARRIER, R.SCANNER))
+SIGN_IN_ROLES = PERSON_ROLES
 
 
 def for_role(role):

@@ -14,6 +14,7 @@ TEXTS = {
     "role.supervisor": ("主管", "Supervisor"), "role.warehouse": ("仓库", "Warehouse"),
     "role.manager": ("经理", "Manager"), "role.sales": ("销售", "Sales"), "role.care": ("客户关怀", "Care"),
     "role.carrier": ("快递公司", "Carrier"), "role.clock": ("考勤机", "Clock"),
+    "role.admin": ("系统管理员", "Administrator"), "role.console": ("管理后台", "Console"),
     # navigation
     "nav.cases": ("售后工单", "After-sales cases"), "nav.new_case": ("新建售后", "Open a case"),
     "nav.review": ("审单队列", "Review queue"), "nav.packing": ("打包台", "Packing station"),
@@ -171,6 +172,7 @@ TEXTS = {
     "service.shipping_labels": ("打单发货", "Shipping labels"), "service.after_sales": ("售后", "After-sales"),
     "service.staff_performance": ("绩效", "Staff performance"),
     "service.customer_retention": ("客户维护", "Customer retention"),
+    "service.identity": ("账号与登录", "Identity"),
     "review.held": ("审单挂起", "Held in review"),
     "ship.today": ("今日已交接", "Handed over today"), "ship.exceptions": ("交接异常", "Manifest exceptions"),
     "figure.sla_breached": ("售后超时", "SLA breaches"), "figure.weight_mismatch": ("称重异常", "Weight mismatches"),

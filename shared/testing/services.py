@@ -17,6 +17,8 @@ def service_test_config(service, amqp_uri, **overrides):
         WEB_SERVER_ADDRESS=f"127.0.0.1:{find_free_port()}",
         RETRY_DELAYS_MS=[50, 100], OUTBOX_POLL_SECONDS=0.1, AUTH_PUBLIC_KEY_FILE=session_keys().public_file,
     )
+    if service == "identity":
+        values["AUTH_PRIVATE_KEY_FILE"] = session_keys().private_file
     values.update(overrides)
     return suite_config.service_config(service, **values)
 

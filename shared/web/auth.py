@@ -31,7 +31,13 @@ class Role(str, enum.Enum):
     CARE = "care"
     CARRIER = "carrier"
     CLOCK = "clock"   # the clock-in device
+    ADMIN = "admin"       # manages accounts and machines' keys (identity)
+    CONSOLE = "console"   # the web console itself: signs people in at identity
 
+
+# Roles that only machines act in (an API key's); people hold the others.
+MACHINE_ROLES = frozenset({Role.SCANNER, Role.CARRIER, Role.CLOCK, Role.CONSOLE})
+PERSON_ROLES = tuple(role.value for role in Role if role not in MACHINE_ROLES)
 
 PUBLIC = frozenset()   # an endpoint anyone may call (health, OpenAPI)
 

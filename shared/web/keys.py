@@ -4,11 +4,12 @@ Only identity holds the private key (`AUTH_PRIVATE_KEY_FILE`, 0600); every servi
 key (`AUTH_PUBLIC_KEY_FILE`), so no service's configuration can mint a token. `tools.deploy`
 generates the pair on first run; nothing else ever writes it.
 """
-import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from shared.secret_files import write_secret
 
 PRIVATE_KEY_NAME = "token-signing.pem"
 PUBLIC_KEY_NAME = "token-signing.pub.pem"
@@ -46,20 +47,16 @@ def _load(path, kind, parse, expected):
 
 
 def generate_key_pair(private_path, public_path):
-    """Write a new pair unless the private key exists; -> True if created. The private key is created
-    0600 (never readable by anyone else, even for an instant) in a 0700 directory."""
+    """Write a new pair unless the private key exists; -> True if created. The private key is written
+    0600 in a 0700 directory (shared.secret_files)."""
     private_path, public_path = Path(private_path), Path(public_path)
     if private_path.exists():
         if not public_path.exists():   # the public half can always be derived again
             _write_public(load_private_key(private_path), public_path)
         return False
-    private_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(pem)
+    write_secret(private_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                 serialization.NoEncryption()))
     _write_public(key, public_path)
     return True
 

@@ -20,8 +20,12 @@ FUZZ_EXAMPLES = 6          # per operation; bounded so six services fuzz in well
 # Body fields that name a member of staff: the actor must come from the token, never the body.
 STAFF_FIELDS = {"staff_id", "agent", "reviewer", "picker", "packer", "shipper", "supervisor", "rep", "by",
                 "paid_by", "received_by", "approved_by", "actor", "user"}
-# Roles that legitimately act on someone else's record (a manager fining, the clock punching).
-ACTING_FOR_OTHERS = {Role.MANAGER.value, Role.SUPERVISOR.value, Role.CLOCK.value}
+# Roles that legitimately act on someone else's record (a manager fining, the clock punching, the console
+# signing a person in, an administrator creating their account).
+ACTING_FOR_OTHERS = {Role.MANAGER.value, Role.SUPERVISOR.value, Role.CLOCK.value, Role.CONSOLE.value,
+                     Role.ADMIN.value}
+# Public to bearer tokens, but authenticated otherwise: a device's API key buys a token here.
+KEYED = {"identity": {"POST /tokens"}}
 
 
 def operations(service):
@@ -85,10 +89,17 @@ def test_every_endpoint_refuses_missing_wrong_role_expired_and_tampered_tokens(s
         staff_fields += [f"{method} {path}: {name}" for name in sorted(named)]
         if named and not set(roles) <= ACTING_FOR_OTHERS:
             wrong.append(f"{method} {path}: {roles} may name another member of staff ({sorted(named)})")
+    for keyed in KEYED.get(service_name, ()):   # no token, or any bearer token, buys nothing there
+        method, path = keyed.split(" ")
+        for token in (None, service.token("admin"), expired_token(key, "scanner")):
+            got = answers(method, service.url(path), token)
+            checked += 1
+            if got != 401:
+                wrong.append(f"{keyed} with {'a bearer token' if token else 'no key'}: {got}, expected 401")
     say(record_property, f"{service_name}: {checked} refusals checked over its endpoints, {len(wrong)} wrong; "
                          f"public {public}; staff named in bodies {staff_fields}")
     assert wrong == []
-    assert set(public) <= {"GET /health", "GET /openapi.json"}
+    assert set(public) <= {"GET /health", "GET /openapi.json"} | KEYED.get(service_name, set())
 
 
 def _body_fields(service, schema):
