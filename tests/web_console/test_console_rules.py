@@ -145,6 +145,16 @@ def test_each_role_signs_in_to_its_own_pages_in_chinese_first_then_english(conso
     assert forged.get("/packing").headers["Location"].endswith("/signin?ended=unknown")
 
 
+def test_someone_on_a_one_time_password_is_signed_in_but_only_told_to_change_it(console_identity):
+    client = identity_console(console_identity)
+    one_time = console_identity.create_account("ADM-9", ["admin"], name="管理员")["one_time_password"]
+    signed = client.post("/signin", data={"staff_id": "ADM-9", "password": one_time})
+    assert signed.status_code == 303 and signed.headers["Location"] == "/"
+    start = client.get("/")
+    assert start.status_code == 200 and "请先修改一次性密码。" in start.text and 'id="signout"' in start.text
+    assert client.get("/cases").status_code == 403   # no page, and no token for the services, until then
+
+
 @pytest.mark.parametrize("trust_proxy, base_url, headers, secure", [
     (False, "https://console.example", {}, True),
     (False, "http://console.example", {"X-Forwarded-Proto": "https"}, False),   # anyone can send the header

@@ -13,7 +13,14 @@ ENDED = ("idle", "expired", "disabled", "password_reset", "password_changed", "s
 
 @routes.page("/", public=True)
 def index(ctx):
-    return redirect(nav.home(ctx.role) if ctx.identity else "/signin", code=303)
+    if not ctx.identity:
+        return redirect("/signin", code=303)
+    home = nav.home(ctx.role)
+    if home != "/" and not ctx.identity.must_change_password:
+        return redirect(home, code=303)
+    # Signed in, with nothing to open here yet: say so, and why.
+    key = "error.must_change_password" if ctx.identity.must_change_password else "home.no_pages"
+    return ctx.render("home.html", notice=ctx.t(key))
 
 
 @routes.page("/signin", methods=("GET", "POST"), public=True)
