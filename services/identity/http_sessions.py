@@ -4,7 +4,7 @@ from werkzeug.wrappers import Response
 
 from services.identity import clock, sessions, signin
 from services.identity.refusals import STATUS, Refusal
-from services.identity.schemas import PasswordChangeSchema, RoleSchema, SignInSchema
+from services.identity.schemas import CurrentSessionQuery, PasswordChangeSchema, RoleSchema, SignInSchema
 from shared.web import Role, api
 from shared.web.errors import HttpError
 
@@ -37,10 +37,10 @@ class SessionEndpoints:
                 outcome = sessions.view(stored, account, started, self.issue, now)
         return answer(outcome, 201)
 
-    @api("GET", "/sessions/current", roles=CONSOLE,
+    @api("GET", "/sessions/current", roles=CONSOLE, query=CurrentSessionQuery,
          summary="the session named by X-Session, with a fresh token; 401 session_ended with why")
-    def current_session(self, request):
-        return self._in_session(request)
+    def current_session(self, request, query):
+        return self._in_session(request, touch=query["touch"])
 
     @api("POST", "/sessions/current/role", roles=CONSOLE, body=RoleSchema,
          summary="act in another of the account's roles")
@@ -60,12 +60,12 @@ class SessionEndpoints:
             sessions.end(uow.session, session_id(request), sessions.SIGNED_OUT, clock.now())
         return Response(status=204)
 
-    def _in_session(self, request, change=None):
+    def _in_session(self, request, change=None, touch=True):
         """The caller's live session, touched and changed by `change` (which may refuse), as the console
         sees it; 401 once it has ended (idle or too old: it ends now)."""
         now = clock.now()
         with self.db.unit_of_work() as uow:
-            outcome = sessions.current(uow.session, self.settings.sessions, session_id(request), now)
+            outcome = sessions.current(uow.session, self.settings.sessions, session_id(request), now, touch)
             if not isinstance(outcome, Refusal):
                 stored, account = outcome
                 outcome = (change(uow.session, stored, account, now) if change else None) or \

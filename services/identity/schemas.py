@@ -41,6 +41,11 @@ class SignInSchema(StrictSchema):
                             metadata={"description": "the person's address, as the console saw it"})
 
 
+class CurrentSessionQuery(StrictSchema):
+    touch = fields.Boolean(load_default=True, metadata={
+        "description": "false for a page refreshing itself: no one did anything, so the idle time-out runs on"})
+
+
 class RoleSchema(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf(PERSON_ROLES))
 

@@ -21,8 +21,9 @@ def start(session, account, address, now):
     return session_id, stored
 
 
-def current(session, policy, session_id, now):
-    """-> (stored session, account), touched; or a Refusal when it has ended (idle or too old: it ends now)."""
+def current(session, policy, session_id, now, touch=True):
+    """-> (stored session, account), touched (unless not `touch`: a page refreshing itself is no sign
+    of anyone there); or a Refusal when it has ended (idle or too old: it ends now)."""
     stored = _find(session, session_id)
     if stored is None:
         return refusals.session_ended("unknown")
@@ -33,7 +34,8 @@ def current(session, policy, session_id, now):
             stored.ended_at, stored.ended_why = now, why
     if stored.ended_at is not None:
         return refusals.session_ended(stored.ended_why)
-    stored.last_seen_at = now
+    if touch:
+        stored.last_seen_at = now
     return stored, account
 
 

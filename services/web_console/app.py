@@ -37,7 +37,7 @@ class Context:
         if not session_id:
             return None
         try:
-            return self.console.identity.current(session_id)
+            return self.console.identity.current(session_id, activity=not self.refreshing)
         except SessionEnded as ended:
             self.ended = ended.why
         except ApiError as error:
@@ -67,6 +67,12 @@ class Context:
     @property
     def htmx(self):
         return self.request.headers.get("HX-Request") == "true"
+
+    @property
+    def refreshing(self):
+        """htmx reading a live part of the page (the queue every few seconds): nobody did anything.
+        What people do (a scan, a form) is a POST."""
+        return self.htmx and self.request.method == "GET"
 
     def redirect(self, path, ok=None, **params):
         if ok:

@@ -75,9 +75,11 @@ class IdentityApi:
             raise error_of("identity", answer)
         return _person(answer.json())
 
-    def current(self, session_id):
-        """-> Person with a fresh token; SessionEnded with identity's reason when it is over."""
-        answer = self._request("GET", "/sessions/current", session_id=session_id)
+    def current(self, session_id, activity=True):
+        """-> Person with a fresh token; SessionEnded with identity's reason when it is over. Without
+        `activity` (a live list refreshing itself) the idle time-out is not reset."""
+        answer = self._request("GET", "/sessions/current" + ("" if activity else "?touch=false"),
+                               session_id=session_id)
         if answer.status_code == 401 and answer.json().get("error") == "session_ended":
             raise SessionEnded(answer.json().get("why", "unknown"))
         if answer.status_code != 200:

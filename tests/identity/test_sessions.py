@@ -27,6 +27,14 @@ def test_a_session_idle_for_thirty_minutes_has_ended_and_each_use_restarts_the_c
     assert ended_why(identity.current(session_id)) == "idle"   # it stays ended
 
 
+def test_a_page_refreshing_itself_does_not_keep_a_session_alive(identity, clock):
+    session_id, _ = signed_in(identity, "S-16")
+    clock.advance(minutes=29, seconds=59)
+    assert identity.as_console("GET", "/sessions/current?touch=false", session_id).status_code == 200
+    clock.advance(seconds=1)                               # 30 minutes since the person last did anything
+    assert ended_why(identity.current(session_id)) == "idle"
+
+
 def test_no_session_lasts_past_twelve_hours_however_busy(start_identity, clock):
     identity = start_identity(SESSION_IDLE_MINUTES=24 * 60)
     session_id, _ = signed_in(identity, "S-11")

@@ -14,6 +14,7 @@ from services.web_console.api import ApiError
 from services.web_console.app import Console
 from services.web_console.formatting import duration, error_text
 from services.web_console.settings import ConsoleSettings
+from tests.web_console.test_signin_pages import clock  # noqa: F401  (fixture: identity's clock, moved by the test)
 from shared.timeutil import utcnow
 
 TEMPLATES = Path(station.__file__).parent / "templates"
@@ -153,6 +154,16 @@ def test_someone_on_a_one_time_password_is_signed_in_but_only_told_to_change_it(
     start = client.get("/")
     assert start.status_code == 200 and "请先修改一次性密码。" in start.text and 'id="signout"' in start.text
     assert client.get("/cases").status_code == 403   # no page, and no token for the services, until then
+
+
+def test_a_live_list_refreshing_itself_is_not_someone_at_the_desk(console_identity, clock):
+    client = identity_console(console_identity, api_timeout_seconds=2)
+    client.application.settings.service_urls["after_sales"] = "http://127.0.0.1:9"
+    client.post("/signin", data={"staff_id": "A-2", "password": console_identity.person("A-2", "agent")})
+    clock.advance(minutes=29, seconds=59)
+    assert client.get("/cases/rows", headers={"HX-Request": "true"}).status_code == 200   # polled, still signed in
+    clock.advance(seconds=1)
+    assert client.get("/cases").headers["Location"].endswith("/signin?ended=idle")
 
 
 @pytest.mark.parametrize("trust_proxy, base_url, headers, secure", [
