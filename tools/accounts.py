@@ -9,7 +9,10 @@ identity's API do the same as an administrator).
 import argparse
 import sys
 
+from marshmallow import ValidationError
+
 from services.identity import accounts
+from services.identity.schemas import StaffId
 from shared.errors import DomainError
 from shared.timeutil import utcnow
 from shared.web.auth import PERSON_ROLES
@@ -24,6 +27,13 @@ def _roles(text):
     if not roles or unknown:
         raise argparse.ArgumentTypeError(f"roles among {', '.join(PERSON_ROLES)}")
     return roles
+
+
+def _staff_id(text):
+    try:
+        return StaffId(text)   # the API's rule: the register's ids, no spaces or control characters
+    except ValidationError as error:
+        raise argparse.ArgumentTypeError(" ".join(error.messages)) from None
 
 
 def _one_time(account, password):
@@ -54,7 +64,7 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list")
     create = commands.add_parser("create")
-    create.add_argument("staff_id")
+    create.add_argument("staff_id", type=_staff_id)
     create.add_argument("--name")
     create.add_argument("--roles", type=_roles, required=True, help=", ".join(PERSON_ROLES))
     for name in ("reset-password", "disable"):

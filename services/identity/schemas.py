@@ -8,7 +8,8 @@ from services.identity.passwords import MAX_LENGTH
 from shared.web.auth import PERSON_ROLES, Role
 
 # A staff id or a device's subject: what staff_performance's register uses, no spaces or control characters.
-StaffId = validate.Regexp(r"^[^\s\x00-\x1f\x7f]{1,64}$", error="1 to 64 characters, no spaces")
+StaffId = validate.Regexp(r"^[^\s\x00-\x1f\x7f-\x9f]{1,64}$", error="1 to 64 characters, no spaces")
+Printable = validate.Regexp(r"^[^\x00-\x1f\x7f-\x9f]*$", error="no control characters")   # PostgreSQL refuses NUL
 CarrierCode = validate.Regexp(r"^[A-Z0-9]{2,16}$", error="a carrier's code: 2 to 16 capital letters or digits")
 MACHINE_KEY_ROLES = tuple(role.value for role in Role if role != Role.ADMIN)   # a key never administers
 
@@ -57,7 +58,7 @@ class PasswordChangeSchema(StrictSchema):
 
 class NewAccountSchema(StrictSchema):
     staff_id = fields.String(required=True, validate=StaffId)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=200), Printable])
     roles = _roles()
 
 
@@ -69,7 +70,7 @@ class NewApiKeySchema(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf(MACHINE_KEY_ROLES))
     subject = fields.String(required=True, validate=StaffId,
                             metadata={"description": "a device id, or the carrier's code for role carrier"})
-    label = fields.String(load_default="", validate=validate.Length(max=200))
+    label = fields.String(load_default="", validate=[validate.Length(max=200), Printable])
 
     @validates_schema
     def a_carrier_is_named_by_its_code(self, data, **kwargs):

@@ -59,6 +59,9 @@ def test_accounts_are_listed_created_once_and_need_known_roles(identity):
         assert bad.status_code == 400 and "roles" in bad.json()["fields"], roles
     spaced = identity.as_admin("POST", "/accounts", json={"staff_id": "S 23", "name": "x", "roles": ["sales"]})
     assert spaced.status_code == 400 and "staff_id" in spaced.json()["fields"]
+    for staff_id, name in (("S-23", "\x00r"), ("\x88", "x")):   # found by the fuzzer: PostgreSQL refused a NUL (500)
+        control = identity.as_admin("POST", "/accounts", json={"staff_id": staff_id, "name": name, "roles": ["sales"]})
+        assert control.status_code == 400, control.text
 
 
 def test_only_an_administrator_manages_accounts(identity):
