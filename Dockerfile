@@ -1,4 +1,4 @@
-# One image for all six services; the service to run is the command's argument.
+# One image for every service and the console; what to run is the command's argument.
 FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-zenhei && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

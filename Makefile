@@ -9,10 +9,10 @@ RATE ?= 2
 .PHONY: help venv migrate run simulate test test-sqlite test-postgres bench token dead-letters compose-check clean
 
 help:
-	@echo "make run            install, migrate and start all six services (needs RabbitMQ at AMQP_URI)"
+	@echo "make run            install, deploy (first run: keys, the admin's one-time password) and start everything"
 	@echo "make test           the test suite on SQLite, then on PostgreSQL"
 	@echo "make simulate N=20  the storefront publishes N orders (RATE per second)"
-	@echo "make token ROLE=reviewer STAFF=S1001   a bearer token"
+	@echo "make token ROLE=reviewer STAFF=S1001   a bearer token signed with var/keys/token-signing.pem"
 	@echo "make dead-letters SERVICE=order_review list a service's dead letters"
 	@echo "make bench          the benchmark (BENCH_ARGS=--smoke for a quick run; see README)"
 

@@ -5,3 +5,4 @@ CREATE DATABASE shipping_labels;
 CREATE DATABASE after_sales;
 CREATE DATABASE staff_performance;
 CREATE DATABASE customer_retention;
+CREATE DATABASE identity;

@@ -18,6 +18,7 @@ SERVICES = (
     "after_sales",
     "staff_performance",
     "customer_retention",
+    "identity",
 )
 
 # Publishers outside the suite whose events exchange the suite declares (and consumes from).
@@ -30,15 +31,33 @@ DEFAULT_PORTS = {
     "after_sales": 8004,
     "staff_performance": 8005,
     "customer_retention": 8006,
+    "identity": 8007,
 }
 
 # The broker's address and vhost only: each part adds its own user (`shared.bus_credentials`).
 DEFAULT_AMQP_URI = "amqp://localhost:5672/"
-DEV_AUTH_SECRET = "dev-only-secret-change-me-in-production"
 
 
 def amqp_uri():
     return os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+
+
+def public_key_file(environ=None):
+    """Identity's token-signing public key, which every service verifies tokens with."""
+    environ = os.environ if environ is None else environ
+    return environ.get("AUTH_PUBLIC_KEY_FILE") or str(VAR_DIR / "keys" / "token-signing.pub.pem")
+
+
+def private_key_file(environ=None):
+    """The token-signing private key: only identity (and tools run beside it) reads it."""
+    environ = os.environ if environ is None else environ
+    return environ.get("AUTH_PRIVATE_KEY_FILE") or str(VAR_DIR / "keys" / "token-signing.pem")
+
+
+def console_api_key_file(environ=None):
+    """The web console's own API key (role console), made by the first deploy."""
+    environ = os.environ if environ is None else environ
+    return environ.get("CONSOLE_API_KEY_FILE") or str(VAR_DIR / "secrets" / "console-api-key")
 
 
 def database_url(service):
@@ -90,7 +109,7 @@ def service_config(service, **overrides):
     config = {
         "DATABASE_URL": database_url(service),
         "WEB_SERVER_ADDRESS": f"{os.environ.get('HTTP_HOST', '0.0.0.0')}:{http_port(service)}",
-        "AUTH_SECRET": os.environ.get("AUTH_SECRET", DEV_AUTH_SECRET),
+        "AUTH_PUBLIC_KEY_FILE": public_key_file(),
         "RETRY_DELAYS_MS": retry_delays_ms(),
         "OUTBOX_POLL_SECONDS": float(os.environ.get("OUTBOX_POLL_SECONDS", "1.0")),
         "OUTBOX_LINGER_MS": float(os.environ.get("OUTBOX_LINGER_MS", "50")),
@@ -98,6 +117,8 @@ def service_config(service, **overrides):
         "max_workers": int(os.environ.get("MAX_WORKERS", "10")),
         **http_limits(),
     }
+    if service == "identity":   # the one holder of the private key
+        config["AUTH_PRIVATE_KEY_FILE"] = private_key_file()
     config.update(service_settings(service))
     config.update(overrides)
     if "AMQP_URI" not in config:

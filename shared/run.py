@@ -14,6 +14,7 @@ import sys  # noqa: E402
 from shared.config import SERVICES, service_config  # noqa: E402
 from shared.logs import configure_logging  # noqa: E402
 from shared.service_registry import service_class  # noqa: E402
+from shared.web.keys import KeyFileMissing, check_key_files  # noqa: E402
 
 
 def main(argv=None):
@@ -24,6 +25,11 @@ def main(argv=None):
     import psycogreen.eventlet
     psycogreen.eventlet.patch_psycopg()
     config = service_config(args.service)
+    try:
+        check_key_files(config)
+    except KeyFileMissing as exc:   # one line an operator can act on, not a traceback from deep in nameko
+        print(f"{args.service} refuses to start: {exc}", file=sys.stderr)
+        return 2
     logging.getLogger(__name__).info("starting %s on %s", args.service, config["WEB_SERVER_ADDRESS"])
     serve(service_class(args.service), config)
 

@@ -1,5 +1,5 @@
-"""Start all six services and the web console as separate processes (what `make run` does
-after migrating).
+"""Start every service (identity included) and the web console as separate processes (what
+`make run` does after `tools.deploy`).
 
 Each service is its own process with its own database; Ctrl-C stops them all.
 """

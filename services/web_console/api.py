@@ -33,7 +33,7 @@ class ApiError(Exception):
         return found
 
 
-def _error_of(service, response):
+def error_of(service, response):
     try:
         body = response.json()
     except ValueError:
@@ -64,7 +64,7 @@ class Api:
             raise ApiError(503, "unreachable", f"{service} cannot be reached") from None
         if response.ok or accept_error:
             return response
-        raise _error_of(service, response)
+        raise error_of(service, response)
 
     def get(self, service, path, **params):
         return self.request(service, "GET", path, params=params).json()
@@ -77,5 +77,5 @@ class Api:
         response = self.request(service, method, path, body, key=key, accept_error=True)
         if response.ok:
             return response.json(), None
-        error = _error_of(service, response)
+        error = error_of(service, response)
         return error.details, error

@@ -1,6 +1,7 @@
 """The console as a WSGI app: routing, the signed-in person, templates, readable errors."""
 import logging
 import uuid
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 
 from services.web_console import formatting, nav, session, texts
 from services.web_console.api import Api, ApiError
+from services.web_console.identity import IdentityApi, SessionEnded
 from services.web_console.routing import routes
 from shared.web.security_headers import PAGES_POLICY, SecurityHeaders
 
@@ -24,9 +26,27 @@ class Context:
 
     def __init__(self, console, request):
         self.console, self.request, self.settings = console, request, console.settings
-        self.identity, token = session.signed_in(self.settings, request)
-        self.api = Api(self.settings, token)
         self.lang = session.language(request)
+        self.ended = None            # why identity says the cookie's session is over
+        self.identity_error = None   # identity could not say
+
+    @cached_property
+    def identity(self):
+        """The signed-in person, asked of identity once per request (None: nobody, or it has ended)."""
+        session_id = session.session_id(self.request)
+        if not session_id:
+            return None
+        try:
+            return self.console.identity.current(session_id, activity=not self.refreshing)
+        except SessionEnded as ended:
+            self.ended = ended.why
+        except ApiError as error:
+            self.identity_error = error
+        return None
+
+    @cached_property
+    def api(self):
+        return Api(self.settings, self.identity.token if self.identity else None)
 
     @property
     def role(self):
@@ -47,6 +67,12 @@ class Context:
     @property
     def htmx(self):
         return self.request.headers.get("HX-Request") == "true"
+
+    @property
+    def refreshing(self):
+        """htmx reading a live part of the page (the queue every few seconds): nobody did anything.
+        What people do (a scan, a form) is a POST."""
+        return self.htmx and self.request.method == "GET"
 
     def redirect(self, path, ok=None, **params):
         if ok:
@@ -75,6 +101,7 @@ class Console:
         import services.web_console.pages  # noqa: F401  (registers every page)
 
         self.settings = settings
+        self.identity = IdentityApi(settings)
         self.url_map = routes.url_map()
         self.jinja = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(),
                                  trim_blocks=True, lstrip_blocks=True)
@@ -94,7 +121,9 @@ class Console:
             endpoint, args = self.url_map.bind_to_environ(request.environ).match()
             page = routes.pages[endpoint]
             if page.roles is not None and ctx.identity is None:
-                return redirect("/signin", code=303)
+                return self.not_signed_in(ctx)
+            if page.roles is not None and ctx.identity.must_change_password:
+                return ctx.render("error.html", status=403, error=ApiError(403, "must_change_password", ""))
             if page.roles and ctx.role not in page.roles:
                 return ctx.render("error.html", status=403, error=ApiError(403, "forbidden", ""))
             return page.handler(ctx, **args)
@@ -107,3 +136,12 @@ class Console:
             log.exception("console page failed, incident %s", incident)
             return ctx.render("error.html", status=500,
                               error=ApiError(500, "internal", "", details={"incident": incident}))
+
+    @staticmethod
+    def not_signed_in(ctx):
+        if ctx.identity_error is not None:
+            return ctx.render("error.html", status=ctx.identity_error.status, error=ctx.identity_error)
+        response = redirect("/signin" + (f"?ended={ctx.ended}" if ctx.ended else ""), code=303)
+        if ctx.ended:
+            session.forget(response)
+        return response

@@ -1,33 +1,36 @@
-"""Who is signed in: a signed token in an HttpOnly cookie, and the chosen language.
-
-The development sign-in mints the same bearer token the services accept; in production an
-identity provider signs people in and the console keeps only the token it issues.
-"""
-from shared.web.auth import AuthError, mint_token, verify_token
-
+"""Who is signed in: the cookie holds only identity's session id (HttpOnly, SameSite=Strict, Secure
+when the person came over HTTPS); identity says on every page whether the session still lives."""
 SESSION_COOKIE = "console_session"
 LANG_COOKIE = "console_lang"
 LANGUAGES = ("zh", "en")
 
 
-def sign_in(settings, response, staff_id, role):
-    token = mint_token(settings.auth_secret, staff_id, role)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=settings.secure_cookies)
+def session_id(request):
+    return request.cookies.get(SESSION_COOKIE)
 
 
-def sign_out(response):
+def start(settings, request, response, person):
+    response.set_cookie(SESSION_COOKIE, person.session_id, httponly=True, samesite="Strict",
+                        secure=over_https(settings, request))
+
+
+def forget(response):
     response.delete_cookie(SESSION_COOKIE)
 
 
-def signed_in(settings, request):
-    """(identity, token), or (None, None) without a valid, unexpired token."""
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None, None
-    try:
-        return verify_token(settings.auth_secret, token), token
-    except AuthError:
-        return None, None
+def over_https(settings, request):
+    """The person's own connection was HTTPS: here, or at a proxy in front that we were told to trust."""
+    if request.scheme == "https":
+        return True
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return settings.trust_proxy and forwarded == "https"
+
+
+def client_address(settings, request):
+    """The address sign-in throttling counts: the socket's peer, or behind a trusted proxy the address
+    that proxy saw (the last one it appended; anything before it the client may have made up)."""
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    return forwarded[-1] if settings.trust_proxy and forwarded else request.remote_addr
 
 
 def language(request):

@@ -20,14 +20,14 @@ def _service_urls(environ):
 @dataclass(frozen=True)
 class ConsoleSettings:
     service_urls: dict
-    auth_secret: str
+    api_key_file: str = None           # the console's own API key at identity (made by the first deploy)
     amqp_uri: str = None               # None: no broker (the dead-letters page says so)
     port: int = DEFAULT_PORT
     host: str = "0.0.0.0"
     refresh_seconds: int = 10          # how often live lists (the case queue) refresh themselves
     api_timeout_seconds: float = 10.0
     carriers: tuple = ("EMS", "ZTO", "DBL")
-    secure_cookies: bool = False       # set behind HTTPS
+    trust_proxy: bool = False          # behind a proxy: X-Forwarded-Proto and -For say how the person came
     http_limits: HttpLimits = field(default_factory=HttpLimits)   # timeouts and the connection cap
 
     @classmethod
@@ -35,13 +35,13 @@ class ConsoleSettings:
         environ = os.environ if environ is None else environ
         return cls(
             service_urls=_service_urls(environ),
-            auth_secret=environ.get("AUTH_SECRET", suite_config.DEV_AUTH_SECRET),
+            api_key_file=suite_config.console_api_key_file(environ),
             amqp_uri=_bus_uri(environ),
             port=int(environ.get("CONSOLE_PORT", DEFAULT_PORT)),
             host=environ.get("HTTP_HOST", "0.0.0.0"),
             refresh_seconds=int(environ.get("CONSOLE_REFRESH_SECONDS", 10)),
             carriers=tuple(c.strip() for c in environ.get("CONSOLE_CARRIERS", "EMS,ZTO,DBL").split(",") if c.strip()),
-            secure_cookies=environ.get("CONSOLE_SECURE_COOKIES", "") == "1",
+            trust_proxy=environ.get("CONSOLE_TRUST_PROXY", "") == "1",
             http_limits=HttpLimits.from_config(suite_config.http_limits(environ)),
         )
 

@@ -6,15 +6,16 @@ from contextlib import contextmanager
 import requests
 
 from shared.config import ROOT
+from shared.testing.keys import session_keys
 from shared.testing.polling import wait_for
 
 
 @contextmanager
 def running_process(argv, env, log_path, ready_url, preexec_fn=None, timeout=30):
-    """Start `argv` with `env` added to this environment, its output in `log_path`; yield the process
-    once `ready_url` answers 200; kill it at the end if it is still running."""
+    """Start `argv` with `env` added to this environment (and the test session's public key), its output
+    in `log_path`; yield the process once `ready_url` answers 200; kill it at the end if it is still running."""
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(argv, cwd=ROOT, env=dict(os.environ, **env), stdout=log,
+        process = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **session_keys().environ(), **env}, stdout=log,
                                    stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
         try:
             def ready():

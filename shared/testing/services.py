@@ -6,18 +6,19 @@ from nameko.testing.utils import find_free_port
 
 from shared import config as suite_config
 from shared.db.dependency import standalone
+from shared.testing.keys import session_keys
 from shared.web.auth import mint_token
-
-TEST_SECRET = "test-secret-that-is-at-least-32-bytes"
 
 
 def service_test_config(service, amqp_uri, **overrides):
-    """A service's config for tests: fast retries, a fast relay, a free port."""
+    """A service's config for tests: fast retries, a fast relay, a free port, the session's key pair."""
     values = dict(
         AMQP_URI=amqp_uri,
         WEB_SERVER_ADDRESS=f"127.0.0.1:{find_free_port()}",
-        RETRY_DELAYS_MS=[50, 100], OUTBOX_POLL_SECONDS=0.1, AUTH_SECRET=TEST_SECRET,
+        RETRY_DELAYS_MS=[50, 100], OUTBOX_POLL_SECONDS=0.1, AUTH_PUBLIC_KEY_FILE=session_keys().public_file,
     )
+    if service == "identity":
+        values["AUTH_PRIVATE_KEY_FILE"] = session_keys().private_file
     values.update(overrides)
     return suite_config.service_config(service, **values)
 
@@ -36,8 +37,9 @@ class RunningService:
     def url(self, path):
         return self.base_url + path
 
-    def token(self, role, staff_id="S-test"):
-        return mint_token(self.config["AUTH_SECRET"], staff_id, role)
+    def token(self, role, staff_id="S-test", **claims):
+        """A token as identity would issue it, signed with the test session's private key."""
+        return mint_token(session_keys().private_key, staff_id, role, **claims)
 
     def headers(self, role, staff_id="S-test", **extra):
         return {"Authorization": f"Bearer {self.token(role, staff_id)}", **extra}

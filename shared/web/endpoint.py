@@ -21,10 +21,11 @@ from marshmallow import ValidationError
 
 from shared.db.unit_of_work import IdempotencyClaim, IdempotencyKeyReused, Replay, fingerprint
 from shared.errors import DomainError
-from shared.web.auth import PUBLIC, identity_from_header
+from shared.web.auth import PUBLIC, TokenVerifier
 from shared.web.connections import ConnectionGate, GuardedProtocol, HttpLimits, guard
 from shared.web.errors import HttpError, error_response, json_response, response_from_exception
 from shared.web.json_body import parse_json_body
+from shared.web.keys import load_public_key
 from shared.web.security_headers import SecurityHeaders
 
 DEFAULT_MAX_BODY = 1024 * 1024
@@ -60,7 +61,12 @@ def _unmatched(environ, exc):
 
 
 class JsonWebServer(WebServer):
-    """nameko's WebServer within the HTTP limits (shared.web.connections), with the security headers."""
+    """nameko's WebServer within the HTTP limits (shared.web.connections), with the security headers,
+    checking bearer tokens with identity's public key (a service without it does not start)."""
+
+    def setup(self):
+        super().setup()
+        self.verifier = TokenVerifier(load_public_key(self.container.config["AUTH_PUBLIC_KEY_FILE"]))
 
     def start(self):
         """nameko's start, but a port in use fails it: eventlet.listen sets SO_REUSEPORT by default,
@@ -145,8 +151,7 @@ class Endpoint(Entrypoint):
     def _authenticate(self, request):
         if self.roles == PUBLIC:
             return None
-        identity = identity_from_header(self.container.config.get("AUTH_SECRET"),
-                                        request.headers.get("Authorization"))
+        identity = self.server.verifier.identity_from_header(request.headers.get("Authorization"))
         if identity.role not in self.roles:
             raise HttpError(403, "forbidden", f"role '{identity.role}' may not {self.method} {self.url}",
                             allowed_roles=sorted(self.roles))

@@ -2,10 +2,10 @@
 import json
 from datetime import timedelta
 
-import jwt
 import requests
 import sqlalchemy as sa
 
+from shared.testing.keys import new_key_pair, session_keys
 from shared.web.auth import mint_token
 from tests.foundation.sample_service import Note
 
@@ -21,17 +21,17 @@ def count_notes(service):
         return session.scalar(sa.select(sa.func.count()).select_from(Note))
 
 
-def test_tokens_and_roles(start_sample):
+def test_tokens_and_roles(start_sample, tmp_path):
     service = start_sample()
     url = service.url("/notes")
     body = {"topic": "t", "text": "x"}
 
     assert requests.post(url, json=body, timeout=10).status_code == 401
     assert requests.post(url, json=body, headers={"Authorization": "Basic abc"}, timeout=10).status_code == 401
-    expired = mint_token(service.config["AUTH_SECRET"], "S1", "agent", ttl=timedelta(seconds=-5))
+    expired = mint_token(session_keys().private_key, "S1", "agent", ttl=timedelta(seconds=-5))
     answer = requests.post(url, json=body, headers={"Authorization": f"Bearer {expired}"}, timeout=10)
     assert (answer.status_code, answer.json()["message"]) == (401, "token expired")
-    forged = jwt.encode({"sub": "S1", "role": "agent", "exp": 9999999999}, "not-the-secret" * 3, algorithm="HS256")
+    forged = mint_token(new_key_pair(tmp_path).private_key, "S1", "agent")
     assert requests.post(url, json=body, headers={"Authorization": f"Bearer {forged}"}, timeout=10).status_code == 401
     token = service.token("agent")
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")

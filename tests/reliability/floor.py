@@ -11,7 +11,6 @@ from collections import Counter
 
 import requests
 
-from shared.web.auth import mint_token
 
 ACTIVE = ("ready", "picking", "picked", "packed")
 SCAN_NAMESPACE = uuid.UUID("6f1b5d8e-0000-4000-8000-000000000010")
@@ -22,7 +21,7 @@ def scan_id(*step):
 
 
 class ResilientFloor:
-    def __init__(self, floor_url, labels_url, secret, stations=3):
+    def __init__(self, floor_url, labels_url, token, stations=3):
         self.floor_url, self.labels_url = floor_url, labels_url
         self.stations = stations
         self.stop_event = threading.Event()
@@ -33,7 +32,7 @@ class ResilientFloor:
         self.lock = threading.Lock()
         self.threads = []
         self._http = {}
-        self._tokens = {role: mint_token(secret, "CHAOS-FLOOR", role) for role in ("scanner", "shipper")}
+        self._tokens = {role: token("CHAOS-FLOOR", role) for role in ("scanner", "shipper")}
 
     def start(self):
         for k in range(self.stations):

@@ -5,7 +5,6 @@ Built on the benchmark's process suite (tools/bench), used read-only.
 """
 import os
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import sqlalchemy as sa
 from shared.config import ROOT, SERVICES
 from shared.db.base import plumbing_tables
 from shared.testing.databases import PG_ADMIN_URL, backend
+from shared.testing.keys import session_keys
 from shared.testing.polling import wait_for
 from tests.reliability.floor import ResilientFloor
 from tools.bench import timeline, warehouse
@@ -52,7 +52,7 @@ class ChaosSuite:
     def __enter__(self):
         postgres = PG_ADMIN_URL if backend() == "postgres" else None
         self.databases = self.stack.enter_context(Databases(postgres))
-        self.suite = Suite(self.amqp_uri, self.databases.urls, secrets.token_hex(32), self.log_dir, extra_env=FAST)
+        self.suite = Suite(self.amqp_uri, self.databases.urls, session_keys(), self.log_dir, extra_env=FAST)
         self.stack.callback(self.suite.stop)
         self.suite.deploy()
         self.suite.start()
@@ -60,7 +60,7 @@ class ChaosSuite:
         warehouse.load_stock(self.suite, self.stock_for)
         warehouse.load_waybill_ranges(self.suite, self.stock_for)
         self.floor = ResilientFloor(self.suite.url("picking_packing", ""), self.suite.url("shipping_labels", ""),
-                                    self.suite.secret).start()
+                                    self.suite.token).start()
         self.stack.callback(self.floor.stop)
         self.engines = {service: self.databases.engine(service) for service in SERVICES}
         self._supervisor = eventlet.spawn(self._supervise)

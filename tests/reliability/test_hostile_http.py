@@ -28,7 +28,9 @@ from shared.web.downloads import FORMULA_STARTS
 from shared.web.standard import StandardEndpoints
 from tests.reliability.test_bad_input import desk  # noqa: F401  (fixture: after_sales with a paid order)
 from tests.shipping_labels.factories import T0, handed_over
-from tests.web_console.conftest import browser, browser_session, start_console  # noqa: F401  (fixtures)
+from tests.web_console.conftest import (  # noqa: F401  (fixtures)
+    browser, browser_session, console_identity, start_console,
+)
 
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
 

@@ -4,14 +4,13 @@ import base64
 import json
 from datetime import timedelta
 
-import jwt
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from schemathesis.openapi import from_dict
 
 from shared.config import SERVICES
-from shared.timeutil import utcnow
+from shared.testing.keys import new_key_pair, session_keys
 from shared.web.auth import Role, mint_token
 from tests.reliability.harness import say
 
@@ -21,8 +20,12 @@ FUZZ_EXAMPLES = 6          # per operation; bounded so six services fuzz in well
 # Body fields that name a member of staff: the actor must come from the token, never the body.
 STAFF_FIELDS = {"staff_id", "agent", "reviewer", "picker", "packer", "shipper", "supervisor", "rep", "by",
                 "paid_by", "received_by", "approved_by", "actor", "user"}
-# Roles that legitimately act on someone else's record (a manager fining, the clock punching).
-ACTING_FOR_OTHERS = {Role.MANAGER.value, Role.SUPERVISOR.value, Role.CLOCK.value}
+# Roles that legitimately act on someone else's record (a manager fining, the clock punching, the console
+# signing a person in, an administrator creating their account).
+ACTING_FOR_OTHERS = {Role.MANAGER.value, Role.SUPERVISOR.value, Role.CLOCK.value, Role.CONSOLE.value,
+                     Role.ADMIN.value}
+# Public to bearer tokens, but authenticated otherwise: a device's API key buys a token here.
+KEYED = {"identity": {"POST /tokens"}}
 
 
 def operations(service):
@@ -40,15 +43,13 @@ def concrete(path):
     return path
 
 
-def expired_token(secret, role):
-    now = utcnow()
-    return jwt.encode({"sub": "S-old", "role": role, "iat": now - timedelta(hours=2),
-                       "exp": now - timedelta(seconds=1)}, secret, algorithm="HS256")
+def expired_token(key, role):
+    return mint_token(key, "S-old", role, ttl=timedelta(seconds=-1))
 
 
-def tampered_token(secret, role):
+def tampered_token(key, role):
     """A valid token whose payload was edited to claim a manager, signature kept."""
-    header, payload, signature = mint_token(secret, "S-low", role).split(".")
+    header, payload, signature = mint_token(key, "S-low", role).split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     claims["role"], claims["sub"] = Role.MANAGER.value, "S-boss"
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
@@ -62,9 +63,9 @@ def answers(method, url, token=None):
 
 @pytest.mark.parametrize("service_name", SERVICES)
 def test_every_endpoint_refuses_missing_wrong_role_expired_and_tampered_tokens(start_service, service_name,
-                                                                             record_property):
+                                                                             record_property, tmp_path):
     service = start_service(service_name)
-    secret = service.config["AUTH_SECRET"]
+    key, foreign_key = session_keys().private_key, new_key_pair(tmp_path).private_key
     wrong, checked, public, staff_fields = [], 0, [], []
     for method, path, operation in operations(service):
         roles = operation.get("x-roles", [])
@@ -73,11 +74,11 @@ def test_every_endpoint_refuses_missing_wrong_role_expired_and_tampered_tokens(s
             continue
         url, admitted = service.url(concrete(path)), roles[0]
         outsider = next((r for r in ALL_ROLES if r not in roles), None)
-        expected = [(None, 401, "no token"), (expired_token(secret, admitted), 401, "expired"),
-                    (tampered_token(secret, outsider or admitted), 401, "tampered"),
-                    (mint_token("another-secret-of-at-least-32-bytes!", "S-x", admitted), 401, "foreign key")]
+        expected = [(None, 401, "no token"), (expired_token(key, admitted), 401, "expired"),
+                    (tampered_token(key, outsider or admitted), 401, "tampered"),
+                    (mint_token(foreign_key, "S-x", admitted), 401, "foreign key")]
         if outsider:
-            expected.append((mint_token(secret, "S-out", outsider), 403, f"role {outsider}"))
+            expected.append((mint_token(key, "S-out", outsider), 403, f"role {outsider}"))
         for token, status, what in expected:
             got = answers(method, url, token)
             checked += 1
@@ -88,10 +89,17 @@ def test_every_endpoint_refuses_missing_wrong_role_expired_and_tampered_tokens(s
         staff_fields += [f"{method} {path}: {name}" for name in sorted(named)]
         if named and not set(roles) <= ACTING_FOR_OTHERS:
             wrong.append(f"{method} {path}: {roles} may name another member of staff ({sorted(named)})")
+    for keyed in KEYED.get(service_name, ()):   # no token, or any bearer token, buys nothing there
+        method, path = keyed.split(" ")
+        for token in (None, service.token("admin"), expired_token(key, "scanner")):
+            got = answers(method, service.url(path), token)
+            checked += 1
+            if got != 401:
+                wrong.append(f"{keyed} with {'a bearer token' if token else 'no key'}: {got}, expected 401")
     say(record_property, f"{service_name}: {checked} refusals checked over its endpoints, {len(wrong)} wrong; "
                          f"public {public}; staff named in bodies {staff_fields}")
     assert wrong == []
-    assert set(public) <= {"GET /health", "GET /openapi.json"}
+    assert set(public) <= {"GET /health", "GET /openapi.json"} | KEYED.get(service_name, set())
 
 
 def _body_fields(service, schema):
@@ -124,7 +132,7 @@ def test_fuzzing_every_operation_finds_no_server_error(start_service, service_na
     service = start_service(service_name)
     doc = requests.get(service.url("/openapi.json"), timeout=10).json()
     schema = from_dict(doc)
-    tokens = {role: mint_token(service.config["AUTH_SECRET"], "S-fuzz", role) for role in ALL_ROLES}
+    tokens = {role: service.token(role, "S-fuzz") for role in ALL_ROLES}
     failures, calls = [], []
     for result in schema.get_all_operations():
         operation = result.ok()

@@ -14,7 +14,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import WebDriverWait
 
 from shared.config import ROOT
 
@@ -58,6 +58,7 @@ class Browser:
 
     def __init__(self, driver, profile):
         self.driver, self.profile, self.base = driver, profile, None
+        self.identity = None   # shared.testing.identity.IdentityClient of the console's identity
 
     def quit(self):
         self.driver.quit()
@@ -67,12 +68,16 @@ class Browser:
         self.driver.get(self.base + path)
 
     def sign_in(self, staff_id, role):
-        self.driver.delete_all_cookies()
+        """Sign in as a person with a real account at identity (made on first use) acting in `role`."""
+        self.sign_in_with(staff_id, self.identity.person(staff_id, role))
+        self.find("signout")   # signed in: the cookie is set before the next page is asked for
+
+    def sign_in_with(self, staff_id, password):
+        self.driver.delete_cookie("console_session")   # whoever was signed in; the language stays
         self.open("/signin")
         self.type("staff_id", staff_id)
-        Select(self.find("role")).select_by_value(role)
+        self.type("password", password)
         self.click("signin")
-        self.find("signout")   # signed in: the cookie is set before the next page is asked for
 
     def find(self, element_id, timeout=10):
         return WebDriverWait(self.driver, timeout).until(EC.presence_of_element_located((By.ID, element_id)))

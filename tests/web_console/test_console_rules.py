@@ -1,6 +1,7 @@
 """The console's own rules without a browser: what a scan means at the packing station (rules §3),
 which case actions a person is offered (rules §5), readable errors, sign-in and language."""
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -8,11 +9,13 @@ from werkzeug.test import Client
 
 from contracts.customer_retention import CARE_OUTCOMES
 from services.web_console import case_forms, nav, pipeline, station, texts
+from services.web_console import identity as console_identity_module
 from services.web_console.api import ApiError
 from services.web_console.app import Console
 from services.web_console.formatting import duration, error_text
 from services.web_console.settings import ConsoleSettings
-from shared.testing.services import TEST_SECRET
+from tests.web_console.test_signin_pages import clock  # noqa: F401  (fixture: identity's clock, moved by the test)
+from shared.timeutil import utcnow
 
 TEMPLATES = Path(station.__file__).parent / "templates"
 
@@ -109,20 +112,93 @@ def test_every_text_key_used_in_a_template_has_chinese_and_english():
     assert all(len(pair) == 2 and all(pair) for pair in texts.TEXTS.values())
 
 
-def test_each_role_signs_in_to_its_own_pages_in_chinese_first_then_english():
-    client = Client(Console(ConsoleSettings(service_urls={}, auth_secret=TEST_SECRET)))
+class PersonAt(Client):
+    """werkzeug's test client, from an address as a real connection has (throttling counts by it)."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("environ_base", {"REMOTE_ADDR": "192.0.2.7"})
+        return super().open(*args, **kwargs)
+
+
+def identity_console(identity, **settings):
+    """A console whose only service is the module's identity."""
+    return PersonAt(Console(ConsoleSettings(service_urls={"identity": identity.service.base_url},
+                                            api_key_file=identity.console_key_file, **settings)))
+
+
+def test_each_role_signs_in_to_its_own_pages_in_chinese_first_then_english(console_identity):
+    client = identity_console(console_identity)
+    password = console_identity.person("P-1", "packer")
     assert client.get("/cases").headers["Location"].endswith("/signin")
-    assert client.post("/signin", data={"staff_id": "", "role": "agent"}).status_code == 400
-    signed = client.post("/signin", data={"staff_id": "P-1", "role": "packer"})
-    assert signed.headers["Location"].endswith(nav.home("packer")) and "HttpOnly" in signed.headers["Set-Cookie"]
+    assert client.post("/signin", data={"staff_id": "P-1", "password": ""}).status_code == 400
+    signed = client.post("/signin", data={"staff_id": "P-1", "password": password})
+    assert signed.headers["Location"].endswith(nav.home("packer"))
+    cookie = signed.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie   # plain HTTP here
+    assert password not in cookie and "." not in cookie.split(";")[0]   # an opaque session id, no token
     page = client.get("/packing")
     assert "打包台" in page.text and 'id="scan"' in page.text
     assert client.get("/scorecards").status_code == 403
     client.get("/lang/en")
     assert "Packing station" in client.get("/packing").text
-    forged = Client(Console(ConsoleSettings(service_urls={}, auth_secret="another-secret-of-32-bytes-or-more")))
-    forged.set_cookie("console_session", signed.headers["Set-Cookie"].split(";")[0].split("=", 1)[1])
-    assert forged.get("/packing").status_code == 303   # a token signed with another secret is no sign-in
+    forged = identity_console(console_identity)
+    forged.set_cookie("console_session", "a-session-id-nobody-was-given")
+    assert forged.get("/packing").headers["Location"].endswith("/signin?ended=unknown")
+
+
+def test_someone_on_a_one_time_password_is_signed_in_but_only_told_to_change_it(console_identity):
+    client = identity_console(console_identity)
+    one_time = console_identity.create_account("ADM-9", ["admin"], name="管理员")["one_time_password"]
+    signed = client.post("/signin", data={"staff_id": "ADM-9", "password": one_time})
+    assert signed.status_code == 303 and signed.headers["Location"] == "/"
+    start = client.get("/")
+    assert start.status_code == 200 and "请先修改一次性密码。" in start.text and 'id="signout"' in start.text
+    assert client.get("/cases").status_code == 403   # no page, and no token for the services, until then
+
+
+def test_a_live_list_refreshing_itself_is_not_someone_at_the_desk(console_identity, clock):
+    client = identity_console(console_identity, api_timeout_seconds=2)
+    client.application.settings.service_urls["after_sales"] = "http://127.0.0.1:9"
+    client.post("/signin", data={"staff_id": "A-2", "password": console_identity.person("A-2", "agent")})
+    clock.advance(minutes=29, seconds=59)
+    assert client.get("/cases/rows", headers={"HX-Request": "true"}).status_code == 200   # polled, still signed in
+    clock.advance(seconds=1)
+    assert client.get("/cases").headers["Location"].endswith("/signin?ended=idle")
+
+
+@pytest.mark.parametrize("trust_proxy, base_url, headers, secure", [
+    (False, "https://console.example", {}, True),
+    (False, "http://console.example", {"X-Forwarded-Proto": "https"}, False),   # anyone can send the header
+    (True, "http://console.example", {"X-Forwarded-Proto": "https"}, True),
+    (True, "http://console.example", {"X-Forwarded-Proto": "http"}, False),
+])
+def test_the_session_cookie_is_secure_when_the_person_came_over_https(console_identity, trust_proxy, base_url,
+                                                                      headers, secure):
+    client = identity_console(console_identity, trust_proxy=trust_proxy)
+    password = console_identity.person("P-2", "packer")
+    signed = client.post("/signin", data={"staff_id": "P-2", "password": password}, base_url=base_url,
+                         headers=headers)
+    assert signed.status_code == 303 and ("Secure" in signed.headers["Set-Cookie"]) is secure
+
+
+def test_an_address_with_too_many_failures_is_told_to_wait_and_the_console_renews_its_own_token(
+        console_identity, monkeypatch):
+    client = identity_console(console_identity)
+    password = console_identity.person("P-3", "packer")
+    for n in range(20):
+        client.post("/signin", data={"staff_id": f"X-{n}", "password": "Wrong-password-1"},
+                    environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    throttled = client.post("/signin", data={"staff_id": "P-3", "password": password},
+                            environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    assert throttled.status_code == 429 and "此处登录失败次数过多，请在" in throttled.text
+    assert client.post("/signin", data={"staff_id": "P-3", "password": password}).status_code == 303
+
+    token = client.application.identity.token
+    bought = token.get()
+    assert token.get() == bought                          # kept while it has more than a minute to live
+    later = utcnow() + timedelta(minutes=14, seconds=1)   # a 15-minute token, renewed a minute early
+    monkeypatch.setattr(console_identity_module, "utcnow", lambda: later)
+    assert token.get() != bought
 
 
 class FakeApi:
@@ -153,9 +229,11 @@ def test_settings_come_from_the_environment_with_the_suites_defaults():
     defaults = ConsoleSettings.from_env({"AMQP_URI": "amqp://console:pw@broker:5672/"})
     assert defaults.port == 8000 and defaults.service_urls["after_sales"] == "http://127.0.0.1:8004"
     chosen = ConsoleSettings.from_env({"CONSOLE_PORT": "9000", "AFTER_SALES_URL": "http://as:80",
-                                       "ORDER_REVIEW_PORT": "9101", "AUTH_SECRET": "s", "CONSOLE_CARRIERS": "EMS",
+                                       "ORDER_REVIEW_PORT": "9101", "CONSOLE_API_KEY_FILE": "k",
+                                       "CONSOLE_CARRIERS": "EMS", "CONSOLE_TRUST_PROXY": "1",
                                        "AMQP_URI": "amqp://console:pw@broker:5672/"})
-    assert (chosen.port, chosen.auth_secret, chosen.carriers) == (9000, "s", ("EMS",))
+    assert (chosen.port, chosen.api_key_file, chosen.carriers, chosen.trust_proxy) == (9000, "k", ("EMS",), True)
+    assert (defaults.trust_proxy, defaults.service_urls["identity"]) == (False, "http://127.0.0.1:8007")
     assert chosen.service_urls["after_sales"] == "http://as:80"
     assert chosen.service_urls["order_review"] == "http://127.0.0.1:9101"
 
@@ -195,14 +273,14 @@ def test_the_consoles_lists_match_the_services_own_and_each_has_words_in_both_la
     assert missing == []
 
 
-def test_live_parts_answer_a_service_outage_as_content_htmx_will_swap_in():
-    client = Client(Console(ConsoleSettings(service_urls={"after_sales": "http://127.0.0.1:9",
-                                                          "picking_packing": "http://127.0.0.1:9"},
-                                            auth_secret=TEST_SECRET, api_timeout_seconds=2)))
-    client.post("/signin", data={"staff_id": "A-1", "role": "agent"})
+def test_live_parts_answer_a_service_outage_as_content_htmx_will_swap_in(console_identity):
+    client = identity_console(console_identity, api_timeout_seconds=2)
+    client.application.settings.service_urls.update({"after_sales": "http://127.0.0.1:9",
+                                                     "picking_packing": "http://127.0.0.1:9"})
+    client.post("/signin", data={"staff_id": "A-1", "password": console_identity.person("A-1", "agent")})
     rows = client.get("/cases/rows", headers={"HX-Request": "true"})
     assert rows.status_code == 200 and "服务暂时无法连接" in rows.text and "<html" not in rows.text
-    client.post("/signin", data={"staff_id": "P-1", "role": "packer"})
+    client.post("/signin", data={"staff_id": "P-1", "password": console_identity.person("P-1", "packer")})
     panel = client.post("/packing/scan", data={"code": "SO-1"}, headers={"HX-Request": "true"})
     assert panel.status_code == 200 and 'id="scan-error"' in panel.text and 'id="station"' in panel.text
 

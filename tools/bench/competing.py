@@ -4,6 +4,15 @@ import time
 STATS_LAG_S = 30.0   # the management API refreshes its counters every 5 s by default; CI's machine is busy
 
 
+def consuming_services():
+    """The services with queues to share (identity consumes nothing)."""
+    from shared.config import SERVICES
+    from shared.messaging.deploy import consumer_queues
+    from shared.service_registry import service_class
+
+    return [name for name in SERVICES if consumer_queues(name, service_class(name))]
+
+
 def sharing_evidence(vhost, instances, orders, services):
     """`evidence()` once the broker's counters show every order_placed at order_review, and every
     service with every instance consuming each of its queues on a channel that has statistics.

@@ -1,6 +1,5 @@
 """One benchmark run, start to finish; everything it started is stopped and deleted, even on error."""
 import os
-import secrets
 import tempfile
 import threading
 import time
@@ -10,14 +9,14 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from shared.config import SERVICES
+from shared.testing.keys import new_key_pair
 from tools.bench import figures, floor, timeline, warehouse
 from tools.bench.broker import Vhost
 from tools.bench.databases import DEFAULT_POSTGRES_URL, Databases
 from tools.bench.scan_burst import run_scan_burst
 from tools.bench.scanners import Floor
 from tools.bench.storefront_load import bench_orders, publish_orders
-from tools.bench.competing import sharing_evidence
+from tools.bench.competing import consuming_services, sharing_evidence
 from tools.bench.profiling import Profiler
 from tools.bench.suite import Suite, others_cpu_seconds
 
@@ -50,8 +49,9 @@ def run(options, say=print):
     with ExitStack() as stack:
         vhost = stack.enter_context(Vhost())
         databases = stack.enter_context(Databases(options.postgres_url if options.postgres else None))
-        suite = stack.enter_context(Suite(vhost.amqp_uri, databases.urls, secrets.token_hex(32), log_dir,
-                                          options.instances, _service_env(options)))
+        keys = new_key_pair(os.path.join(log_dir, "keys"))   # the run's own: the bench signs its scanners' tokens
+        suite = stack.enter_context(Suite(vhost.amqp_uri, databases.urls, keys, log_dir, options.instances,
+                                          _service_env(options)))
         _deploy(suite, options, say)
         engines = {name: databases.engine(name) for name in databases.urls}
         cpu_before, others_before = suite.cpu_seconds(), others_cpu_seconds(options.postgres)
@@ -65,7 +65,7 @@ def run(options, say=print):
         floor_stats.failures += warehouse.stock_problems(suite, orders, stages)
         report["memory_peak_kb"] = suite.peak_memory_kb()
         if options.instances > 1:
-            report["competing_consumers"] = sharing_evidence(vhost, options.instances, options.orders, SERVICES)
+            report["competing_consumers"] = sharing_evidence(vhost, options.instances, options.orders, consuming_services())
         burst = run_scan_burst(suite, vhost, databases, options.scan_burst, max(1, options.stations), say) \
             if options.scan_burst and options.stations else None
         suite.stop()   # before the floor, so that it has the machine to itself

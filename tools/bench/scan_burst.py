@@ -10,7 +10,6 @@ import time
 
 import requests
 
-from shared.web.auth import mint_token
 from tools.bench import timeline, warehouse
 from tools.bench.scanners import FloorStats, Station
 from tools.bench.storefront_load import bench_orders, publish_orders
@@ -45,7 +44,7 @@ def run_scan_burst(suite, vhost, databases, count, stations, say):
 
 
 def _ready_pick_lists(suite, count):
-    token = mint_token(suite.secret, "BENCH-SCREEN", "warehouse")
+    token = suite.token("BENCH-SCREEN", "warehouse")
     answer = requests.get(suite.url("picking_packing", f"/pick-lists?status=ready&limit={count}"), timeout=30,
                           headers={"Authorization": f"Bearer {token}"})
     answer.raise_for_status()
@@ -54,7 +53,7 @@ def _ready_pick_lists(suite, count):
 
 def _station(suite, k, entries, stats):
     floor_urls = suite.urls("picking_packing", "")
-    station = Station(f"SB-{k + 1:02d}", floor_urls[k % len(floor_urls)], None, suite.secret, None,
+    station = Station(f"SB-{k + 1:02d}", floor_urls[k % len(floor_urls)], None, suite.token, None,
                       threading.Event(), stats)
     try:
         for entry in entries:

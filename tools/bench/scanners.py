@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import requests
 
-from shared.web.auth import mint_token
 
 LIST_EVERY_S = 0.05     # the floor screen's refresh when nothing new came
 FIRST_LABEL_CHECK_S = 0.15  # a label usually exists this soon after packing...
@@ -59,13 +58,13 @@ class Floor:
         self.threads = []
 
     def start(self):
-        screen_token = mint_token(self.suite.secret, "BENCH-SCREEN", "warehouse")
+        screen_token = self.suite.token("BENCH-SCREEN", "warehouse")
         self.threads.append(threading.Thread(target=self._screen, args=(screen_token,), daemon=True))
         floor_urls = self.suite.urls("picking_packing", "")
         label_urls = self.suite.urls("shipping_labels", "")
         for k in range(self.stations):
             station = Station(f"ST-{k + 1:02d}", floor_urls[k % len(floor_urls)], label_urls[k % len(label_urls)],
-                              self.suite.secret, self.work, self.stop_event, self.stats)
+                              self.suite.token, self.work, self.stop_event, self.stats)
             self.threads.append(threading.Thread(target=station.run, daemon=True))
         for thread in self.threads:
             thread.start()
@@ -101,13 +100,13 @@ class Floor:
 
 
 class Station:
-    def __init__(self, station_id, floor_url, labels_url, secret, work, stop_event, stats):
+    def __init__(self, station_id, floor_url, labels_url, token, work, stop_event, stats):
         self.station_id, self.floor_url, self.labels_url = station_id, floor_url, labels_url
         self.work, self.stop_event, self.stats = work, stop_event, stats
         self.scanner = requests.Session()
-        self.scanner.headers["Authorization"] = f"Bearer {mint_token(secret, station_id, 'scanner')}"
+        self.scanner.headers["Authorization"] = f"Bearer {token(station_id, 'scanner')}"
         self.reader = requests.Session()
-        self.reader.headers["Authorization"] = f"Bearer {mint_token(secret, station_id, 'shipper')}"
+        self.reader.headers["Authorization"] = f"Bearer {token(station_id, 'shipper')}"
         self.awaiting_label = []   # [PackedParcel]
 
     def run(self):

@@ -6,11 +6,16 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import requests
 from nameko.testing.utils import find_free_port
 
 from shared.config import SERVICES, ROOT
+from shared.web.auth import mint_token
+
+# The bench stands in for identity with its run's own key pair; a run may outlast a token's 15 minutes.
+RUN_TOKEN_LIFETIME = timedelta(hours=12)
 
 
 @dataclass
@@ -28,22 +33,28 @@ class ServiceProcess:
 
 
 class Suite:
-    """`instances` processes per service, all on one vhost and one database per service."""
+    """`instances` processes per service, all on one vhost and one database per service, verifying
+    tokens with the run's key pair (`keys`: shared.testing.keys.KeyPair)."""
 
-    def __init__(self, amqp_uri, database_urls, secret, log_dir, instances=1, extra_env=None):
-        self.amqp_uri, self.database_urls, self.secret = amqp_uri, database_urls, secret
+    def __init__(self, amqp_uri, database_urls, keys, log_dir, instances=1, extra_env=None):
+        self.amqp_uri, self.database_urls, self.keys = amqp_uri, database_urls, keys
         self.log_dir, self.instances = log_dir, instances
         self.extra_env = extra_env or {}
         self.processes = []
 
     def env(self, ports=None):
-        env = dict(os.environ, AMQP_URI=self.amqp_uri, AUTH_SECRET=self.secret, HTTP_HOST="127.0.0.1",
-                   PYTHONUNBUFFERED="1", **self.extra_env)
+        env = dict(os.environ, AMQP_URI=self.amqp_uri, AUTH_PUBLIC_KEY_FILE=self.keys.public_file,
+                   AUTH_PRIVATE_KEY_FILE=self.keys.private_file, HTTP_HOST="127.0.0.1", PYTHONUNBUFFERED="1",
+                   **self.extra_env)
         for service, url in self.database_urls.items():
             env[f"{service.upper()}_DATABASE_URL"] = url
         for service, port in (ports or {}).items():
             env[f"{service.upper()}_PORT"] = str(port)
         return env
+
+    def token(self, staff_id, role):
+        """A bearer token signed with the run's private key."""
+        return mint_token(self.keys.private_key, staff_id, role, ttl=RUN_TOKEN_LIFETIME)
 
     def deploy(self):
         """What `make migrate` does: migrate every database, declare every queue (side by side)."""

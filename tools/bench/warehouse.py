@@ -5,7 +5,6 @@ from collections import Counter
 import requests
 
 from services.shipping_labels.numbering import DigitsFormat, S10Format
-from shared.web.auth import mint_token
 from tools.storefront import CATALOGUE
 
 MAX_QTY_PER_ORDER = 9   # make_order: up to 3 lines of up to 3 each
@@ -26,7 +25,7 @@ def _loaded(orders):
 
 def load_stock(suite, orders):
     """入库: enough of every catalogue SKU for every order (nothing waits for stock)."""
-    token = mint_token(suite.secret, "BENCH-STOCK", "warehouse")
+    token = suite.token("BENCH-STOCK", "warehouse")
     qty = _loaded(orders)
     _post(suite.url("picking_packing", "/stock/receipts"), token,
           {"lines": [{"sku": sku, "qty": qty} for sku, *_ in CATALOGUE], "reference": "benchmark"})
@@ -34,7 +33,7 @@ def load_stock(suite, orders):
 
 def load_waybill_ranges(suite, orders):
     """One range per carrier, a number for every order and well above the low-stock alert."""
-    token = mint_token(suite.secret, "BENCH-OPS", "warehouse")
+    token = suite.token("BENCH-OPS", "warehouse")
     size = orders + 1000
     for carrier, (number_format, prefix) in RANGES.items():
         _post(suite.url("shipping_labels", "/waybill-ranges"), token, {
@@ -52,7 +51,7 @@ def stock_problems(suite, orders, stages):
                 on_hand[line["sku"]] += line["qty"]
             elif "reserved" in reached:
                 reserved[line["sku"]] += line["qty"]
-    token = mint_token(suite.secret, "BENCH-STOCK", "warehouse")
+    token = suite.token("BENCH-STOCK", "warehouse")
     answer = requests.get(suite.url("picking_packing", "/stock?limit=500"), timeout=30,
                           headers={"Authorization": f"Bearer {token}"})
     problems = []
