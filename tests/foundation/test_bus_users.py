@@ -201,9 +201,20 @@ def test_compose_keeps_the_broker_to_itself_and_gives_each_container_its_own_pas
     for name in apps:
         assert "@" not in services[name]["environment"]["AMQP_URI"], name
     for name in set(apps) - {"migrate"}:
-        assert services[name]["volumes"] == [f"bus-{name}:/app/var/secrets/rabbitmq/{name}:ro"]
+        bus_volumes = [volume for volume in services[name]["volumes"] if volume.startswith("bus-")]
+        assert bus_volumes == [f"bus-{name}:/app/var/secrets/rabbitmq/{name}:ro"]
     mounted = {volume.split(":")[0] for volume in services["migrate"]["volumes"]}
-    assert mounted == {f"bus-{name}" for name in set(apps) - {"migrate"}} | {"bus-users", "broker-admin"}
+    assert {volume for volume in mounted if volume.startswith(("bus-", "broker-"))} == \
+        {f"bus-{name}" for name in set(apps) - {"migrate"}} | {"bus-users", "broker-admin"}
+
+
+def test_compose_gives_the_signing_key_to_identity_and_migrate_only():
+    services = compose()["services"]
+    holders = {name for name, spec in services.items()
+               if any(volume.startswith("signing-key:") for volume in spec.get("volumes", []))}
+    assert holders == {"identity", "migrate"}
+    for name in set(config.SERVICES) - {"identity"}:
+        assert "public-key:/keys/public:ro" in services[name]["volumes"], name
 
 
 def test_publishing_the_brokers_ports_is_a_choice_and_only_on_loopback():
