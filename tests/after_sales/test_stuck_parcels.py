@@ -1,19 +1,15 @@
 """Stuck parcels (001 3.13: 异常快递订单的反馈、跟踪; issue 18 item 6): shipping labels finds a parcel without a
 scan for more than three days and after-sales opens an exception task in the agents' queue, yellow, once per
 silence; an agent takes it up and closes it, or the carrier's delivery does."""
-import uuid
 from datetime import timedelta
 
-import requests
 import sqlalchemy as sa
 
 from services.after_sales.models import Base
-
 from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
 from shared.timeutil import to_iso, utcnow
-from tests.after_sales.conftest import Desk
-from tests.shipping_labels.factories import approved, handed_over, packed
+from tests.after_sales.conftest import Desk, Shipping
 
 
 def stuck_cases(desk, order_no, **filters):
@@ -23,27 +19,10 @@ def stuck_cases(desk, order_no, **filters):
 
 
 def test_a_silent_parcel_becomes_a_task_then_a_new_silence_another(start_service, rabbit_config, publish_order):
-    shipping = start_service("shipping_labels", STUCK_CHECK_SECONDS=0.2)
     desk = Desk(start_service("after_sales"), rabbit_config["AMQP_URI"], publish_order)
-
-    def ship_call(method, path, role, staff, body=None):
-        return requests.request(method, shipping.url(path), json=body, timeout=10, headers=shipping.headers(
-            role, staff, **{"Idempotency-Key": str(uuid.uuid4())}))
-
-    def scan(status, at):
-        answer = ship_call("POST", "/tracking-events", "carrier", "ZTO", {
-            "event_id": str(uuid.uuid4()), "tracking_no": tracking_no, "status": status, "occurred_at": to_iso(at)})
-        assert answer.status_code == 201, answer.text
-
-    assert ship_call("POST", "/waybill-ranges", "warehouse", "W-1", {
-        "carrier": "ZTO", "first_number": "735000000001", "last_number": "735000000100"}).status_code == 201
-    order_no = desk.place()
-    publish_event(desk.amqp_uri, "order_review", "order_approved", approved(order_no))
-    publish_event(desk.amqp_uri, "picking_packing", "parcel_packed", packed(order_no))
-    tracking_no = wait_for(lambda: ship_call("GET", f"/shipments/{order_no}", "agent", "A-1").json().get("tracking_no"),
-                           message="no label")
+    shipping = Shipping(start_service("shipping_labels", STUCK_CHECK_SECONDS=0.2), desk)
     handed = utcnow() - timedelta(days=5)
-    publish_event(desk.amqp_uri, "picking_packing", "parcel_handed_over", handed_over(order_no, tracking_no, at=handed))
+    order_no, tracking_no = shipping.hand_over(handed)
 
     first, = wait_for(lambda: stuck_cases(desk, order_no), message="no task for the stuck parcel")
     assert (first["status"], first["assignee"], first["sla"]["colour"], first["reason"]) == (
@@ -54,12 +33,13 @@ def test_a_silent_parcel_becomes_a_task_then_a_new_silence_another(start_service
     taken = desk.act(first["id"], "close", {"note": "快递：已找到，明日派送"}, role="agent", staff="A-7")
     assert (taken["status"], taken["assignee"], taken["outcome"]) == ("closed", "A-7", "followed_up")
 
-    scan("in_transit", utcnow() - timedelta(days=3, minutes=1))   # moved, then silent again for over 3 days
+    # It moved, and has been silent again for over three days since.
+    shipping.scan(tracking_no, "in_transit", utcnow() - timedelta(days=3, minutes=1))
     wait_for(lambda: len(stuck_cases(desk, order_no)) == 2, message="no task for the second silence")
     second = stuck_cases(desk, order_no, status="exception_open")[0]
     assert second["reason_text"].endswith("last: in_transit")
 
-    scan("delivered", utcnow() - timedelta(minutes=5))
+    shipping.scan(tracking_no, "delivered", utcnow() - timedelta(minutes=5))
     closed = wait_for(lambda: (case := desk.case(second["id"]))["status"] == "closed" and case,
                       message="the delivery did not close the task")
     assert (closed["outcome"], closed["sla"]["colour"]) == ("parcel_delivered", "green")
