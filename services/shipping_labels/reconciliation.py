@@ -3,8 +3,10 @@ it delivered (no nameko, no SQL).
 
 Each remittance line, in the order the statements were imported (then by row), is
 - `unexpected` when it names no parcel of ours, another carrier's, a prepaid one, or one not delivered
-  (still travelling or back with us: the courier collected nothing);
-- `duplicate` when an earlier line already counted for the same parcel (remitted twice);
+  (still travelling or back with us: the courier collected nothing); `reason` says which, as a code:
+  unknown_parcel, other_carrier, prepaid, not_delivered (with the parcel's status);
+- `duplicate` when an earlier line already counted for the same parcel (remitted twice): `reason`
+  already_remitted, with the statement and row of the line that counted;
 - else it is the parcel's remittance: `matched` (the COD amount), `short` (less) or `over` (more).
 A delivered COD parcel with no remittance is `missing`. What is still owed (missing, or the shortfall)
 ages from the delivery (ageing below). Worked out when read, not stored, so a delivery scan that
@@ -15,6 +17,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 MATCHED, SHORT, OVER, UNEXPECTED, DUPLICATE, MISSING = "matched", "short", "over", "unexpected", "duplicate", "missing"
+OUTCOMES = (MATCHED, SHORT, OVER, UNEXPECTED, DUPLICATE, MISSING)
+REASONS = ("unknown_parcel", "other_carrier", "prepaid", "not_delivered", "already_remitted")
 GREEN, YELLOW, RED = "green", "yellow", "red"
 # A courier settles COD money in a cycle of about a week (T+7); 000 art. 6 counts long settlement among the
 # COD centre's faults. Owed longer than that, it is chased (未回款催缴): yellow, a reminder (§8). Two cycles
@@ -79,13 +83,15 @@ def reconcile(carrier, lines, parcels_by_tracking_no, delivered_cod, ageing, now
 def _judged(carrier, line, parcel, counted):
     view = {"line_id": line.id, "statement_id": line.statement_id, "row": line.row_no,
             "tracking_no": line.tracking_no, "amount": line.amount, "remitted_on": line.remitted_on,
-            "order_no": parcel.order_no if parcel else None, "cod_amount": parcel.cod_amount if parcel else None}
+            "order_no": parcel.order_no if parcel else None, "cod_amount": parcel.cod_amount if parcel else None,
+            "parcel_status": parcel.status if parcel else None}
     reason = _unexpected_because(carrier, parcel)
     if reason:
         return {**view, "outcome": UNEXPECTED, "reason": reason}
     if parcel.order_no in counted:
-        return {**view, "outcome": DUPLICATE, "reason": f"already remitted in statement "
-                                                      f"{counted[parcel.order_no].statement_id}, row {counted[parcel.order_no].row_no}"}
+        first = counted[parcel.order_no]
+        return {**view, "outcome": DUPLICATE, "reason": "already_remitted", "first_statement_id": first.statement_id,
+                "first_row": first.row_no}
     counted[parcel.order_no] = line
     difference = line.amount - parcel.cod_amount
     outcome = MATCHED if difference == 0 else (SHORT if difference < 0 else OVER)
@@ -100,7 +106,7 @@ def _unexpected_because(carrier, parcel):
     if parcel.payment_method != "cod":
         return "prepaid"
     if parcel.status != "delivered":
-        return f"not_delivered:{parcel.status}"
+        return "not_delivered"   # the line's parcel_status says where it is
     return None
 
 

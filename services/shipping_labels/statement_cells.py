@@ -74,7 +74,8 @@ def amount(value):
     else:
         found = _amount_text(text_of(value))
     if not found.is_finite() or found.as_tuple().exponent < -2:
-        raise CellProblem(f"{value!r} has more than two decimal places: amounts are in yuan and fen, nothing is rounded")
+        raise CellProblem(f"{value!r} has more than two decimal places: amounts are in yuan and fen, "
+                          "nothing is rounded")
     if not Decimal("0") < found <= MAX_AMOUNT:
         raise CellProblem(f"{found} is not an amount from 0.01 to {MAX_AMOUNT}")
     return found.quantize(Decimal("0.01"))
@@ -106,7 +107,8 @@ def day(value, today):
     else:
         raise CellProblem(f"{value!r} is not a date: format the column as a date (YYYY-MM-DD)")
     if not FIRST_DAY <= found <= today:
-        raise CellProblem(f"{found.isoformat()} is not a day from {FIRST_DAY.isoformat()} to today ({today.isoformat()})")
+        raise CellProblem(f"{found.isoformat()} is not a day from {FIRST_DAY.isoformat()} "
+                          f"to today ({today.isoformat()})")
     return found
 
 

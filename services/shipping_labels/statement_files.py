@@ -99,7 +99,8 @@ def _check_package(data, max_unpacked_bytes):
         content_types = package.read("[Content_Types].xml") if "[Content_Types].xml" in package.namelist() else b""
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError) as exc:
         raise FileRefused("unsupported_file", f"not a readable XLSX workbook ({type(exc).__name__})") from None
-    if any(member.filename.lower().endswith("vbaproject.bin") for member in members) or b"macroEnabled" in content_types:
+    has_macros = any(member.filename.lower().endswith("vbaproject.bin") for member in members)
+    if has_macros or b"macroEnabled" in content_types:
         raise FileRefused("macros_refused", "a macro-enabled workbook: save it as a plain .xlsx without macros")
     if sum(member.file_size for member in members) > max_unpacked_bytes:
         raise FileRefused("file_too_large", f"the workbook unpacks to more than {max_unpacked_bytes} bytes")

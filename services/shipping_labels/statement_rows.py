@@ -115,7 +115,8 @@ def _lines(rows, columns, today, max_rows):
             found.append(line)
     problems += _total_problems(total_rows, found, columns) if not problems else []
     if problems:
-        raise StatementRefused("invalid_statement", f"{len(problems)} problem(s) in the statement: nothing was imported",
+        raise StatementRefused("invalid_statement",
+                               f"{len(problems)} problem(s) in the statement: nothing was imported",
                                problems)
     if not found:
         raise StatementRefused("empty_statement", "the statement has a header but no lines")

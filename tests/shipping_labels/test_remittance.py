@@ -53,8 +53,10 @@ def test_each_delivered_cod_parcel_meets_at_most_one_line(db, desk, parcels, pos
     result = reconciled(db, desk)
     assert [(line["row"], line["order_no"], line["outcome"], line["reason"]) for line in result.lines] == [
         (4, matched[0], "matched", None), (5, short[0], "short", None), (6, over[0], "over", None),
-        (7, travelling[0], "unexpected", "not_delivered:shipped"), (8, prepaid[0], "unexpected", "prepaid"),
-        (9, None, "unexpected", "unknown_parcel"), (10, matched[0], "duplicate", "already remitted in statement 1, row 4")]
+        (7, travelling[0], "unexpected", "not_delivered"), (8, prepaid[0], "unexpected", "prepaid"),
+        (9, None, "unexpected", "unknown_parcel"), (10, matched[0], "duplicate", "already_remitted")]
+    assert result.lines[3]["parcel_status"] == "shipped"
+    assert (result.lines[6]["first_statement_id"], result.lines[6]["first_row"]) == (1, 4)
     assert result.lines[1]["difference"] == Decimal("-20.00") and result.lines[2]["difference"] == Decimal("20.00")
     assert {o["order_no"]: (o["outcome"], o["owed"]) for o in result.outstanding} == {
         short[0]: ("short", Decimal("20.00")), missing[0]: ("missing", Decimal("60.00"))}

@@ -3,58 +3,14 @@ XLSX statement (openpyxl) uploaded as a browser does, the CSV export of the same
 headers sent raw, the mismatches with their ages in colour, the monthly report as JSON, CSV and XLSX."""
 import csv
 import io
-import uuid
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-import requests
 from openpyxl import load_workbook
 
 from services.shipping_labels import s10
-from shared.testing.bus import publish_event
-from shared.testing.polling import wait_for
-from shared.timeutil import business_day, to_iso, utcnow
-from tests.shipping_labels.factories import approved, handed_over, packed
-from tests.shipping_labels.statements import csv_bytes, xlsx
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class Courier:
-    """The running shipping service, with parcels sent through the bus and the courier's scans posted."""
-
-    def __init__(self, service, amqp_uri):
-        self.service, self.amqp_uri = service, amqp_uri
-        assert self.call("POST", "/waybill-ranges", "warehouse", json={
-            "carrier": "EMS", "first_number": s10.compose("EE", 81000000),
-            "last_number": s10.compose("EE", 81000099)}).status_code == 201
-
-    def call(self, method, path, role="supervisor", staff="S-1", headers=None, **kwargs):
-        headers = self.service.headers(role, staff, **{"Idempotency-Key": str(uuid.uuid4())}, **(headers or {}))
-        return requests.request(method, self.service.url(path), headers=headers, timeout=30, **kwargs)
-
-    def delivered(self, cod, days_ago):
-        """-> the tracking number of a COD parcel handed over a day before its delivery `days_ago`."""
-        order = approved(cod=cod)
-        publish_event(self.amqp_uri, "order_review", "order_approved", order)
-        publish_event(self.amqp_uri, "picking_packing", "parcel_packed", packed(order["order_no"]))
-        tracking_no = wait_for(lambda: self.call("GET", f"/shipments/{order['order_no']}", "agent").json().get(
-            "tracking_no"), message="no label")
-        delivered_at = utcnow() - timedelta(days=days_ago)
-        publish_event(self.amqp_uri, "picking_packing", "parcel_handed_over", handed_over(
-            order["order_no"], tracking_no, at=delivered_at - timedelta(days=1)))
-        wait_for(lambda: self.call("GET", f"/shipments/{order['order_no']}", "agent").json()["status"] == "shipped",
-                 message="not shipped")
-        scan = self.call("POST", "/tracking-events", "carrier", "EMS", json={
-            "event_id": str(uuid.uuid4()), "tracking_no": tracking_no, "status": "delivered",
-            "occurred_at": to_iso(delivered_at), "location": "杭州"})
-        assert scan.status_code == 201, scan.text
-        return tracking_no, delivered_at
-
-    def upload(self, data, filename="回款.xlsx", role="supervisor"):
-        return self.call("POST", "/remittances", role, params={"carrier": "EMS"},
-                         files={"file": (filename, data, XLSX_TYPE)})
+from shared.timeutil import business_day, utcnow
+from tests.shipping_labels.statements import XLSX_TYPE, Courier, csv_bytes, xlsx
 
 
 @pytest.fixture

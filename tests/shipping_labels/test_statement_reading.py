@@ -47,7 +47,8 @@ def test_a_csv_with_chinese_headers_in_utf8_with_bom_or_in_gbk():
 
 
 def test_english_headers_match_by_name_whatever_their_order():
-    data = csv_bytes([("2026-03-05", "EE123456785CN", "10.00")], ("Date remitted", "Tracking number", "Amount collected"))
+    data = csv_bytes([("2026-03-05", "EE123456785CN", "10.00")],
+                     ("Date remitted", "Tracking number", "Amount collected"))
     assert read(data) == [(2, "EE123456785CN", Decimal("10.00"), date(2026, 3, 5))]
 
 
