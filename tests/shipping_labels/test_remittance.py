@@ -135,3 +135,19 @@ def test_the_monthly_statistics_count_by_the_month_in_shanghai(db, desk, parcels
         december_row = cod_report.build(session, desk, "2026-12", ["EMS"], december)["rows"][0]
     assert (december_row["cod_delivered"], december_row["collected"], december_row["outstanding"],
             december_row["remitted_in_month"], december_row["cod_shipped"]) == (1, "70.00", "70.00", "145.00", 0)
+
+
+def test_text_cells_of_the_xlsx_report_are_never_formulas():
+    """openpyxl stores any string starting with '=' as a formula: the report's text goes through safe_cell."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    report = {"month": "2026-11", "rows": [
+        {"carrier": "=HYPERLINK(\"http://x\")", "month": "+1", "cod_shipped": 1, "cod_delivered": 1, "cod_returned": 0,
+         "return_rate_pct": 0.0, "collected": "10.00", "remitted": "-5.00", "outstanding": "15.00",
+         "remitted_in_month": "0.00"}]}
+    sheet = load_workbook(BytesIO(cod_report.as_xlsx(report))).worksheets[0]
+    carrier, month, remitted = sheet["A2"], sheet["B2"], sheet["H2"]
+    assert (carrier.data_type, carrier.value) == ("s", "'=HYPERLINK(\"http://x\")")
+    assert month.value == "'+1" and (remitted.data_type, remitted.value, remitted.number_format) == ("n", -5, "0.00")

@@ -64,6 +64,10 @@ def test_a_bad_statement_is_refused_with_its_rows_and_nothing_is_stored(courier)
     assert huge.status_code == 413 and huge.json()["error"] in ("file_too_large", "body_too_large")
     no_file = courier.call("POST", "/remittances", params={"carrier": "EMS"}, files={"other": ("a.csv", b"x")})
     assert no_file.status_code == 400 and no_file.json()["fields"] == {"file": ["required"]}
+    for content_type in ("multipart/form-data", "multipart/form-data; boundary=xyz"):   # no or broken parts
+        broken = courier.call("POST", "/remittances", params={"carrier": "EMS"}, data=b"--xyz\r\n\x00garbage",
+                              headers={"Content-Type": content_type})
+        assert broken.status_code == 400, broken.text
     unknown = courier.call("POST", "/remittances", params={"carrier": "SF"}, data=b"a",
                            headers={"Content-Type": "text/csv"})
     assert unknown.status_code == 422 and unknown.json()["error"] == "unknown_carrier"
