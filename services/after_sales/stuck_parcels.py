@@ -6,7 +6,7 @@ One case per silence (shipping labels tells each once; a repeated telling finds 
 The carrier's news that the parcel was delivered or came back closes it (parcels.py)."""
 import sqlalchemy as sa
 
-from services.after_sales import flow
+from services.after_sales import flow, orders
 from services.after_sales.desk import Actor, Desk, snapshot
 from services.after_sales.duties import AGENTS_QUEUE
 from services.after_sales.models import RefundCase
@@ -15,11 +15,14 @@ from shared.timeutil import to_iso
 REASON = "no_tracking_event"
 WATCH = Actor("shipping_labels", "system")
 CLOSED_BY_NEWS = {"delivered": "parcel_delivered", "returned": "parcel_returned"}
+MOVED_ON = (orders.DELIVERED, orders.RETURNED, orders.REFUSED)
 
 
 def open_stuck_case(uow, event, now):
     desk = Desk(uow, WATCH, now, policy=None)
     order = desk.order(event["order_no"])
+    if order.status in MOVED_ON:   # its delivery or return, told after it was found stuck, came first
+        return None
     # What identifies the silence (its start and the scan it follows), and so the case.
     silence = (f"{event['carrier']} {event['tracking_no']}: no scan since {to_iso(event['silent_since'])}, "
                f"last: {event['last_status'] or 'hand-over'}")
