@@ -75,3 +75,15 @@ class ParcelReturnedToSender(ParcelEvent):
     """Refused or undeliverable (拒收): back to the warehouse; COD money was not collected."""
     payment_method = fields.String(required=True, validate=validate.OneOf(["prepaid", "cod"]))
     cod_amount_not_collected = Money(required=True)
+
+
+@event("shipping_labels", "parcel_stuck")
+class ParcelStuck(ParcelEvent):
+    """A parcel with the carrier has had no scan for longer than the configured days (001 3.13: 异常快递):
+    after-sales follows it up with the carrier. Once per silence; a new scan and a new silence tell it again."""
+    carrier = fields.String(required=True, validate=NonEmpty)
+    silent_since = UtcDateTime(required=True, metadata={"description": "its latest scan, or the hand-over if none"})
+    last_status = fields.String(required=True, allow_none=True,
+                                metadata={"description": "the latest scan's status; null: none since the hand-over"})
+    silent_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=0),
+                                 metadata={"description": "whole days without a scan when it was found"})

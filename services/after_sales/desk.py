@@ -60,7 +60,10 @@ class Desk:
         if case is None:
             raise NotFound(f"no case {case_id}", code="case_not_found")
         duties.check(case, self.actor, action, kind)
-        return case, snapshot(case)
+        before = snapshot(case)
+        if duties.takes_up(case, self.actor):
+            case.assignee = self.actor.staff_id
+        return case, before
 
     def order(self, order_no):
         order = self.session.get(SalesOrder, order_no, with_for_update=True)

@@ -4,7 +4,8 @@
   are secured (securing.py), whatever role they hold: a second person decides on the money;
 - an agent speaks with the buyer (answers, asks, records a reply), resubmits and closes (withdraws,
   settles, files) only the cases assigned to them; a supervisor reassigns a case to another agent.
-  Internal notes and the buyer's return tracking number stay open to every agent.
+  Internal notes and the buyer's return tracking number stay open to every agent. A case in the agents'
+  queue (a stuck parcel, opened by the service) is no one's yet: the first agent to act on it takes it.
 """
 from shared.errors import PermissionDenied
 
@@ -12,6 +13,7 @@ OPENER_MAY_NOT = ("approve", "refund", "secure")
 ASSIGNED_AGENT_ONLY = ("resubmit", "close")
 # Notes that are a conversation with the buyer: they stop, pause or resume the assignee's SLA clock.
 BUYER_NOTES = ("answer", "ask_buyer", "buyer_reply")
+AGENTS_QUEUE = "agents"   # the assignee of a case any agent may take up
 
 
 def refusal(case, actor, action, kind=None):
@@ -19,7 +21,7 @@ def refusal(case, actor, action, kind=None):
     if action in OPENER_MAY_NOT and actor.staff_id == case.opened_by:
         return PermissionDenied(f"{actor.staff_id} opened case {case.id}: another supervisor must {action} it",
                                 code="opened_by_you", action=action, opened_by=case.opened_by)
-    if actor.role == "agent" and actor.staff_id != case.assignee and (
+    if actor.role == "agent" and actor.staff_id != case.assignee and case.assignee != AGENTS_QUEUE and (
             action in ASSIGNED_AGENT_ONLY or (action == "note" and kind in BUYER_NOTES)):
         return PermissionDenied(f"case {case.id} is assigned to {case.assignee}: only they speak with the buyer,"
                                 " resubmit or close it (a supervisor can reassign it)",
@@ -31,6 +33,11 @@ def check(case, actor, action, kind=None):
     denied = refusal(case, actor, action, kind)
     if denied is not None:
         raise denied
+
+
+def takes_up(case, actor):
+    """An agent acting on a case in the agents' queue makes it theirs."""
+    return actor.role == "agent" and case.assignee == AGENTS_QUEUE
 
 
 def refused(case, actor, actions, note_kinds):

@@ -7,6 +7,9 @@ return_refund (买家已收到货): pending → awaiting_return → return_shipp
 exchange:                    pending → awaiting_return → return_shipped → replacement_ordered → closed
 recovery (追回, opened by the service when a parcel is delivered after its refund was paid):
                              recovery_open → closed
+stuck_parcel (异常快递, opened by the service when shipping labels finds a parcel without a scan for days):
+                             exception_open → closed (by an agent after following it up with the carrier, or
+                             by the carrier's news that it was delivered or came back)
 A rejection, or a discrepancy found when the parcel comes back, leads to negotiation (客服协商);
 from there the agent resubmits or the case closes. A supervisor may reassign an open case to
 another agent at any step (who may take which action beyond their role: duties.py).
@@ -19,6 +22,8 @@ REASONS = ("not_received", "damaged", "wrong_item", "quality", "not_as_described
 REFUND_ONLY, RETURN_REFUND, EXCHANGE = "refund_only", "return_refund", "exchange"
 CASE_TYPES = (REFUND_ONLY, RETURN_REFUND, EXCHANGE)   # what an agent opens
 RECOVERY = "recovery"                                 # what the service opens (recovery.py)
+STUCK_PARCEL = "stuck_parcel"                         # and this one too (stuck_parcels.py)
+SERVICE_OPENED = (RECOVERY, STUCK_PARCEL)
 RETURN_TYPES = (RETURN_REFUND, EXCHANGE)
 
 PENDING = "pending_approval"
@@ -31,9 +36,10 @@ RECEIVED = "received"
 REFUNDED = "refunded"
 REPLACEMENT_ORDERED = "replacement_ordered"
 RECOVERY_OPEN = "recovery_open"
+EXCEPTION_OPEN = "exception_open"
 CLOSED = "closed"
 STATES = (PENDING, NEGOTIATION, APPROVED, AWAITING_SECURED, AWAITING_RETURN, RETURN_SHIPPED, RECEIVED, REFUNDED,
-          REPLACEMENT_ORDERED, RECOVERY_OPEN, CLOSED)
+          REPLACEMENT_ORDERED, RECOVERY_OPEN, EXCEPTION_OPEN, CLOSED)
 
 # Where the goods go once the warehouse has accepted them.
 _IN_HAND = {RETURN_REFUND: RECEIVED, EXCHANGE: REPLACEMENT_ORDERED}
@@ -59,12 +65,14 @@ CHART = {
     ("close", AWAITING_SECURED): {REFUND_ONLY: CLOSED},
     ("close", REFUNDED): dict.fromkeys(CASE_TYPES, CLOSED),
     ("close", RECOVERY_OPEN): {RECOVERY: CLOSED},
+    ("close", EXCEPTION_OPEN): {STUCK_PARCEL: CLOSED},
     ("close", REPLACEMENT_ORDERED): {EXCHANGE: CLOSED},
 }
 
 # What a closed case came to, by the state it was closed from.
 OUTCOMES = {PENDING: "withdrawn", NEGOTIATION: "settled_in_negotiation", AWAITING_SECURED: "withdrawn",
-            REFUNDED: "refunded", REPLACEMENT_ORDERED: "exchanged", RECOVERY_OPEN: "recovery_closed"}
+            REFUNDED: "refunded", REPLACEMENT_ORDERED: "exchanged", RECOVERY_OPEN: "recovery_closed",
+            EXCEPTION_OPEN: "followed_up"}
 # A COD parcel that came back closes whatever was still open about the order (parcels.py).
 REFUSED_BY_BUYER = "refused_by_buyer"
 

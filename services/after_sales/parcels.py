@@ -4,7 +4,8 @@
   refund waiting for them may be paid;
 - back: a COD order closes as refused by the buyer (拒收), with any case still open about it;
 - delivered: a refund approved but not yet paid goes back to negotiation (the buyer has the parcel
-  after all); one already paid opens a recovery case (recovery.py).
+  after all); one already paid opens a recovery case (recovery.py);
+- delivered or back: an open stuck-parcel case closes (stuck_parcels.py).
 """
 import sqlalchemy as sa
 
@@ -12,6 +13,7 @@ from services.after_sales import flow, orders, securing
 from services.after_sales.desk import Actor, Desk, snapshot
 from services.after_sales.models import RefundCase
 from services.after_sales.recovery import open_recovery
+from services.after_sales.stuck_parcels import close_on_news
 
 CARRIER = Actor("carrier", "system")   # the courier's scan, told by shipping labels
 
@@ -25,6 +27,7 @@ def parcel_returned(uow, event, now):
     order = orders.record_secured(uow, event["order_no"], "returned_to_sender", event["occurred_at"])
     desk = Desk(uow, CARRIER, now, policy=None)
     _secure_waiting(desk, order)
+    close_on_news(desk, order.order_no, "returned")
     orders.record_back(order)
     if order.status == orders.REFUSED:
         for case in _cases(uow.session, order.order_no, open_only=True):
@@ -37,6 +40,7 @@ def parcel_delivered(uow, event, now):
     if not first:   # the same delivery told again: decided the first time
         return
     desk = Desk(uow, CARRIER, now, policy=None)
+    close_on_news(desk, order.order_no, "delivered")
     for case in _cases(uow.session, order.order_no, states=(flow.AWAITING_SECURED, flow.APPROVED)):
         if case.case_type == flow.REFUND_ONLY:
             before = snapshot(case)

@@ -23,8 +23,9 @@ def _colour_condition(colour, now):
     red = sa.or_(sa.and_(RefundCase.case_type == flow.RECOVERY, RefundCase.status != flow.CLOSED),
                  RefundCase.sla_breached_at.is_not(None),
                  sa.and_(unanswered, RefundCase.sla_deadline.is_not(None), RefundCase.sla_deadline <= now))
-    yellow = sa.and_(sa.not_(red), unanswered, RefundCase.sla_yellow_at.is_not(None),
-                     RefundCase.sla_yellow_at <= now)
+    yellow = sa.and_(sa.not_(red), sa.or_(
+        sa.and_(RefundCase.case_type == flow.STUCK_PARCEL, RefundCase.status != flow.CLOSED),
+        sa.and_(unanswered, RefundCase.sla_yellow_at.is_not(None), RefundCase.sla_yellow_at <= now)))
     return {RED: red, YELLOW: yellow, GREEN: sa.and_(sa.not_(red), sa.not_(yellow))}[colour]
 
 
@@ -46,6 +47,8 @@ def find_cases(session, now, status=None, sla=None, assignee=None, order_no=None
 def colour(case, now):
     if case.case_type == flow.RECOVERY and case.status != flow.CLOSED:
         return RED   # money paid out for goods the buyer has after all: red from the start (recovery.py)
+    if case.case_type == flow.STUCK_PARCEL and case.status != flow.CLOSED:
+        return YELLOW   # the parcel is behind pace: chase the carrier (stuck_parcels.py)
     # Colours read only stored moments, so no calendar is needed here.
     return SlaClock(case, calendar=None, yellow_share=None).colour(now)
 

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, pre_load, validate, validates
 
 from contracts.after_sales import CONDITIONS
 from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime
-from services.after_sales.flow import CASE_TYPES, REASONS, RECOVERY, STATES
+from services.after_sales.flow import CASE_TYPES, REASONS, SERVICE_OPENED, STATES
 from services.after_sales.sla import COLOURS
 
 class Amount(Money):
@@ -101,7 +101,7 @@ class ReceiveSchema(StrictSchema):
 
 class CaseQuerySchema(StrictSchema):
     status = fields.String(validate=validate.OneOf(STATES))
-    case_type = fields.String(validate=validate.OneOf(CASE_TYPES + (RECOVERY,)))
+    case_type = fields.String(validate=validate.OneOf(CASE_TYPES + SERVICE_OPENED))
     sla = fields.String(validate=validate.OneOf(COLOURS))
     assignee = fields.String(validate=validate.Length(min=1, max=64))
     order_no = fields.String(validate=validate.Length(min=1, max=64))

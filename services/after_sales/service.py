@@ -1,7 +1,7 @@
 """The after-sales refunds service (售后): agents, supervisors and the warehouse over HTTP,
 the order copy kept from the bus, SLA breaches found by a timer."""
 
-from services.after_sales import duties, holidays, orders, parcels, queries, sla_watch, weekly
+from services.after_sales import duties, holidays, orders, parcels, queries, sla_watch, stuck_parcels, weekly
 from services.after_sales.actions import AfterSalesDesk
 from services.after_sales.desk import Actor
 from services.after_sales.models import Base
@@ -52,6 +52,11 @@ class AfterSalesService(StandardEndpoints):
     def on_parcel_returned_to_sender(self, event):
         with self.db.unit_of_work() as uow:
             parcels.parcel_returned(uow, event, utcnow())
+
+    @consume_event("shipping_labels", "parcel_stuck")
+    def on_parcel_stuck(self, event):
+        with self.db.unit_of_work() as uow:
+            stuck_parcels.open_stuck_case(uow, event, utcnow())
 
     @consume_event("order_review", "order_rejected")
     def on_order_rejected(self, event):

@@ -16,7 +16,8 @@ def case_view(case, now, history=None, note=None, refused=None):
         "colour": queries.colour(case, now), "difficult": case.difficult,
         "difficult_because": case.difficult_because, "budget_minutes": case.sla_budget_s // 60,
         "deadline": case.sla_deadline, "yellow_at": case.sla_yellow_at,
-        "paused": case.answered_at is None and case.sla_running_since is None and case.case_type != flow.RECOVERY,
+        "paused": (case.answered_at is None and case.sla_running_since is None
+                   and case.case_type not in flow.SERVICE_OPENED),
         "breached_at": case.sla_breached_at, "answered_at": case.answered_at, "answered_by": case.answered_by,
         "within_sla": case.answered_within_sla}
     if history is not None:

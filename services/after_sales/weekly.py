@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from shared.timeutil import to_iso
 from shared.web.downloads import csv_text
 
-from services.after_sales.flow import REASONS, RECOVERY
+from services.after_sales.flow import REASONS, SERVICE_OPENED
 from services.after_sales.models import RefundCase
 
 TOTAL = "TOTAL"
@@ -44,10 +44,10 @@ def weekly_table(iso_week, cases, start, end):
         return moment is not None and start <= moment < end
 
     for case in cases:
-        # Opening counts for the agent who opened the case (a recovery case is opened by the service:
-        # in the total only); its answer, close and refund for the agent it is assigned to (the same
-        # person unless a supervisor reassigned it).
-        openers = (rows[TOTAL],) if case.case_type == RECOVERY else (rows[case.opened_by], rows[TOTAL])
+        # Opening counts for the agent who opened the case (recovery and stuck-parcel cases are opened by
+        # the service: in the total only); its answer, close and refund for the agent it is assigned to (the
+        # same person unless a supervisor reassigned it or an agent took it up from the agents' queue).
+        openers = (rows[TOTAL],) if case.case_type in SERVICE_OPENED else (rows[case.opened_by], rows[TOTAL])
         for row in openers if inside(case.opened_at) else ():
             row["opened"] += 1
             row["reasons"][case.reason] += 1

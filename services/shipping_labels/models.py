@@ -34,6 +34,13 @@ class Shipment(Base):
     # A change asked for after the parcel had left (an address correction, a void) and refused: the flag the
     # API shows, with the reason; the history has the details.
     change_refused: Mapped[str] = mapped_column(sa.String(400), nullable=True)
+    # The carrier's word, by the scan's own time: when it was delivered or back with us (the COD money is
+    # collected on delivery: remittances age from it), and its latest scan of any kind (stuck.py).
+    delivered_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True, index=True)
+    returned_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True, index=True)
+    last_scan_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    # The start of the silence a `parcel_stuck` was published for: once per stuck spell (stuck.py).
+    stuck_reported_for: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
 
 
 class WaybillRange(Base):
@@ -111,3 +118,33 @@ class UnmatchedHandover(Base):
     shipper: Mapped[str] = mapped_column(sa.String(64))
     handed_over_at: Mapped[object] = mapped_column(UtcDateTime, index=True)
     reason: Mapped[str] = mapped_column(sa.String(300))
+
+
+class RemittanceStatement(Base):
+    """A courier's remittance statement (回款明细) as imported: one per content, whatever the file's format."""
+    __tablename__ = "remittance_statements"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    carrier: Mapped[str] = mapped_column(sa.String(20), index=True)
+    # sha256 of the carrier and the lines as read (remittance.py): the same statement as CSV or XLSX, or
+    # saved again by a spreadsheet, is the same statement.
+    fingerprint: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    file_format: Mapped[str] = mapped_column(sa.String(10))
+    line_count: Mapped[int] = mapped_column(sa.Integer)
+    total: Mapped[object] = mapped_column(Money)
+    imported_by: Mapped[str] = mapped_column(sa.String(64))
+    imported_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
+class RemittanceLine(Base):
+    """One line of a statement: the courier says it remitted `amount` for `tracking_no` on `remitted_on`.
+    How it matches a parcel is worked out when read (reconciliation.py), so a late delivery scan counts."""
+    __tablename__ = "remittance_lines"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    statement_id: Mapped[int] = mapped_column(sa.ForeignKey("remittance_statements.id"), index=True)
+    row_no: Mapped[int] = mapped_column(sa.Integer)
+    tracking_no: Mapped[str] = mapped_column(sa.String(40), index=True)
+    amount: Mapped[object] = mapped_column(Money)
+    remitted_on: Mapped[object] = mapped_column(sa.Date, index=True)

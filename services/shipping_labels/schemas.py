@@ -28,3 +28,19 @@ class TrackingEventBody(StrictSchema):
 class ManifestQuery(StrictSchema):
     carrier = fields.String(required=True, validate=NonEmpty)
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class CarrierQuery(StrictSchema):
+    carrier = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class StatementQuery(CarrierQuery):
+    filename = fields.String(load_default="", validate=validate.Length(max=200),
+                             metadata={"description": "the file's name, for a raw (not multipart) upload"})
+
+
+class CodReportQuery(StrictSchema):
+    month = fields.String(required=True, validate=validate.Regexp(
+        r"^20[0-9]{2}-(0[1-9]|1[0-2])$", error="a month, YYYY-MM, from 2000-01 to 2099-12"))
+    carrier = fields.String(load_default=None, validate=validate.Length(min=1, max=20))
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]))

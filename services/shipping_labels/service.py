@@ -1,11 +1,15 @@
 """The shipping labels service (打单/发货): thin entrypoints over the use cases."""
-from services.shipping_labels import changes, handover, labelling, manifest, printing, tracking
+from services.shipping_labels import (
+    changes, cod_report, handover, labelling, manifest, printing, remittance, remittance_views, stuck, tracking)
 from services.shipping_labels.dependencies import Desk
 from services.shipping_labels.models import Base
-from services.shipping_labels.schemas import ManifestQuery, RangeBody, ReasonBody, TrackingEventBody
+from services.shipping_labels.schemas import (
+    CarrierQuery, CodReportQuery, ManifestQuery, RangeBody, ReasonBody, StatementQuery, TrackingEventBody)
+from services.shipping_labels.statement_upload import upload_of
 from services.shipping_labels.views import range_view, shipment_by_order_no
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
+from shared.timers import timer
 from shared.timeutil import utcnow
 from shared.web import Role, api, file_response
 from shared.web.days import path_day
@@ -15,6 +19,12 @@ from shared.web.standard import StandardEndpoints
 READERS = [Role.SHIPPER, Role.WAREHOUSE, Role.AGENT, Role.SUPERVISOR, Role.MANAGER]
 PRINTERS = [Role.SHIPPER, Role.WAREHOUSE, Role.SUPERVISOR, Role.MANAGER]
 OPERATORS = [Role.WAREHOUSE, Role.SUPERVISOR, Role.MANAGER]
+# COD money (回款): no finance role exists; the supervisor decides on money (refunds) and the manager is over
+# all. Shippers and the warehouse hand parcels to the very couriers whose payments are checked: they don't
+# certify them (the separation of duties after-sales keeps for refunds).
+COD_MONEY = [Role.SUPERVISOR, Role.MANAGER]
+STUCK_CHECK_SECONDS = 3600
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _document(body, mimetype, filename):
@@ -125,6 +135,46 @@ class ShippingLabelsService(StandardEndpoints):
             recorded, shipment = tracking.record(uow, self.desk, body, utcnow(), carrier=carrier)
             return uow.respond(201 if recorded else 200, {"recorded": recorded, "order_no": shipment.order_no,
                                                           "status": shipment.status})
+
+
+    # -- COD money and stuck parcels (issue 18 items 5, 6) ------------------
+    @api("POST", "/remittances", roles=COD_MONEY, query=StatementQuery,
+         summary="import a courier's remittance statement, CSV or XLSX (multipart `file`, or the raw file)")
+    def import_remittance(self, request, query):
+        upload = upload_of(request, self.desk.statement_limits.max_bytes, query["filename"])
+        now = utcnow()
+        with self.db.unit_of_work() as uow:
+            statement, created = remittance.import_statement(uow, self.desk, query["carrier"], upload,
+                                                             request.identity.staff_id, now)
+            result = remittance.reconcile(uow.session, self.desk, query["carrier"], now)
+            return 201 if created else 200, remittance_views.import_view(statement, created, result)
+
+    @api("GET", "/remittances/reconciliation", roles=COD_MONEY, query=CarrierQuery,
+         summary="what is missing, short, over, unexpected or remitted twice, and what is owed, aged in colour")
+    def remittance_reconciliation(self, request, query):
+        now, carrier = utcnow(), self.desk.known_carrier(query["carrier"])
+        with self.db.read() as session:
+            result = remittance.reconcile(session, self.desk, carrier, now)
+            return remittance_views.reconciliation_view(carrier, result, self.desk.remittance_ageing, now,
+                                                        remittance.recent_statements(session, carrier))
+
+    @api("GET", "/reports/cod-monthly", roles=COD_MONEY, query=CodReportQuery,
+         summary="回款及退回统计报表: per carrier per month, JSON, CSV or XLSX")
+    def cod_monthly_report(self, request, query):
+        carriers = [self.desk.known_carrier(query["carrier"])] if query["carrier"] else self.desk.cod_carriers()
+        with self.db.read() as session:
+            report = cod_report.build(session, self.desk, query["month"], carriers, utcnow())
+        name = f"cod-{query['month']}"
+        if query["format"] == "csv":
+            return file_response(cod_report.as_csv(report), "text/csv", f"{name}.csv")
+        if query["format"] == "xlsx":
+            return file_response(cod_report.as_xlsx(report), XLSX, f"{name}.xlsx")
+        return report
+
+    @timer(STUCK_CHECK_SECONDS, "STUCK_CHECK_SECONDS")
+    def watch_stuck_parcels(self):
+        with self.db.unit_of_work() as uow:
+            stuck.report_stuck(uow, self.desk.stuck_after, utcnow())
 
 
 SERVICE = ShippingLabelsService

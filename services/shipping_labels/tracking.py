@@ -47,6 +47,8 @@ def record(uow, desk, scan, now, carrier=None):
     if stored:
         note(session, shipment.order_no, f"tracking_{scan['status']}", scan["occurred_at"],
              location=scan.get("location"), reason=scan.get("reason"))
+        # Scans may arrive out of order: the parcel's silence runs from the latest one (stuck.py).
+        shipment.last_scan_at = max(filter(None, (shipment.last_scan_at, scan["occurred_at"])))
         if shipment.status == "shipped":   # after delivery or return, later scans are history only
             _apply(uow, shipment, scan)
     return bool(stored), shipment
@@ -73,6 +75,7 @@ def _apply(uow, shipment, scan):
     status, base = scan["status"], {"order_no": shipment.order_no, "tracking_no": shipment.tracking_no}
     if status in TERMINAL:
         shipment.status = TERMINAL[status]
+        setattr(shipment, f"{TERMINAL[status]}_at", scan["occurred_at"])   # delivered_at, returned_at
     if status == "delivered":
         uow.publish("parcel_delivered", {**base, "delivered_at": scan["occurred_at"]},
                     aggregate_id=shipment.order_no)

@@ -53,13 +53,17 @@ class Api:
         self.settings, self.token = settings, token
         self.http = requests.Session()
 
-    def request(self, service, method, path, body=None, params=None, key=None, accept_error=False):
+    def request(self, service, method, path, body=None, params=None, key=None, accept_error=False, file=None):
+        """`file`: (bytes, content type) sent as the raw body instead of JSON (a statement upload)."""
         headers = {"Authorization": f"Bearer {self.token}"}
         if method != "GET":
             headers["Idempotency-Key"] = key or uuid.uuid4().hex
+        if file is not None:
+            headers["Content-Type"] = file[1]
         try:
             response = self.http.request(method, self.settings.service_urls[service] + path, json=body,
-                                         params=params, headers=headers, timeout=self.settings.api_timeout_seconds)
+                                         data=file[0] if file else None, params=params, headers=headers,
+                                         timeout=self.settings.api_timeout_seconds)
         except requests.RequestException:
             raise ApiError(503, "unreachable", f"{service} cannot be reached") from None
         if response.ok or accept_error:

@@ -3,10 +3,10 @@ from contracts.after_sales import CONDITIONS  # noqa: F401  (offered to the temp
 from services.web_console.api import ApiError
 
 CASE_TYPES = ("refund_only", "return_refund", "exchange")   # what an agent opens
-QUEUE_TYPES = CASE_TYPES + ("recovery",)                    # what the queue shows (the service opens recoveries)
+QUEUE_TYPES = CASE_TYPES + ("recovery", "stuck_parcel")    # what the queue shows (the service opens those two)
 REASONS = ("not_received", "damaged", "wrong_item", "quality", "not_as_described", "changed_mind", "other")
 STATUSES = ("pending_approval", "negotiation", "approved", "awaiting_secured", "awaiting_return", "return_shipped",
-            "received", "refunded", "replacement_ordered", "recovery_open", "closed")
+            "received", "refunded", "replacement_ordered", "recovery_open", "exception_open", "closed")
 SLA_COLOURS = ("green", "yellow", "red")
 NOTE_KINDS = ("internal", "answer", "ask_buyer", "buyer_reply")
 # What the warehouse ticks off when a return is unpacked; anything unticked is a missing accessory.

@@ -13,6 +13,8 @@ NAV = (
     ("nav.parcel_returns", "/parcel-returns", {R.WAREHOUSE, R.MANAGER, R.SUPERVISOR}),
     ("nav.shipments", "/shipments", {R.SHIPPER, R.WAREHOUSE, R.AGENT, R.SUPERVISOR, R.MANAGER}),
     ("nav.manifest", "/manifest", {R.SHIPPER, R.WAREHOUSE, R.SUPERVISOR, R.MANAGER}),
+    ("nav.remittances", "/remittances", {R.SUPERVISOR, R.MANAGER}),
+    ("nav.cod_report", "/cod-report", {R.SUPERVISOR, R.MANAGER}),
     ("nav.pipeline", "/pipeline", {R.MANAGER, R.SUPERVISOR}),
     ("nav.scorecards", "/scorecards", {R.MANAGER, R.SUPERVISOR}),
     ("nav.fines", "/fines", {R.MANAGER, R.SUPERVISOR}),

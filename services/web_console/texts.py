@@ -297,10 +297,75 @@ TEXTS = {
     "parcel_returns.outcome.damaged": ("破损退件", "Damaged"),
     "parcel_returns.inspect": ("确认签收验货", "Record the inspection"),
     "parcel_returns.inspected_by": ("验货人", "Inspected by"), "returned_at": ("退回", "returned"),
+    # COD money (回款, 000 art. 6) and the monthly statistics (回款及退回统计报表)
+    "nav.remittances": ("回款核对", "COD remittances"), "nav.cod_report": ("回款及退回统计", "COD monthly report"),
+    "remit.help": ("导入快递公司的回款明细（CSV 或 XLSX：运单号、代收金额、回款日期），逐单核对已签收的货到付款包裹：未回款、少回款、多回款、重复回款和异常回款都列在下面。",
+                   "Import the courier's remittance statement (CSV or XLSX: tracking number, amount collected, date "
+                   "remitted); each delivered COD parcel is matched one to one: missing, short, over, duplicate and "
+                   "unexpected money is listed below."),
+    "remit.import": ("导入回款明细", "Import a statement"), "remit.import_button": ("导入", "Import"),
+    "remit.file": ("{carrier} 回款明细文件", "{carrier} statement file"),
+    "remit.imported": ("已导入对账单 #{id}：{lines} 行，合计 ¥{total}。",
+                       "Statement #{id} imported: {lines} lines, ¥{total} in all."),
+    "remit.already": ("对账单 #{id} 已导入过（{lines} 行，合计 ¥{total}），未重复导入。",
+                      "Statement #{id} was imported before ({lines} lines, ¥{total}): nothing changed."),
+    "remit.owed": ("待回款", "Still owed"), "remit.owed_amount": ("欠款", "Owed"), "remit.remitted": ("已回款", "Remitted"),
+    "remit.delivered_at": ("签收时间", "Delivered"), "remit.age": ("账龄", "Age"), "remit.days": ("{days} 天", "{days} days"),
+    "remit.thresholds": ("签收后超过 {yellow} 天未回款为黄（催缴），超过 {red} 天为红（发出警告并限期）。",
+                         "Owed more than {yellow} days after delivery: yellow (chase it); more than {red} days: red "
+                         "(a warning with a final date)."),
+    "remit.mismatches": ("对不上的回款", "Lines that do not match"), "remit.statements": ("已导入的对账单", "Statements imported"),
+    "remit.statement": ("对账单", "Statement"), "remit.row": ("行", "Row"), "remit.column": ("列", "Column"),
+    "remit.amount": ("回款金额", "Amount remitted"), "remit.filename": ("文件", "File"), "remit.lines": ("行数", "Lines"),
+    "remit.more_problems": ("共 {count} 处问题，仅列出前面部分。", "{count} problems in all; the first are listed."),
+    "remit.outcome": ("核对结果", "Outcome"),
+    "remit.outcome.matched": ("已匹配", "Matched"), "remit.outcome.short": ("少回款", "Short"),
+    "remit.outcome.over": ("多回款", "Over"), "remit.outcome.missing": ("未回款", "Missing"),
+    "remit.outcome.unexpected": ("异常回款", "Unexpected"), "remit.outcome.duplicate": ("重复回款", "Remitted twice"),
+    "remit.reason.unknown_parcel": ("没有这个运单号的包裹", "No parcel of ours has this number"),
+    "remit.reason.other_carrier": ("不是该快递公司的包裹", "Another carrier's parcel"),
+    "remit.reason.prepaid": ("不是货到付款包裹", "Not a COD parcel"),
+    "remit.reason.not_delivered": ("包裹未签收（{status}）", "Not delivered ({status})"),
+    "remit.reason.already_remitted": ("已在对账单 #{statement} 第 {row} 行回款",
+                                      "Remitted in statement #{statement}, row {row}"),
+    "remit.col.tracking_no": ("运单号", "Tracking no."), "remit.col.amount": ("代收金额", "Amount collected"),
+    "remit.col.remitted_on": ("回款日期", "Date remitted"), "remit.col.header": ("表头", "Header"),
+    "remit.col.file": ("文件", "File"),
+    "error.invalid_statement": ("对账单有错误，整份未导入：", "The statement has errors; nothing was imported:"),
+    "error.no_header": ("找不到表头：需要 运单号、代收金额、回款日期 三列。",
+                        "No header row: the columns tracking number, amount collected and date remitted are needed."),
+    "error.ambiguous_header": ("表头中有两列意思相同。", "Two columns of the header mean the same."),
+    "error.unsupported_file": ("无法读取此文件：请上传 CSV 或 XLSX。", "This file cannot be read: send a CSV or an XLSX."),
+    "error.macros_refused": ("不接受带宏的工作簿：请另存为普通 .xlsx。", "Workbooks with macros are refused: save as a plain .xlsx."),
+    "error.file_too_large": ("文件太大。", "The file is too large."),
+    "error.body_too_large": ("文件太大。", "The file is too large."),
+    "error.empty_statement": ("对账单只有表头，没有明细。", "The statement has a header but no lines."),
+    "error.too_many_rows": ("明细行太多：请分成几份导入。", "Too many lines: split the statement."),
+    "error.unknown_carrier": ("未知的快递公司。", "Unknown carrier."),
+    "error.no_file": ("请选择回款明细文件。", "Choose the statement file."),
+    "cod.help": ("按月（北京时间）统计每家快递的货到付款包裹：发出、签收、退回（退回率），代收、已回款、未回款金额，以及当月到账的回款。",
+                 "Per carrier and month (Beijing time): COD parcels shipped, delivered, returned (return rate), the "
+                 "amounts collected, remitted and still owed, and the remittances dated in the month."),
+    "cod.download": ("下载 {kind}", "Download {kind}"), "cod.total": ("合计", "Total"),
+    "cod.col.carrier": ("快递", "Carrier"), "cod.col.month": ("月份", "Month"), "cod.col.cod_shipped": ("发出", "Shipped"),
+    "cod.col.cod_delivered": ("签收", "Delivered"), "cod.col.cod_returned": ("退回", "Returned"),
+    "cod.col.return_rate_pct": ("退回率", "Return rate"), "cod.col.collected": ("代收金额", "Collected"),
+    "cod.col.remitted": ("已回款", "Remitted"), "cod.col.outstanding": ("未回款", "Outstanding"),
+    "cod.col.remitted_in_month": ("当月到账", "Remitted in the month"),
+    # stuck parcels (异常快递, 001 3.13)
+    "type.stuck_parcel": ("异常快递", "Stuck parcel"), "status.exception_open": ("待跟进", "To follow up"),
+    "reason.no_tracking_event": ("物流多日无更新", "No tracking news for days"),
+    "case_outcome.followed_up": ("已跟进处理", "Followed up"),
+    "case_outcome.parcel_delivered": ("快递已签收", "Delivered by the carrier"),
+    "case_outcome.parcel_returned": ("快递已退回", "Returned by the carrier"),
+    "assignee.agents": ("客服队列", "Agents' queue"),
+    "stuck.note": ("包裹多日没有物流更新：请联系快递查询，必要时告知买家，处理后写明结果并关闭。",
+                   "The parcel has had no tracking news for days: ask the carrier, tell the buyer if need be, then "
+                   "close the task saying what you found."),
 }
 # Case states and pick-list stages on the pipeline board reuse the keys above.
 for _state in ("pending_approval", "negotiation", "approved", "awaiting_secured", "awaiting_return", "return_shipped",
-               "received", "refunded", "replacement_ordered", "recovery_open"):
+               "received", "refunded", "replacement_ordered", "recovery_open", "exception_open"):
     TEXTS[f"case.{_state}"] = TEXTS[f"status.{_state}"]
 
 

@@ -15,6 +15,8 @@ from shared.db.dependency import standalone
 from shared.messaging.topology import events_exchange
 from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
+from shared.timeutil import to_iso
+from tests.shipping_labels.factories import approved, handed_over, packed
 from tools import storefront
 
 # Goods 2 × 59.00 + 1 × 19.90 = 137.90, free shipping; with a fee stated separately in some tests.
@@ -161,3 +163,36 @@ def store_order(db, delivered=True, **kwargs):
             orders.record_delivered(uow, {"order_no": order["order_no"], "tracking_no": "EE123456785CN",
                                           "delivered_at": datetime.now(timezone.utc)})
     return order["order_no"]
+
+
+class Shipping:
+    """The running shipping labels service beside after-sales: a ZTO parcel labelled and handed over through
+    the bus, and the courier's scans posted to it."""
+
+    def __init__(self, service, desk):
+        self.service, self.desk = service, desk
+        assert self.call("POST", "/waybill-ranges", "warehouse", "W-1", {
+            "carrier": "ZTO", "first_number": "735000000001", "last_number": "735000000100"}).status_code == 201
+
+    def call(self, method, path, role="agent", staff="A-1", body=None):
+        return requests.request(method, self.service.url(path), json=body, timeout=10, headers=self.service.headers(
+            role, staff, **{"Idempotency-Key": str(uuid.uuid4())}))
+
+    def hand_over(self, handed_over_at):
+        """-> (order_no, tracking_no) of an order placed, labelled and handed over at `handed_over_at`."""
+        order_no = self.desk.place()
+        publish_event(self.desk.amqp_uri, "order_review", "order_approved", approved(order_no))
+        publish_event(self.desk.amqp_uri, "picking_packing", "parcel_packed", packed(order_no))
+        tracking_no = wait_for(lambda: self.shipment(order_no).get("tracking_no"), message="no label")
+        publish_event(self.desk.amqp_uri, "picking_packing", "parcel_handed_over",
+                      handed_over(order_no, tracking_no, at=handed_over_at))
+        return order_no, tracking_no
+
+    def shipment(self, order_no):
+        return self.call("GET", f"/shipments/{order_no}").json()
+
+    def scan(self, tracking_no, status, at):
+        answer = self.call("POST", "/tracking-events", "carrier", "ZTO", {
+            "event_id": str(uuid.uuid4()), "tracking_no": tracking_no, "status": status,
+            "occurred_at": to_iso(at), "location": "杭州"})
+        assert answer.status_code == 201, answer.text

@@ -339,6 +339,7 @@ def test_every_csv_the_suite_writes_shows_formula_like_cells_as_text():
     from services.after_sales import weekly
     from services.after_sales.flow import REASONS
     from services.customer_retention import analytics
+    from services.shipping_labels import cod_report
     from services.staff_performance import export
     written = {
         "after-sales weekly": weekly.as_csv({"rows": [
@@ -354,6 +355,7 @@ def test_every_csv_the_suite_writes_shows_formula_like_cells_as_text():
         }).get_data(as_text=True),
         "cohorts": analytics.cohort_csv([{"cohort": "=2026-01", "size": 1,
                                            "periods": [{"month": 0, "customers": 1, "retention": "-1"}]}]),
+        "cod monthly": cod_report.as_csv({"rows": [{"carrier": "=EMS", "month": "@2026-11", "remitted": "-5.00"}]}),
     }
     for name, text in written.items():
         cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]

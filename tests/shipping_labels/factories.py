@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from services.shipping_labels.models import Base
+from services.shipping_labels import handover, labelling, s10, tracking
+from services.shipping_labels.models import Base, Shipment
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)   # 10:00 in Nanjing
 
@@ -42,3 +43,34 @@ def events(db, event_type):
         rows = session.execute(sa.select(outbox.c.payload).where(outbox.c.event_type == event_type)
                                .order_by(outbox.c.id)).all()
     return [json.loads(row.payload) for row in rows]
+
+
+class Parcels:
+    """Parcels driven through the use cases at chosen times, on EMS (COD parcels go to EMS by the tariff; a
+    prepaid one too when it goes to a remote province)."""
+
+    def __init__(self, db, desk, run, first_serial=60000000):
+        self.db, self.desk, self.run = db, desk, run
+        run(labelling.load_range, desk, {"carrier": "EMS", "first_number": s10.compose("EE", first_serial),
+                                          "last_number": s10.compose("EE", first_serial + 99)}, "W-1", T0)
+
+    def ship(self, cod="88.00", at=T0):
+        """-> (order_no, tracking_no) of a parcel handed over at `at`."""
+        order = approved(cod=cod, province="浙江省" if cod != "0.00" else "新疆维吾尔自治区")
+        self.run(labelling.expect_shipment, order, at - timedelta(hours=3))
+        self.run(labelling.parcel_packed, self.desk, packed(order["order_no"], at=at - timedelta(hours=2)))
+        with self.db.read() as session:
+            tracking_no = session.get(Shipment, order["order_no"]).tracking_no
+        self.run(handover.hand_over, self.desk, handed_over(order["order_no"], tracking_no, at=at))
+        return order["order_no"], tracking_no
+
+    def scan(self, tracking_no, status, at, received_at=None):
+        """The carrier's scan at `at`, reaching us then (or at `received_at`)."""
+        return self.run(tracking.record, self.desk, {
+            "event_id": str(uuid.uuid4()), "tracking_no": tracking_no, "status": status, "occurred_at": at,
+            "location": "杭州", "reason": None}, received_at or at)
+
+    def delivered(self, cod="88.00", at=T0 + timedelta(days=1)):
+        order_no, tracking_no = self.ship(cod, at - timedelta(days=1))
+        self.scan(tracking_no, "delivered", at)
+        return order_no, tracking_no

@@ -239,23 +239,24 @@ def test_settings_come_from_the_environment_with_the_suites_defaults():
 
 
 def test_the_consoles_lists_match_the_services_own_and_each_has_words_in_both_languages():
-    from services.after_sales import flow, recovery, securing
+    from services.after_sales import flow, recovery, securing, stuck_parcels
     from services.order_review import rules
     from services.picking_packing import parcel_returns as returned_parcels
     from services.picking_packing import status as pick_status
+    from services.shipping_labels import cod_report, reconciliation
     from services.web_console.pages import parcel_returns, review, warehouse
     from shared.config import SERVICES
 
     assert (case_forms.STATUSES, case_forms.CASE_TYPES, case_forms.REASONS) == (
         flow.STATES, flow.CASE_TYPES, flow.REASONS)
-    assert case_forms.QUEUE_TYPES == flow.CASE_TYPES + (flow.RECOVERY,)
+    assert case_forms.QUEUE_TYPES == flow.CASE_TYPES + flow.SERVICE_OPENED
     assert parcel_returns.OUTCOMES == returned_parcels.OUTCOMES
     care_kinds = ("follow_up_visit", "cod_delivery_call", "cod_refusal_call", "negative_review", "notify_customer",
                   "retention_call", "win_back")   # customer_retention's README
     assert set(review.HOLD_CODES) == set(rules.CODES) and set(review.NOT_RELEASABLE) == rules.NOT_RELEASABLE_BY_STAFF
     assert warehouse.PICK_STATUSES == pick_status.ALL
     families = {"status": case_forms.STATUSES, "type": case_forms.QUEUE_TYPES,
-                "reason": flow.REASONS + (recovery.REASON,),
+                "reason": flow.REASONS + (recovery.REASON, stuck_parcels.REASON),
                 "condition": case_forms.CONDITIONS, "note_kind": case_forms.NOTE_KINDS,
                 "accessory": case_forms.ACCESSORIES, "accessory.missing": case_forms.ACCESSORIES,
                 "colour": case_forms.SLA_COLOURS, "hold": review.HOLD_CODES, "address": review.ADDRESS_FIELDS,
@@ -264,7 +265,10 @@ def test_the_consoles_lists_match_the_services_own_and_each_has_words_in_both_la
                 "done": {a for actions in case_forms.ROLE_ACTIONS.values() for a in actions} | {
                     "pool_claim", "pool_renew", "pool_release", "task_complete", "weight_override", "parcel_inspected"},
                 "outcome": CARE_OUTCOMES, "pool": ("claim", "renew", "release"),
-                "case_outcome": set(flow.OUTCOMES.values()) | {flow.REFUSED_BY_BUYER},
+                "case_outcome": set(flow.OUTCOMES.values()) | {flow.REFUSED_BY_BUYER} | set(
+                    stuck_parcels.CLOSED_BY_NEWS.values()),
+                "remit.outcome": reconciliation.OUTCOMES, "remit.reason": reconciliation.REASONS,
+                "cod.col": cod_report.COLUMNS,
                 "secured": securing.SCANS + (securing.OVERRIDE,), "care_kind": care_kinds,
                 "parcel_returns.outcome": parcel_returns.OUTCOMES}
     missing = [f"{family}.{value}" for family, values in families.items() for value in values

@@ -1,0 +1,95 @@
+"""The monthly remittance and return statistics (回款及退回统计报表, 000 art. 6), per carrier, by the
+company's calendar month (Asia/Shanghai):
+
+- cod_shipped, cod_delivered, cod_returned: COD parcels handed over, delivered, back with us that month;
+- return_rate_pct: returned / (delivered + returned) of the month, in percent (000 art. 6 saw about 30);
+- collected: the COD amounts of the parcels delivered that month (the courier took the money then);
+- remitted: what the courier's statements credit to those parcels so far (one line each, reconciliation.py);
+- outstanding: what of `collected` is still owed (missing, or the shortfall of short lines);
+- remitted_in_month: every statement line dated in the month, whatever it matched (the money that came in).
+"""
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from services.shipping_labels import remittance, spreadsheets
+from services.shipping_labels.models import RemittanceLine, RemittanceStatement, Shipment
+from services.shipping_labels.remittance_views import plain
+from shared.web.downloads import csv_text
+
+COLUMNS = ("carrier", "month", "cod_shipped", "cod_delivered", "cod_returned", "return_rate_pct", "collected",
+           "remitted", "outstanding", "remitted_in_month")
+COUNTS = ("cod_shipped", "cod_delivered", "cod_returned")
+AMOUNTS = ("collected", "remitted", "outstanding", "remitted_in_month")
+TOTAL = "TOTAL"
+
+
+def month_bounds(month, timezone):
+    """'2026-03' -> [start, end) in UTC of that month on the company's calendar."""
+    zone = ZoneInfo(timezone)
+    first = date.fromisoformat(f"{month}-01")
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return datetime.combine(first, time.min, zone), datetime.combine(following, time.min, zone)
+
+
+def build(session, desk, month, carriers, now):
+    start, end = month_bounds(month, desk.timezone)
+    rows = [_carrier_row(session, desk, carrier, month, start, end, now) for carrier in carriers]
+    total = {"carrier": TOTAL, "month": month, **{key: sum(row[key] for row in rows) for key in COUNTS + AMOUNTS}}
+    return {"month": month, "timezone": desk.timezone,
+            "rows": [_present(row) for row in rows + [_with_rate(total)]]}
+
+
+def _carrier_row(session, desk, carrier, month, start, end, now):
+    cod = sa.and_(Shipment.carrier == carrier, Shipment.payment_method == "cod")
+
+    def within(column):
+        return sa.and_(cod, column >= start, column < end)
+
+    delivered = session.execute(sa.select(Shipment.order_no, Shipment.cod_amount).where(
+        within(Shipment.delivered_at), Shipment.status == "delivered")).all()
+    credited = remittance.reconcile(session, desk, carrier, now).credited
+    collected = sum((row.cod_amount for row in delivered), Decimal("0.00"))
+    remitted = sum((credited.get(row.order_no, Decimal("0.00")) for row in delivered), Decimal("0.00"))
+    outstanding = sum((max(row.cod_amount - credited.get(row.order_no, Decimal("0.00")), Decimal("0.00"))
+                       for row in delivered), Decimal("0.00"))
+    row = {"carrier": carrier, "month": month, "cod_delivered": len(delivered), "collected": collected,
+           "remitted": remitted, "outstanding": outstanding,
+           "cod_shipped": _count(session, within(Shipment.handed_over_at)),
+           "cod_returned": _count(session, sa.and_(within(Shipment.returned_at), Shipment.status == "returned")),
+           "remitted_in_month": _remitted_in_month(session, carrier, start, end)}
+    return _with_rate(row)
+
+
+def _count(session, condition):
+    return session.scalar(sa.select(sa.func.count()).select_from(Shipment).where(condition))
+
+
+def _remitted_in_month(session, carrier, start, end):
+    first, last = start.date(), end.date()
+    amounts = session.scalars(sa.select(RemittanceLine.amount)
+                              .join(RemittanceStatement, RemittanceStatement.id == RemittanceLine.statement_id)
+                              .where(RemittanceStatement.carrier == carrier, RemittanceLine.remitted_on >= first,
+                                     RemittanceLine.remitted_on < last))
+    return sum(amounts, Decimal("0.00"))
+
+
+def _with_rate(row):
+    concluded = row["cod_delivered"] + row["cod_returned"]
+    return {**row, "return_rate_pct": round(100 * row["cod_returned"] / concluded, 1) if concluded else None}
+
+
+def _present(row):
+    return {key: plain(row[key]) for key in COLUMNS}
+
+
+def as_csv(report):
+    return csv_text(report["rows"], COLUMNS)
+
+
+def as_xlsx(report):
+    """Amounts as numbers (they add up in the spreadsheet), the rest as text made safe (spreadsheets.py)."""
+    rows = [{key: Decimal(row[key]) if key in AMOUNTS else row[key] for key in COLUMNS} for row in report["rows"]]
+    return spreadsheets.xlsx_bytes(f"COD {report['month']}", COLUMNS, rows, money_columns=AMOUNTS)

@@ -1,0 +1,126 @@
+"""One cell of a remittance statement to a tracking number, an amount or a day, or the reason it can't be.
+
+Nothing is guessed or rounded:
+- a tracking number is text; an XLSX number cell is taken only if it is a whole number Excel holds
+  exactly (under 15 digits), since Excel turns long digit strings into numbers and loses digits past 15;
+- an amount is yuan with at most two decimals (分), more than 0.00 and at most 1,000,000.00. Text may
+  carry ¥ and thousands commas. An XLSX number cell is a binary float: it is read through `repr`, the
+  shortest decimal that gives back the same float, which is exactly what was typed for any amount
+  with up to 15 significant digits; a value with more than two decimals then (12.345, or a computed
+  30.000000000000004) is refused, not rounded;
+- a day is a date cell, or text as 2026-03-05, 2026/3/5, 2026.3.5, 20260305 or 2026年3月5日, from
+  2000-01-01 up to today (Asia/Shanghai): a remittance is not dated in the future.
+"""
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from services.shipping_labels.statement_files import Formula
+
+MAX_AMOUNT = Decimal("1000000.00")
+FIRST_DAY = date(2000, 1, 1)
+_EXACT_IN_EXCEL = 10 ** 15
+_TRACKING = re.compile(r"[A-Z0-9-]{5,40}", re.ASCII)
+_AMOUNT = re.compile(r"[¥￥]?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?", re.ASCII)
+_DAY = re.compile(r"(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|(\d{2})(\d{2})|年(\d{1,2})月(\d{1,2})日)", re.ASCII)
+FORMULA = "a formula ({text}), not a value: paste the values only (粘贴为数值)"
+
+
+class CellProblem(ValueError):
+    pass
+
+
+def text_of(value):
+    """A text cell without the blanks around it (full-width included); None for an empty cell."""
+    if value is None:
+        return None
+    text = str(value).strip().strip("\u3000").strip()
+    return text or None
+
+
+def tracking_no(value):
+    if isinstance(value, Formula):
+        raise CellProblem(FORMULA.format(text=value.text))
+    if isinstance(value, bool) or isinstance(value, (datetime, date)):
+        raise CellProblem("not a tracking number")
+    if isinstance(value, (int, float)):
+        return _number_as_tracking_no(value)
+    # A leading apostrophe is how spreadsheets are told to keep digits as text.
+    text = (text_of(value) or "").lstrip("'").replace(" ", "").upper()
+    if not text:
+        raise CellProblem("empty")
+    if not _TRACKING.fullmatch(text):
+        raise CellProblem(f"not a tracking number: {text[:40]!r} (letters, digits and '-', 5 to 40 of them)")
+    return text
+
+
+def _number_as_tracking_no(value):
+    if isinstance(value, float) and not value.is_integer():
+        raise CellProblem(f"a number with a fraction ({value!r}) is not a tracking number")
+    if not 0 <= value < _EXACT_IN_EXCEL:
+        raise CellProblem("a number too long for Excel to keep exactly: format the column as text and export again")
+    return tracking_no(str(int(value)))
+
+
+def amount(value):
+    if isinstance(value, Formula):
+        raise CellProblem(FORMULA.format(text=value.text))
+    if value is None:
+        raise CellProblem("empty")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise CellProblem("not an amount")
+    if isinstance(value, (int, float)):
+        found = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        found = _amount_text(text_of(value))
+    if not found.is_finite() or found.as_tuple().exponent < -2:
+        raise CellProblem(f"{value!r} has more than two decimal places: amounts are in yuan and fen, "
+                          "nothing is rounded")
+    if not Decimal("0") < found <= MAX_AMOUNT:
+        raise CellProblem(f"{found} is not an amount from 0.01 to {MAX_AMOUNT}")
+    return found.quantize(Decimal("0.01"))
+
+
+def _amount_text(text):
+    if text is None:
+        raise CellProblem("empty")
+    match = _AMOUNT.fullmatch(text)
+    if not match:
+        raise CellProblem(f"not an amount: {text[:40]!r} (yuan, e.g. 128.50)")
+    try:
+        return Decimal(match.group(1).replace(",", "") + (match.group(2) or ""))
+    except InvalidOperation:
+        raise CellProblem(f"not an amount: {text[:40]!r}") from None
+
+
+def day(value, today):
+    if isinstance(value, Formula):
+        raise CellProblem(FORMULA.format(text=value.text))
+    if isinstance(value, datetime):
+        found = value.date()
+    elif isinstance(value, date):
+        found = value
+    elif isinstance(value, str):
+        found = _day_text(text_of(value))
+    elif value is None:
+        raise CellProblem("empty")
+    else:
+        raise CellProblem(f"{value!r} is not a date: format the column as a date (YYYY-MM-DD)")
+    if not FIRST_DAY <= found <= today:
+        raise CellProblem(f"{found.isoformat()} is not a day from {FIRST_DAY.isoformat()} "
+                          f"to today ({today.isoformat()})")
+    return found
+
+
+def _day_text(text):
+    if text is None:
+        raise CellProblem("empty")
+    match = _DAY.fullmatch(text.split(" ")[0])   # "2026-03-05 14:30": the day
+    if not match:
+        raise CellProblem(f"not a date: {text[:40]!r} (YYYY-MM-DD)")
+    year, *parts = match.groups()
+    month, dom = [int(part) for part in parts if part is not None]
+    try:
+        return date(int(year), month, dom)
+    except ValueError:
+        raise CellProblem(f"no such day: {text[:40]!r}") from None
