@@ -7,9 +7,13 @@ import requests
 CONSOLE_SUBJECT = "web-console"
 
 
-def new_password():
-    """A password identity's rules accept (letters of both cases and digits, 12+ characters)."""
-    return f"Pw-{secrets.token_hex(8)}-Xy"
+def new_password(staff_id=""):
+    """A password identity's rules accept (letters of both cases and digits, 12+ characters) for
+    `staff_id`: never one that happens to contain the staff id (`W-3` in `Pw-3f…` once failed a test)."""
+    while True:
+        password = f"Pw-{secrets.token_hex(8)}-Xy"
+        if not staff_id or staff_id.casefold() not in password.casefold():
+            return password
 
 
 class IdentityClient:
@@ -56,7 +60,7 @@ class IdentityClient:
             one_time = self.create_account(staff_id, [role])["one_time_password"]
             first = self.sign_in(staff_id, one_time)
             assert first.status_code == 201, first.text
-            password = new_password()
+            password = new_password(staff_id)
             changed = self.change_password(first.json()["session_id"], one_time, password)
             assert changed.status_code == 200, changed.text
             self.passwords[staff_id] = password

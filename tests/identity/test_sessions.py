@@ -71,7 +71,7 @@ def test_a_person_acts_in_one_of_their_own_roles_at_a_time(identity):
 def test_changing_the_password_ends_the_accounts_other_sessions(identity):
     here, password = signed_in(identity, "S-14")
     elsewhere = identity.sign_in("S-14", password).json()["session_id"]
-    newer = new_password()
+    newer = new_password("S-14")
     assert identity.change_password(here, password, newer).status_code == 200
     assert ended_why(identity.current(elsewhere)) == "password_changed"
     assert identity.current(here).status_code == 200

@@ -39,7 +39,7 @@ def test_the_one_time_password_signs_in_only_to_change_it(identity):
     assert (body["staff_id"], body["name"], body["roles"], body["role"]) == ("S-100", "王芳", ["agent", "supervisor"],
                                                                             "agent")
     assert body["must_change_password"] is True and body["token"] is None   # nothing but the change until then
-    password = new_password()
+    password = new_password("S-100")
     changed = identity.change_password(body["session_id"], one_time, password)
     assert changed.status_code == 200 and changed.json()["must_change_password"] is False
     assert verified(changed.json()["token"]).role == "agent"

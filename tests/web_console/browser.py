@@ -116,6 +116,13 @@ class Browser:
         return self.driver.execute_script(
             "const row = document.querySelector(arguments[0]); return row && [row.className, row.innerText];", css)
 
+    def values(self, css, attribute="id"):
+        """An attribute (or "text", or "checked") of every element matching `css`, read in one go: a page that
+        refreshes itself may replace the elements between a look-up and a read."""
+        return self.driver.execute_script(
+            "return [...document.querySelectorAll(arguments[0])].map(e => arguments[1] === 'text' ? e.innerText "
+            ": arguments[1] === 'checked' ? e.checked : e.getAttribute(arguments[1]));", css, attribute)
+
     def focused_id(self):
         return self.driver.switch_to.active_element.get_attribute("id")
 

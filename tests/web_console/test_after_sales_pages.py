@@ -54,7 +54,7 @@ def test_rule5_return_approved_then_received_with_missing_accessory_goes_to_nego
 
     browser.sign_in("W-3", "warehouse")
     browser.open(f"/cases/{case_id}")
-    assert [e.get_attribute("id") for e in browser.driver.find_elements("css selector", "#actions button")] == [
+    assert browser.values("#actions button") == [
         "do-receive"]
     browser.type("receive-reason", "杯盖漏水")
     browser.click("accessory_accessories")   # the charging cable is not in the box
@@ -87,7 +87,7 @@ def test_refusals_show_as_readable_messages(after_sales, start_console, browser)
 
 
 def _buttons(browser):
-    return [e.get_attribute("id") for e in browser.driver.find_elements("css selector", "#actions button")]
+    return browser.values("#actions button")
 
 
 def test_issue17_no_one_is_offered_what_their_duties_forbid_and_a_supervisor_reassigns(
@@ -103,7 +103,7 @@ def test_issue17_no_one_is_offered_what_their_duties_forbid_and_a_supervisor_rea
     browser.sign_in("A-2", "agent")                                  # another agent
     browser.open(f"/cases/{case_id}")
     assert _buttons(browser) == ["do-note"]
-    kinds = [o.get_attribute("value") for o in browser.driver.find_elements("css selector", "#note-kind option")]
+    kinds = browser.values("#note-kind option", "value")
     assert kinds == ["internal"] and "主管可以改派" in browser.text("refused-assigned_to_another")
 
     browser.sign_in("SUP-1", "supervisor")
@@ -122,7 +122,7 @@ def test_issue17_no_one_is_offered_what_their_duties_forbid_and_a_supervisor_rea
     browser.sign_in("A-2", "agent")
     browser.open(f"/cases/{case_id}")
     assert _buttons(browser) == ["do-close", "do-note"]
-    kinds = [o.get_attribute("value") for o in browser.driver.find_elements("css selector", "#note-kind option")]
+    kinds = browser.values("#note-kind option", "value")
     assert kinds == ["internal", "answer", "ask_buyer", "buyer_reply"]
     case = after_sales.case(case_id)
     assert (case["assignee"], case["history"][-1]["actor"], case["history"][-1]["detail"]["to"]) == (

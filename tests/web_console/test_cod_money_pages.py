@@ -32,12 +32,12 @@ def test_a_supervisor_imports_a_statement_and_sees_the_mismatches(courier, start
     browser.base = start_console(courier.service)
 
     browser.sign_in("SH-1", "shipper")
-    assert "回款核对" not in [link.text for link in browser.driver.find_elements("css selector", "header nav a")]
+    assert "回款核对" not in browser.values("header nav a", "text")
     browser.open("/remittances")
     assert "无权" in browser.driver.page_source
 
     browser.sign_in("SUP-1", "supervisor")
-    assert "回款核对" in [link.text for link in browser.driver.find_elements("css selector", "header nav a")]
+    assert "回款核对" in browser.values("header nav a", "text")
     browser.open("/remittances")
     browser.find("statement-file").send_keys(str(statement))
     browser.submit("import-submit")

@@ -30,7 +30,7 @@ def test_a_waiting_refund_let_through_then_a_red_recovery_case_for_supervisors(a
     browser.click("do-approve")
     assert "待拦截/退回" in browser.wait_text("case-status", "待拦截/退回")
     assert "快递扫描到拦截成功" in browser.text("waiting-secured")
-    offered = {e.get_attribute("id") for e in browser.driver.find_elements("css selector", "#actions button")}
+    offered = set(browser.values("#actions button"))
     assert "do-refund" not in offered and "do-secure" in offered
     browser.screenshot("after_sales_waiting_for_the_parcel")
 
@@ -103,8 +103,9 @@ def test_the_warehouse_receives_a_returned_parcel_and_decides_each_line(start_se
 
     browser.sign_in("W-3", "warehouse")
     browser.open("/parcel-returns")
-    radios = browser.driver.find_elements("css selector", f"#inspect-{order_no} input[type=radio]")
-    assert len(radios) == 4 and not any(radio.is_selected() for radio in radios)   # nothing pre-chosen
+    browser.find(f"inspect-{order_no}")
+    chosen = browser.values(f"#inspect-{order_no} input[type=radio]", "checked")
+    assert chosen == [False] * 4                                                      # nothing pre-chosen
     browser.screenshot("warehouse_parcel_return")
     first, second = sorted([cup, cable])
     browser.click(f"outcome-{order_no}-0-restock")

@@ -26,7 +26,7 @@ def test_manager_reads_a_scorecard(start_service, start_console, browser):
     browser.click("staff-S-9")
     card = browser.text("scorecard")
     assert "王芳" in card and "售后一组" in card
-    colours = {row.get_attribute("class") for row in browser.find("figures").find_elements("css selector", "tr")}
+    colours = set(browser.values("#figures tr", "class"))
     assert {"sla-green", "sla-red"} <= colours   # an unpaid fine shows red beside the green figures
     browser.screenshot("manager_scorecard")
 
@@ -44,6 +44,6 @@ def test_manager_reads_a_scorecard(start_service, start_console, browser):
     browser.screenshot("manager_care_tasks")
 
     browser.open("/dead-letters")
-    headings = [e.text for e in browser.driver.find_elements("css selector", "section.card h2")]
+    headings = browser.values("section.card h2", "text")
     assert len(headings) == len(SERVICES) and all(h.endswith("0") for h in headings)
     browser.screenshot("manager_dead_letters")
