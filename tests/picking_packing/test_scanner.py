@@ -136,7 +136,8 @@ def test_pack_needs_every_line_picked_and_a_weight_inside_tolerance(warehouse):
 
     packed = wh.scan("pack", role="packer", staff="K-1", station_id="SC-2", order_no=order_no, weight_g=1757)
     assert packed.status_code == 200
-    assert (packed.json()["status"], packed.json()["next"]) == ("packed", "hand over to the courier")
+    assert (packed.json()["status"], packed.json()["next"]) == (
+        "packed", "hand over to the courier (scanned at shipping labels)")
     event = wh.events("parcel_packed", order_no=order_no)[0]
     assert (event["weight_g"], event["expected_weight_g"], event["packer"], event["station_id"]) == (
         1757, 1850, "K-1", "SC-2")
