@@ -86,15 +86,6 @@ class ParcelWeightMismatch(EventSchema):
     weighed_at = UtcDateTime(required=True)
 
 
-@event("picking_packing", "parcel_handed_over")
-class ParcelHandedOver(EventSchema):
-    order_no = fields.String(required=True, validate=NonEmpty)
-    tracking_no = fields.String(required=True, validate=NonEmpty)
-    shipper = _staff()
-    station_id = fields.String(required=True)
-    handed_over_at = UtcDateTime(required=True)
-
-
 @event("picking_packing", "pick_list_cancelled")
 class PickListCancelled(EventSchema):
     order_no = fields.String(required=True, validate=NonEmpty)

@@ -15,7 +15,7 @@ class FloorEndpoints:
     """Mixed into the service class (needs `db` and `settings`)."""
 
     @api("POST", "/scans", roles=SCANNER_ROLES, body=ScanSchema, idempotency_field="scan_id",
-         summary="a scanner's pick, pack (with weight) or hand-over scan")
+         summary="a scanner's pick or pack (with weight) scan; the hand-over is shipping labels' POST /handovers")
     def post_scan(self, request, body):
         with self.db.unit_of_work() as uow:
             status, answer = scanning.handle(uow, body, request.identity.staff_id, self.settings)

@@ -111,16 +111,6 @@ class WeightCheck(Base):
     at: Mapped[object] = mapped_column(UtcDateTime)
 
 
-class Waybill(Base):
-    """Our copy of the shipping labels service's tracking numbers."""
-    __tablename__ = "waybills"
-
-    tracking_no: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    order_no: Mapped[str] = mapped_column(sa.String(64), index=True)
-    status: Mapped[str] = mapped_column(sa.String(20))   # issued, voided
-    reason: Mapped[str] = mapped_column(sa.String(500), nullable=True)
-
-
 class WarehouseTask(Base):
     """Work the floor must do: put picked goods of a cancelled order back, or repack a return."""
     __tablename__ = "warehouse_tasks"
@@ -128,7 +118,7 @@ class WarehouseTask(Base):
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(sa.String(20), index=True)      # put_away, repack
-    status: Mapped[str] = mapped_column(sa.String(20), index=True)    # open, done
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)    # open, done, called_off (handed_over.py)
     order_no: Mapped[str] = mapped_column(sa.String(64))
     case_id: Mapped[str] = mapped_column(sa.String(64), nullable=True)
     sku: Mapped[str] = mapped_column(sa.String(64))

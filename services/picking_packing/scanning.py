@@ -1,4 +1,6 @@
-"""The scanner API's rules (fixed: scanner vendors code against it): pick, pack and weigh, hand over.
+"""The scanner API's rules (fixed: scanner vendors code against it): pick, pack and weigh. The courier
+hand-over is scanned at shipping labels (POST /handovers), where labels are voided: the two exclude each
+other there, and this service hears of it from order_shipped (handed_over.py).
 
 Each scan is one short transaction on one pick list (locked, so two scanners
 on one order take turns). Every answer, refusals included, says what is left
@@ -6,17 +8,15 @@ to do; refusals are answered, not raised, so a retried scan gets the same one.
 """
 import sqlalchemy as sa
 
-from services.picking_packing import allocation, pick_lists, packing, stock
-from services.picking_packing.models import Barcode, PickLine, Waybill
-from services.picking_packing.status import CANCELLED, HANDED_OVER, PACKED, PICKED, PICKING, WAITING
+from services.picking_packing import pick_lists, packing
+from services.picking_packing.models import Barcode, PickLine
+from services.picking_packing.status import CANCELLED, PICKED, PICKING, WAITING
 from shared.db import UtcDateTime
 from shared.errors import DomainError, NotFound
 from shared.timeutil import utcnow
 
 LINES = PickLine.__table__
 _BARCODE = sa.select(Barcode.__table__.c.sku).where(Barcode.__table__.c.barcode == sa.bindparam("b_barcode"))
-_WAYBILL = sa.select(Waybill.__table__.c.order_no, Waybill.__table__.c.status, Waybill.__table__.c.reason).where(
-    Waybill.__table__.c.tracking_no == sa.bindparam("b_tracking_no"))
 # The guard (and a CHECK) refuse more than ordered; who scanned the line's last goods is kept for order_picked.
 _TAKE = (sa.update(LINES).where(LINES.c.order_no == sa.bindparam("b_order_no"), LINES.c.sku == sa.bindparam("b_sku"),
                                 LINES.c.picked + sa.bindparam("b_qty") <= LINES.c.qty)
@@ -26,7 +26,7 @@ _TAKE = (sa.update(LINES).where(LINES.c.order_no == sa.bindparam("b_order_no"), 
 
 def handle(uow, scan, staff_id, settings):
     """(HTTP status, answer) for one scan."""
-    handler = {"pick": pick, "pack": packing.pack, "handover": hand_over}[scan["type"]]
+    handler = {"pick": pick, "pack": packing.pack}[scan["type"]]
     try:
         return handler(uow, scan, staff_id, settings, utcnow())
     except DomainError as exc:
@@ -74,27 +74,3 @@ def pick(uow, scan, staff_id, settings, now):
                       for l in sheet.lines]}, aggregate_id=sheet.order_no)
     return 200, {"result": "picked", "sku": sku, "qty": qty, **pick_lists.progress(sheet)}
 
-
-def hand_over(uow, scan, staff_id, settings, now):
-    """发货: only a waybill the shipping labels service issued, for a packed parcel."""
-    session, tracking_no = uow.session, scan["tracking_no"]
-    waybill = session.connection().execute(_WAYBILL, {"b_tracking_no": tracking_no}).first()
-    if waybill is None:
-        raise NotFound(f"tracking number {tracking_no} was not issued", code="unknown_tracking_no",
-                       tracking_no=tracking_no, next="scan the parcel's current waybill")
-    sheet = pick_lists.locked(session, waybill.order_no)
-    if waybill.status == "voided":
-        raise pick_lists.refusal(sheet, "waybill_voided", f"waybill {tracking_no} was voided: "
-                                 f"{waybill.reason}", tracking_no=tracking_no)
-    if sheet.status == HANDED_OVER:
-        raise pick_lists.refusal(sheet, "already_handed_over", f"handed over with {sheet.tracking_no}",
-                                 tracking_no=tracking_no)
-    if sheet.status != PACKED:
-        raise pick_lists.refusal(sheet, "not_packed", f"the parcel is {sheet.status}", tracking_no=tracking_no)
-    stock.ship(session, allocation.needs_of(sheet), staff_id, sheet.order_no, now)
-    pick_lists.save(session, sheet, status=HANDED_OVER, tracking_no=tracking_no, shipper=staff_id,
-                    handed_over_at=now)
-    uow.publish("parcel_handed_over", {"order_no": sheet.order_no, "tracking_no": tracking_no,
-                                       "shipper": staff_id, "station_id": scan["station_id"],
-                                       "handed_over_at": now}, aggregate_id=sheet.order_no)
-    return 200, {"result": "handed_over", "tracking_no": tracking_no, **pick_lists.progress(sheet)}

@@ -1,5 +1,5 @@
 """The HTTP API's schemas: the fixed scanner API, the stock desk, the floor's lists."""
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
 from contracts.base import StrictSchema, UtcDateTime, UuidString
 from services.picking_packing import parcel_returns, status
@@ -10,8 +10,10 @@ Reason = validate.Length(min=3, max=500)
 SCAN_FIELDS = {
     "pick": {"order_no", "barcode"},
     "pack": {"order_no", "weight_g"},
-    "handover": {"tracking_no"},
 }
+# Scans taken elsewhere now: an old scanner is told where (the hand-over is decided where labels are voided).
+MOVED = {"handover": "hand-over scans are taken by shipping labels: POST /handovers there, with scan_id, "
+                     "tracking_no and station_id"}
 
 
 class ScanSchema(StrictSchema):
@@ -22,7 +24,13 @@ class ScanSchema(StrictSchema):
     barcode = fields.String(validate=Code)
     qty = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1, max=999))
     weight_g = fields.Integer(strict=True, validate=validate.Range(min=1, max=100_000))
-    tracking_no = fields.String(validate=Code)
+
+    @pre_load
+    def not_moved(self, data, **kwargs):
+        """A moved scan type is answered with where it went, whatever else the old body holds."""
+        if isinstance(data, dict) and isinstance(data.get("type"), str) and data["type"] in MOVED:
+            raise ValidationError({"type": [MOVED[data["type"]]]})
+        return data
 
     @validates_schema
     def fields_of_its_type(self, data, **kwargs):
@@ -101,7 +109,7 @@ class PickListQuery(Paging):
 
 class TaskQuery(Paging):
     kind = fields.String(validate=validate.OneOf(["put_away", "repack"]))
-    status = fields.String(validate=validate.OneOf(["open", "done"]))
+    status = fields.String(validate=validate.OneOf(["open", "done", "called_off"]))
 
 
 class ParcelReturnQuery(Paging):

@@ -1,5 +1,5 @@
 """The picking & packing service (配货/打包/称重): stock, pick lists, the scanner API, weighing."""
-from services.picking_packing import parcel_returns, pick_lists, returns, waybills
+from services.picking_packing import handed_over, parcel_returns, pick_lists, returns
 from services.picking_packing.http_floor import FloorEndpoints
 from services.picking_packing.http_returns import ParcelReturnEndpoints
 from services.picking_packing.http_stock import StockEndpoints
@@ -33,15 +33,10 @@ class PickingPackingService(StandardEndpoints, StockEndpoints, FloorEndpoints, P
         with self.db.unit_of_work() as uow:
             pick_lists.cancel(uow, event["order_no"], f"cancelled: {event['reason']}", self.settings)
 
-    @consume_event("shipping_labels", "waybill_issued")
-    def on_waybill_issued(self, event):
+    @consume_event("shipping_labels", "order_shipped")
+    def on_order_shipped(self, event):
         with self.db.unit_of_work() as uow:
-            waybills.issued(uow, event)
-
-    @consume_event("shipping_labels", "waybill_voided")
-    def on_waybill_voided(self, event):
-        with self.db.unit_of_work() as uow:
-            waybills.voided(uow, event)
+            handed_over.shipped(uow, event)
 
     @consume_event("after_sales", "return_received")
     def on_return_received(self, event):

@@ -21,7 +21,7 @@ NEXT_STEP = {
     PICKING: "pick",
     PICKED: "pack and weigh",
     HELD: "re-weigh, or a supervisor override",
-    PACKED: "hand over to the courier",
+    PACKED: "hand over to the courier (scanned at shipping labels)",
     HANDED_OVER: "nothing: the parcel has left",
     CANCELLED: "nothing: put picked goods back (see put-away tasks)",
 }

@@ -36,6 +36,9 @@ _RESERVE = (sa.update(ITEMS).where(ITEMS.c.sku == sa.bindparam("b_sku"),
 _SHIP = (sa.update(ITEMS).where(ITEMS.c.sku == sa.bindparam("b_sku"), ITEMS.c.reserved >= sa.bindparam("b_qty"))
          .values(reserved=ITEMS.c.reserved - sa.bindparam("b_qty"), on_hand=ITEMS.c.on_hand - sa.bindparam("b_qty"))
          .returning(ITEMS.c.on_hand))
+_SHIP_AVAILABLE = (sa.update(ITEMS).where(ITEMS.c.sku == sa.bindparam("b_sku"),
+                                          ITEMS.c.on_hand - ITEMS.c.reserved >= sa.bindparam("b_qty"))
+                   .values(on_hand=ITEMS.c.on_hand - sa.bindparam("b_qty")).returning(ITEMS.c.on_hand))
 _INSERT_MOVEMENTS = sa.insert(StockMovement.__table__)
 
 
@@ -91,13 +94,16 @@ def release(session, needs):
             raise ReservationMissing(f"{sku}: less reserved than {qty}")
 
 
-def ship(session, needs, by, reference, now):
-    """Reserved goods leave the warehouse with the courier (each SKU's movement says what is left)."""
+def ship(session, needs, by, reference, now, reserved=True):
+    """Goods leave the warehouse with the courier (each SKU's movement says what is left): reserved goods, or
+    with `reserved=False` available ones (StockShortage when fewer are)."""
     connection, movements = session.connection(), []
     for sku, qty in sorted(needs.items()):
-        on_hand = connection.execute(_SHIP, {"b_sku": sku, "b_qty": qty}).scalar()
-        if on_hand is None:
+        on_hand = connection.execute(_SHIP if reserved else _SHIP_AVAILABLE, {"b_sku": sku, "b_qty": qty}).scalar()
+        if on_hand is None and reserved:
             raise ReservationMissing(f"{sku}: less reserved than {qty}")
+        if on_hand is None:
+            raise StockShortage(sku)
         movements.append({"sku": sku, "kind": "shipped", "change": -qty, "on_hand_after": on_hand, "by": by,
                           "reason": "handed over to the courier", "reference": reference, "at": now})
     if movements:

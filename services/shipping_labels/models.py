@@ -61,8 +61,7 @@ class WaybillRange(Base):
 
 class Waybill(Base):
     """One tracking number given to one parcel, with what its label says (route, price, recipient). Voided
-    numbers stay here: they are never issued again (the floor may still hand one over if the void reached it
-    too late; then the label is the parcel's again, see handover.py)."""
+    numbers stay here: they are never issued again, and never handed over (handover.py)."""
     __tablename__ = "waybills"
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
@@ -108,7 +107,9 @@ class TrackingEvent(Base):
 
 
 class UnmatchedHandover(Base):
-    """A hand-over scan with no live label behind it: a reconciliation exception for the manifest."""
+    """A hand-over scan with no live label behind it: a reconciliation exception for the manifest. Written
+    when the floor scanned hand-overs against its copy of our labels and told us afterwards; since the scan
+    comes here (POST /handovers) such a scan is refused before the parcel leaves, so only older days have them."""
     __tablename__ = "unmatched_handovers"
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)

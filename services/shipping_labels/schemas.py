@@ -10,6 +10,14 @@ class ReasonBody(StrictSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
 
+class HandoverBody(StrictSchema):
+    """The courier hand-over scan (发货), as the floor's scanners send their scans."""
+    scan_id = UuidString(required=True, metadata={"description": "a retry with the same id gets the first answer"})
+    tracking_no = fields.String(required=True, validate=validate.Length(min=1, max=40),
+                                metadata={"description": "the label scanned on the parcel"})
+    station_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
 class RangeBody(StrictSchema):
     carrier = fields.String(required=True, validate=validate.Length(min=1, max=20))
     first_number = fields.String(required=True, validate=validate.Length(min=1, max=40))

@@ -4,7 +4,8 @@ from services.shipping_labels import (
 from services.shipping_labels.dependencies import Desk
 from services.shipping_labels.models import Base
 from services.shipping_labels.schemas import (
-    CarrierQuery, CodReportQuery, ManifestQuery, RangeBody, ReasonBody, StatementQuery, TrackingEventBody)
+    CarrierQuery, CodReportQuery, HandoverBody, ManifestQuery, RangeBody, ReasonBody, StatementQuery,
+    TrackingEventBody)
 from services.shipping_labels.statement_upload import upload_of
 from services.shipping_labels.views import range_view, shipment_by_order_no
 from shared.db.dependency import Database
@@ -51,11 +52,6 @@ class ShippingLabelsService(StandardEndpoints):
     def on_parcel_packed(self, event):
         with self.db.unit_of_work() as uow:
             labelling.parcel_packed(uow, self.desk, event)
-
-    @consume_event("picking_packing", "parcel_handed_over")
-    def on_parcel_handed_over(self, event):
-        with self.db.unit_of_work() as uow:
-            handover.hand_over(uow, self.desk, event)
 
     @consume_event("after_sales", "interception_requested")
     def on_interception_requested(self, event):
@@ -108,6 +104,13 @@ class ShippingLabelsService(StandardEndpoints):
                                           utcnow())
             return uow.respond(200, {"order_no": order_no, "status": shipment.status,
                                      "tracking_no": shipment.tracking_no})
+
+    @api("POST", "/handovers", roles=[Role.SHIPPER, Role.SCANNER], body=HandoverBody, idempotency_field="scan_id",
+         summary="the courier hand-over scan (发货): the parcel's live label ships it; else 404/409 with the reason")
+    def post_handover(self, request, body):
+        with self.db.unit_of_work() as uow:
+            status, answer = handover.hand_over(uow, body, request.identity.staff_id, utcnow())
+            return uow.respond(status, {"scan_id": body["scan_id"], **answer})
 
     # -- waybill ranges ----------------------------------------------------
     @api("POST", "/waybill-ranges", roles=OPERATORS, body=RangeBody, idempotent=True)

@@ -1,9 +1,11 @@
 """A parcel's live label between its issue and the hand-over: voiding it and handing it over exclude each other.
 
-Both take the label with one guarded UPDATE of the shipment row (the live label is `tracking_no` while the
-status is `labelled`). Whichever commits first takes it; the other then changes no row and is refused. On
-PostgreSQL the second UPDATE waits for the first one's row lock and re-reads the row; on SQLite writers take
-turns. The row lock the use cases take first only makes their messages precise: the UPDATE decides.
+Both are decided here, in this service's database (the hand-over scan comes to POST /handovers, not through
+another service's copy of our labels). Both take the label with one guarded UPDATE of the shipment row (the
+live label is `tracking_no` while the status is `labelled`). Whichever commits first takes it; the other then
+changes no row and is refused. On PostgreSQL the second UPDATE waits for the first one's row lock and re-reads
+the row; on SQLite writers take turns. The row lock the use cases take first only makes their messages
+precise: the UPDATE decides.
 """
 import sqlalchemy as sa
 
@@ -18,12 +20,8 @@ _SHIP = _shipments.update().where(*_LIVE).values(status="shipped", handed_over_a
 _VOID = (_waybills.update().where(_waybills.c.tracking_no == sa.bindparam("number"), _waybills.c.status == "active")
          .values(status="voided", voided_at=sa.bindparam("voided_at"), void_reason=sa.bindparam("reason"),
                  voided_by=sa.bindparam("by")))
-_REINSTATE = (_waybills.update().where(_waybills.c.tracking_no == sa.bindparam("number"),
-                                       _waybills.c.order_no == sa.bindparam("for_order_no"),
-                                       _waybills.c.status == "voided")
-              .values(status="active", voided_at=None, void_reason=None, voided_by=None))
-_VOIDED = sa.select(Waybill).where(Waybill.tracking_no == sa.bindparam("number"),
-                                   Waybill.order_no == sa.bindparam("for_order_no"), Waybill.status == "voided")
+_LABEL = sa.select(_waybills.c.order_no, _waybills.c.status, _waybills.c.void_reason, _waybills.c.voided_at,
+                   _waybills.c.voided_by).where(_waybills.c.tracking_no == sa.bindparam("number"))
 
 
 def take_off(connection, order_no, tracking_no, reason, by, now):
@@ -40,11 +38,6 @@ def ship(connection, order_no, tracking_no, at, shipper):
                                            "shipper": shipper}).rowcount)
 
 
-def voided(session, order_no, tracking_no):
-    """The order's waybill `tracking_no` if it was voided, else None."""
-    return session.scalar(_VOIDED, {"for_order_no": order_no, "number": tracking_no})
-
-
-def reinstate(connection, order_no, tracking_no):
-    """A voided number is the order's label again (the parcel left under it)."""
-    return bool(connection.execute(_REINSTATE, {"for_order_no": order_no, "number": tracking_no}).rowcount)
+def label(connection, tracking_no):
+    """The waybill `tracking_no` as issued here (order_no, status, void_reason, voided_at, voided_by), or None."""
+    return connection.execute(_LABEL, {"number": tracking_no}).first()

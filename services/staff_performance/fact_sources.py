@@ -44,9 +44,9 @@ SOURCES = (
                items_field="lines", part_field="sku"),
     FactSource("picking_packing", "parcel_packed", "parcel_packed", "packer", "packed_at", "order_no"),
     FactSource("picking_packing", "parcel_weight_mismatch", "weight_mismatch", "packer", "weighed_at", "order_no"),
-    FactSource("picking_packing", "parcel_handed_over", "parcel_handed_over", "shipper", "handed_over_at",
-               "order_no"),
     FactSource("shipping_labels", "label_reprinted", "label_reprinted", "by", None, "order_no"),
+    # The hand-over is scanned at shipping labels (POST /handovers), which tells it as the order shipped.
+    FactSource("shipping_labels", "order_shipped", "parcel_handed_over", "shipper", "shipped_at", "order_no"),
     FactSource("after_sales", "case_opened", "case_opened", "agent", None, "case_id"),
     FactSource("after_sales", "case_answered", "case_answered", "agent", "answered_at", "case_id", also=_in_sla),
     FactSource("after_sales", "sla_breached", "sla_breached", "agent", "deadline", "case_id"),

@@ -33,6 +33,17 @@ class RetiredConsumer:
 RETIRED = (
     RetiredConsumer("picking_packing", "line_picked", "staff_performance", "on_line_picked",
                     "line_picked is no longer published: order_picked lists every line with who picked it"),
+    # Issue 18 item 3: the hand-over is scanned at shipping labels (POST /handovers), where a void is decided.
+    RetiredConsumer("picking_packing", "parcel_handed_over", "shipping_labels", "on_parcel_handed_over",
+                    "hand-overs are scanned here now (POST /handovers); this parcel was handed over on the floor "
+                    "before the upgrade: post its tracking_no to POST /handovers to ship it"),
+    RetiredConsumer("picking_packing", "parcel_handed_over", "staff_performance", "on_parcel_handed_over",
+                    "parcel_handed_over is no longer published: the shipper's hand-over is counted from "
+                    "shipping_labels' order_shipped"),
+    RetiredConsumer("shipping_labels", "waybill_issued", "picking_packing", "on_waybill_issued",
+                    "the floor keeps no copy of the labels: hand-overs are checked at shipping labels"),
+    RetiredConsumer("shipping_labels", "waybill_voided", "picking_packing", "on_waybill_voided",
+                    "the floor keeps no copy of the labels: hand-overs are checked at shipping labels"),
 )
 
 

@@ -16,7 +16,7 @@ from shared.messaging.topology import events_exchange
 from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
 from shared.timeutil import to_iso
-from tests.shipping_labels.factories import approved, handed_over, packed
+from tests.shipping_labels.factories import approved, hand_over_at, packed
 from tools import storefront
 
 # Goods 2 × 59.00 + 1 × 19.90 = 137.90, free shipping; with a fee stated separately in some tests.
@@ -166,8 +166,9 @@ def store_order(db, delivered=True, **kwargs):
 
 
 class Shipping:
-    """The running shipping labels service beside after-sales: a ZTO parcel labelled and handed over through
-    the bus, and the courier's scans posted to it."""
+    """The running shipping labels service beside after-sales: a ZTO parcel labelled through the bus and handed
+    over at a chosen moment (the hand-over scan's use case, in the service's database), and the courier's scans
+    posted to it."""
 
     def __init__(self, service, desk):
         self.service, self.desk = service, desk
@@ -184,8 +185,7 @@ class Shipping:
         publish_event(self.desk.amqp_uri, "order_review", "order_approved", approved(order_no))
         publish_event(self.desk.amqp_uri, "picking_packing", "parcel_packed", packed(order_no))
         tracking_no = wait_for(lambda: self.shipment(order_no).get("tracking_no"), message="no label")
-        publish_event(self.desk.amqp_uri, "picking_packing", "parcel_handed_over",
-                      handed_over(order_no, tracking_no, at=handed_over_at))
+        assert hand_over_at(self.service.db, tracking_no, at=handed_over_at)[0] == 200
         return order_no, tracking_no
 
     def shipment(self, order_no):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from services.after_sales.models import SalesOrder
 from services.customer_retention.models import CustomerOrder
 from services.order_review.models import ReviewOrder
-from services.picking_packing.models import PickList, Waybill as FloorWaybill
+from services.picking_packing.models import PickList
 from services.shipping_labels import s10
 from services.shipping_labels.models import Shipment
 from services.staff_performance.models import Fact
@@ -37,8 +37,8 @@ class Desk:
         return wait_for(poll, timeout=timeout, message=f"GET {path} never became ready")
 
 
-def scan(desk, **fields):
-    answer = desk.call("POST", "/scans", json={"scan_id": str(uuid.uuid4()), "station_id": "ST-1", **fields})
+def scan(desk, path="/scans", **fields):
+    answer = desk.call("POST", path, json={"scan_id": str(uuid.uuid4()), "station_id": "ST-1", **fields})
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -90,15 +90,14 @@ def test_one_storefront_order_goes_through_every_service_to_shipped(start_servic
     assert shipment["carrier"] == ("EMS" if remote else "ZTO")        # §4: remote provinces go by EMS
     assert shipment["weight_g"] == pick_list["expected_weight_g"]
 
-    # 发货: the courier hand-over is scanned, once the floor knows the label (waybill_issued).
-    wait_for(lambda: recorded(services["picking_packing"], FloorWaybill, tracking_no=shipment["tracking_no"]))
-    scan(Desk(services["picking_packing"], "shipper", SHIPPER), type="handover", tracking_no=shipment["tracking_no"])
+    # 发货: the courier hand-over is scanned at shipping labels, where the label was issued (and would be voided).
+    scan(shipper_desk, tracking_no=shipment["tracking_no"], path="/handovers")
     shipped = shipper_desk.json_when(f"/shipments/{order_no}", lambda s: s["status"] == "shipped")
     assert shipped["shipper"] == SHIPPER
 
-    # Every service recorded the order in its own database.
+    # Every service recorded the order in its own database; the floor heard of the hand-over (order_shipped).
     assert recorded(services["order_review"], ReviewOrder, order_no=order_no)
-    assert recorded(services["picking_packing"], PickList, order_no=order_no)[0].status == "handed_over"
+    wait_for(lambda: recorded(services["picking_packing"], PickList, order_no=order_no, status="handed_over"))
     assert recorded(services["shipping_labels"], Shipment, order_no=order_no)[0].status == "shipped"
     wait_for(lambda: recorded(services["after_sales"], SalesOrder, order_no=order_no, status="shipped"))
     wait_for(lambda: recorded(services["customer_retention"], CustomerOrder, order_no=order_no))

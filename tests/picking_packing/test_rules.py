@@ -68,8 +68,10 @@ def test_an_order_listing_a_sku_twice_is_one_pick_line():
     ({"type": "pack", "order_no": "SO-1"}, "weight_g"),
     ({"type": "pack", "order_no": "SO-1", "weight_g": 1.5}, "weight_g"),
     ({"type": "pack", "order_no": "SO-1", "weight_g": -3}, "weight_g"),
-    ({"type": "handover"}, "tracking_no"),
-    ({"type": "handover", "tracking_no": "EE1", "colour": "red"}, "colour"),
+    ({"type": "pack", "order_no": "SO-1", "weight_g": 5, "colour": "red"}, "colour"),
+    ({"type": "handover", "tracking_no": "EE1"}, "type"),   # moved to shipping labels: POST /handovers
+    ({"type": ["handover"]}, "type"),
+    ({"type": {"handover": 1}}, "type"),
     ({"type": "weigh", "order_no": "SO-1"}, "type"),
 ])
 def test_a_scan_names_the_field_it_gets_wrong(body, field):

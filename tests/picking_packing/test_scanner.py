@@ -1,12 +1,15 @@
 """The fixed scanner API, `POST /scans`, on the real broker and database (business rules §1: each
 step done by a named person and recorded; §3: pick by the dispatch note, weigh every parcel)."""
+import json
 import uuid
 
 import eventlet
 import pytest
 import sqlalchemy as sa
 
-from services.picking_packing.models import PickLine, WeightCheck
+from services.picking_packing.models import PickLine, StockMovement, WeightCheck
+from shared.messaging.dead_letters import list_dead_letters
+from shared.testing.polling import wait_for
 from shared.timeutil import utcnow
 from tests.picking_packing.conftest import line, stock_of, unique
 
@@ -26,15 +29,6 @@ def picked_order(wh):
     assert wh.scan("pick", order_no=order_no, barcode=sku_a, qty=2).status_code == 200
     assert wh.scan("pick", order_no=order_no, barcode=sku_b).status_code == 200
     return order_no, sku_a, sku_b
-
-
-def issue_waybill(wh, order_no, tracking_no=None):
-    tracking_no = tracking_no or f"EE{uuid.uuid4().int % 10**9:09d}CN"
-    event = wh.publish("shipping_labels", "waybill_issued", {
-        "order_no": order_no, "carrier": "EMS", "service": "standard", "tracking_no": tracking_no,
-        "weight_g": 1850, "cost": "12.00", "cod_amount": "0.00", "issued_at": utcnow()})
-    wh.handled(event)
-    return tracking_no
 
 
 def test_pick_scans_refuse_wrong_items_and_over_picks_and_say_what_is_left(warehouse):
@@ -142,7 +136,8 @@ def test_pack_needs_every_line_picked_and_a_weight_inside_tolerance(warehouse):
 
     packed = wh.scan("pack", role="packer", staff="K-1", station_id="SC-2", order_no=order_no, weight_g=1757)
     assert packed.status_code == 200
-    assert (packed.json()["status"], packed.json()["next"]) == ("packed", "hand over to the courier")
+    assert (packed.json()["status"], packed.json()["next"]) == (
+        "packed", "hand over to the courier (scanned at shipping labels)")
     event = wh.events("parcel_packed", order_no=order_no)[0]
     assert (event["weight_g"], event["expected_weight_g"], event["packer"], event["station_id"]) == (
         1757, 1850, "K-1", "SC-2")
@@ -210,36 +205,79 @@ def test_whoever_weighed_a_held_parcel_cant_accept_its_weight_another_supervisor
     assert wh.events("parcel_packed", order_no=order_no)[0]["override_by"] == "SUP-2"
 
 
-def test_hand_over_only_issued_tracking_numbers_of_packed_parcels(warehouse):
-    """§4 发货: the courier hand-over is scanned against the waybills shipping labels issued."""
-    wh = warehouse()
+def shipped(wh, order_no, tracking_no="EE123456785CN", shipper="SH-4"):
+    """shipping labels took the hand-over scan: order_shipped, once the floor has consumed it."""
+    return wh.handled(wh.publish("shipping_labels", "order_shipped", {
+        "order_no": order_no, "carrier": "EMS", "tracking_no": tracking_no, "shipper": shipper,
+        "shipped_at": utcnow()}))
+
+
+def packed_order(wh):
     order_no, sku_a, sku_b = picked_order(wh)
-    tracking_no = issue_waybill(wh, order_no)
-    early = wh.scan("handover", tracking_no=tracking_no)
-    assert (early.status_code, early.json()["error"], early.json()["next"]) == (409, "not_packed", "pack and weigh")
     assert wh.scan("pack", order_no=order_no, weight_g=1850).status_code == 200
+    return order_no, sku_a, sku_b
 
-    unknown = wh.scan("handover", role="shipper", tracking_no="EE000000000CN")
-    assert (unknown.status_code, unknown.json()["error"]) == (404, "unknown_tracking_no")
-    voided = issue_waybill(wh, order_no)
-    wh.handled(wh.publish("shipping_labels", "waybill_voided", {"order_no": order_no, "tracking_no": voided,
-                                                                "reason": "label smudged", "by": "L-1"}))
-    refused = wh.scan("handover", role="shipper", tracking_no=voided)
-    assert (refused.status_code, refused.json()["error"]) == (409, "waybill_voided")
 
-    shipped = wh.scan("handover", role="shipper", staff="SH-4", station_id="DOCK-1", tracking_no=tracking_no)
-    assert shipped.status_code == 200
-    assert (shipped.json()["status"], shipped.json()["order_no"]) == ("handed_over", order_no)
-    event = wh.events("parcel_handed_over", order_no=order_no)[0]
-    assert (event["tracking_no"], event["shipper"], event["station_id"]) == (tracking_no, "SH-4", "DOCK-1")
+def test_an_old_scanners_hand_over_is_sent_to_shipping_labels(warehouse):
+    """Issue 18 item 3: the hand-over is scanned where labels are voided; the floor names the new endpoint."""
+    wh = warehouse()
+    order_no, _, _ = packed_order(wh)
+    moved = wh.scan("handover", role="shipper", tracking_no="EE123456785CN")
+    assert (moved.status_code, moved.json()["error"]) == (400, "validation_failed")
+    assert list(moved.json()["fields"]) == ["type"] and "POST /handovers" in moved.json()["fields"]["type"][0]
+    assert wh.pick_list(order_no).status == "packed"
+    schema = wh.http("GET", "/openapi.json").json()["components"]["schemas"]
+    assert "handover" not in json.dumps(schema)
+
+
+def test_the_floor_hears_of_the_hand_over_from_shipping_labels(warehouse):
+    """§4 发货: shipping labels decides the hand-over; the pick list follows and its goods leave the stock."""
+    wh = warehouse()
+    order_no, sku_a, sku_b = packed_order(wh)
+    shipped(wh, order_no, "EE123456785CN", "SH-4")
+    sheet = wh.pick_list(order_no)
+    assert (sheet.status, sheet.tracking_no, sheet.shipper) == ("handed_over", "EE123456785CN", "SH-4")
     assert stock_of(wh.db, sku_a) == (3, 0) and stock_of(wh.db, sku_b) == (4, 0)
-    twice = wh.scan("handover", role="shipper", tracking_no=tracking_no)
-    assert (twice.status_code, twice.json()["error"]) == (409, "already_handed_over")
+    with wh.db.read() as session:
+        moved = session.scalars(sa.select(StockMovement).where(StockMovement.reference == order_no)).all()
+    assert sorted((m.sku, m.kind, m.change, m.by) for m in moved) == sorted(
+        [(sku_a, "shipped", -2, "SH-4"), (sku_b, "shipped", -1, "SH-4")])
+    shipped(wh, order_no, "EE123456785CN", "SH-5")   # told twice (a second event): the goods left once
+    assert stock_of(wh.db, sku_a) == (3, 0) and wh.pick_list(order_no).shipper == "SH-4"
 
     floor = wh.http("GET", "/pick-lists?status=handed_over", role="picker").json()
     assert [p["order_no"] for p in floor["pick_lists"]] == [order_no] and floor["counts"]["handed_over"] == 1
     assert wh.http("GET", "/pick-lists?status=lost", role="picker").status_code == 400
     assert "/scans" in wh.http("GET", "/openapi.json").json()["paths"]
+
+
+def test_a_parcel_cancelled_here_but_handed_over_at_shipping_leaves_the_shelf(warehouse):
+    """The cancellation reached the floor first, shipping labels had handed the parcel over: the goods are gone,
+    so nothing is put away; if they were promised to another order since, a person must count them."""
+    wh = warehouse()
+    order_no, sku_a, sku_b = packed_order(wh)
+    wh.handled(wh.publish("after_sales", "order_cancelled", {"case_id": 7, "order_no": order_no,
+                                                               "reason": "refund", "by": "A-1"}))
+    assert wh.pick_list(order_no).status == "cancelled" and stock_of(wh.db, sku_a) == (5, 0)
+    assert {t["status"] for t in wh.http("GET", "/tasks?kind=put_away").json()["tasks"]} == {"open"}
+    shipped(wh, order_no)
+    assert wh.pick_list(order_no).status == "handed_over"
+    assert stock_of(wh.db, sku_a) == (3, 0) and stock_of(wh.db, sku_b) == (4, 0)
+    tasks = wh.http("GET", "/tasks?status=called_off", role="warehouse").json()["tasks"]
+    assert sorted((t["order_no"], t["sku"], t["done_by"]) for t in tasks) == sorted(
+        [(order_no, sku_a, "SH-4"), (order_no, sku_b, "SH-4")])
+
+    promised, sku_c, _ = packed_order(wh)
+    wh.handled(wh.publish("after_sales", "order_cancelled", {"case_id": 8, "order_no": promised,
+                                                               "reason": "refund", "by": "A-1"}))
+    wh.pick_list(wh.approve(line(sku_c, 5, WEIGHT_A)), "ready")   # all five given to another order since
+    event = wh.publish("shipping_labels", "order_shipped", {
+        "order_no": promised, "carrier": "EMS", "tracking_no": "EE123456785CN", "shipper": "SH-4",
+        "shipped_at": utcnow()})
+    letter = wait_for(lambda: [d for d in list_dead_letters(wh.amqp_uri, "picking_packing")
+                               if d.event_id == event["event_id"]])[0]
+    assert "promised to other orders" in letter.reason and sku_c in letter.reason
+    assert wh.pick_list(promised).status == "cancelled" and stock_of(wh.db, sku_c) == (5, 5)
 
 
 def test_rule3_a_pick_list_shows_its_weight_window_from_the_configured_tolerance(warehouse):

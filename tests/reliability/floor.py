@@ -1,7 +1,7 @@
 """Scanner stations that survive a service dying under them, as real devices do.
 
 Each round reads where every pick list stands and does the next step (pick the lines left,
-pack at the expected weight, hand over once the label exists). A scan's id is derived from
+pack at the expected weight, hand over once the label exists: at shipping labels, POST /handovers). A scan's id is derived from
 the step it performs, so a scan retried after a timeout or a restart carries the same
 `scan_id` and is answered from the idempotency store instead of counted twice.
 """
@@ -86,14 +86,17 @@ class ResilientFloor:
         elif entry["status"] == "packed":
             shipment = http.get(f"{self.labels_url}/shipments/{order_no}", headers=self._auth("shipper"), timeout=10)
             tracking_no = shipment.json().get("tracking_no") if shipment.status_code == 200 else None
-            if tracking_no:
-                self._scan(http, (order_no, "handover"), station_id=station, tracking_no=tracking_no)
+            if tracking_no:   # scanned where labels are issued and voided (issue 18 item 3)
+                self._scan(http, (order_no, "handover"), station_id=station, tracking_no=tracking_no,
+                           url=f"{self.labels_url}/handovers")
 
-    def _scan(self, http, step, **fields):
+    def _scan(self, http, step, url=None, **fields):
         """A refused scan is remembered under its id: the next try of that step is a new scan."""
         order_no = step[0]
-        body = {"scan_id": scan_id(*step, self.refused[order_no]), "type": step[1], **fields}
-        answer = http.post(f"{self.floor_url}/scans", json=body, headers=self._auth("scanner"), timeout=15)
+        body = {"scan_id": scan_id(*step, self.refused[order_no]), **fields}
+        if url is None:
+            url, body["type"] = f"{self.floor_url}/scans", step[1]
+        answer = http.post(url, json=body, headers=self._auth("scanner"), timeout=15)
         with self.lock:
             self.answers[answer.status_code] += 1
             self.replays += answer.headers.get("Idempotent-Replay") == "true"

@@ -36,9 +36,12 @@ SCANS = {
     "absurd weight": (scan(type="pack", order_no="SO-1", weight_g=10 ** 9), 400, "weight_g"),
     "negative weight": (scan(type="pack", order_no="SO-1", weight_g=-500), 400, "weight_g"),
     "fractional weight": (scan(type="pack", order_no="SO-1", weight_g=12.5), 400, "weight_g"),
-    "unknown field": (scan(type="handover", tracking_no="EE1", price="0.01"), 400, "price"),
+    "unknown field": (scan(type="pack", order_no="SO-1", weight_g=500, price="0.01"), 400, "price"),
     "unknown scan type": (scan(type="teleport", order_no="SO-1"), 400, "type"),
-    "scan_id not a uuid": ({**scan(type="handover", tracking_no="EE1"), "scan_id": "x" * 300}, 400, "scan_id"),
+    "a hand-over (taken by shipping labels now)": (scan(type="handover", tracking_no="EE1"), 400, "type"),
+    "scan type not text": (scan(type=["handover"], tracking_no="EE1"), 400, "type"),
+    "scan_id not a uuid": ({**scan(type="pick", order_no="SO-1", barcode="SKU-001"), "scan_id": "x" * 300}, 400,
+                           "scan_id"),
     "barcode of 10 000 characters": (scan(type="pick", order_no="SO-1", barcode="9" * 10000), 400, "barcode"),
     "10 MB body": (b'{"pad": "' + b"x" * TEN_MB + b'"}', 413, None),
     "invalid UTF-8": (INVALID_UTF8, 400, None),
@@ -86,6 +89,32 @@ def test_hostile_scans_are_refused_and_change_nothing(start_service, record_prop
                          f"{'unchanged' if after == before else 'CHANGED'}")
     assert wrong == []
     assert after == before
+
+HANDOVERS = {
+    "missing tracking_no": (scan(), 400, "tracking_no"),
+    "tracking_no of 10 000 characters": (scan(tracking_no="E" * 10000), 400, "tracking_no"),
+    "tracking_no a number": (scan(tracking_no=735000000001), 400, "tracking_no"),
+    "an old floor scan's body": (scan(type="handover", tracking_no="EE1"), 400, "type"),
+    "scan_id not a uuid": ({**scan(tracking_no="EE1"), "scan_id": "x" * 300}, 400, "scan_id"),
+    "station_id empty": ({**scan(tracking_no="EE1"), "station_id": ""}, 400, "station_id"),
+    "a number never issued": (scan(tracking_no="EE123456785CN"), 404, None),
+    "10 MB body": (b'{"pad": "' + b"x" * TEN_MB + b'"}', 413, None),
+    "invalid UTF-8": (INVALID_UTF8, 400, None),
+    "a JSON list": (b"[1, 2, 3]", 400, None),
+}
+
+
+def test_hostile_hand_over_scans_are_refused_and_change_nothing(start_service, record_property):
+    """The hand-over scan at shipping labels (issue 18 item 3) takes input from the same scanners."""
+    labels = start_service("shipping_labels")
+    before = stored(labels)
+    wrong = check(labels.url("/handovers"), labels.headers("scanner", "S-scan"), HANDOVERS)
+    after = stored(labels)
+    say(record_property, f"hand-over: {len(HANDOVERS)} hostile scans, {len(HANDOVERS) - len(wrong)} refused as "
+                         f"expected, {len(wrong)} wrong {wrong}")
+    assert wrong == []
+    remembered = after.pop("idempotent_requests")   # the 404, as a scan's answer is: a retry gets it back
+    assert len(remembered) == len(before.pop("idempotent_requests")) + 1 and after == before
 
 
 @pytest.fixture

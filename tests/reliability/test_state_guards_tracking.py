@@ -14,7 +14,7 @@ from services.shipping_labels.tracking import DEFAULT_CLOCK_SKEW
 from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
 from shared.timeutil import to_iso, utcnow
-from tests.shipping_labels.factories import approved, handed_over, packed
+from tests.shipping_labels.factories import approved, hand_over_at, packed
 
 HANDED_OVER_AT = (utcnow() - timedelta(hours=2)).replace(microsecond=0)
 RANGES = {"EMS": (s10.compose("EE", 60000000), s10.compose("EE", 60000009)),
@@ -49,7 +49,7 @@ class Floor:
         self.publish("order_review", "order_approved", order)
         self.publish("picking_packing", "parcel_packed", packed(order_no))
         tracking_no = wait_for(lambda: self.shipment(order_no).get("tracking_no"), message="never labelled")
-        self.publish("picking_packing", "parcel_handed_over", handed_over(order_no, tracking_no, at=HANDED_OVER_AT))
+        assert hand_over_at(self.service.db, tracking_no, at=HANDED_OVER_AT)[0] == 200
         wait_for(lambda: self.shipment(order_no)["status"] == "shipped", message="never shipped")
         return order_no, tracking_no
 

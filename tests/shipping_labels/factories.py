@@ -31,9 +31,19 @@ def packed(number, weight_g=1200, at=T0, packer="P-7"):
             "station_id": "PACK-1", "packed_at": at, "override_by": None, "override_reason": None}
 
 
-def handed_over(number, tracking_no, at=T0 + timedelta(hours=3), shipper="SH-3"):
-    return {"order_no": number, "tracking_no": tracking_no, "shipper": shipper, "station_id": "DOCK-1",
-            "handed_over_at": at}
+HANDED_OVER_AT = T0 + timedelta(hours=3)
+
+
+def handover_scan(tracking_no, station_id="DOCK-1"):
+    """The body of a hand-over scan (POST /handovers)."""
+    return {"scan_id": str(uuid.uuid4()), "tracking_no": tracking_no, "station_id": station_id}
+
+
+def hand_over_at(db, tracking_no, at=HANDED_OVER_AT, shipper="SH-3"):
+    """The hand-over scan's use case at a chosen moment (over HTTP it is now): -> (status, answer). With a
+    running service's `db`, its relay publishes what the scan published."""
+    with db.unit_of_work() as uow:
+        return handover.hand_over(uow, handover_scan(tracking_no), shipper, at)
 
 
 def events(db, event_type):
@@ -61,7 +71,7 @@ class Parcels:
         self.run(labelling.parcel_packed, self.desk, packed(order["order_no"], at=at - timedelta(hours=2)))
         with self.db.read() as session:
             tracking_no = session.get(Shipment, order["order_no"]).tracking_no
-        self.run(handover.hand_over, self.desk, handed_over(order["order_no"], tracking_no, at=at))
+        assert hand_over_at(self.db, tracking_no, at)[0] == 200
         return order["order_no"], tracking_no
 
     def scan(self, tracking_no, status, at, received_at=None):

@@ -13,7 +13,7 @@ from services.shipping_labels import s10
 from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
 from shared.timeutil import to_iso, utcnow
-from tests.shipping_labels.factories import approved, handed_over, packed
+from tests.shipping_labels.factories import approved, hand_over_at, packed
 
 HEADER = ("运单号", "代收金额", "回款日期")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,8 +71,7 @@ class Courier:
         tracking_no = wait_for(lambda: self.call("GET", f"/shipments/{order['order_no']}", "agent").json().get(
             "tracking_no"), message="no label")
         delivered_at = utcnow() - timedelta(days=days_ago)
-        publish_event(self.amqp_uri, "picking_packing", "parcel_handed_over", handed_over(
-            order["order_no"], tracking_no, at=delivered_at - timedelta(days=1)))
+        assert hand_over_at(self.service.db, tracking_no, at=delivered_at - timedelta(days=1))[0] == 200
         wait_for(lambda: self.call("GET", f"/shipments/{order['order_no']}", "agent").json()["status"] == "shipped",
                  message="not shipped")
         scan = self.call("POST", "/tracking-events", "carrier", "EMS", json={

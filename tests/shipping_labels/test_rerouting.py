@@ -11,8 +11,9 @@ from services.shipping_labels import changes, labelling, s10
 from services.shipping_labels.models import Shipment
 from services.shipping_labels.tariff import DEFAULT_TARIFF_PATH, Tariff
 from shared.testing.polling import wait_for
-from tests.shipping_labels.factories import T0, approved, events, handed_over, packed
-from tests.shipping_labels.test_service import call, pdf_text, publish, published, shipment_when  # noqa: F401
+from tests.shipping_labels.factories import T0, approved, events, packed
+from tests.shipping_labels.test_service import (  # noqa: F401
+    call, hand_over, pdf_text, publish, published, shipment_when)
 
 JIANGSU = {"recipient": "李雷", "phone": "13812345678", "province": "江苏省", "city": "南京市", "district": "鼓楼区",
            "line1": "中山北路 8 号", "postcode": "210008"}
@@ -75,7 +76,7 @@ def test_a_correction_to_a_remote_province_re_routes_a_zto_parcel_and_voids_its_
 
 def test_a_correction_after_the_hand_over_changes_nothing_and_is_refused_visibly(service, publish):
     number, before = labelled_in_jiangsu(service, publish)
-    publish("picking_packing", "parcel_handed_over", handed_over(number, before["tracking_no"]))
+    assert hand_over(service, before["tracking_no"]).status_code == 200
     shipment_when(service, number, "shipped")
 
     publish("order_review", "order_corrected", correction(number, JIANGSU, XINJIANG))

@@ -3,6 +3,7 @@ import io
 import json
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -13,7 +14,8 @@ from services.shipping_labels import s10
 from services.shipping_labels.models import Base
 from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
-from tests.shipping_labels.factories import T0, approved, handed_over, packed
+from shared.timeutil import to_iso, utcnow
+from tests.shipping_labels.factories import T0, approved, handover_scan, packed
 
 
 @pytest.fixture
@@ -31,6 +33,11 @@ def publish(rabbit_config):
 def call(service, method, path, role="shipper", body=None, staff=None, **headers):
     return requests.request(method, service.url(path), json=body, timeout=10,
                             headers=service.headers(role, staff or f"{role.upper()}-1", **headers))
+
+
+def hand_over(service, tracking_no, role="shipper", staff="SH-3", scan=None):
+    """The hand-over scan at the dock (POST /handovers)."""
+    return call(service, "POST", "/handovers", role=role, staff=staff, body=scan or handover_scan(tracking_no))
 
 
 def shipment_when(service, order_no, status):
@@ -90,14 +97,23 @@ def test_label_print_reprint_void_hand_over_track_and_manifest(service, publish)
     second = voided.json()["tracking_no"]
     assert voided.status_code == 200 and second == s10.compose("EE", 10000001)
 
-    publish("picking_packing", "parcel_handed_over", handed_over(number, second))
+    assert hand_over(service, first).json()["error"] == "waybill_voided"
+    assert hand_over(service, second, role="agent").status_code == 403
+    scan = handover_scan(second)
+    handed = hand_over(service, second, role="scanner", staff="DOCK-2", scan=scan)
+    replayed = hand_over(service, second, role="scanner", staff="DOCK-2", scan=scan)
+    assert handed.status_code == replayed.status_code == 200 and replayed.headers["Idempotent-Replay"] == "true"
+    assert handed.json() == replayed.json() == {"scan_id": scan["scan_id"], "result": "handed_over",
+                                                "order_no": number, "tracking_no": second, "carrier": "EMS",
+                                                "status": "shipped"}
     shipped = shipment_when(service, number, "shipped")
+    assert shipped["shipper"] == "DOCK-2"
     assert shipped["reprint_count"] == 1 and [w["status"] for w in shipped["waybills"]] == ["voided", "active"]
     late = call(service, "POST", f"/shipments/{number}/void", body={"reason": "customer asked"})
     assert late.status_code == 409 and "after-sales" in late.json()["message"]
 
     push = {"event_id": str(uuid.uuid4()), "tracking_no": second, "status": "delivered",
-            "occurred_at": "2026-11-24T06:00:00Z", "location": "杭州西湖区"}
+            "occurred_at": to_iso(utcnow()), "location": "杭州西湖区"}
     assert call(service, "POST", "/tracking-events", role="shipper", body=push).status_code == 403
     assert call(service, "POST", "/tracking-events", role="carrier", staff="EMS", body=push).status_code == 201
     again = call(service, "POST", "/tracking-events", role="carrier", staff="EMS", body=push)
@@ -108,7 +124,7 @@ def test_label_print_reprint_void_hand_over_track_and_manifest(service, publish)
                body={**push, "event_id": str(uuid.uuid4()), "tracking_no": second[:-3] + "9CN"})
     assert bad.status_code == 422 and "tracking_no" in bad.json()["fields"]
 
-    day = (T0 + timedelta(hours=8)).date().isoformat()
+    day = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()   # handed over just now
     sheet = call(service, "GET", f"/manifests/{day}?carrier=EMS", role="manager").json()
     assert [p["tracking_no"] for p in sheet["parcels"]] == [second] and sheet["exceptions"] == []
     csv_answer = call(service, "GET", f"/manifests/{day}?carrier=EMS&format=csv", role="manager")

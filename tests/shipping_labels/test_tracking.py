@@ -5,14 +5,14 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from services.shipping_labels import handover, labelling, s10, tracking
+from services.shipping_labels import labelling, s10, tracking
 from services.shipping_labels.desk import ShippingDesk
 from services.shipping_labels.models import Shipment, TrackingEvent
 from shared.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from tests.shipping_labels.factories import T0, approved, events, handed_over, packed
+from tests.shipping_labels.factories import HANDED_OVER_AT, T0, approved, events, hand_over_at, packed
 
 NOW = T0 + timedelta(days=3)   # when the scans reach us: after every scan below
-HANDED_OVER = T0 + timedelta(hours=3)   # factories.handed_over
+HANDED_OVER = HANDED_OVER_AT
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def shipped(db, desk, run):
         with db.read() as session:
             tracking_no = session.get(Shipment, order["order_no"]).tracking_no
         if hand_over:
-            run(handover.hand_over, desk, handed_over(order["order_no"], tracking_no))
+            assert hand_over_at(db, tracking_no)[0] == 200
         return order["order_no"], tracking_no
     return ship
 

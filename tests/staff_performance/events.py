@@ -50,10 +50,11 @@ def parcel_weight_mismatch(packer, at):
         "station_id": "P1", "weighed_at": at}
 
 
-def parcel_handed_over(shipper, at):
-    return "picking_packing", "parcel_handed_over", {
-        "order_no": _no("SO"), "tracking_no": "EE123456785CN", "shipper": shipper, "station_id": "P1",
-        "handed_over_at": at}
+def order_shipped(shipper, at):
+    """The hand-over scan, as shipping labels tells it (the fact `parcel_handed_over`)."""
+    return "shipping_labels", "order_shipped", {
+        "order_no": _no("SO"), "tracking_no": "EE123456785CN", "carrier": "EMS", "shipper": shipper,
+        "shipped_at": at}
 
 
 def label_reprinted(by, at):

@@ -50,7 +50,7 @@ def test_a_scorecard_from_other_services_events(start_service):
         ev.care_task_completed(amy, ev.sh(DAY, 10, 30)),
         ev.order_picked((pete, ev.sh(DAY, 9, 0)), (pete, ev.sh(DAY, 9, 5))),
         ev.parcel_packed(pete, ev.sh(DAY, 9, 10)), ev.parcel_weight_mismatch(pete, ev.sh(DAY, 9, 12)),
-        ev.parcel_handed_over(pete, ev.sh(DAY, 16, 0)), ev.label_reprinted(pete, ev.sh(DAY, 9, 20)),
+        ev.order_shipped(pete, ev.sh(DAY, 16, 0)), ev.label_reprinted(pete, ev.sh(DAY, 9, 20)),
         ev.order_picked((ghost, ev.sh(DAY, 9, 0))),
     ]:
         publish_event(uri, source, event_type, payload)

@@ -2,8 +2,8 @@
 
 A floor screen lists the pick lists that are ready and hands them out; each station
 picks every line (one scan per line), packs with the expected weight, and once the
-parcel's label exists (shipping_labels' GET /shipments/{order_no}) scans the hand-over.
-Every POST /scans is timed.
+parcel's label exists (shipping_labels' GET /shipments/{order_no}) scans the hand-over there
+(POST /handovers, where labels are issued and voided). Every scan is timed.
 """
 import queue
 import threading
@@ -125,9 +125,14 @@ class Station:
         self.reader.close()
 
     def scan(self, kind, **fields):
-        body = {"scan_id": str(uuid.uuid4()), "station_id": self.station_id, "type": kind, **fields}
+        """A floor scan (POST /scans); the hand-over goes to shipping labels (POST /handovers)."""
+        body = {"scan_id": str(uuid.uuid4()), "station_id": self.station_id, **fields}
+        if kind == "handover":
+            url = self.labels_url + "/handovers"
+        else:
+            url, body["type"] = self.floor_url + "/scans", kind
         started = time.monotonic()
-        answer = self.scanner.post(self.floor_url + "/scans", json=body, timeout=30)
+        answer = self.scanner.post(url, json=body, timeout=30)
         done = time.monotonic()
         self.stats.scanned(ScanRecord(kind, answer.status_code, done - started, done))
         return answer
@@ -159,15 +164,12 @@ class Station:
             return
 
     def _hand_over(self, order_no):
-        """True once handed over; False while the label (or its copy at picking_packing) isn't there yet."""
+        """True once handed over (or refused for good); False while the label isn't there yet."""
         shipment = self.reader.get(f"{self.labels_url}/shipments/{order_no}", timeout=30)
         tracking_no = shipment.json().get("tracking_no") if shipment.status_code == 200 else None
         if not tracking_no:
             return False
         answer = self.scan("handover", tracking_no=tracking_no)
-        if answer.status_code == 200:
-            return True
-        if answer.status_code == 404:   # picking_packing hasn't had waybill_issued yet
-            return False
-        self.stats.failures.append(f"handover {order_no}: {answer.status_code} {answer.text[:200]}")
+        if answer.status_code != 200:
+            self.stats.failures.append(f"handover {order_no}: {answer.status_code} {answer.text[:200]}")
         return True
