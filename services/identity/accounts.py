@@ -57,8 +57,8 @@ def set_roles(session, staff_id, roles, by, now):
     before = account.roles
     account.roles, account.updated_at = list(roles), now
     audit.record(session, staff_id, "roles", by, now, f"{', '.join(before)} → {', '.join(roles)}")
-    # A session acting in a role the account lost goes on in the account's first role.
-    sessions.drop_role(session, staff_id, account.roles)
+    # A live session acting in a role the account lost acts in its first role from its next page on
+    # (sessions.current), before it is given another token.
     return account
 
 
