@@ -47,9 +47,10 @@ def deploy_twice_and_sign_in(env, var, start_service, fresh_database_url):
     first = run("tools.deploy", env)
     keys, secrets = var / "keys", var / "secrets"
     assert "created the token-signing key pair" in first and "created the web console's API key" in first
+    assert "created the web console's CSRF key" in first
     assert first.count("created the administrator account 'admin'") == 1
     assert "python -m tools.accounts reset-password admin" in first
-    for private in (keys / "token-signing.pem", secrets / "console-api-key"):
+    for private in (keys / "token-signing.pem", secrets / "console-api-key", secrets / "console-csrf-key"):
         assert stat.S_IMODE(private.stat().st_mode) == 0o600, private
     assert stat.S_IMODE(keys.stat().st_mode) == stat.S_IMODE(secrets.stat().st_mode) == 0o700
     one_time = ADMIN_PASSWORD.findall(first)

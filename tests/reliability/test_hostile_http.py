@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 import requests
 from nameko.testing.utils import find_free_port
 
+from services.web_console import csrf
+from shared.secret_files import write_secret
 from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
 from shared.testing.processes import running_process
@@ -223,10 +225,11 @@ def test_a_service_at_its_descriptor_limit_refuses_connections_and_lives(rabbit_
 
 
 def test_the_console_at_its_descriptor_limit_refuses_connections_and_lives(tmp_path):
-    port = find_free_port()
+    port, csrf_key = find_free_port(), tmp_path / "console-csrf-key"
+    write_secret(csrf_key, csrf.new_key())   # the console does not start without it
     survives_a_flood([sys.executable, "-m", "services.web_console"],
-                     {"CONSOLE_PORT": str(port), "HTTP_HOST": "127.0.0.1"}, f"http://127.0.0.1:{port}/signin",
-                     tmp_path / "console.log", 64, 100)
+                     {"CONSOLE_PORT": str(port), "HTTP_HOST": "127.0.0.1", "CONSOLE_CSRF_KEY_FILE": str(csrf_key)},
+                     f"http://127.0.0.1:{port}/signin", tmp_path / "console.log", 64, 100)
 
 
 def test_the_console_cuts_idle_connections_and_caps_them(start_console):

@@ -9,6 +9,7 @@ import pytest
 from nameko.containers import ServiceContainer
 
 from services.identity.models import Base as IdentityBase
+from services.web_console import csrf
 from services.web_console.app import Console
 from services.web_console.settings import ConsoleSettings
 from shared import config as suite_config
@@ -40,8 +41,11 @@ def console_identity(request, vhost_pipeline, test_databases, tmp_path_factory):
         try:
             client = IdentityClient(RunningService("identity", container, config, IdentityBase))
             made = client.as_admin("POST", "/api-keys", json={"role": "console", "subject": "web-console"})
-            client.console_key_file = str(tmp_path_factory.mktemp("console") / "console-api-key")
+            secrets_dir = tmp_path_factory.mktemp("console")
+            client.console_key_file = str(secrets_dir / "console-api-key")
             write_secret(client.console_key_file, made.json()["key"])
+            client.console_csrf_key_file = str(secrets_dir / "console-csrf-key")   # the console's own, as deploy makes it
+            write_secret(client.console_csrf_key_file, csrf.new_key())
             yield client
         finally:
             container.stop()
@@ -52,8 +56,8 @@ def console_settings(services, amqp_uri, identity):
     urls = {name: "http://127.0.0.1:9" for name in suite_config.SERVICES}
     urls.update({service.name: service.base_url for service in services})
     urls["identity"] = identity.service.base_url
-    return ConsoleSettings(service_urls=urls, api_key_file=identity.console_key_file, amqp_uri=amqp_uri,
-                           refresh_seconds=2)
+    return ConsoleSettings(service_urls=urls, api_key_file=identity.console_key_file,
+                           csrf_key_file=identity.console_csrf_key_file, amqp_uri=amqp_uri, refresh_seconds=2)
 
 
 @pytest.fixture

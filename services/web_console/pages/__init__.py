@@ -1,4 +1,4 @@
 """Every page module; importing them registers their routes."""
 from services.web_console.pages import (  # noqa: F401
-    account, after_sales, managers, packing, parcel_returns, review, rota, shipping, warehouse,
+    account, admin, after_sales, managers, packing, parcel_returns, review, rota, shipping, sso, warehouse,
 )
