@@ -29,13 +29,19 @@ def browser_session():
 
 
 @pytest.fixture(scope="module")
-def console_identity(request, vhost_pipeline, test_databases, tmp_path_factory):
+def console_identity_config():
+    """Identity's config beyond the tests' defaults (a module with single sign-on overrides it)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def console_identity(request, vhost_pipeline, test_databases, tmp_path_factory, console_identity_config):
     """One identity service per test module (its own vhost and database), with the console's API key:
     the people a module signs in are made once (each costs a few argon2 hashes)."""
     broker = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
     with vhost_pipeline.get() as vhost:
         config = service_test_config("identity", f"{broker.scheme}://{broker.netloc}/{vhost}",
-                                     DATABASE_URL=test_databases.fresh_url("identity"))
+                                     DATABASE_URL=test_databases.fresh_url("identity"), **console_identity_config)
         container = ServiceContainer(service_class("identity"), config)
         container.start()
         try:
@@ -62,22 +68,25 @@ def console_settings(services, amqp_uri, identity):
 
 @pytest.fixture
 def start_console(rabbit_config, console_identity):
-    """start_console(*running_services, **settings) -> the console's base URL, served in this process
-    as `python -m services.web_console` serves it, signing people in at the module's identity."""
+    """start_console(*running_services, listener=None, **settings) -> the console's base URL, served in
+    this process as `python -m services.web_console` serves it, signing people in at the module's
+    identity; on `listener` when given (the caller keeps it: a module's fixed address), else a free port."""
     servers = []
 
-    def start(*services, **settings):
-        listener = eventlet.listen(("127.0.0.1", 0))
+    def start(*services, listener=None, **settings):
+        owned = listener is None
+        listener = listener or eventlet.listen(("127.0.0.1", 0))
         options = dataclasses.replace(console_settings(services, rabbit_config["AMQP_URI"], console_identity),
                                       **settings)
         servers.append((eventlet.spawn(serve, listener, Console(options), options.http_limits, log_output=False),
-                        listener))
-        return "http://127.0.0.1:%d" % listener.getsockname()[1]
+                        listener if owned else None))
+        return "http://%s:%d" % listener.getsockname()[:2]
 
     yield start
     for server, listener in servers:
         server.kill()
-        listener.close()
+        if listener is not None:
+            listener.close()
 
 
 @pytest.fixture

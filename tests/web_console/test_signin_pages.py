@@ -27,6 +27,8 @@ def refused_with(browser, staff_id, password, expected):
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(start_console, browser):
     browser.base = start_console()
     password = browser.identity.person("C-1", "agent")
+    browser.open("/signin")
+    assert browser.driver.find_elements("id", "sso") == []   # no single sign-on configured: no link
     refused_with(browser, "C-1", password + "x", "工号或密码错误。")
     refused_with(browser, "NO-SUCH-ONE", password, "工号或密码错误。")   # the same sentence for an unknown id
     browser.screenshot("signin_wrong_password")
