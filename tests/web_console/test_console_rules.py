@@ -260,7 +260,8 @@ def test_the_consoles_lists_match_the_services_own_and_each_has_words_in_both_la
     from services.order_review import rules
     from services.picking_packing import parcel_returns as returned_parcels
     from services.picking_packing import status as pick_status
-    from services.web_console.pages import parcel_returns, review, warehouse
+    from services.identity.sso_rules import REASONS
+    from services.web_console.pages import account, parcel_returns, review, warehouse
     from shared.config import SERVICES
 
     assert (case_forms.STATUSES, case_forms.CASE_TYPES, case_forms.REASONS) == (
@@ -283,7 +284,13 @@ def test_the_consoles_lists_match_the_services_own_and_each_has_words_in_both_la
                 "outcome": CARE_OUTCOMES, "pool": ("claim", "renew", "release"),
                 "case_outcome": set(flow.OUTCOMES.values()) | {flow.REFUSED_BY_BUYER},
                 "secured": securing.SCANS + (securing.OVERRIDE,), "care_kind": care_kinds,
-                "parcel_returns.outcome": parcel_returns.OUTCOMES}
+                "parcel_returns.outcome": parcel_returns.OUTCOMES,
+                # identity's: single sign-on's refusals, the password rules, the audit, why a session ended
+                "sso": tuple(REASONS) + ("sso_not_configured", "other"),
+                "password.rule": ("too_short", "too_long", "one_kind", "contains_staff_id", "not_new"),
+                "audit": ("created", "roles", "disabled", "enabled", "password_reset", "password_changed", "locked",
+                          "unlocked"),
+                "signin.ended": account.ENDED + ("other",)}
     missing = [f"{family}.{value}" for family, values in families.items() for value in values
                if f"{family}.{value}" not in texts.TEXTS]
     missing += [key for key, _path in nav.for_role("manager") if key not in texts.TEXTS]
