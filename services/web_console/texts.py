@@ -144,7 +144,6 @@ TEXTS = {
     "error.unknown": ("请求未能完成。", "The request could not be done."),
     "error.forbidden": ("您的岗位无权进行此操作。", "Your role may not do this."),
     "error.unauthorized": ("登录已失效，请重新登录。", "Your sign-in has expired: sign in again."),
-    "error.must_change_password": ("请先修改一次性密码。", "Change your one-time password first."),
     "error.console_not_deployed": ("管理后台尚未部署完成（缺少其 API 密钥），请运行 python -m tools.deploy。",
                                    "The console has no API key yet: run python -m tools.deploy."),
     "error.console_key_refused": ("身份服务拒绝了管理后台的 API 密钥，请运行 python -m tools.deploy。",

@@ -52,9 +52,9 @@ def test_a_one_time_password_leads_only_to_changing_it(start_console, browser):
 
 def test_a_person_changes_their_password_any_time_and_their_other_sessions_end(start_console, browser):
     browser.base = start_console()
-    password = browser.identity.person("PW-1", "packer")
-    elsewhere = browser.identity.sign_in("PW-1", password).json()["session_id"]
-    browser.sign_in("PW-1", "packer")
+    password = browser.identity.person("CHG-1", "packer")
+    elsewhere = browser.identity.sign_in("CHG-1", password).json()["session_id"]
+    browser.sign_in("CHG-1", "packer")
     browser.click("password-link")
     now_at(browser, "/account/password")
     assert browser.driver.find_elements("id", "password-forced") == []
@@ -63,8 +63,8 @@ def test_a_person_changes_their_password_any_time_and_their_other_sessions_end(s
     now_at(browser, "/packing")
     assert browser.text("ok") == "密码已修改。"
     assert browser.identity.current(elsewhere).json()["why"] == "password_changed"
-    assert browser.identity.sign_in("PW-1", newer).status_code == 201
-    browser.identity.passwords["PW-1"] = newer
+    assert browser.identity.sign_in("CHG-1", newer).status_code == 201
+    browser.identity.passwords["CHG-1"] = newer
 
 
 def test_someone_with_several_roles_switches_and_the_nav_shows_the_acting_one(start_console, browser):
