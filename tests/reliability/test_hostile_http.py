@@ -31,7 +31,7 @@ from shared.web.standard import StandardEndpoints
 from tests.reliability.test_bad_input import desk  # noqa: F401  (fixture: after_sales with a paid order)
 from tests.shipping_labels.factories import T0, handed_over
 from tests.web_console.conftest import (  # noqa: F401  (fixtures)
-    browser, browser_session, console_identity, start_console,
+    browser, browser_session, console_identity, console_identity_config, start_console,
 )
 
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
