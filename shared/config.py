@@ -60,6 +60,12 @@ def console_api_key_file(environ=None):
     return environ.get("CONSOLE_API_KEY_FILE") or str(VAR_DIR / "secrets" / "console-api-key")
 
 
+def console_csrf_key_file(environ=None):
+    """The key the web console binds its forms' CSRF tokens with, made by the first deploy."""
+    environ = os.environ if environ is None else environ
+    return environ.get("CONSOLE_CSRF_KEY_FILE") or str(VAR_DIR / "secrets" / "console-csrf-key")
+
+
 def database_url(service):
     env = f"{service.upper()}_DATABASE_URL"
     return os.environ.get(env) or f"sqlite:///{VAR_DIR / (service + '.db')}"

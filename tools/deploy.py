@@ -5,11 +5,13 @@ user, then declare every queue (as deploy's own user).
 First run only (a second deploy prints none of it and changes nothing):
 - the token-signing key pair under var/keys/ (the private key 0600, read only by identity);
 - the web console's API key in var/secrets/console-api-key (0600);
+- the key the web console binds its forms' CSRF tokens with, var/secrets/console-csrf-key (0600);
 - when no enabled administrator exists, the account `admin` with a one-time password, printed once.
 """
 import sys
 
 from services.identity import first_run
+from services.web_console import csrf
 from shared import config
 from shared.secret_files import read_secret, write_secret
 from shared.timeutil import utcnow
@@ -24,6 +26,13 @@ def signing_keys():
     private, public = config.private_key_file(), config.public_key_file()
     if generate_key_pair(private, public):
         print(f"created the token-signing key pair: {private} (private, 0600: identity only) and {public}")
+
+
+def console_csrf_key():
+    key_file = config.console_csrf_key_file()
+    if read_secret(key_file) is None:
+        write_secret(key_file, csrf.new_key() + "\n")
+        print(f"created the web console's CSRF key: {key_file} (0600)")
 
 
 def people_and_console():
@@ -43,6 +52,7 @@ def people_and_console():
 
 def main():
     signing_keys()
+    console_csrf_key()
     failed = migrate.main([])
     if failed:
         return failed

@@ -57,8 +57,8 @@ def set_roles(session, staff_id, roles, by, now):
     before = account.roles
     account.roles, account.updated_at = list(roles), now
     audit.record(session, staff_id, "roles", by, now, f"{', '.join(before)} → {', '.join(roles)}")
-    # A session acting in a role the account lost goes on in the account's first role.
-    sessions.drop_role(session, staff_id, account.roles)
+    # A live session acting in a role the account lost acts in its first role from its next page on
+    # (sessions.current), before it is given another token.
     return account
 
 
@@ -96,11 +96,12 @@ def reset_password(session, staff_id, by, now):
 
 def set_own_password(session, account, new_password, now):
     """The person's own change (they proved the current one): the policy holds, and it must be new."""
-    reason = passwords.problem(new_password, account.staff_id)
-    if reason is None and passwords.verify(account.password_hash, new_password):
-        reason = "must differ from the current password"
-    if reason:
-        raise RuleViolation(f"password {reason}", code="weak_password", fields={"new_password": [reason]})
+    broken = passwords.broken_rule(new_password, account.staff_id)
+    if broken is None and passwords.verify(account.password_hash, new_password):
+        broken = "not_new", "must differ from the current password"
+    if broken:
+        rule, reason = broken
+        raise RuleViolation(f"password {reason}", code="weak_password", fields={"new_password": [reason]}, rule=rule)
     account.password_hash, account.must_change_password, account.updated_at = \
         passwords.hash_password(new_password), False, now
     audit.record(session, account.staff_id, "password_changed", account.staff_id, now)

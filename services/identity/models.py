@@ -47,6 +47,19 @@ class PersonSession(Base):
     last_seen_at: Mapped[object] = mapped_column(UtcDateTime)
     ended_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
     ended_why: Mapped[str] = mapped_column(sa.String(32), nullable=True)   # signed_out, disabled, idle, ...
+    via: Mapped[str] = mapped_column(sa.String(16), default="password", server_default="password")   # or "sso"
+    # Single sign-on: the roles the provider vouched for that the account holds (None: all the account's).
+    sso_roles: Mapped[list] = mapped_column(sa.JSON, nullable=True)
+
+
+class SsoFlow(Base):
+    """A single sign-on begun at the console and not yet back: what only the server may know (state,
+    nonce, PKCE verifier). The console's short-lived cookie holds the flow id; only its SHA-256 is here."""
+    __tablename__ = "sso_flows"
+
+    flow_digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    kept: Mapped[dict] = mapped_column(sa.JSON)
+    expires_at: Mapped[object] = mapped_column(UtcDateTime, index=True)
 
 
 class SignInFailure(Base):

@@ -32,14 +32,21 @@ def kind_of(character):
 
 def problem(password, staff_id):
     """Why `password` may not be used by `staff_id`, or None."""
+    broken = broken_rule(password, staff_id)
+    return broken[1] if broken else None
+
+
+def broken_rule(password, staff_id):
+    """(the rule's name, why) for the first rule `password` breaks, or None. The name lets the console
+    say it in the person's language."""
     if len(password) < MIN_LENGTH:
-        return f"must be at least {MIN_LENGTH} characters"
+        return "too_short", f"must be at least {MIN_LENGTH} characters"
     if len(password) > MAX_LENGTH:
-        return f"must be at most {MAX_LENGTH} characters"
+        return "too_long", f"must be at most {MAX_LENGTH} characters"
     if len({kind_of(c) for c in password}) < 2:
-        return "must mix kinds of characters (upper and lower case letters, digits, symbols), not only one"
+        return "one_kind", "must mix kinds of characters (upper and lower case letters, digits, symbols), not only one"
     if staff_id and staff_id.casefold() in password.casefold():
-        return "must not contain the staff id"
+        return "contains_staff_id", "must not contain the staff id"
     return None
 
 

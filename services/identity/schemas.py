@@ -25,6 +25,11 @@ def _password(**kwargs):
     return fields.String(required=True, validate=validate.Length(min=1, max=MAX_LENGTH), **kwargs)
 
 
+def _address():
+    return fields.String(required=True, validate=[validate.Length(max=64), an_address],
+                         metadata={"description": "the person's address, as the console saw it"})
+
+
 def _roles():
     return fields.List(fields.String(validate=validate.OneOf(PERSON_ROLES)), required=True,
                        validate=[validate.Length(min=1, max=len(PERSON_ROLES)), _distinct])
@@ -38,8 +43,15 @@ def _distinct(values):
 class SignInSchema(StrictSchema):
     staff_id = fields.String(required=True, validate=StaffId)
     password = _password()
-    address = fields.String(required=True, validate=[validate.Length(max=64), an_address],
-                            metadata={"description": "the person's address, as the console saw it"})
+    address = _address()
+
+
+class SsoFinishSchema(StrictSchema):
+    flow = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                         metadata={"description": "the flow id POST /sso/start gave (the browser's cookie)"})
+    query = fields.String(required=True, validate=validate.Length(max=8192),
+                          metadata={"description": "the callback's raw query string, as the provider sent it"})
+    address = _address()
 
 
 class CurrentSessionQuery(StrictSchema):

@@ -3,6 +3,7 @@ and the one place tokens are signed. It consumes no events and publishes none.""
 from services.identity.http_admin import AccountEndpoints, MachineEndpoints
 from services.identity.http_machines import TokenEndpoints
 from services.identity.http_sessions import SessionEndpoints
+from services.identity.http_sso import SingleSignOnProvider, SsoEndpoints
 from services.identity.issuer import TokenIssuer
 from services.identity.models import Base
 from services.identity.settings import Settings
@@ -10,10 +11,12 @@ from shared.db.dependency import Database
 from shared.web.standard import StandardEndpoints
 
 
-class IdentityService(SessionEndpoints, TokenEndpoints, AccountEndpoints, MachineEndpoints, StandardEndpoints):
+class IdentityService(SessionEndpoints, SsoEndpoints, TokenEndpoints, AccountEndpoints, MachineEndpoints,
+                      StandardEndpoints):
     name = "identity"
     db = Database(Base)
     issue = TokenIssuer()
+    sso = SingleSignOnProvider()
 
     @property
     def settings(self):

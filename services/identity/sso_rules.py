@@ -22,6 +22,9 @@ REASONS = {
     "staff_id_missing": "the identity provider did not say which staff member this is",
     "staff_id_invalid": "the staff id the identity provider sent is not a valid staff id",
     "no_role": "this person holds no role in the back office",
+    # identity's own rules on who may come in this way (sso_signin.py)
+    "no_account": "there is no back-office account with this staff id; an administrator creates it",
+    "role_not_held": "none of the roles the identity provider gives is one this account holds",
 }
 STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 MAX_QUERY_CHARS = 8192

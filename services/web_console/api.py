@@ -13,6 +13,11 @@ class ApiError(Exception):
         self.fields = fields or {}
         self.details = details or {}
 
+    @property
+    def page_status(self):
+        """The status of the page that shows this refusal (a service that answered oddly: 502)."""
+        return self.status if self.status >= 400 else 502
+
     def field_messages(self):
         """[(field, reason)] flattened from marshmallow's nested error dicts."""
         found = []

@@ -6,12 +6,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from services.web_console import formatting, nav, session, texts
+from services.web_console import csrf, formatting, nav, session, texts
 from services.web_console.api import Api, ApiError
 from services.web_console.identity import IdentityApi, SessionEnded
 from services.web_console.routing import routes
@@ -29,6 +30,7 @@ class Context:
         self.lang = session.language(request)
         self.ended = None            # why identity says the cookie's session is over
         self.identity_error = None   # identity could not say
+        self.new_presession = None   # a pre-session id made for this answer's forms (its cookie goes with it)
 
     @cached_property
     def identity(self):
@@ -55,14 +57,35 @@ class Context:
     def t(self, key, **values):
         return texts.translate(self.lang, key, **values)
 
+    def csrf_binding(self, create=False):
+        """What this browser's forms are bound to: its session id, else its pre-session id (made now
+        if `create`: a page with a form for someone not signed in)."""
+        binding = session.session_id(self.request) or session.presession_id(self.request) or self.new_presession
+        if binding is None and create:
+            binding = self.new_presession = session.new_presession_id()
+        return binding
+
+    def csrf_token(self):
+        return csrf.token(self.console.csrf_key, self.csrf_binding(create=True))
+
+    def csrf_field(self):
+        """The hidden input every <form method="post"> carries."""
+        return Markup(f'<input type="hidden" name="{csrf.FIELD}" value="{self.csrf_token()}">')
+
     def render(self, template, status=200, **values):
         return Response(self.render_text(template, **values), status=status, mimetype="text/html")
 
     def render_text(self, template, **values):
         values.setdefault("ok", self.t(self.request.args["ok"]) if self.request.args.get("ok") in texts.TEXTS else None)
         return self.console.jinja.get_template(template).render(
-            ctx=self, _=self.t, nav=nav.for_role(self.role) if self.identity else [], fmt=formatting,
-            new_key=lambda: uuid.uuid4().hex, **values)
+            ctx=self, _=self.t, nav=self.nav(), fmt=formatting,
+            new_key=lambda: uuid.uuid4().hex, csrf_field=self.csrf_field, **values)
+
+    def nav(self):
+        """The acting role's pages; none while a one-time password is still to be changed."""
+        if not self.identity or self.identity.must_change_password:
+            return []
+        return nav.for_role(self.role)
 
     @property
     def htmx(self):
@@ -101,6 +124,7 @@ class Console:
         import services.web_console.pages  # noqa: F401  (registers every page)
 
         self.settings = settings
+        self.csrf_key = csrf.load_key(settings.csrf_key_file)   # CsrfKeyMissing: the console does not start
         self.identity = IdentityApi(settings)
         self.url_map = routes.url_map()
         self.jinja = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(),
@@ -117,16 +141,16 @@ class Console:
 
     def respond(self, request):
         ctx = Context(self, request)
+        response = self.route(ctx)
+        if ctx.new_presession:
+            session.start_presession(self.settings, request, response, ctx.new_presession)
+        return response
+
+    def route(self, ctx):
         try:
-            endpoint, args = self.url_map.bind_to_environ(request.environ).match()
+            endpoint, args = self.url_map.bind_to_environ(ctx.request.environ).match()
             page = routes.pages[endpoint]
-            if page.roles is not None and ctx.identity is None:
-                return self.not_signed_in(ctx)
-            if page.roles is not None and ctx.identity.must_change_password:
-                return ctx.render("error.html", status=403, error=ApiError(403, "must_change_password", ""))
-            if page.roles and ctx.role not in page.roles:
-                return ctx.render("error.html", status=403, error=ApiError(403, "forbidden", ""))
-            return page.handler(ctx, **args)
+            return self.refusal(ctx, page) or page.handler(ctx, **args)
         except ApiError as error:
             return ctx.render("error.html", status=error.status if error.status >= 400 else 502, error=error)
         except HTTPException as exc:
@@ -136,6 +160,25 @@ class Console:
             log.exception("console page failed, incident %s", incident)
             return ctx.render("error.html", status=500,
                               error=ApiError(500, "internal", "", details={"incident": incident}))
+
+    def refusal(self, ctx, page):
+        """The answer when this request may not reach its page (a POST without its form's token, nobody
+        signed in, a one-time password still to change, another role's page); None when it may."""
+        if ctx.request.method == "POST":
+            given = ctx.request.form.get(csrf.FIELD) or ctx.request.headers.get(csrf.HEADER)
+            forged = csrf.problem(self.csrf_key, ctx.csrf_binding(), given)
+            if forged:
+                log.warning("POST %s refused: %s (from %s)", ctx.request.path, forged, ctx.request.remote_addr)
+                return ctx.render("error.html", status=403, error=ApiError(403, forged, ""))
+        if page.roles is None:
+            return None
+        if ctx.identity is None:
+            return self.not_signed_in(ctx)
+        if ctx.identity.must_change_password and not page.with_one_time_password:
+            return ctx.redirect(nav.PASSWORD_PAGE)   # the one page anyone on a one-time password gets
+        if page.roles and ctx.role not in page.roles:
+            return ctx.render("error.html", status=403, error=ApiError(403, "forbidden", ""))
+        return None
 
     @staticmethod
     def not_signed_in(ctx):

@@ -69,11 +69,8 @@ class IdentityApi:
 
     def sign_in(self, staff_id, password, address):
         """-> Person, or ApiError with identity's refusal (invalid_credentials, account_locked, ...)."""
-        answer = self._request("POST", "/sessions", json={"staff_id": staff_id, "password": password,
-                                                          "address": address})
-        if answer.status_code != 201:
-            raise error_of("identity", answer)
-        return _person(answer.json())
+        return _person(_expect(self._request("POST", "/sessions", json={
+            "staff_id": staff_id, "password": password, "address": address}), 201))
 
     def current(self, session_id, activity=True):
         """-> Person with a fresh token; SessionEnded with identity's reason when it is over. Without
@@ -82,12 +79,39 @@ class IdentityApi:
                                session_id=session_id)
         if answer.status_code == 401 and answer.json().get("error") == "session_ended":
             raise SessionEnded(answer.json().get("why", "unknown"))
-        if answer.status_code != 200:
-            raise error_of("identity", answer)
-        return _person(answer.json())
+        return _person(_expect(answer, 200))
 
     def sign_out(self, session_id):
         self._request("DELETE", "/sessions/current", session_id=session_id)
+
+    def change_password(self, session_id, current_password, new_password):
+        """The person's own change; -> Person (now with a token), or ApiError (weak_password with its
+        `rule`, wrong_password)."""
+        return _person(_expect(self._request("POST", "/sessions/current/password", session_id=session_id, json={
+            "current_password": current_password, "new_password": new_password}), 200))
+
+    def switch_role(self, session_id, role):
+        return _person(_expect(self._request("POST", "/sessions/current/role", session_id=session_id,
+                                             json={"role": role}), 200))
+
+    def sso_enabled(self):
+        """Whether identity offers single sign-on (the sign-in page's link); False when it can't say."""
+        try:
+            answer = self._request("GET", "/sso")
+        except ApiError:
+            return False
+        return answer.status_code == 200 and answer.json().get("enabled") is True
+
+    def sso_start(self):
+        """-> (the provider's URL to send the browser to, the flow id for its cookie)."""
+        body = _expect(self._request("POST", "/sso/start"), 201).json()
+        return body["url"], body["flow"]
+
+    def sso_finish(self, flow, query, address):
+        """The provider sent the person back with `query`; -> Person, or ApiError (sso_refused with its
+        `reason`, account_disabled)."""
+        return _person(_expect(self._request("POST", "/sso/finish", json={
+            "flow": flow, "query": query, "address": address}), 201))
 
     def _request(self, method, path, session_id=None, json=None):
         for fresh in (False, True):   # a token identity no longer takes (its keys changed): buy another, once
@@ -108,6 +132,13 @@ def _call(settings, method, path, headers, json=None):
         raise ApiError(503, "unreachable", "identity cannot be reached") from None
 
 
-def _person(body):
+def _expect(answer, status):
+    if answer.status_code != status:
+        raise error_of("identity", answer)
+    return answer
+
+
+def _person(answer):
+    body = answer.json()
     return Person(body["session_id"], body["staff_id"], body["name"], tuple(body["roles"]), body["role"],
                   body["must_change_password"], body["token"])

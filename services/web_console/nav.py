@@ -22,7 +22,10 @@ NAV = (
     ("nav.pool", "/pool", {R.MANAGER, R.SALES, R.CARE}),
     ("nav.care", "/care-tasks", {R.MANAGER, R.SALES, R.CARE}),
     ("nav.dead_letters", "/dead-letters", {R.MANAGER}),
+    ("nav.accounts", "/admin/accounts", {R.ADMIN}),
+    ("nav.api_keys", "/admin/api-keys", {R.ADMIN}),
 )
+PASSWORD_PAGE = "/account/password"   # anyone's own; the only page while a one-time password is unchanged
 
 SIGN_IN_ROLES = PERSON_ROLES
 
@@ -33,4 +36,4 @@ def for_role(role):
 
 def home(role):
     items = for_role(role)
-    return items[0][1] if items else "/"   # a role with no pages here (admin, for now): the start page
+    return items[0][1] if items else "/"   # a role with no pages here: the start page

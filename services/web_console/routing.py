@@ -7,18 +7,19 @@ from werkzeug.routing import Map, Rule
 @dataclass(frozen=True)
 class Page:
     handler: object
-    roles: frozenset   # empty: anyone signed in
+    roles: frozenset   # empty: anyone signed in; None: anyone
+    with_one_time_password: bool = False   # open before a one-time password is changed (the change itself)
 
 
 class Routes:
     def __init__(self):
         self.rules, self.pages = [], {}
 
-    def page(self, path, methods=("GET",), roles=(), public=False):
+    def page(self, path, methods=("GET",), roles=(), public=False, with_one_time_password=False):
         def register(handler):
             endpoint = f"{handler.__module__}.{handler.__name__}"
             self.rules.append(Rule(path, endpoint=endpoint, methods=list(methods)))
-            self.pages[endpoint] = Page(handler, frozenset(roles)) if not public else Page(handler, None)
+            self.pages[endpoint] = Page(handler, None if public else frozenset(roles), with_one_time_password)
             return handler
         return register
 

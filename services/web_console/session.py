@@ -1,17 +1,44 @@
 """Who is signed in: the cookie holds only identity's session id (HttpOnly, SameSite=Strict, Secure
-when the person came over HTTPS); identity says on every page whether the session still lives."""
+when the person came over HTTPS); identity says on every page whether the session still lives.
+Before sign-in, a pre-session cookie (random, the same flags) is what the sign-in form's CSRF token is
+bound to."""
+import secrets
+
 SESSION_COOKIE = "console_session"
+PRESESSION_COOKIE = "console_presession"
 LANG_COOKIE = "console_lang"
 LANGUAGES = ("zh", "en")
+MAX_ID_LENGTH = 100
 
 
 def session_id(request):
-    return request.cookies.get(SESSION_COOKIE)
+    return _cookie(request, SESSION_COOKIE)
+
+
+def presession_id(request):
+    return _cookie(request, PRESESSION_COOKIE)
+
+
+def new_presession_id():
+    return secrets.token_urlsafe(32)
+
+
+def _cookie(request, name):
+    value = request.cookies.get(name)
+    return value if value and len(value) <= MAX_ID_LENGTH else None
 
 
 def start(settings, request, response, person):
-    response.set_cookie(SESSION_COOKIE, person.session_id, httponly=True, samesite="Strict",
-                        secure=over_https(settings, request))
+    _private_cookie(settings, request, response, SESSION_COOKIE, person.session_id)
+    response.delete_cookie(PRESESSION_COOKIE)   # signed in: forms are bound to the session now
+
+
+def start_presession(settings, request, response, presession):
+    _private_cookie(settings, request, response, PRESESSION_COOKIE, presession)
+
+
+def _private_cookie(settings, request, response, name, value):
+    response.set_cookie(name, value, httponly=True, samesite="Strict", secure=over_https(settings, request))
 
 
 def forget(response):

@@ -21,6 +21,7 @@ def _service_urls(environ):
 class ConsoleSettings:
     service_urls: dict
     api_key_file: str = None           # the console's own API key at identity (made by the first deploy)
+    csrf_key_file: str = None          # the key of its forms' CSRF tokens (made by the first deploy)
     amqp_uri: str = None               # None: no broker (the dead-letters page says so)
     port: int = DEFAULT_PORT
     host: str = "0.0.0.0"
@@ -36,6 +37,7 @@ class ConsoleSettings:
         return cls(
             service_urls=_service_urls(environ),
             api_key_file=suite_config.console_api_key_file(environ),
+            csrf_key_file=suite_config.console_csrf_key_file(environ),
             amqp_uri=_bus_uri(environ),
             port=int(environ.get("CONSOLE_PORT", DEFAULT_PORT)),
             host=environ.get("HTTP_HOST", "0.0.0.0"),

@@ -80,12 +80,14 @@ def test_changing_the_password_ends_the_accounts_other_sessions(identity):
 
 def test_the_password_rules_name_the_field_and_the_reason_on_both_sides_of_each(identity):
     session_id, password = signed_in(identity, "S-15")
-    refusals = {"Abcdefghij1": "at least 12 characters", "123456789012": "mix kinds", "abcdefghijkl": "mix kinds",
-                "ABCDEFGHIJKLMN": "mix kinds", "xx-s-15-Pass-99": "staff id", password: "differ"}
-    for candidate, reason in refusals.items():
+    refusals = {"Abcdefghij1": ("at least 12 characters", "too_short"), "123456789012": ("mix kinds", "one_kind"),
+                "abcdefghijkl": ("mix kinds", "one_kind"), "ABCDEFGHIJKLMN": ("mix kinds", "one_kind"),
+                "xx-s-15-Pass-99": ("staff id", "contains_staff_id"), password: ("differ", "not_new")}
+    for candidate, (reason, rule) in refusals.items():
         answer = identity.change_password(session_id, password, candidate)
         assert answer.status_code == 422, (candidate, answer.text)
         assert reason in answer.json()["fields"]["new_password"][0], (candidate, answer.json())
+        assert answer.json()["rule"] == rule   # the console says it in the person's language
     wrong = identity.change_password(session_id, "Not-my-password-1", new_password())
     assert wrong.status_code == 422 and "current_password" in wrong.json()["fields"]
     assert identity.change_password(session_id, password, "Abcdefghijk1").status_code == 200   # 12, mixed

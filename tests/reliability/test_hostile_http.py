@@ -21,6 +21,8 @@ from nameko.testing.utils import find_free_port
 
 from services.shipping_labels import s10
 from services.shipping_labels.models import UnmatchedHandover
+from services.web_console import csrf
+from shared.secret_files import write_secret
 
 from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
@@ -34,7 +36,7 @@ from shared.web.standard import StandardEndpoints
 from tests.reliability.test_bad_input import desk  # noqa: F401  (fixture: after_sales with a paid order)
 from tests.shipping_labels.factories import approved, handover_scan, packed
 from tests.web_console.conftest import (  # noqa: F401  (fixtures)
-    browser, browser_session, console_identity, start_console,
+    browser, browser_session, console_identity, console_identity_config, start_console,
 )
 
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
@@ -228,10 +230,11 @@ def test_a_service_at_its_descriptor_limit_refuses_connections_and_lives(rabbit_
 
 
 def test_the_console_at_its_descriptor_limit_refuses_connections_and_lives(tmp_path):
-    port = find_free_port()
+    port, csrf_key = find_free_port(), tmp_path / "console-csrf-key"
+    write_secret(csrf_key, csrf.new_key())   # the console does not start without it
     survives_a_flood([sys.executable, "-m", "services.web_console"],
-                     {"CONSOLE_PORT": str(port), "HTTP_HOST": "127.0.0.1"}, f"http://127.0.0.1:{port}/signin",
-                     tmp_path / "console.log", 64, 100)
+                     {"CONSOLE_PORT": str(port), "HTTP_HOST": "127.0.0.1", "CONSOLE_CSRF_KEY_FILE": str(csrf_key)},
+                     f"http://127.0.0.1:{port}/signin", tmp_path / "console.log", 64, 100)
 
 
 def test_the_console_cuts_idle_connections_and_caps_them(start_console):

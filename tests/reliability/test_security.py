@@ -1,7 +1,12 @@
 """Issue #10 item 9: every endpoint of every service, from its own /openapi.json, refuses a
-caller without a valid token of an admitted role; then a bounded schemathesis fuzz finds no 5xx."""
+caller without a valid token of an admitted role; then a bounded schemathesis fuzz finds no 5xx.
+
+Issue #17: the tokens of every role are the ones identity issues: people's from real sessions
+(a password sign-in), machines' bought with their API keys at POST /tokens; a revoked key buys
+nothing, and a carrier's key reaches only its own parcels."""
 import base64
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -10,9 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.openapi import from_dict
 
 from shared.config import SERVICES
+from shared.secret_files import read_secret
 from shared.testing.keys import new_key_pair, session_keys
-from shared.web.auth import Role, mint_token
+from shared.timeutil import to_iso, utcnow
+from shared.web.auth import MACHINE_ROLES, Identity, Role, mint_token
+from tests.identity.test_sign_in import verified
 from tests.reliability.harness import say
+from tests.reliability.test_state_guards_tracking import Floor
+from tests.web_console.conftest import console_identity, console_identity_config  # noqa: F401  (fixtures)
 
 ALL_ROLES = [role.value for role in Role]
 RANK = "regular"
@@ -57,15 +67,59 @@ def tampered_token(key, role):
 
 
 def answers(method, url, token=None):
+    return answer(method, url, token)[0]
+
+
+def answer(method, url, token=None):
+    """(status, error code) of a call with an empty JSON body."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return requests.request(method, url, headers=headers, json={}, timeout=10).status_code
+    response = requests.request(method, url, headers=headers, json={}, timeout=10)
+    try:
+        error = response.json().get("error") if response.status_code >= 400 else None
+    except (ValueError, AttributeError):
+        error = None
+    return response.status_code, error
+
+
+class Issuer:
+    """Tokens as identity issues them: a person's from their session (a real password sign-in), a
+    machine's bought with its API key. Fresh on each call (a module may outlive a token)."""
+    MACHINE_SUBJECTS = {Role.SCANNER.value: "SCAN-SEC-1", Role.CARRIER.value: "EMS", Role.CLOCK.value: "CLOCK-SEC-1"}
+
+    def __init__(self, identity):
+        self.identity, self.sessions = identity, {}
+        self.keys = {role: self.register(role, subject) for role, subject in self.MACHINE_SUBJECTS.items()}
+        self.keys[Role.CONSOLE.value] = read_secret(identity.console_key_file)
+
+    def register(self, role, subject):
+        made = self.identity.as_admin("POST", "/api-keys", json={"role": role, "subject": subject})
+        assert made.status_code == 201, made.text
+        return made.json()["key"]
+
+    def bought(self, key):
+        return requests.post(self.identity.url("/tokens"), headers={"Authorization": f"ApiKey {key}"}, timeout=10)
+
+    def token(self, role):
+        if role in self.keys:
+            return self.bought(self.keys[role]).json()["token"]
+        if role not in self.sessions:
+            staff_id = f"SEC-{role}"
+            signed = self.identity.sign_in(staff_id, self.identity.person(staff_id, role))
+            self.sessions[role] = signed.json()["session_id"]
+        return self.identity.current(self.sessions[role]).json()["token"]
+
+
+@pytest.fixture(scope="module")
+def issuer(console_identity):  # noqa: F811  (the fixture imported above)
+    return Issuer(console_identity)
 
 
 @pytest.mark.parametrize("service_name", SERVICES)
-def test_every_endpoint_refuses_missing_wrong_role_expired_and_tampered_tokens(start_service, service_name,
+def test_every_endpoint_refuses_missing_wrong_role_expired_and_tampered_tokens(start_service, service_name, issuer,
                                                                              record_property, tmp_path):
     service = start_service(service_name)
     key, foreign_key = session_keys().private_key, new_key_pair(tmp_path).private_key
+    issued = {role: issuer.token(role) for role in ALL_ROLES}   # people's from sessions, machines' from keys
     wrong, checked, public, staff_fields = [], 0, [], []
     for method, path, operation in operations(service):
         roles = operation.get("x-roles", [])
@@ -77,13 +131,18 @@ def test_every_endpoint_refuses_missing_wrong_role_expired_and_tampered_tokens(s
         expected = [(None, 401, "no token"), (expired_token(key, admitted), 401, "expired"),
                     (tampered_token(key, outsider or admitted), 401, "tampered"),
                     (mint_token(foreign_key, "S-x", admitted), 401, "foreign key")]
-        if outsider:
-            expected.append((mint_token(key, "S-out", outsider), 403, f"role {outsider}"))
         for token, status, what in expected:
             got = answers(method, url, token)
             checked += 1
             if got != status:
                 wrong.append(f"{method} {path} with {what}: {got}, expected {status}")
+        for role, token in issued.items():   # every role: admitted (the token is taken) or refused 403
+            got, error = answer(method, url, token)
+            checked += 1
+            if role in roles and (error == "unauthorized" or error == "forbidden"):
+                wrong.append(f"{method} {path} with identity's {role} token: {got} {error}, expected it taken")
+            elif role not in roles and (got, error) != (403, "forbidden"):
+                wrong.append(f"{method} {path} with identity's {role} token: {got} {error}, expected 403")
         body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
         named = _body_fields(service, body) & STAFF_FIELDS
         staff_fields += [f"{method} {path}: {name}" for name in sorted(named)]
@@ -181,3 +240,31 @@ def test_csv_exports_named_in_chinese_answer(start_service):
         except requests.ConnectionError as exc:
             pytest.fail(f"{path}: the connection was dropped ({exc})")
         assert answer.status_code == 200, (path, answer.status_code, answer.text[:200])
+
+
+def test_machines_keys_buy_tokens_of_their_role_a_revoked_key_buys_none_and_a_carrier_reaches_its_own(
+        start_service, issuer):
+    floor = Floor(start_service("shipping_labels"))
+    ems = issuer.bought(issuer.keys["carrier"]).json()["token"]
+    assert verified(ems) == Identity("EMS", "carrier", "EMS")   # the key's subject, role and carrier
+    zto_key = issuer.register("carrier", "ZTO")
+    zto = issuer.bought(zto_key).json()["token"]
+
+    def scan(parcel, token):
+        order_no, tracking_no = floor.parcels[parcel]
+        return requests.post(floor.service.url("/tracking-events"), timeout=10, headers={
+            "Authorization": f"Bearer {token}"}, json={"event_id": str(uuid.uuid4()), "tracking_no": tracking_no,
+                                                        "status": "in_transit", "occurred_at": to_iso(utcnow()),
+                                                        "location": "杭州"})
+    assert scan("EMS", ems).status_code == 201
+    refused = scan("ZTO", ems)
+    assert refused.status_code == 403 and refused.json()["error"] == "not_your_parcel"
+    assert scan("ZTO", zto).status_code == 201
+
+    key_id = zto_key[3:19]
+    assert issuer.identity.as_admin("DELETE", f"/api-keys/{key_id}").status_code == 204
+    revoked = issuer.bought(zto_key)
+    assert revoked.status_code == 401 and revoked.json()["error"] == "unauthorized"
+    assert issuer.bought(issuer.keys["carrier"]).status_code == 200          # another key lives on
+    for role in MACHINE_ROLES:                                                # a key is no bearer token
+        assert answers("GET", floor.service.url("/shipments/x"), issuer.keys[role.value]) == 401

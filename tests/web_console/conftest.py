@@ -9,6 +9,7 @@ import pytest
 from nameko.containers import ServiceContainer
 
 from services.identity.models import Base as IdentityBase
+from services.web_console import csrf
 from services.web_console.app import Console
 from services.web_console.settings import ConsoleSettings
 from shared import config as suite_config
@@ -28,20 +29,29 @@ def browser_session():
 
 
 @pytest.fixture(scope="module")
-def console_identity(request, vhost_pipeline, test_databases, tmp_path_factory):
+def console_identity_config():
+    """Identity's config beyond the tests' defaults (a module with single sign-on overrides it)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def console_identity(request, vhost_pipeline, test_databases, tmp_path_factory, console_identity_config):
     """One identity service per test module (its own vhost and database), with the console's API key:
     the people a module signs in are made once (each costs a few argon2 hashes)."""
     broker = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
     with vhost_pipeline.get() as vhost:
         config = service_test_config("identity", f"{broker.scheme}://{broker.netloc}/{vhost}",
-                                     DATABASE_URL=test_databases.fresh_url("identity"))
+                                     DATABASE_URL=test_databases.fresh_url("identity"), **console_identity_config)
         container = ServiceContainer(service_class("identity"), config)
         container.start()
         try:
             client = IdentityClient(RunningService("identity", container, config, IdentityBase))
             made = client.as_admin("POST", "/api-keys", json={"role": "console", "subject": "web-console"})
-            client.console_key_file = str(tmp_path_factory.mktemp("console") / "console-api-key")
+            secrets_dir = tmp_path_factory.mktemp("console")
+            client.console_key_file = str(secrets_dir / "console-api-key")
             write_secret(client.console_key_file, made.json()["key"])
+            client.console_csrf_key_file = str(secrets_dir / "console-csrf-key")   # the console's own, as deploy makes it
+            write_secret(client.console_csrf_key_file, csrf.new_key())
             yield client
         finally:
             container.stop()
@@ -52,28 +62,31 @@ def console_settings(services, amqp_uri, identity):
     urls = {name: "http://127.0.0.1:9" for name in suite_config.SERVICES}
     urls.update({service.name: service.base_url for service in services})
     urls["identity"] = identity.service.base_url
-    return ConsoleSettings(service_urls=urls, api_key_file=identity.console_key_file, amqp_uri=amqp_uri,
-                           refresh_seconds=2)
+    return ConsoleSettings(service_urls=urls, api_key_file=identity.console_key_file,
+                           csrf_key_file=identity.console_csrf_key_file, amqp_uri=amqp_uri, refresh_seconds=2)
 
 
 @pytest.fixture
 def start_console(rabbit_config, console_identity):
-    """start_console(*running_services, **settings) -> the console's base URL, served in this process
-    as `python -m services.web_console` serves it, signing people in at the module's identity."""
+    """start_console(*running_services, listener=None, **settings) -> the console's base URL, served in
+    this process as `python -m services.web_console` serves it, signing people in at the module's
+    identity; on `listener` when given (the caller keeps it: a module's fixed address), else a free port."""
     servers = []
 
-    def start(*services, **settings):
-        listener = eventlet.listen(("127.0.0.1", 0))
+    def start(*services, listener=None, **settings):
+        owned = listener is None
+        listener = listener or eventlet.listen(("127.0.0.1", 0))
         options = dataclasses.replace(console_settings(services, rabbit_config["AMQP_URI"], console_identity),
                                       **settings)
         servers.append((eventlet.spawn(serve, listener, Console(options), options.http_limits, log_output=False),
-                        listener))
-        return "http://127.0.0.1:%d" % listener.getsockname()[1]
+                        listener if owned else None))
+        return "http://%s:%d" % listener.getsockname()[:2]
 
     yield start
     for server, listener in servers:
         server.kill()
-        listener.close()
+        if listener is not None:
+            listener.close()
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """The console's own rules without a browser: what a scan means at the packing station (rules §3),
 which case actions a person is offered (rules §5), readable errors, sign-in and language."""
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,11 +11,12 @@ import pytest
 from werkzeug.test import Client
 
 from contracts.customer_retention import CARE_OUTCOMES
-from services.web_console import case_forms, nav, pipeline, station, texts
+from services.web_console import case_forms, csrf, nav, pipeline, station, texts
 from services.web_console import identity as console_identity_module
 from services.web_console.api import ApiError
 from services.web_console.app import Console
 from services.web_console.formatting import duration, error_text
+from services.web_console.session import PRESESSION_COOKIE, SESSION_COOKIE
 from services.web_console.settings import ConsoleSettings
 from tests.web_console.test_signin_pages import clock  # noqa: F401  (fixture: identity's clock, moved by the test)
 from shared.timeutil import utcnow
@@ -113,17 +117,35 @@ def test_every_text_key_used_in_a_template_has_chinese_and_english():
 
 
 class PersonAt(Client):
-    """werkzeug's test client, from an address as a real connection has (throttling counts by it)."""
+    """werkzeug's test client, from an address as a real connection has (throttling counts by it).
+    Its POSTs carry the CSRF token this browser's forms carry (`with_token=False`: none)."""
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("environ_base", {"REMOTE_ADDR": "192.0.2.7"})
         return super().open(*args, **kwargs)
 
+    def post(self, *args, data=None, with_token=True, **kwargs):
+        if with_token and isinstance(data, dict) and csrf.FIELD not in data:
+            data = {**data, csrf.FIELD: self.csrf_token()}
+        return super().post(*args, data=data, **kwargs)
+
+    def csrf_token(self):
+        """The token the pages give this browser's forms: bound to its session, or before sign-in to the
+        pre-session cookie the sign-in page sets."""
+        if self.cookie(SESSION_COOKIE) is None and self.cookie(PRESESSION_COOKIE) is None:
+            self.get("/signin")
+        return csrf.token(self.application.csrf_key, self.cookie(SESSION_COOKIE) or self.cookie(PRESESSION_COOKIE))
+
+    def cookie(self, name):
+        found = self.get_cookie(name)
+        return found.value if found else None
+
 
 def identity_console(identity, **settings):
     """A console whose only service is the module's identity."""
     return PersonAt(Console(ConsoleSettings(service_urls={"identity": identity.service.base_url},
-                                            api_key_file=identity.console_key_file, **settings)))
+                                            api_key_file=identity.console_key_file,
+                                            csrf_key_file=identity.console_csrf_key_file, **settings)))
 
 
 def test_each_role_signs_in_to_its_own_pages_in_chinese_first_then_english(console_identity):
@@ -146,14 +168,6 @@ def test_each_role_signs_in_to_its_own_pages_in_chinese_first_then_english(conso
     assert forged.get("/packing").headers["Location"].endswith("/signin?ended=unknown")
 
 
-def test_someone_on_a_one_time_password_is_signed_in_but_only_told_to_change_it(console_identity):
-    client = identity_console(console_identity)
-    one_time = console_identity.create_account("ADM-9", ["admin"], name="管理员")["one_time_password"]
-    signed = client.post("/signin", data={"staff_id": "ADM-9", "password": one_time})
-    assert signed.status_code == 303 and signed.headers["Location"] == "/"
-    start = client.get("/")
-    assert start.status_code == 200 and "请先修改一次性密码。" in start.text and 'id="signout"' in start.text
-    assert client.get("/cases").status_code == 403   # no page, and no token for the services, until then
 
 
 def test_a_live_list_refreshing_itself_is_not_someone_at_the_desk(console_identity, clock):
@@ -176,8 +190,11 @@ def test_the_session_cookie_is_secure_when_the_person_came_over_https(console_id
                                                                       headers, secure):
     client = identity_console(console_identity, trust_proxy=trust_proxy)
     password = console_identity.person("P-2", "packer")
-    signed = client.post("/signin", data={"staff_id": "P-2", "password": password}, base_url=base_url,
-                         headers=headers)
+    # The browser's pre-session cookie (a Secure one, behind a proxy, is not sent by this client over http).
+    client.set_cookie(PRESESSION_COOKIE, "pre-session-1", domain="console.example")
+    signed = client.post("/signin", data={"staff_id": "P-2", "password": password,
+                                          csrf.FIELD: csrf.token(client.application.csrf_key, "pre-session-1")},
+                         base_url=base_url, headers=headers)
     assert signed.status_code == 303 and ("Secure" in signed.headers["Set-Cookie"]) is secure
 
 
@@ -243,8 +260,9 @@ def test_the_consoles_lists_match_the_services_own_and_each_has_words_in_both_la
     from services.order_review import rules
     from services.picking_packing import parcel_returns as returned_parcels
     from services.picking_packing import status as pick_status
+    from services.identity.sso_rules import REASONS
     from services.shipping_labels import cod_report, reconciliation
-    from services.web_console.pages import parcel_returns, review, warehouse
+    from services.web_console.pages import account, parcel_returns, review, warehouse
     from shared.config import SERVICES
 
     assert (case_forms.STATUSES, case_forms.CASE_TYPES, case_forms.REASONS) == (
@@ -270,7 +288,13 @@ def test_the_consoles_lists_match_the_services_own_and_each_has_words_in_both_la
                 "remit.outcome": reconciliation.OUTCOMES, "remit.reason": reconciliation.REASONS,
                 "cod.col": cod_report.COLUMNS,
                 "secured": securing.SCANS + (securing.OVERRIDE,), "care_kind": care_kinds,
-                "parcel_returns.outcome": parcel_returns.OUTCOMES}
+                "parcel_returns.outcome": parcel_returns.OUTCOMES,
+                # identity's: single sign-on's refusals, the password rules, the audit, why a session ended
+                "sso": tuple(REASONS) + ("sso_not_configured", "other"),
+                "password.rule": ("too_short", "too_long", "one_kind", "contains_staff_id", "not_new"),
+                "audit": ("created", "roles", "disabled", "enabled", "password_reset", "password_changed", "locked",
+                          "unlocked"),
+                "signin.ended": account.ENDED + ("other",)}
     missing = [f"{family}.{value}" for family, values in families.items() for value in values
                if f"{family}.{value}" not in texts.TEXTS]
     missing += [key for key, _path in nav.for_role("manager") if key not in texts.TEXTS]
@@ -299,3 +323,13 @@ def test_a_returned_parcels_form_sends_only_the_lines_decided_so_the_service_nam
     assert inspection_body(form) == {"lines": [{"sku": "SKU-1", "outcome": "restock"},
                                                {"sku": "SKU-3", "outcome": "damaged"}], "remarks": "外箱压坏"}
     assert inspection_body(MultiDict({"sku_0": "SKU-1"}))["lines"] == []
+
+
+def test_the_console_does_not_start_without_its_csrf_key(tmp_path):
+    missing = tmp_path / "no-such-key"
+    done = subprocess.run([sys.executable, "-m", "services.web_console"], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "CONSOLE_CSRF_KEY_FILE": str(missing), "CONSOLE_PORT": "9"})
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"web_console refuses to start: the console's CSRF key {missing} cannot be read (No such file or directory); "
+        "`python -m tools.deploy` creates it")

@@ -27,6 +27,8 @@ def refused_with(browser, staff_id, password, expected):
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(start_console, browser):
     browser.base = start_console()
     password = browser.identity.person("C-1", "agent")
+    browser.open("/signin")
+    assert browser.driver.find_elements("id", "sso") == []   # no single sign-on configured: no link
     refused_with(browser, "C-1", password + "x", "工号或密码错误。")
     refused_with(browser, "NO-SUCH-ONE", password, "工号或密码错误。")   # the same sentence for an unknown id
     browser.screenshot("signin_wrong_password")
@@ -91,3 +93,21 @@ def test_signing_out_ends_the_session_at_identity(start_console, browser):
     browser.open("/cases")
     WebDriverWait(browser.driver, 10).until(lambda driver: "/signin" in driver.current_url)
     assert browser.driver.find_elements("id", "signout") == []
+
+
+def test_no_session_outlives_twelve_hours_however_busy_the_person(start_console, browser, clock):
+    browser.base = start_console()
+    browser.sign_in("C-6", "agent")
+    for _ in range(24):                                     # a page every 29:59: never idle
+        clock.advance(minutes=29, seconds=59)
+        browser.open("/cases/new")
+        assert browser.driver.current_url.endswith("/cases/new") and browser.find("signout")
+    clock.advance(seconds=12 * 3600 - 1 - 24 * (29 * 60 + 59))   # to 11:59:59 after sign-in
+    browser.open("/cases/new")
+    assert browser.find("signout")
+    clock.advance(seconds=1)                                # twelve hours to the second
+    browser.open("/cases")
+    WebDriverWait(browser.driver, 10).until(lambda driver: "/signin" in driver.current_url)
+    assert "会话已超过 12 小时，请重新登录。" in browser.wait_text("signin-notice", "12")
+    assert session_cookie(browser) is None
+    browser.screenshot("signin_expired")

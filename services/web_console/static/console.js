@@ -3,3 +3,9 @@ document.addEventListener("htmx:afterSwap", function () {
   var scan = document.querySelector("[data-scan]");
   if (scan) { scan.focus(); }
 });
+
+// What htmx sends that changes something carries the page's CSRF token (the console refuses a POST without it).
+document.addEventListener("htmx:configRequest", function (event) {
+  var token = document.querySelector('meta[name="csrf-token"]');
+  if (token && event.detail.verb !== "get") { event.detail.headers["X-CSRF-Token"] = token.content; }
+});
