@@ -1,4 +1,5 @@
 """The console's words in Chinese (default) and English. A key without a text shows as itself."""
+from services.web_console import texts_cases, texts_common, texts_floor, texts_managers, texts_review
 
 TEXTS = {
     # frame, sign-in
@@ -463,6 +464,11 @@ TEXTS = {
                    "The parcel has had no tracking news for days: ask the carrier, tell the buyer if need be, then "
                    "close the task saying what you found."),
 }
+# Each area's newer words live in its own module (one file per screen family keeps edits apart).
+for _area in (texts_review, texts_floor, texts_cases, texts_managers, texts_common):
+    _clash = TEXTS.keys() & _area.TEXTS.keys()
+    assert not _clash, f"text keys defined twice: {sorted(_clash)}"
+    TEXTS.update(_area.TEXTS)
 # Case states and pick-list stages on the pipeline board reuse the keys above.
 for _state in ("pending_approval", "negotiation", "approved", "awaiting_secured", "awaiting_return", "return_shipped",
                "received", "refunded", "replacement_ordered", "recovery_open", "exception_open"):

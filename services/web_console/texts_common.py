@@ -1,0 +1,4 @@
+"""Words for the frame, dates and words every page shares: key -> (中文, English)."""
+
+TEXTS = {
+}
