@@ -1,5 +1,6 @@
 """What the warehouse and the couriers tell order review: goods short, goods reserved after
-all, parcels handed over and delivered (corrections end there), COD parcels refused (business-rules §2: 缺货订单,通知顾客; ~30% of COD parcels return)."""
+all, parcels handed over and delivered (corrections end there), COD parcels refused
+(business-rules §2: 缺货订单,通知顾客; ~30% of COD parcels return)."""
 import sqlalchemy as sa
 
 from services.order_review import events, review, rules

@@ -19,7 +19,7 @@ TEXTS = {
     "hold_reason.duplicate": ("同一顾客在 {hours} 小时内订过相同商品：{orders}",
                               "The same customer ordered the same goods within {hours} h: {orders}"),
     "hold_reason.duplicate_order": ("{order_no}（下单于 {placed_at}）", "{order_no} (placed {placed_at})"),
-    "hold_reason.CONFLICTING_ORDER": ("订单 {order_no} 再次到达，{fields} 不同：请与商城核实以哪一份为准。",
+    "hold_reason.CONFLICTING_ORDER": ("订单 {order_no} 再次到达，{fields}不同：请与商城核实以哪一份为准。",
                                       "Order {order_no} arrived again with a different {fields}: check with the "
                                       "storefront which one is right."),
     "hold_reason.short": ("{sku} 需要 {needed} 件，可用 {available} 件", "{sku} needs {needed}, {available} available"),
@@ -83,4 +83,5 @@ TEXTS = {
     "review_error.unknown_order": ("没有这个订单。", "No such order."),
     "review_error.fields": ("请检查：{fields}", "Please check: {fields}"),
     "review.field.reason": ("理由", "reason"),
+    "review.sep.list": ("、", ", "), "review.sep.clause": ("；", "; "),
 }

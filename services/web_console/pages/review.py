@@ -39,7 +39,8 @@ def order_page(ctx, order_no, error=None):
     return ctx.render("review_order.html", order=order, fields=ADDRESS_FIELDS, fixed=NOT_RELEASABLE,
                       refusal=refusal(ctx.t, error) if error else None, status=error.status if error else 200,
                       reason=lambda hold: hold_reason(ctx.t, hold), entry=lambda item: history_entry(ctx.t, item),
-                      releasable=[h for h in order["holds"] if h["code"] not in NOT_RELEASABLE])
+                      releasable=[h for h in order["holds"] if h["code"] not in NOT_RELEASABLE],
+                      waiting=any(h["code"] in NOT_RELEASABLE for h in order["holds"]))
 
 
 def _act(ctx, order_no, method, path, body=None, ok=None):
@@ -92,30 +93,37 @@ def hold_reason(t, hold):
     return _REASONS.get(hold["code"], lambda t, p: "")(t, params)
 
 
-def _address(t, params):
-    parts = []
-    if params.get("missing"):
-        parts.append(t("hold_reason.missing", parts="、".join(t(f"address.{p}") for p in params["missing"])))
-    if params.get("implausible"):
-        parts.append(t("hold_reason.implausible", items="、".join(
-            t("hold_reason.part_value", part=t(f"address.{i['part']}"), value=i["value"]) for i in params["implausible"])))
-    return "；".join(parts)
+def _listed(t, items):
+    return t("review.sep.list").join(items)
+
+
+def _clauses(t, items):
+    return t("review.sep.clause").join(items)
+
+
+def _address(t, p):
+    parts = [t("hold_reason.missing", parts=_listed(t, (t(f"address.{part}") for part in p["missing"])))
+             ] if p.get("missing") else []
+    if p.get("implausible"):
+        parts.append(t("hold_reason.implausible", items=_listed(t, (
+            t("hold_reason.part_value", part=t(f"address.{i['part']}"), value=i["value"]) for i in p["implausible"]))))
+    return _clauses(t, parts)
 
 
 def _amounts(t, p):
     text = t("hold_reason.amounts", lines=p["lines"], shipping=p["shipping"], total=p["total"])
-    return text + ("；" + t("hold_reason.paid", paid=p["paid"]) if p.get("paid") else "")
+    return _clauses(t, [text, t("hold_reason.paid", paid=p["paid"])]) if p.get("paid") else text
 
 
 def _cod(t, p):
     parts = [t("hold_reason.cod_amount", amount=p["amount"], limit=p["limit"])] if "amount" in p else []
     parts += [t("hold_reason.cod_refusals", refusals=p["refusals"])] if "refusals" in p else []
-    return "；".join(parts)
+    return _clauses(t, parts)
 
 
 def _duplicate(t, p):
-    orders = "、".join(t("hold_reason.duplicate_order", order_no=o["order_no"], placed_at=formatting.local(o["placed_at"]))
-                      for o in p["orders"])
+    orders = _listed(t, (t("hold_reason.duplicate_order", order_no=o["order_no"],
+                           placed_at=formatting.local(o["placed_at"])) for o in p["orders"]))
     return t("hold_reason.duplicate", hours=p["hours"], orders=orders)
 
 
@@ -127,10 +135,10 @@ _REASONS = {
     "AMOUNT_MISMATCH": _amounts,
     "COD_RISK": _cod,
     "POSSIBLE_DUPLICATE": _duplicate,
-    "CONFLICTING_ORDER": lambda t, p: t("hold_reason.CONFLICTING_ORDER", order_no=p["order_no"], fields="、".join(
-        t(f"order_field.{f}", default=f) for f in p["fields"])),
-    "OUT_OF_STOCK": lambda t, p: t("hold_reason.OUT_OF_STOCK", items="；".join(
-        t("hold_reason.short", **s) for s in p["short"])),
+    "CONFLICTING_ORDER": lambda t, p: t("hold_reason.CONFLICTING_ORDER", order_no=p["order_no"], fields=_listed(
+        t, (t(f"order_field.{f}", default=f) for f in p["fields"]))),
+    "OUT_OF_STOCK": lambda t, p: t("hold_reason.OUT_OF_STOCK", items=_clauses(
+        t, (t("hold_reason.short", **s) for s in p["short"]))),
 }
 
 
@@ -160,10 +168,11 @@ def refusal(t, error):
     """The service's refusal, worded from its code and details; fields named in the reader's words."""
     details = error.details
     values = {
-        "claimed_by_other": lambda: {"holder": details.get("holder", ""), "until": formatting.local(details.get("expires_at"))},
-        "reason_required": lambda: {"holds": "、".join(t(f"hold.{code}") for code in details.get("holds", []))},
-        "correction_fails_review": lambda: {"reasons": "；".join(
-            hold_reason(t, hold) for hold in details.get("holds", []))},
+        "claimed_by_other": lambda: {"holder": details.get("holder", ""),
+                                     "until": formatting.local(details.get("expires_at"))},
+        "reason_required": lambda: {"holds": _listed(t, (t(f"hold.{code}") for code in details.get("holds", [])))},
+        "correction_fails_review": lambda: {
+            "reasons": _clauses(t, (hold_reason(t, hold) for hold in details.get("holds", [])))},
         "already_handed_over": lambda: {"at": formatting.local(details.get("handed_over_at"))},
         "already_delivered": lambda: {"at": formatting.local(details.get("delivered_at"))},
     }
@@ -171,6 +180,6 @@ def refusal(t, error):
     if t(key, default=""):
         return t(key, **values.get(error.code, dict)())
     if error.fields:
-        return t("review_error.fields", fields="、".join(
-            t(f"address.{name}", default=t(f"review.field.{name}", default=name)) for name in error.fields))
+        return t("review_error.fields", fields=_listed(t, (
+            t(f"address.{name}", default=t(f"review.field.{name}", default=name)) for name in error.fields)))
     return formatting.error_text(error, t)
