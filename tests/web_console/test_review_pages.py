@@ -6,7 +6,9 @@ import re
 import pytest
 import requests
 
+from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
+from shared.timeutil import utcnow
 from tests.order_review.conftest import storefront_order
 
 
@@ -93,3 +95,23 @@ def test_an_approval_over_holds_without_a_reason_is_refused_in_chinese(review, p
     assert browser.wait_text("error", "放行须填写理由").startswith("此单仍有挂起原因（买家留言）")
     assert browser.text("order-status") == "挂起"
     browser.screenshot("review19_reason_required")
+
+
+def test_after_the_hand_over_the_correction_form_is_closed_with_the_reason(review, publish_order, rabbit_config,
+                                                                         start_console, browser):
+    order_no = publish_order(event=storefront_order())["order"]["order_no"]
+    wait_for(lambda: requests.get(review.url(f"/orders/{order_no}"), headers=review.headers("reviewer", "T-1"),
+                                  timeout=10).status_code == 200, message="the order never arrived")
+    publish_event(rabbit_config["AMQP_URI"], "shipping_labels", "order_shipped", {
+        "order_no": order_no, "tracking_no": "EE123456785CN", "carrier": "EMS", "shipper": "S-1",
+        "shipped_at": utcnow()})
+    wait_for(lambda: requests.get(review.url(f"/orders/{order_no}"), headers=review.headers("reviewer", "T-1"),
+                                  timeout=10).json()["handed_over_at"], message="the hand-over was never heard")
+    browser.base = start_console(review)
+    browser.sign_in("R-5", "reviewer")
+    browser.open(f"/review/{order_no}")
+    assert "交接快递：不能再更正" in browser.text("too-late")
+    assert browser.find("address-line1").get_attribute("disabled") is not None
+    assert browser.values("#correct") == []
+    assert "已交接快递" in browser.text("history")
+    browser.screenshot("review19_handed_over")
