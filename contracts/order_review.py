@@ -33,7 +33,9 @@ class OrderApproved(EventSchema):
 
 class Hold(StrictSchema):
     code = fields.String(required=True, validate=NonEmpty)
-    message = fields.String(required=True)
+    message = fields.String(required=True, metadata={"description": "in English, for logs"})
+    params = fields.Dict(keys=fields.String(), load_default=dict,
+                         metadata={"description": "what screens render the reason from, with the code"})
 
 
 @event("order_review", "order_held")

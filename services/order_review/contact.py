@@ -27,18 +27,31 @@ def phone_problem(phone):
 
 def address_problems(address):
     """What is missing or implausible in a shipping address, as short phrases."""
+    return [f"{part} missing" if kind == "missing" else _IMPLAUSIBLE[part].format(value)
+            for part, kind, value in address_findings(address)]
+
+
+_IMPLAUSIBLE = {"recipient": "recipient '{}' is not a plausible name",
+                "province": "province '{}' is not a mainland province",
+                "city": "city '{}' is too short", "district": "district '{}' is too short",
+                "line1": "street line '{}' is too short to deliver to",
+                "postcode": "postcode '{}' is not 6 digits"}
+
+
+def address_findings(address):
+    """What is wrong with a shipping address: (part, "missing" | "implausible", value), in the order read."""
     values = {part: (address.get(part) or "").strip() for part in (*ADDRESS_PARTS, "postcode")}
-    problems = [f"{part} missing" for part in ADDRESS_PARTS if not values[part]]
+    found = [(part, "missing", "") for part in ADDRESS_PARTS if not values[part]]
     recipient, province, line1 = values["recipient"], values["province"], values["line1"]
     if recipient and (len(recipient) < 2 or re.search(r"\d", recipient)):
-        problems.append(f"recipient '{recipient}' is not a plausible name")
+        found.append(("recipient", "implausible", recipient))
     if province and not province.startswith(PROVINCES):
-        problems.append(f"province '{province}' is not a mainland province")
+        found.append(("province", "implausible", province))
     for part in ("city", "district"):
         if values[part] and len(values[part]) < 2:
-            problems.append(f"{part} '{values[part]}' is too short")
+            found.append((part, "implausible", values[part]))
     if line1 and (len(line1) < 4 or not re.search(r"[^\d\W]", line1)):
-        problems.append(f"street line '{line1}' is too short to deliver to")
+        found.append(("line1", "implausible", line1))
     if values["postcode"] and not POSTCODE.match(values["postcode"]):
-        problems.append(f"postcode '{values['postcode']}' is not 6 digits")
-    return problems
+        found.append(("postcode", "implausible", values["postcode"]))
+    return found

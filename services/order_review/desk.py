@@ -3,7 +3,8 @@
 Every action first takes (or renews) the actor's claim with one conditional UPDATE, so two
 reviewers can never act on one order at once; a live claim of someone else answers 409. A decision
 then applies only before the warehouse starts (`review.ensure_review_decides`); after that it is 409
-`warehouse_started` and the claim is not kept (the unit of work rolls back).
+`warehouse_started` and the claim is not kept (the unit of work rolls back). A correction is taken until
+the hand-over (`review.ensure_correctable`): shipping re-routes or reprints the label until then.
 """
 import sqlalchemy as sa
 
@@ -56,18 +57,23 @@ def release_hold(uow, order_no, staff_id, code, now, policy):
     return record
 
 
-def approve(uow, order_no, staff_id, now, policy):
-    """Release every hold a person may release; a held order then goes to the warehouse."""
+def approve(uow, order_no, staff_id, reason, now, policy):
+    """Release every hold a person may release; a held order then goes to the warehouse. Overruling a
+    hold is a person's decision: it takes a reason, kept with who and when (the decision's record)."""
     record = _decide_on(uow, order_no, staff_id, now, policy)
     releasable = [hold.code for hold in review.open_holds(uow.session, order_no)
                   if hold.code not in rules.NOT_RELEASABLE_BY_STAFF]
     if record.status != review.HELD and not releasable:
         raise Conflict(f"order {order_no} is already approved and waits for its goods; it goes on when the "
                        "warehouse reserves them", code="already_approved")
+    if releasable and not reason:
+        raise RuleViolation(f"order {order_no} still has holds ({', '.join(releasable)}): approving it over "
+                            "them takes a reason", code="reason_required", holds=releasable,
+                            fields={"reason": ["required while holds remain"]})
     for code in releasable:
-        review.release_hold(uow, record, code, staff_id, now)
+        review.release_hold(uow, record, code, staff_id, now, how=review.BY_APPROVAL, reason=reason)
     if record.status == review.HELD:
-        review.approve(uow, record, staff_id, now)
+        review.approve(uow, record, staff_id, now, reason)
     return record
 
 
@@ -78,8 +84,11 @@ def reject(uow, order_no, staff_id, reason, now, policy):
 
 
 def correct(uow, order_no, staff_id, new_values, now, policy):
-    """Change recipient, phone or address fields; each change is kept (before, after, who, when)."""
-    record = _decide_on(uow, order_no, staff_id, now, policy)
+    """Change recipient, phone or address fields until the hand-over; each change is kept (before, after,
+    who, when) and the rules that read them run again (`review.recheck_after_correction`). An order already
+    with the warehouse can't be held any more: a correction that would hold it is refused, naming the fields."""
+    record = claim(uow, order_no, staff_id, now, policy)
+    review.ensure_correctable(record)
     address = dict(record.order["shipping_address"])
     changes = [Correction(order_no=order_no, field=field, before=address[field], after=value,
                           reviewer=staff_id, corrected_at=now)
@@ -87,7 +96,25 @@ def correct(uow, order_no, staff_id, new_values, now, policy):
     if not changes:
         raise RuleViolation("nothing changes: the values are those already on the order", code="no_change")
     address.update({change.field: change.after for change in changes})
-    record.order = {**record.order, "shipping_address": address}   # a new dict: JSON columns track assignment
+    corrected = {**record.order, "shipping_address": address}
+    firing = rules.recheck_contact(corrected)
+    if firing and record.status != review.HELD:
+        raise RuleViolation(f"order {order_no} is with the warehouse and can't be held: "
+                            + " ".join(hold.message for hold in firing), code="correction_fails_review",
+                            holds=[{"code": hold.code, "params": hold.params} for hold in firing],
+                            fields={field: ["fails review"] for field in _fields_of(firing, new_values)})
+    record.order = corrected   # a new dict: JSON columns track assignment
     uow.session.add_all(changes)
     uow.publish("order_corrected", events.corrected(record, changes, staff_id, now), aggregate_id=order_no)
+    review.recheck_after_correction(uow, record, firing, staff_id, now)
     return changes
+
+
+def _fields_of(holds, sent):
+    """The sent fields a failing hold is about (all of them when it names none of them)."""
+    named = set()
+    for hold in holds:
+        params = hold.params
+        named |= {"phone"} if hold.code == rules.BAD_PHONE else set(params.get("missing", []))
+        named |= {item["part"] for item in params.get("implausible", [])}
+    return sorted(named & set(sent)) or sorted(sent)

@@ -14,7 +14,7 @@ def approved(order, reviewer, approved_at, seconds):
 
 def held(record, holds, held_at):
     return {"order_no": record.order_no, "customer_id": record.customer_id, "held_at": held_at,
-            "holds": [{"code": h.code, "message": h.message} for h in holds]}
+            "holds": [{"code": h.code, "message": h.message, "params": h.params or {}} for h in holds]}
 
 
 def rejected(record, reason, reviewer, rejected_at, seconds):

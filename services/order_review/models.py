@@ -24,6 +24,9 @@ class ReviewOrder(Base):
     replacement_of: Mapped[str] = mapped_column(sa.String(64), nullable=True)
     claimed_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
     claim_expires_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    # What shipping tells review (order_shipped, parcel_delivered): a correction is too late from then on.
+    handed_over_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    delivered_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
 
 
 class ReviewCustomer(Base):
@@ -43,9 +46,12 @@ class OrderHold(Base):
     order_no: Mapped[str] = mapped_column(sa.ForeignKey("review_orders.order_no"), index=True)
     code: Mapped[str] = mapped_column(sa.String(32), index=True)
     message: Mapped[str] = mapped_column(sa.Text)
+    params: Mapped[dict] = mapped_column(sa.JSON, nullable=True)   # what the screens render the reason from
     created_at: Mapped[object] = mapped_column(UtcDateTime)
     released_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
     released_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
+    # hand (a person released it), approval, correction (its cause was corrected away), warehouse, rejection
+    released_how: Mapped[str] = mapped_column(sa.String(20), nullable=True)
 
 
 class Correction(Base):

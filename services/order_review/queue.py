@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from services.order_review.models import Correction, OrderHold, ReviewOrder
+from services.order_review.models import Correction, OrderHold, ReviewDecision, ReviewOrder
 from services.order_review.review import find_order, open_holds
 from shared.timeutil import to_iso
 
@@ -25,12 +25,37 @@ def held_orders(session, now, code=None, older_than_minutes=None, younger_than_m
 
 def order_detail(session, order_no, now):
     record = find_order(session, order_no)
-    corrections = session.scalars(sa.select(Correction).where(Correction.order_no == order_no)
-                                  .order_by(Correction.id))
+    corrections = list(session.scalars(sa.select(Correction).where(Correction.order_no == order_no)
+                                       .order_by(Correction.id)))
     return {**summary(record, open_holds(session, order_no), now), "order": record.order,
             "decided_at": to_iso(record.decided_at) if record.decided_at else None,
+            "handed_over_at": to_iso(record.handed_over_at) if record.handed_over_at else None,
+            "delivered_at": to_iso(record.delivered_at) if record.delivered_at else None,
             "corrections": [{"field": c.field, "before": c.before, "after": c.after, "reviewer": c.reviewer,
-                             "corrected_at": to_iso(c.corrected_at)} for c in corrections]}
+                             "corrected_at": to_iso(c.corrected_at)} for c in corrections],
+            "history": history(session, record, corrections)}
+
+
+def history(session, record, corrections):
+    """What happened to the order in review, oldest first: each entry an `event` code with its `at`, `by`
+    and parameters (the screens word them)."""
+    order_no = record.order_no
+    entries = [(record.received_at, 0, {"event": "received"})]
+    for hold in session.scalars(sa.select(OrderHold).where(OrderHold.order_no == order_no).order_by(OrderHold.id)):
+        entries.append((hold.created_at, 1, {"event": "hold_placed", "code": hold.code, "params": hold.params or {}}))
+        if hold.released_at:
+            entries.append((hold.released_at, 3, {"event": "hold_released", "code": hold.code, "by": hold.released_by,
+                                                  "how": hold.released_how or "hand"}))
+    entries += [(c.corrected_at, 2, {"event": "corrected", "field": c.field, "before": c.before, "after": c.after,
+                                     "by": c.reviewer}) for c in corrections]
+    for decision in session.scalars(sa.select(ReviewDecision).where(ReviewDecision.order_no == order_no)
+                                    .order_by(ReviewDecision.id)):
+        entries.append((decision.decided_at, 4, {"event": decision.outcome, "by": decision.reviewer,
+                                                 "reason": decision.reason}))
+    for event, at in (("handed_over", record.handed_over_at), ("delivered", record.delivered_at)):
+        if at:
+            entries.append((at, 5, {"event": event}))
+    return [{**entry, "at": to_iso(at)} for at, _, entry in sorted(entries, key=lambda e: (e[0], e[1]))]
 
 
 def summary(record, holds, now):
@@ -40,7 +65,8 @@ def summary(record, holds, now):
         "total": f"{record.total:.2f}", "payment_method": record.order["payment"]["method"],
         "received_at": to_iso(record.received_at),
         "age_minutes": round((now - record.received_at).total_seconds() / 60, 1),
-        "holds": [{"code": h.code, "message": h.message, "since": to_iso(h.created_at)} for h in holds],
+        "holds": [{"code": h.code, "message": h.message, "params": h.params or {}, "since": to_iso(h.created_at)}
+                  for h in holds],
         "claimed_by": record.claimed_by if live_claim else None,
         "claim_expires_at": to_iso(record.claim_expires_at) if live_claim else None,
     }

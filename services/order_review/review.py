@@ -11,10 +11,15 @@ from contracts.storefront import Order
 from services.order_review import events, rules
 from services.order_review.models import OrderHold, ReviewDecision, ReviewOrder
 from shared.errors import Conflict, NotFound
+from shared.timeutil import to_iso
 
 HELD, APPROVED, REJECTED = "held", "approved", "rejected"
 
 AUTO = "auto"   # the reviewer of an order no rule held
+# How a hold was released (history): a person released it, an approval released it (with a reason), a
+# correction removed its cause, the warehouse reserved the goods, the order was rejected.
+BY_HAND, BY_APPROVAL, BY_CORRECTION, BY_WAREHOUSE, BY_REJECTION = (
+    "hand", "approval", "correction", "warehouse", "rejection")
 
 _INSERT_ORDER = sa.insert(ReviewOrder.__table__)
 _RECORD_DECISION = sa.insert(ReviewDecision.__table__)
@@ -47,30 +52,53 @@ def place_holds(uow, record, holds, now):
     if not new:
         return []
     uow.session.add_all(OrderHold(order_no=record.order_no, code=hold.code, message=hold.message,
-                                  created_at=now) for hold in new)
+                                  params=hold.params, created_at=now) for hold in new)
     uow.session.flush()
     uow.publish("order_held", events.held(record, open_holds(uow.session, record.order_no), now),
                 aggregate_id=record.order_no)
     return new
 
 
-def release_hold(uow, record, code, by, now):
+def release_hold(uow, record, code, by, now, how=BY_HAND, reason=None):
     """Release one open hold; the order goes to the warehouse when the last one is gone."""
-    released = uow.session.execute(
-        sa.update(OrderHold).where(OrderHold.order_no == record.order_no, OrderHold.code == code,
-                                   OrderHold.released_at.is_(None))
-        .values(released_at=now, released_by=by)).rowcount
-    if not released:
+    if not _close_hold(uow.session, record.order_no, code, by, now, how):
         raise Conflict(f"order {record.order_no} has no open {code} hold", code="no_such_hold")
+    _approve_if_clear(uow, record, by, now, reason)
+
+
+def recheck_after_correction(uow, record, firing, by, now):
+    """A correction re-ran the rules it can change (`firing`: their holds now): a hold whose cause is gone
+    clears itself, one still firing says what is wrong now, a new cause is held. The order goes on only
+    when no hold is left."""
+    firing = {hold.code: hold for hold in firing}
+    still_open = {hold.code: hold for hold in open_holds(uow.session, record.order_no)}
+    for code in rules.CORRECTABLE_CODES:
+        if code in still_open and code not in firing:
+            _close_hold(uow.session, record.order_no, code, by, now, BY_CORRECTION)
+        elif code in still_open:
+            still_open[code].message, still_open[code].params = firing[code].message, firing[code].params
+    place_holds(uow, record, [hold for code, hold in firing.items() if code not in still_open], now)
+    _approve_if_clear(uow, record, by, now)
+
+
+def _close_hold(session, order_no, code, by, now, how):
+    return session.execute(
+        sa.update(OrderHold).where(OrderHold.order_no == order_no, OrderHold.code == code,
+                                   OrderHold.released_at.is_(None))
+        .values(released_at=now, released_by=by, released_how=how)).rowcount
+
+
+def _approve_if_clear(uow, record, by, now, reason=None):
     if record.status == HELD and not open_holds(uow.session, record.order_no):
-        approve(uow, record, by, now)
+        approve(uow, record, by, now, reason)
 
 
-def approve(uow, record, reviewer, now):
-    """Send the order to the warehouse (order_approved) and record the decision."""
+def approve(uow, record, reviewer, now, reason=None):
+    """Send the order to the warehouse (order_approved) and record the decision (with the reviewer's
+    reason when holds were released by the approval)."""
     if record.status != HELD:
         raise Conflict(f"order {record.order_no} is already {record.status}", code=f"already_{record.status}")
-    seconds = _decide(uow, record, APPROVED, reviewer, now)
+    seconds = _decide(uow, record, APPROVED, reviewer, now, reason)
     order = schema(Order).load(record.order)
     uow.publish("order_approved", events.approved(order, reviewer, now, seconds), aggregate_id=record.order_no)
 
@@ -93,6 +121,21 @@ def warehouse_started(status, open_hold_codes):
     return status == APPROVED and rules.OUT_OF_STOCK not in open_hold_codes
 
 
+def ensure_correctable(record):
+    """A correction is taken until the hand-over (shipping re-routes or reprints the label before it);
+    after the hand-over or the delivery it is refused: the parcel is with the carrier (after-sales)."""
+    if record.status == REJECTED:
+        raise Conflict(f"order {record.order_no} is already rejected", code="already_rejected")
+    if record.delivered_at is not None:
+        raise Conflict(f"order {record.order_no} was delivered at {to_iso(record.delivered_at)}: too late to "
+                       "correct; a wrong delivery is an after-sales matter", code="already_delivered",
+                       delivered_at=to_iso(record.delivered_at))
+    if record.handed_over_at is not None:
+        raise Conflict(f"order {record.order_no} was handed over to the carrier at {to_iso(record.handed_over_at)}: "
+                       "too late to correct; an interception goes through after-sales", code="already_handed_over",
+                       handed_over_at=to_iso(record.handed_over_at))
+
+
 def ensure_review_decides(session, record):
     """Review decisions (approve, reject, correct, release) apply only before the warehouse starts."""
     if record.status == REJECTED:
@@ -107,7 +150,7 @@ def reject(uow, record, reviewer, reason, now):
     drops it (order_rejected)."""
     uow.session.execute(sa.update(OrderHold).where(
         OrderHold.order_no == record.order_no, OrderHold.released_at.is_(None))
-        .values(released_at=now, released_by=reviewer))
+        .values(released_at=now, released_by=reviewer, released_how=BY_REJECTION))
     seconds = _decide(uow, record, REJECTED, reviewer, now, reason)
     uow.publish("order_rejected", events.rejected(record, reason, reviewer, now, seconds),
                 aggregate_id=record.order_no)

@@ -7,7 +7,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from services.order_review.contact import address_problems, phone_problem
+from services.order_review.contact import address_findings, address_problems, phone_problem
 from shared.timeutil import to_iso
 
 BUYER_REMARK = "BUYER_REMARK"
@@ -27,8 +27,10 @@ NOT_RELEASABLE_BY_STAFF = frozenset({OUT_OF_STOCK})
 
 @dataclass(frozen=True)
 class Hold:
+    """`message` is the English sentence (logs, older readers); `code` and `params` are what screens render."""
     code: str
     message: str
+    params: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,19 +53,24 @@ def buyer_remark(order, history, policy):
     remark = (order.get("buyer_remark") or "").strip()
     if remark:
         return Hold(BUYER_REMARK, f"The buyer wrote: \u201c{remark}\u201d. Read it: the address, "
-                                  "phone or goods may need changing.")
+                                  "phone or goods may need changing.", {"remark": remark})
 
 
 def bad_phone(order, history, policy):
     problem = phone_problem(order["shipping_address"]["phone"])
     if problem:
-        return Hold(BAD_PHONE, f"Recipient phone {problem}; the courier could not call.")
+        return Hold(BAD_PHONE, f"Recipient phone {problem}; the courier could not call.",
+                    {"phone": order["shipping_address"]["phone"] or ""})
 
 
 def incomplete_address(order, history, policy):
-    problems = address_problems(order["shipping_address"])
+    address = order["shipping_address"]
+    problems = address_problems(address)
     if problems:
-        return Hold(INCOMPLETE_ADDRESS, "Shipping address: " + "; ".join(problems) + ".")
+        findings = address_findings(address)
+        return Hold(INCOMPLETE_ADDRESS, "Shipping address: " + "; ".join(problems) + ".", {
+            "missing": [part for part, kind, _ in findings if kind == "missing"],
+            "implausible": [{"part": part, "value": value} for part, kind, value in findings if kind == "implausible"]})
 
 
 def amount_mismatch(order, history, policy):
@@ -76,29 +83,43 @@ def amount_mismatch(order, history, policy):
     if payment["method"] == "prepaid" and payment["paid_amount"] != order["total"]:
         problems.append(f"paid {payment['paid_amount']:.2f} \u2260 total {order['total']:.2f}")
     if problems:
-        return Hold(AMOUNT_MISMATCH, "Amounts do not add up: " + "; ".join(problems) + ".")
+        return Hold(AMOUNT_MISMATCH, "Amounts do not add up: " + "; ".join(problems) + ".", {
+            "lines": f"{goods:.2f}", "shipping": f"{order['shipping_fee']:.2f}", "total": f"{order['total']:.2f}",
+            "paid": f"{payment['paid_amount']:.2f}" if payment["method"] == "prepaid" else None})
 
 
 def cod_risk(order, history, policy):
     if order["payment"]["method"] != "cod":
         return None
-    reasons = []
+    reasons, params = [], {}
     if order["total"] > policy.cod_risk_amount:
         reasons.append(f"{order['total']:.2f} to collect is over the {policy.cod_risk_amount:.2f} limit")
+        params.update(amount=f"{order['total']:.2f}", limit=f"{policy.cod_risk_amount:.2f}")
     if history.cod_refusals >= policy.cod_refusals_for_risk:
         reasons.append(f"the customer refused {history.cod_refusals} earlier COD parcel(s)")
+        params.update(refusals=history.cod_refusals)
     if reasons:
-        return Hold(COD_RISK, "Cash on delivery: " + "; ".join(reasons) + ".")
+        return Hold(COD_RISK, "Cash on delivery: " + "; ".join(reasons) + ".", params)
 
 
 def possible_duplicate(order, history, policy):
     if history.same_goods_orders:
         others = ", ".join(f"{no} (placed {to_iso(at)})" for no, at in history.same_goods_orders)
         hours = policy.duplicate_window.total_seconds() / 3600
-        return Hold(POSSIBLE_DUPLICATE, f"Same customer ordered the same goods within {hours:g} h: {others}.")
+        return Hold(POSSIBLE_DUPLICATE, f"Same customer ordered the same goods within {hours:g} h: {others}.", {
+            "hours": f"{hours:g}", "orders": [{"order_no": no, "placed_at": to_iso(at)}
+                                              for no, at in history.same_goods_orders]})
 
 
 RULES = (buyer_remark, bad_phone, incomplete_address, amount_mismatch, cod_risk, possible_duplicate)
+# What a reviewer's correction (recipient, phone, address) can change: these rules run again after one.
+CORRECTABLE_RULES = (bad_phone, incomplete_address)
+CORRECTABLE_CODES = (BAD_PHONE, INCOMPLETE_ADDRESS)
+
+
+def recheck_contact(order):
+    """The holds the corrected order's recipient, phone and address give now (they read nothing else)."""
+    return [hold for hold in (rule(order, None, None) for rule in CORRECTABLE_RULES) if hold]
 
 
 def review(order, history, policy):
@@ -113,7 +134,8 @@ def _differing(first, second):
 def conflict_hold(first, second):
     """The same order_no came again with different content, while the order is still under review."""
     return Hold(CONFLICTING_ORDER, f"Order {first['order_no']} arrived again with different "
-                                   f"{_differing(first, second)}; check with the storefront which one is right.")
+                                   f"{_differing(first, second)}; check with the storefront which one is right.",
+                {"order_no": first["order_no"], "fields": _differing(first, second).split(", ")})
 
 
 def conflict_after_decision(first, second, status):
@@ -127,4 +149,5 @@ def conflict_after_decision(first, second, status):
 
 def out_of_stock_hold(short):
     items = "; ".join(f"{s['sku']} needs {s['needed']}, {s['available']} available" for s in short)
-    return Hold(OUT_OF_STOCK, f"Out of stock: {items}. Released when the warehouse reserves the goods.")
+    return Hold(OUT_OF_STOCK, f"Out of stock: {items}. Released when the warehouse reserves the goods.",
+                {"short": [{"sku": s["sku"], "needed": s["needed"], "available": s["available"]} for s in short]})

@@ -15,6 +15,11 @@ class QueueQuery(StrictSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
+class ApproveBody(StrictSchema):
+    """No body, or a reason: required when the approval releases holds (the decision keeps it)."""
+    reason = fields.String(validate=validate.Length(min=1, max=500))
+
+
 class RejectBody(StrictSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 

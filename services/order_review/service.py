@@ -2,7 +2,7 @@
 from services.order_review import desk, intake, queue, statistics, warehouse_news
 from services.order_review.models import Base
 from services.order_review.policy import ReviewPolicy
-from services.order_review.schemas import CorrectionBody, DailyStatsQuery, QueueQuery, RejectBody
+from services.order_review.schemas import ApproveBody, CorrectionBody, DailyStatsQuery, QueueQuery, RejectBody
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
 from shared.timeutil import business_day, utcnow
@@ -54,6 +54,16 @@ class OrderReviewService(StandardEndpoints):
         with self.db.unit_of_work() as uow:
             warehouse_news.parcel_returned(uow, event, utcnow())
 
+    @consume_event("shipping_labels", "order_shipped")
+    def on_order_shipped(self, event):
+        with self.db.unit_of_work() as uow:
+            warehouse_news.handed_over(uow, event)
+
+    @consume_event("shipping_labels", "parcel_delivered")
+    def on_parcel_delivered(self, event):
+        with self.db.unit_of_work() as uow:
+            warehouse_news.delivered(uow, event)
+
     # -- the reviewers' desk ----------------------------------------------
     @api("GET", "/queue", roles=STAFF, query=QueueQuery, summary="held orders, oldest first")
     def get_queue(self, request, query):
@@ -79,9 +89,10 @@ class OrderReviewService(StandardEndpoints):
     def release_hold(self, request, order_no, code):
         return self._act(request, order_no, desk.release_hold, code)
 
-    @api("POST", "/orders/<order_no>/approve", roles=STAFF, idempotent=True, summary="release all holds")
-    def approve(self, request, order_no):
-        return self._act(request, order_no, desk.approve)
+    @api("POST", "/orders/<order_no>/approve", roles=STAFF, body=ApproveBody, idempotent=True,
+         summary="release all holds; with holds open, a reason is required (422 reason_required)")
+    def approve(self, request, order_no, body):
+        return self._act(request, order_no, desk.approve, body.get("reason"))
 
     @api("POST", "/orders/<order_no>/reject", roles=STAFF, body=RejectBody, idempotent=True)
     def reject(self, request, order_no, body):

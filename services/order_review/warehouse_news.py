@@ -1,5 +1,6 @@
 """What the warehouse and the couriers tell order review: goods short, goods reserved after
-all, COD parcels refused (business-rules §2: 缺货订单,通知顾客; ~30% of COD parcels return)."""
+all, parcels handed over and delivered (corrections end there), COD parcels refused
+(business-rules §2: 缺货订单,通知顾客; ~30% of COD parcels return)."""
 import sqlalchemy as sa
 
 from services.order_review import events, review, rules
@@ -36,7 +37,7 @@ def goods_reserved(uow, event, now):
         return
     held = any(hold.code == rules.OUT_OF_STOCK for hold in review.open_holds(uow.session, record.order_no))
     if held:
-        review.release_hold(uow, record, rules.OUT_OF_STOCK, WAREHOUSE, now)
+        review.release_hold(uow, record, rules.OUT_OF_STOCK, WAREHOUSE, now, how=review.BY_WAREHOUSE)
 
 
 def parcel_returned(uow, event, now):
@@ -48,6 +49,17 @@ def parcel_returned(uow, event, now):
         uow.session.add(CodRefusal(order_no=record.order_no, customer_id=record.customer_id,
                                    tracking_no=event["tracking_no"],
                                    amount_not_collected=event["cod_amount_not_collected"], returned_at=now))
+
+
+def handed_over(uow, event):
+    """The courier took the parcel (order_shipped): corrections are refused from now on."""
+    record = _known_order(uow.session, event["order_no"])
+    record.handed_over_at = record.handed_over_at or event["shipped_at"]
+
+
+def delivered(uow, event):
+    record = _known_order(uow.session, event["order_no"])
+    record.delivered_at = record.delivered_at or event["delivered_at"]
 
 
 def _known_order(session, order_no):

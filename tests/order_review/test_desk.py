@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from services.order_review.models import OrderHold, ReviewDecision
 from tests.order_review.conftest import storefront_order
 
+REASON = {"reason": "买家电话里确认过"}   # approving over open holds takes one
+
 
 def held_order(review, **changes):
     """An order held BUYER_REMARK and BAD_PHONE."""
@@ -52,18 +54,18 @@ def test_a_claimed_order_answers_409_naming_the_holder(reviewing):
     assert review.open_hold_codes(order_no) == ["BAD_PHONE", "BUYER_REMARK"]
     assert review.http("DELETE", f"/orders/{order_no}/claim", staff="R-2").status_code == 409
     assert review.http("DELETE", f"/orders/{order_no}/claim", staff="R-1").status_code == 200
-    assert review.http("POST", f"/orders/{order_no}/approve", staff="R-2").status_code == 200
+    assert review.http("POST", f"/orders/{order_no}/approve", staff="R-2", json=REASON).status_code == 200
 
 
 def test_approve_releases_every_hold_and_emits_order_approved(reviewing):
     review = reviewing()
     order_no = held_order(review)
-    answer = review.http("POST", f"/orders/{order_no}/approve", staff="R-7", role="supervisor")
+    answer = review.http("POST", f"/orders/{order_no}/approve", staff="R-7", role="supervisor", json=REASON)
     assert (answer.status_code, answer.json()["status"]) == (200, "approved")
     assert review.open_hold_codes(order_no) == []
     [approved] = review.events("order_approved", order_no)
     assert approved["reviewer"] == "R-7"
-    twice = review.http("POST", f"/orders/{order_no}/approve", staff="R-7")
+    twice = review.http("POST", f"/orders/{order_no}/approve", staff="R-7", json=REASON)
     assert (twice.status_code, twice.json()["error"]) == (409, "warehouse_started")
     assert len(review.events("order_approved", order_no)) == 1
 
@@ -100,7 +102,7 @@ def test_corrections_are_kept_with_before_after_who_and_when(reviewing):
     assert corrected["reviewer"] == "R-4"
     assert corrected["shipping_address"]["phone"] == "13912345678"
     assert sorted(c["field"] for c in corrected["changes"]) == ["line1", "phone"]
-    review.http("POST", f"/orders/{order_no}/approve", staff="R-4")
+    review.http("POST", f"/orders/{order_no}/approve", staff="R-4", json=REASON)
     [approved] = review.events("order_approved", order_no)
     assert approved["shipping_address"]["line1"] == "和平街 18 号 3 楼"
 
@@ -140,8 +142,8 @@ def test_a_retried_decision_with_its_idempotency_key_is_answered_again_not_repea
     review = reviewing()
     order_no = held_order(review)
     key = {"Idempotency-Key": f"approve-{order_no}"}
-    first = review.http("POST", f"/orders/{order_no}/approve", headers_extra=key)
-    retry = review.http("POST", f"/orders/{order_no}/approve", headers_extra=key)
+    first = review.http("POST", f"/orders/{order_no}/approve", headers_extra=key, json=REASON)
+    retry = review.http("POST", f"/orders/{order_no}/approve", headers_extra=key, json=REASON)
     assert (first.status_code, retry.status_code) == (200, 200)
     assert retry.headers.get("Idempotent-Replay") == "true" and retry.json() == first.json()
     assert len(review.events("order_approved", order_no)) == 1

@@ -45,7 +45,7 @@ def test_daily_statistics_over_http(reviewing):
     review.order(review.place(storefront_order()), status="approved")
     held = review.place(storefront_order(buyer_remark="请周末送货"))
     review.order(held, status="held")
-    assert review.http("POST", f"/orders/{held}/approve", staff="R-9").status_code == 200
+    assert review.http("POST", f"/orders/{held}/approve", staff="R-9", json={"reason": "已电话确认"}).status_code == 200
     answer = review.http("GET", "/stats/daily", role="manager", params={"day": business_day(utcnow()).isoformat()})
     assert answer.status_code == 200, answer.text
     stats = answer.json()

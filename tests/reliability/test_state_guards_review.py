@@ -4,6 +4,7 @@ Review hears the warehouse through order_out_of_stock (the order waits for goods
 and stock_reserved (the goods are on the shelf for it: pickers may start). A held order, or an
 approved one waiting for goods, is still review's to approve, reject or correct; once the goods are
 reserved (or the order went straight on), every decision is 409 `warehouse_started`: after-sales.
+A correction is taken until the hand-over (issue #19 item 4: tests/order_review/test_corrections.py).
 A changed re-publication of an order review has decided is a dead letter; of a held order, a hold.
 """
 import uuid
@@ -17,11 +18,11 @@ from shared.testing.polling import wait_for
 from tests.order_review.conftest import reviewing, storefront_order  # noqa: F401  (reviewing: a fixture)
 
 DECISIONS = {   # endpoint -> body
-    "approve": None,
+    "approve": {"reason": "买家电话确认"},
     "reject": {"reason": "买家要求取消"},
-    "corrections": {"phone": "13900001111"},
     "holds/BUYER_REMARK/release": None,
 }
+CORRECTION = {"corrections": {"phone": "13900001111"}}   # taken until the hand-over, not only the warehouse's start
 
 
 def changed_quantity(event):
@@ -166,7 +167,7 @@ def test_an_order_that_went_straight_on_takes_no_review_decision(reviewing):
 def test_a_held_order_takes_every_decision(reviewing):
     """The other side of the boundary, decision by decision (each on its own held order)."""
     review = reviewing()
-    for path, body in DECISIONS.items():
+    for path, body in {**DECISIONS, **CORRECTION}.items():
         order_no = placed(review, "held", buyer_remark="请改为公司地址")["order"]["order_no"]
         answer = review.http("POST", f"/orders/{order_no}/{path}", json=body)
         assert answer.status_code == 200, (path, answer.text)

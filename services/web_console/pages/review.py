@@ -1,4 +1,8 @@
-"""Order review (审单): the held queue by hold code, claiming, releasing holds, correcting the address."""
+"""Order review (审单): the held queue by hold code (refreshing itself), claiming, releasing holds,
+correcting the address, approving over holds with a reason, the order's history. Hold reasons, history
+and refusals arrive as codes with parameters and are worded here (texts_review)."""
+from services.web_console import formatting
+from services.web_console.api import ApiError
 from services.web_console.routing import routes
 
 STAFF = ("reviewer", "supervisor", "manager")
@@ -8,18 +12,35 @@ NOT_RELEASABLE = ("OUT_OF_STOCK",)   # released when the warehouse reserves the 
 ADDRESS_FIELDS = ("recipient", "phone", "province", "city", "district", "line1", "postcode")
 
 
+def _queue(ctx):
+    code = ctx.request.args.get("code", "")
+    return code, ctx.api.get("order_review", "/queue", **({"code": code} if code else {}), limit=200)["orders"]
+
+
 @routes.page("/review", roles=STAFF)
 def held_queue(ctx):
-    code = ctx.request.args.get("code", "")
-    orders = ctx.api.get("order_review", "/queue", **({"code": code} if code else {}), limit=200)["orders"]
-    return ctx.render("review_queue.html", orders=orders, code=code, codes=HOLD_CODES)
+    code, orders = _queue(ctx)
+    return ctx.render("review_queue.html", orders=orders, code=code, codes=HOLD_CODES,
+                      reason=lambda hold: hold_reason(ctx.t, hold))
+
+
+@routes.page("/review/rows", roles=STAFF)
+def queue_rows(ctx):
+    """The queue's rows alone: htmx polls this (as the case queue does); a failure is a row saying so."""
+    try:
+        return ctx.render("review_rows.html", orders=_queue(ctx)[1], reason=lambda hold: hold_reason(ctx.t, hold))
+    except ApiError as error:
+        return ctx.render("review_rows.html", orders=[], error=error)
 
 
 @routes.page("/review/<order_no>", roles=STAFF)
 def order_page(ctx, order_no, error=None):
     order = ctx.api.get("order_review", f"/orders/{order_no}")
-    return ctx.render("review_order.html", order=order, fields=ADDRESS_FIELDS, fixed=NOT_RELEASABLE, error=error,
-                      status=error.status if error else 200)
+    return ctx.render("review_order.html", order=order, fields=ADDRESS_FIELDS, fixed=NOT_RELEASABLE,
+                      refusal=refusal(ctx.t, error) if error else None, status=error.status if error else 200,
+                      reason=lambda hold: hold_reason(ctx.t, hold), entry=lambda item: history_entry(ctx.t, item),
+                      releasable=[h for h in order["holds"] if h["code"] not in NOT_RELEASABLE],
+                      waiting=any(h["code"] in NOT_RELEASABLE for h in order["holds"]))
 
 
 def _act(ctx, order_no, method, path, body=None, ok=None):
@@ -44,7 +65,8 @@ def release(ctx, order_no, code):
 
 @routes.page("/review/<order_no>/approve", methods=("POST",), roles=STAFF)
 def approve(ctx, order_no):
-    return _act(ctx, order_no, "POST", "/approve", ok="done.approve")
+    reason = ctx.form("reason")
+    return _act(ctx, order_no, "POST", "/approve", {"reason": reason} if reason else {}, ok="done.approve")
 
 
 @routes.page("/review/<order_no>/reject", methods=("POST",), roles=STAFF)
@@ -58,3 +80,106 @@ def correct(ctx, order_no):
     current = ctx.api.get("order_review", f"/orders/{order_no}")["order"]["shipping_address"]
     changed = {name: ctx.form(name) for name in ADDRESS_FIELDS if ctx.form(name) != (current.get(name) or "")}
     return _act(ctx, order_no, "POST", "/corrections", changed, ok="done.correct")
+
+
+# -- wording the service's codes ---------------------------------------------------------------------
+
+def hold_reason(t, hold):
+    """A hold's reason in the reader's language, from its code and parameters ("" when it has none:
+    a hold placed before holds carried them shows its name only)."""
+    params = hold.get("params") or {}
+    if not params:
+        return ""
+    return _REASONS.get(hold["code"], lambda t, p: "")(t, params)
+
+
+def _listed(t, items):
+    return t("review.sep.list").join(items)
+
+
+def _clauses(t, items):
+    return t("review.sep.clause").join(items)
+
+
+def _address(t, p):
+    parts = [t("hold_reason.missing", parts=_listed(t, (t(f"address.{part}") for part in p["missing"])))
+             ] if p.get("missing") else []
+    if p.get("implausible"):
+        parts.append(t("hold_reason.implausible", items=_listed(t, (
+            t("hold_reason.part_value", part=t(f"address.{i['part']}"), value=i["value"]) for i in p["implausible"]))))
+    return _clauses(t, parts)
+
+
+def _amounts(t, p):
+    text = t("hold_reason.amounts", lines=p["lines"], shipping=p["shipping"], total=p["total"])
+    return _clauses(t, [text, t("hold_reason.paid", paid=p["paid"])]) if p.get("paid") else text
+
+
+def _cod(t, p):
+    parts = [t("hold_reason.cod_amount", amount=p["amount"], limit=p["limit"])] if "amount" in p else []
+    parts += [t("hold_reason.cod_refusals", refusals=p["refusals"])] if "refusals" in p else []
+    return _clauses(t, parts)
+
+
+def _duplicate(t, p):
+    orders = _listed(t, (t("hold_reason.duplicate_order", order_no=o["order_no"],
+                           placed_at=formatting.local(o["placed_at"])) for o in p["orders"]))
+    return t("hold_reason.duplicate", hours=p["hours"], orders=orders)
+
+
+_REASONS = {
+    "BUYER_REMARK": lambda t, p: t("hold_reason.BUYER_REMARK", remark=p["remark"]),
+    "BAD_PHONE": lambda t, p: t("hold_reason.BAD_PHONE", phone=p["phone"]) if p.get("phone") else t(
+        "hold_reason.BAD_PHONE.none"),
+    "INCOMPLETE_ADDRESS": _address,
+    "AMOUNT_MISMATCH": _amounts,
+    "COD_RISK": _cod,
+    "POSSIBLE_DUPLICATE": _duplicate,
+    "CONFLICTING_ORDER": lambda t, p: t("hold_reason.CONFLICTING_ORDER", order_no=p["order_no"], fields=_listed(
+        t, (t(f"order_field.{f}", default=f) for f in p["fields"]))),
+    "OUT_OF_STOCK": lambda t, p: t("hold_reason.OUT_OF_STOCK", items=_clauses(
+        t, (t("hold_reason.short", **s) for s in p["short"]))),
+}
+
+
+def history_entry(t, item):
+    """One line of the order's history, worded."""
+    event, by = item["event"], item.get("by")
+    hold = t(f"hold.{item['code']}") if item.get("code") else ""
+    if event == "hold_placed":
+        detail = hold_reason(t, item)
+        return t("review.history.hold_placed", hold=f"{hold}（{detail}）" if detail else hold)
+    if event == "hold_released":
+        return t(f"review.history.hold_released.{item['how']}", hold=hold, by=by)
+    if event == "corrected":
+        return t("review.history.corrected", by=by, field=t(f"address.{item['field']}"),
+                 before=item["before"] or t("review.empty"), after=item["after"] or t("review.empty"))
+    if event == "approved":
+        if by == "auto":
+            return t("review.history.approved_auto")
+        return t("review.history.approved_reason", by=by, reason=item["reason"]) if item.get("reason") else t(
+            "review.history.approved", by=by)
+    if event == "rejected":
+        return t("review.history.rejected", by=by, reason=item.get("reason") or "")
+    return t(f"review.history.{event}")
+
+
+def refusal(t, error):
+    """The service's refusal, worded from its code and details; fields named in the reader's words."""
+    details = error.details
+    values = {
+        "claimed_by_other": lambda: {"holder": details.get("holder", ""),
+                                     "until": formatting.local(details.get("expires_at"))},
+        "reason_required": lambda: {"holds": _listed(t, (t(f"hold.{code}") for code in details.get("holds", [])))},
+        "correction_fails_review": lambda: {
+            "reasons": _clauses(t, (hold_reason(t, hold) for hold in details.get("holds", [])))},
+        "already_handed_over": lambda: {"at": formatting.local(details.get("handed_over_at"))},
+        "already_delivered": lambda: {"at": formatting.local(details.get("delivered_at"))},
+    }
+    key = f"review_error.{error.code}"
+    if t(key, default=""):
+        return t(key, **values.get(error.code, dict)())
+    if error.fields:
+        return t("review_error.fields", fields=_listed(t, (
+            t(f"address.{name}", default=t(f"review.field.{name}", default=name)) for name in error.fields)))
+    return formatting.error_text(error, t)
