@@ -126,6 +126,12 @@ class ScorecardQuery(StrictSchema):
     now = UtcDateTime(load_default=None, metadata={"description": "judge as of this moment (default: now)"})
 
 
+class ScorecardsQuery(StrictSchema):
+    period = fields.String(load_default="day", validate=validate.OneOf(["day", "week", "month"]))
+    day = day_field(load_default=None)
+    team = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+
+
 class LeaderboardQuery(StrictSchema):
     team = fields.String(required=True, validate=NonEmpty)
     day = day_field(load_default=None)

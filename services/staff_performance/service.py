@@ -7,8 +7,8 @@ from services.staff_performance.fact_sources import SOURCES
 from services.staff_performance.models import Base
 from services.staff_performance.schemas import (
     AsOfQuery, DailyReportSchema, DaySchema, FineIssueSchema, FineSchema, LeaderboardQuery, LeaveSchema,
-    PaymentSchema, PolicyVersionSchema, PunchSchema, RotaEntrySchema, RotaQuery, ScorecardQuery, StaffFilter,
-    StaffQuery, StaffSchema)
+    PaymentSchema, PolicyVersionSchema, PunchSchema, RotaEntrySchema, RotaQuery, ScorecardQuery, ScorecardsQuery,
+    StaffFilter, StaffQuery, StaffSchema)
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
 from shared.timers import timer
@@ -161,6 +161,12 @@ class StaffPerformanceService(StandardEndpoints):
     def scorecard(self, request, staff_id, query):
         with self.db.read() as session:
             return views.scorecard_answer(session, staff_id, query, query["now"] or utcnow())
+
+    @api("GET", "/scorecards", roles=READERS, query=ScorecardsQuery,
+         summary="every registered, active person's scorecard for one period (figures without their sources)")
+    def scorecards(self, request, query):
+        with self.db.read() as session:
+            return views.scorecards_answer(session, query, utcnow())
 
     @api("GET", "/leaderboard", roles=READERS, query=LeaderboardQuery)
     def leaderboard(self, request, query):
