@@ -18,6 +18,7 @@ NAV = (
     ("nav.pipeline", "/pipeline", {R.MANAGER, R.SUPERVISOR}),
     ("nav.scorecards", "/scorecards", {R.MANAGER, R.SUPERVISOR}),
     ("nav.weekly_report", "/weekly-report", {R.MANAGER, R.SUPERVISOR}),
+    ("nav.statistics", "/statistics", {R.MANAGER, R.SUPERVISOR}),
     ("nav.fines", "/fines", {R.MANAGER, R.SUPERVISOR}),
     ("nav.rota", "/rota", {R.MANAGER, R.SUPERVISOR}),
     ("nav.pool", "/pool", {R.MANAGER, R.SALES, R.CARE}),
