@@ -1,12 +1,12 @@
 """The staff performance service (绩效): facts from the bus, the department's rules, scorecards."""
 from datetime import timedelta
 
-from services.staff_performance import facts, fines, policies, register, reports, rota, timesheet, views, windows
+from services.staff_performance import facts, fines, flow, policies, register, reports, rota, timesheet, views, windows
 from services.staff_performance.business_days import business_day
 from services.staff_performance.fact_sources import SOURCES
 from services.staff_performance.models import Base
 from services.staff_performance.schemas import (
-    AsOfQuery, DailyReportSchema, DaySchema, FineIssueSchema, FineSchema, LeaderboardQuery, LeaveSchema,
+    AsOfQuery, DailyReportSchema, DaySchema, FineIssueSchema, FineSchema, FlowQuery, LeaderboardQuery, LeaveSchema,
     PaymentSchema, PolicyVersionSchema, PunchSchema, RotaEntrySchema, RotaQuery, ScorecardQuery, ScorecardsQuery,
     StaffFilter, StaffQuery, StaffSchema)
 from shared.db.dependency import Database
@@ -172,6 +172,12 @@ class StaffPerformanceService(StandardEndpoints):
     def leaderboard(self, request, query):
         with self.db.read() as session:
             return views.leaderboard_answer(session, query, business_day(utcnow()))
+
+    @api("GET", "/flow", roles=READERS, query=FlowQuery,
+         summary="orders per stage (reviewed, picked, packed, handed over) in each hour of a business day")
+    def flow(self, request, query):
+        with self.db.read() as session:
+            return flow.hourly(session, query["day"] or business_day(utcnow()))
 
     @api("GET", "/flags", roles=READERS, query=StaffFilter)
     def flags(self, request, query):

@@ -58,6 +58,14 @@ TEXTS = {
     "stats.col.cohort": ("首单月份", "First order"), "stats.col.size": ("客户数", "Customers"),
     "stats.col.month": ("第几月", "Month"), "stats.col.customers": ("下单客户", "Ordering"),
     "stats.col.retention_pct": ("复购率（%）", "Repeat rate (%)"),
+    # orders per stage through the day (the pipeline page)
+    "flow.title": ("今日各环节订单数（按小时）", "Orders per stage through the day (by hour)"),
+    "flow.help": ("每单在每个环节只计一次，计入首次到达该环节的小时（北京时间）。",
+                  "Each order counts once a stage, in the hour (Beijing time) it first got there."),
+    "flow.order_reviewed": ("审单（{total}）", "Reviewed ({total})"),
+    "flow.line_picked": ("配货（{total}）", "Picked ({total})"),
+    "flow.parcel_packed": ("打包（{total}）", "Packed ({total})"),
+    "flow.parcel_handed_over": ("交接发货（{total}）", "Handed over ({total})"),
     # dead letters
     "dead_letters.replay_one": ("重新投递", "Replay"),
     "dead_letters.replays": ("重新投递记录", "Replays"),

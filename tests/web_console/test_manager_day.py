@@ -11,8 +11,11 @@ from openpyxl import load_workbook
 
 from services.web_console.formatting import local_today
 from shared.messaging.dead_letters import list_dead_letters
+from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for
+from shared.timeutil import BUSINESS_ZONE, utcnow
 from tests.after_sales.conftest import Desk
+from tests.staff_performance import events
 
 
 def register(performance, staff_id, name, team="售后一组"):
@@ -55,6 +58,8 @@ def test_a_managers_day(start_service, start_console, browser, rabbit_config, pu
         "staff_id": "S-9", "rule": "unexecuted_order", "day": local_today(), "reason": "订单未执行"},
         headers=performance.headers("manager", "M-1", **{"Idempotency-Key": "fine-1"}))
     assert fined.status_code == 201, fined.text
+    approved_at = utcnow()
+    publish_event(rabbit_config["AMQP_URI"], *events.order_approved("R-1", approved_at))   # a reviewer's work today
     after_sales = Desk(start_service("after_sales"), rabbit_config["AMQP_URI"], publish_order)
     after_sales.open(after_sales.place(), reason="damaged", amount="59.00")
     review = start_service("order_review")
@@ -94,6 +99,7 @@ def test_a_managers_day(start_service, start_console, browser, rabbit_config, pu
     table = browser.text("weekly")
     assert "A-1" in table and "合计" in table and "商品破损" in table
     assert len(browser.values("#breaches-chart rect", "height")) == 8
+    browser.driver.execute_script("document.getElementById('breaches-chart').scrollIntoView()")
     browser.screenshot("manager_day_3_weekly")
     weekly = csv_rows(fetch(browser, "download-csv"))
     assert weekly[0][:4] == ["客服", "新建", "关闭", "退款金额"] and "商品破损" in weekly[0]
@@ -101,6 +107,17 @@ def test_a_managers_day(start_service, start_console, browser, rabbit_config, pu
     assert [(row[0], row[1], row[damaged]) for row in weekly[1:]] == [("A-1", "1", "1"), ("合计", "1", "1")]
     book = xlsx_rows(fetch(browser, "download-xlsx"))
     assert book[0] == weekly[0] and [(row[0], row[1]) for row in book[1:]] == [("A-1", 1), ("合计", 1)]
+
+    # Orders per stage through the day: the approval above, in its Shanghai hour.
+    wait_for(lambda: requests.get(performance.url("/flow"), headers=performance.headers("manager"),
+                                  timeout=10).json()["stages"][0]["total"] == 1, message="the approval not counted")
+    browser.open("/pipeline")
+    lines = svg_texts(browser, "#flow-chart svg text")
+    assert "审单（1）" in lines and "交接发货（0）" in lines
+    hour = approved_at.astimezone(BUSINESS_ZONE).strftime("%H")
+    assert f"审单（1） · {hour}: 1" in svg_texts(browser, "#flow-chart circle title")
+    browser.driver.execute_script("document.getElementById('flow').scrollIntoView()")
+    browser.screenshot("manager_day_4_flow")
 
     # A fine issued from the console, noticed and paid.
     browser.open("/fines")
@@ -120,7 +137,7 @@ def test_a_managers_day(start_service, start_console, browser, rabbit_config, pu
     browser.submit(f"pay-{fine_id}")                     # the outstanding amount, as the form offers it
     assert browser.text("ok") == "缴款已登记。"
     assert browser.row(f"#{fine_row}")[0] == "sla-green"
-    browser.screenshot("manager_day_4_fines")
+    browser.screenshot("manager_day_5_fines")
 
     # A dead letter replayed: who and when are on the page.
     browser.open("/dead-letters")
@@ -128,5 +145,5 @@ def test_a_managers_day(start_service, start_console, browser, rabbit_config, pu
     assert browser.text("ok") == "已重新投递，记录见下方。"
     record = browser.text("replay-records")
     assert "M-1" in record and re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", record) and "T" not in record.split()[1]
-    browser.screenshot("manager_day_5_dead_letters")
+    browser.screenshot("manager_day_6_dead_letters")
     assert browser.csp_violations() == []

@@ -108,10 +108,27 @@ def pay_fine(ctx, fine_id):
                    lambda error: fines(ctx, error=error), "/fines", "fines.done.paid")
 
 
+STAGE_COLOURS = {"order_reviewed": "#1565c0", "line_picked": "#6a1b9a", "parcel_packed": "#ef6c00",
+                 "parcel_handed_over": "#2e7d32"}
+
+
+def flow_series(ctx, flow):
+    """Orders per stage in each hour of the day, as the chart's lines, in the reader's language."""
+    return [{"label": ctx.t(f"flow.{s['stage']}", total=s["total"]), "colour": STAGE_COLOURS.get(s["stage"], "#555"),
+             "values": s["hours"]} for s in flow["stages"]]
+
+
 @routes.page("/pipeline", roles=LEADS)
 def pipeline_board(ctx):
     board = pipeline.board(ctx.api, ctx.settings.carriers, local_today())
-    return ctx.render("pipeline.html", board=board, refresh=ctx.settings.refresh_seconds)
+    if ctx.htmx:   # the board refreshing itself: the day's chart stays as drawn
+        return ctx.render("pipeline.html", board=board, refresh=ctx.settings.refresh_seconds)
+    try:
+        flow, flow_error = flow_series(ctx, ctx.api.get("staff_performance", "/flow")), None
+    except ApiError as error:
+        flow, flow_error = None, error
+    return ctx.render("pipeline.html", board=board, refresh=ctx.settings.refresh_seconds, flow=flow,
+                      flow_error=flow_error, hours=[f"{h:02d}" for h in range(24)])
 
 
 @routes.page("/dead-letters", roles=MANAGERS)
