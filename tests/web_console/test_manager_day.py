@@ -147,3 +147,12 @@ def test_a_managers_day(start_service, start_console, browser, rabbit_config, pu
     assert "M-1" in record and re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", record) and "T" not in record.split()[1]
     browser.screenshot("manager_day_6_dead_letters")
     assert browser.csp_violations() == []
+
+    # The same screens in English: the chart's words and the table's codes too.
+    browser.click("lang-en")
+    browser.open("/scorecards")
+    assert {"green", "red", "王芳 (S-9)"} <= set(svg_texts(browser, "#glance-chart svg text"))
+    browser.open("/weekly-report")
+    assert "Total" in browser.text("weekly") and "Damaged" in browser.text("weekly")
+    assert csv_rows(fetch(browser, "download-csv"))[0][:2] == ["Agent", "Opened"]
+    browser.click("lang-zh")
