@@ -4,7 +4,7 @@
 |---|---|
 | each service | its own exchanges and queues; read the events exchanges it consumes from |
 | `storefront` | publish to `storefront.events`, nothing else |
-| `web_console` | read the services' dead-letter queues and publish to their retry exchanges (a manager's replay), nothing else |
+| `web_console` | read the services' dead-letter queues, publish to their retry exchanges (replays), nothing else |
 | `deploy` | everything in the vhost: declares the topology, retires queues, replays dead letters |
 
 None is an administrator of the broker: creating them takes the administrator (`broker_admin`)."""
