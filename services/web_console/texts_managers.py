@@ -38,6 +38,8 @@ TEXTS = {
     "fines.interest_help": ("告知后未缴的罚款按制度计息。", "Once noticed, an unpaid fine accrues interest under the rules."),
     "fines.flag.dismissal_review": ("按制度应辞退，待经理复核", "Dismissal under the rules: for a manager to review"),
     "fines.done.issued": ("罚款已开具。", "The fine was issued."),
+    "fines.done.flagged": ("已超出罚款阶梯：按制度应辞退，已提交经理复核（不计罚款）。",
+                           "Past the fines ladder: the rules say dismissal, flagged for a manager to review (no fine)."),
     "fines.done.noticed": ("已登记告知。", "The notice was recorded."),
     "fines.done.paid": ("缴款已登记。", "The payment was recorded."),
     "error.overpayment": ("缴款超过未付金额。", "The payment is more than is owed."),

@@ -54,10 +54,11 @@ def test_a_managers_day(start_service, start_console, browser, rabbit_config, pu
     register(performance, "S-9", "王芳")
     register(performance, "S-8", "李雷")
     register(performance, "S-7", "=1+2")   # a name a spreadsheet would read as a formula
-    fined = requests.post(performance.url("/fines"), timeout=10, json={
-        "staff_id": "S-9", "rule": "unexecuted_order", "day": local_today(), "reason": "订单未执行"},
-        headers=performance.headers("manager", "M-1", **{"Idempotency-Key": "fine-1"}))
-    assert fined.status_code == 201, fined.text
+    for staff_id, rule in (("S-9", "unexecuted_order"), ("S-7", "fake_visit")):
+        fined = requests.post(performance.url("/fines"), timeout=10, json={
+            "staff_id": staff_id, "rule": rule, "day": local_today(), "reason": "订单未执行"},
+            headers=performance.headers("manager", "M-1", **{"Idempotency-Key": f"fine-{staff_id}"}))
+        assert fined.status_code == 201, fined.text
     approved_at = utcnow()
     publish_event(rabbit_config["AMQP_URI"], *events.order_approved("R-1", approved_at))   # a reviewer's work today
     after_sales = Desk(start_service("after_sales"), rabbit_config["AMQP_URI"], publish_order)
@@ -138,6 +139,11 @@ def test_a_managers_day(start_service, start_console, browser, rabbit_config, pu
     assert browser.text("ok") == "缴款已登记。"
     assert browser.row(f"#{fine_row}")[0] == "sla-green"
     browser.screenshot("manager_day_5_fines")
+    browser.find("fine-staff").send_keys("=1+2")      # a second fake visit this year: past the ladder
+    browser.find("fine-rule").send_keys("虚假拜访")
+    browser.type("fine-reason", "再次虚假拜访")
+    browser.submit("fine-issue")
+    assert "按制度应辞退" in browser.text("ok")
 
     # A dead letter replayed: who and when are on the page.
     browser.open("/dead-letters")

@@ -90,9 +90,13 @@ def fines(ctx, error=None):
 
 @routes.page("/fines", methods=("POST",), roles=MANAGERS)
 def issue_fine(ctx):
+    """Past the ladder's last rung the rules say dismissal: no money, a flag for a manager, and the page says so."""
     body = {name: ctx.form(name) for name in ("staff_id", "rule", "day", "reason")}
-    return ctx.act("staff_performance", "POST", "/fines", body, lambda error: fines(ctx, error=error),
-                   "/fines", "fines.done.issued")
+    try:
+        fine = ctx.api.request("staff_performance", "POST", "/fines", body, key=ctx.key()).json()
+    except ApiError as error:
+        return fines(ctx, error=error)
+    return ctx.redirect("/fines", ok="fines.done.flagged" if fine.get("flag") else "fines.done.issued")
 
 
 @routes.page("/fines/<int:fine_id>/notice", methods=("POST",), roles=MANAGERS)
