@@ -102,6 +102,10 @@ def test_a_managers_day(start_service, start_console, browser, rabbit_config, pu
     assert len(browser.values("#breaches-chart rect", "height")) == 8
     browser.driver.execute_script("document.getElementById('breaches-chart').scrollIntoView()")
     browser.screenshot("manager_day_3_weekly")
+    browser.driver.set_window_size(390, 844)   # a phone: the chart scrolls in its card, the page does not
+    assert browser.driver.execute_script("return document.documentElement.scrollWidth") <= 390
+    browser.screenshot("manager_day_3_weekly_390")
+    browser.driver.set_window_size(1280, 900)
     weekly = csv_rows(fetch(browser, "download-csv"))
     assert weekly[0][:4] == ["客服", "新建", "关闭", "退款金额"] and "商品破损" in weekly[0]
     damaged = weekly[0].index("商品破损")
