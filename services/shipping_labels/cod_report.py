@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from services.shipping_labels import remittance, spreadsheets
+from services.shipping_labels import remittance
 from services.shipping_labels.models import RemittanceLine, RemittanceStatement, Shipment
 from services.shipping_labels.remittance_views import plain
+from shared.web import spreadsheets
 from shared.web.downloads import csv_text
 
 COLUMNS = ("carrier", "month", "cod_shipped", "cod_delivered", "cod_returned", "return_rate_pct", "collected",

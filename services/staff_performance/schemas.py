@@ -126,6 +126,16 @@ class ScorecardQuery(StrictSchema):
     now = UtcDateTime(load_default=None, metadata={"description": "judge as of this moment (default: now)"})
 
 
+class FlowQuery(StrictSchema):
+    day = day_field(load_default=None, metadata={"description": "the business day (Asia/Shanghai); default today"})
+
+
+class ScorecardsQuery(StrictSchema):
+    period = fields.String(load_default="day", validate=validate.OneOf(["day", "week", "month"]))
+    day = day_field(load_default=None)
+    team = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+
+
 class LeaderboardQuery(StrictSchema):
     team = fields.String(required=True, validate=NonEmpty)
     day = day_field(load_default=None)

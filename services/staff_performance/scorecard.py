@@ -37,8 +37,10 @@ class ScorecardInputs:
         return colours.day_elapsed(self.book.for_day(self.last), self.last, self.now) >= 1
 
 
-def figure(name, value, sources, target=None, colour=None, note=None):
-    return {"name": name, "value": value, "target": target, "colour": colour, "note": note, "sources": sources}
+def figure(name, value, sources, target=None, colour=None, note=None, note_params=None):
+    """`note` is a code with `note_params` (the console says it in the reader's language)."""
+    return {"name": name, "value": value, "target": target, "colour": colour, "note": note,
+            "note_params": note_params or {}, "sources": sources}
 
 
 def build(inputs):
@@ -69,7 +71,7 @@ def _fact_figures(inputs):
         limit = policy["limits"].get(LIMITED.get(kind, ""), None)
         colour = colours.against_limit(len(facts), limit) if limit is not None else None
         figures.append(figure(kind, len(facts), refs, target=limit, colour=colour,
-                              note="at most" if limit is not None else None))
+                              note="at_most" if limit is not None else None))
     timed = [f for f in by_kind["order_reviewed"] if f.seconds is not None]
     if timed:
         average = round(sum(f.seconds for f in timed) / len(timed), 1)
@@ -83,7 +85,7 @@ def _fact_figures(inputs):
     for kind in LIMITED:
         if kind not in by_kind:
             figures.append(figure(kind, 0, [], target=policy["limits"][LIMITED[kind]], colour=colours.GREEN,
-                                  note="at most"))
+                                  note="at_most"))
     return figures
 
 
@@ -95,7 +97,7 @@ def _attendance_figures(inputs):
                                           "late_minutes": a.late_minutes, "early_minutes": a.early_minutes,
                                           "away_minutes": a.away_minutes} for a in days],
                       target=policy["limits"][name],
-                      colour=colours.against_limit(len(days), policy["limits"][name]), note="at most")
+                      colour=colours.against_limit(len(days), policy["limits"][name]), note="at_most")
                for name, days in rows.items()]
     leave = [a.day.isoformat() for a in inputs.attendance if a.status == ON_LEAVE]
     figures.append(figure("leave_days", len(leave), [{"attendance_day": d} for d in leave]))
@@ -110,7 +112,7 @@ def _fine_figures(inputs):
             for f, b in inputs.fines]
     return [figure("fines_issued", str(issued), refs),
             figure("fines_outstanding", str(outstanding), refs, target="0.00",
-                   colour=colours.against_limit(outstanding, 0), note="at most")]
+                   colour=colours.against_limit(outstanding, 0), note="at_most")]
 
 
 def _report_ref(report, name):
@@ -169,7 +171,7 @@ def _visits_figure(inputs, days, reports):
     target = round(target)
     return figure("visits", value, [_report_ref(r, "visits") for r in reports], target=target,
                   colour=colours.against_quota(value, target, due, inputs.finished),
-                  note=f"{inputs.staff.rank}: weekly quota shared over working days")
+                  note="weekly_quota_shared", note_params={"rank": inputs.staff.rank})
 
 
 def without_sources(card):

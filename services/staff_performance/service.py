@@ -1,14 +1,14 @@
 """The staff performance service (绩效): facts from the bus, the department's rules, scorecards."""
 from datetime import timedelta
 
-from services.staff_performance import facts, fines, policies, register, reports, rota, timesheet, views, windows
+from services.staff_performance import facts, fines, flow, policies, register, reports, rota, timesheet, views, windows
 from services.staff_performance.business_days import business_day
 from services.staff_performance.fact_sources import SOURCES
 from services.staff_performance.models import Base
 from services.staff_performance.schemas import (
-    AsOfQuery, DailyReportSchema, DaySchema, FineIssueSchema, FineSchema, LeaderboardQuery, LeaveSchema,
-    PaymentSchema, PolicyVersionSchema, PunchSchema, RotaEntrySchema, RotaQuery, ScorecardQuery, StaffFilter,
-    StaffQuery, StaffSchema)
+    AsOfQuery, DailyReportSchema, DaySchema, FineIssueSchema, FineSchema, FlowQuery, LeaderboardQuery, LeaveSchema,
+    PaymentSchema, PolicyVersionSchema, PunchSchema, RotaEntrySchema, RotaQuery, ScorecardQuery, ScorecardsQuery,
+    StaffFilter, StaffQuery, StaffSchema)
 from shared.db.dependency import Database
 from shared.messaging.consumer import consume_event
 from shared.timers import timer
@@ -162,10 +162,22 @@ class StaffPerformanceService(StandardEndpoints):
         with self.db.read() as session:
             return views.scorecard_answer(session, staff_id, query, query["now"] or utcnow())
 
+    @api("GET", "/scorecards", roles=READERS, query=ScorecardsQuery,
+         summary="every registered, active person's scorecard for one period (figures without their sources)")
+    def scorecards(self, request, query):
+        with self.db.read() as session:
+            return views.scorecards_answer(session, query, utcnow())
+
     @api("GET", "/leaderboard", roles=READERS, query=LeaderboardQuery)
     def leaderboard(self, request, query):
         with self.db.read() as session:
             return views.leaderboard_answer(session, query, business_day(utcnow()))
+
+    @api("GET", "/flow", roles=READERS, query=FlowQuery,
+         summary="orders per stage (reviewed, picked, packed, handed over) in each hour of a business day")
+    def flow(self, request, query):
+        with self.db.read() as session:
+            return flow.hourly(session, query["day"] or business_day(utcnow()))
 
     @api("GET", "/flags", roles=READERS, query=StaffFilter)
     def flags(self, request, query):

@@ -1,7 +1,8 @@
 """Shaping answers for the HTTP API (JSON / CSV) from the domain modules."""
 import sqlalchemy as sa
 
-from services.staff_performance import attendance, export, fines, policies, scorecard, scorecard_data, windows
+from services.staff_performance import (
+    attendance, export, fines, policies, register, scorecard, scorecard_data, windows)
 from services.staff_performance.business_days import business_day, period_bounds
 from services.staff_performance.models import Flag
 from services.staff_performance.schemas import FineSchema, FlagSchema
@@ -49,6 +50,16 @@ def scorecard_answer(session, staff, query, now):
     if query["format"] == "csv":
         return export.scorecard_csv(card)
     return card if query["explain"] else scorecard.without_sources(card)
+
+
+def scorecards_answer(session, query, now):
+    """Every registered, active person's scorecard for one period (the managers' chart at a glance)."""
+    first, last = period_bounds(query["period"], query["day"] or business_day(now))
+    people = [m for m in register.list_staff(session, query["team"], registered=True) if m.active]
+    return {"period": query["period"], "from": first.isoformat(), "to": last.isoformat(), "cards": [
+        scorecard.without_sources(scorecard.build(
+            scorecard_data.inputs_for(session, m.staff_id, query["period"], first, last, now)))
+        for m in people]}
 
 
 def leaderboard_answer(session, query, today):

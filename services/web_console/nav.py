@@ -17,6 +17,8 @@ NAV = (
     ("nav.cod_report", "/cod-report", {R.SUPERVISOR, R.MANAGER}),
     ("nav.pipeline", "/pipeline", {R.MANAGER, R.SUPERVISOR}),
     ("nav.scorecards", "/scorecards", {R.MANAGER, R.SUPERVISOR}),
+    ("nav.weekly_report", "/weekly-report", {R.MANAGER, R.SUPERVISOR}),
+    ("nav.statistics", "/statistics", {R.MANAGER, R.SUPERVISOR}),
     ("nav.fines", "/fines", {R.MANAGER, R.SUPERVISOR}),
     ("nav.rota", "/rota", {R.MANAGER, R.SUPERVISOR}),
     ("nav.pool", "/pool", {R.MANAGER, R.SALES, R.CARE}),

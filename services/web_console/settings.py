@@ -29,6 +29,7 @@ class ConsoleSettings:
     api_timeout_seconds: float = 10.0
     carriers: tuple = ("EMS", "ZTO", "DBL")
     trust_proxy: bool = False          # behind a proxy: X-Forwarded-Proto and -For say how the person came
+    replay_log: str = str(suite_config.VAR_DIR / "console" / "dead-letter-replays.jsonl")   # who replayed what, when
     http_limits: HttpLimits = field(default_factory=HttpLimits)   # timeouts and the connection cap
 
     @classmethod
@@ -44,6 +45,7 @@ class ConsoleSettings:
             refresh_seconds=int(environ.get("CONSOLE_REFRESH_SECONDS", 10)),
             carriers=tuple(c.strip() for c in environ.get("CONSOLE_CARRIERS", "EMS,ZTO,DBL").split(",") if c.strip()),
             trust_proxy=environ.get("CONSOLE_TRUST_PROXY", "") == "1",
+            replay_log=environ.get("CONSOLE_REPLAY_LOG") or ConsoleSettings.replay_log,
             http_limits=HttpLimits.from_config(suite_config.http_limits(environ)),
         )
 

@@ -4,7 +4,7 @@
 |---|---|
 | each service | its own exchanges and queues; read the events exchanges it consumes from |
 | `storefront` | publish to `storefront.events`, nothing else |
-| `web_console` | read the services' dead-letter queues, nothing else |
+| `web_console` | read the services' dead-letter queues, publish to their retry exchanges (replays), nothing else |
 | `deploy` | everything in the vhost: declares the topology, retires queues, replays dead letters |
 
 None is an administrator of the broker: creating them takes the administrator (`broker_admin`)."""
@@ -15,7 +15,7 @@ from shared.messaging.deploy import consumer_queues
 from shared.messaging.permissions import (
     FULL, dead_letter_reader_permissions, publisher_permissions, service_permissions,
 )
-from shared.messaging.topology import dead_letter_queue_name
+from shared.messaging.topology import dead_letter_queue_name, retry_exchange
 from shared.service_registry import service_class
 
 
@@ -24,7 +24,8 @@ def suite_permissions():
     parts = {service: service_permissions(service, consumer_queues(service, service_class(service)))
              for service in config.SERVICES}
     parts.update({publisher: publisher_permissions(publisher) for publisher in config.OUTSIDE_PUBLISHERS})
-    parts[CONSOLE] = dead_letter_reader_permissions([dead_letter_queue_name(s) for s in config.SERVICES])
+    parts[CONSOLE] = dead_letter_reader_permissions([dead_letter_queue_name(s) for s in config.SERVICES],
+                                                    [retry_exchange(s).name for s in config.SERVICES])
     parts[DEPLOY] = FULL
     return parts
 

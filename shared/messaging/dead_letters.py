@@ -197,8 +197,9 @@ def _picker(ids, everything):
     return lambda letter: everything or letter.id in ids or (letter.event_id and letter.event_id in ids)
 
 
-def replay_dead_letters(amqp_uri, service, ids=None, everything=False):
-    """Send chosen dead letters back to the queue they failed in, with a fresh attempt count."""
+def replay_dead_letters(amqp_uri, service, ids=None, everything=False, declare=True):
+    """Send chosen dead letters back to the queue they failed in, with a fresh attempt count. `declare`
+    false: the retry exchange is not declared (the console's user may publish to it, not configure it)."""
     def send(connection, publisher, message, letter):
         # The retry exchange drops what matches no queue: a letter whose queue is gone stays here.
         if not letter.queue or not _queue_exists(connection, letter.queue):
@@ -208,7 +209,7 @@ def replay_dead_letters(amqp_uri, service, ids=None, everything=False):
         publisher.publish(letter.body, exchange=retry_exchange(service).name, routing_key=letter.queue,
                           headers=headers, content_type=_text(message.content_type) or None,
                           content_encoding=_text(message.content_encoding) or None,
-                          declare=[retry_exchange(service)])
+                          declare=[retry_exchange(service)] if declare else [])
     return _replay(amqp_uri, dead_letter_queue(service), _picker(ids, everything), send)
 
 

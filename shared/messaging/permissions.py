@@ -64,6 +64,7 @@ def publisher_permissions(publisher):
     return Permissions(configure=NOTHING, write=exactly([events_exchange(publisher).name]), read=NOTHING)
 
 
-def dead_letter_reader_permissions(dead_letter_queues):
-    """Reads these queues (the console's page lists each service's dead letters), nothing more."""
-    return Permissions(configure=NOTHING, write=NOTHING, read=exactly(dead_letter_queues))
+def dead_letter_reader_permissions(dead_letter_queues, retry_exchanges=()):
+    """Reads these queues (the console's page lists each service's dead letters) and publishes to these
+    retry exchanges (a manager replays a dead letter into the queue it failed in), nothing more."""
+    return Permissions(configure=NOTHING, write=exactly(retry_exchanges), read=exactly(dead_letter_queues))

@@ -92,11 +92,13 @@ def test_the_storefront_only_publishes_to_its_events_exchange():
     assert allows(PERMISSIONS[STOREFRONT].write, "storefront.events")
 
 
-def test_the_console_only_reads_the_dead_letters_and_deploy_may_do_everything():
+def test_the_console_only_reads_the_dead_letters_and_replays_them_and_deploy_may_do_everything():
     console = PERMISSIONS[CONSOLE]
     every_name = set().union(*(own_names(s) for s in config.SERVICES))
     assert {n for n in every_name if allows(console.read, n)} == {dead_letter_queue_name(s) for s in config.SERVICES}
-    assert not any(allows(console.configure, n) or allows(console.write, n) for n in every_name | {"amq.default"})
+    assert {n for n in every_name | {"amq.default"} if allows(console.write, n)} == \
+        {retry_exchange(s).name for s in config.SERVICES}
+    assert not any(allows(console.configure, n) for n in every_name | {"amq.default"})
     assert PERMISSIONS[DEPLOY] == FULL
 
 
