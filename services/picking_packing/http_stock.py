@@ -33,6 +33,11 @@ class StockEndpoints:
         with self.db.read() as session:
             return {"adjustments": schema(MovementOut, many=True).dump(inventory.movements(session, "count", **query))}
 
+    @api("GET", "/stock/receipts", roles=STOCK_ROLES, query=MovementQuery, summary="入库记录: goods received, newest first")
+    def list_receipts(self, request, query):
+        with self.db.read() as session:
+            return {"receipts": schema(MovementOut, many=True).dump(inventory.movements(session, "received", **query))}
+
     @api("GET", "/stock/warnings", roles=STOCK_ROLES, summary="预警: SKUs under their threshold")
     def list_warnings(self, request):
         threshold = self.settings.low_stock_threshold

@@ -135,6 +135,9 @@ def test_stock_desk_refusals(warehouse):
     delivery = {"lines": [{"sku": sku, "qty": 4}], "reference": "DN-1"}
     replays = [wh.http("POST", "/stock/receipts", json=delivery, headers={"Idempotency-Key": "DN-1"}) for _ in "12"]
     assert [r.status_code for r in replays] == [201, 201] and replays[1].headers["Idempotent-Replay"] == "true"
+    receipts = wh.http("GET", f"/stock/receipts?sku={sku}").json()["receipts"]   # newest first, once per delivery
+    assert [(r["change"], r["reference"], r["by"]) for r in receipts] == [(4, "DN-1", "W-1"), (2, None, "W-1")]
+    assert wh.http("GET", "/stock/receipts", role="picker").status_code == 403
     assert stock_of(wh.db, sku) == (6, 2)
     assert wh.http("PUT", "/barcodes/" + "9" * 80, json={"sku": sku}).json()["fields"] == {
         "barcode": ["Length must be between 1 and 64."]}
