@@ -18,7 +18,7 @@ TEXTS = {
                                           "{tracking_no} was handed over by {shipper} at {handed_over_at}!"),
     "floor.refused.not_labelled": ("订单 {order_no} 没有有效面单（{status}），请留下包裹！",
                                    "Order {order_no} has no live label ({status}): keep the parcel!"),
-    "floor.refused.count_below_reserved": ("实盘数量少于已占用数量，不能提交！",
+    "error.count_below_reserved": ("实盘数量少于已占用数量，不能提交！",
                                            "A count below what is reserved cannot be posted!"),
     "floor.handover.live": ("请贴上有效面单 {live_tracking_no} 再扫。", "Stick on the live label {live_tracking_no} "
                                                                  "and scan it."),
