@@ -95,6 +95,7 @@ def test_daily_manifest_totals_and_exceptions(db, desk, run, labelled):
     assert sheet["totals"]["parcels"] == 2 and sheet["totals"]["weight_g"] == 2000
     assert sheet["totals"]["cod_amount"] == 123 and sheet["totals"]["cost"] > 0
     assert [(e["kind"], e["order_no"]) for e in sheet["exceptions"]][0] == ("labelled_not_handed_over", waiting)
+    assert sheet["exceptions"][0]["status"] == "labelled"   # a screen says it in words (issue 19)
     assert sheet["exceptions"][1]["kind"] == "handed_over_without_label"
     assert next_day["parcels"] == [] and [e["tracking_no"] for e in next_day["exceptions"]] == [tracking_waiting]
     rows = list(csv.DictReader(io.StringIO(manifest.as_csv(sheet))))
