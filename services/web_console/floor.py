@@ -34,3 +34,10 @@ def refusal(t, error, status_words):
 def warning(pick_list):
     """The text key of the warning a loaded pick list needs (cancelled, waiting for stock, gone), or None."""
     return f"floor.warn.{pick_list['status']}" if pick_list and pick_list["status"] in WARNED else None
+
+
+def alarm(t, error, status_words):
+    """What a station shows in red for a refusal: the floor's words, else the console's for the code, else a
+    general sentence (never the service's English message)."""
+    general = f"error.{error.code}"
+    return refusal(t, error, status_words) or (t(general) if general in texts.TEXTS else t("error.unknown"))

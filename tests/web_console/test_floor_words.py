@@ -39,8 +39,13 @@ def test_a_parameter_the_service_left_out_is_blank_and_a_status_is_in_words():
     assert "待打包" in floor.refusal(zh, not_labelled, "shipment")
 
 
-def test_a_code_the_floor_has_no_words_for_is_none_for_the_page_to_say_in_general():
+def test_a_code_the_floor_has_no_words_for_is_said_in_general_never_in_the_services_english():
     assert floor.refusal(zh, ApiError(500, "internal", "boom"), "pick") is None
+    assert floor.alarm(zh, ApiError(503, "unreachable", "picking_packing cannot be reached"), "pick") == zh(
+        "error.unreachable")
+    assert floor.alarm(zh, ApiError(500, "no_such_code", "boom"), "pick") == zh("error.unknown")
+    assert floor.alarm(zh, ApiError(409, "wrong_item", "", details={"barcode": "B-1"}), "pick") == (
+        "扫错商品：B-1 不在此订单上！")
 
 
 @pytest.mark.parametrize("status, warned", [("cancelled", True), ("waiting_stock", True), ("handed_over", True),

@@ -56,7 +56,7 @@ def scan(ctx):
         answer, error = None, unreachable
     if error is None:
         return _render(ctx, answer=answer)
-    return _render(ctx, alarm=floor.refusal(ctx.t, error, "shipment") or ctx.t("error.unknown"), error=error)
+    return _render(ctx, alarm=floor.alarm(ctx.t, error, "shipment"), error=error)
 
 
 @routes.page("/handover/sheet", roles=SHEET_READERS)

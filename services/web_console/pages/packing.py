@@ -15,7 +15,7 @@ def _render(ctx, station_id, pick_list=None, answer=None, error=None, problem=No
     template = "station_panel.html" if ctx.htmx else "station.html"
     alarm = None
     if error is not None:
-        alarm = floor.refusal(ctx.t, error, "pick") or ctx.t("error.unknown")
+        alarm = floor.alarm(ctx.t, error, "pick")
     elif problem:
         alarm = ctx.t(problem)
     return ctx.render(template, station_id=station_id, pick_list=pick_list, answer=answer, alarm=alarm,
