@@ -36,8 +36,8 @@ TEXTS = {
     "floor.ready.approved": ("审核通过", "Approved"),
     "floor.label.title": ("面单", "Label"),
     "floor.label.waiting": ("面单生成中……", "The label is being made…"),
-    "floor.label.ready": ("面单 {tracking_no}（{carrier}）已打开打印。", "Label {tracking_no} ({carrier}) opened "
-                                                                   "for printing."),
+    "floor.label.ready": ("面单 {tracking_no}（{carrier}）", "Label {tracking_no} ({carrier})"),
+    "floor.label.printing": ("已打开打印。", "opened for printing."),
     "floor.label.problem": ("面单未能生成：{status}，请找发货员。", "No label: {status}. Ask a shipper."),
     "floor.label.print": ("打印面单", "Print the label"),
     # the courier hand-over station

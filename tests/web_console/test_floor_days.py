@@ -68,9 +68,16 @@ def test_a_packers_day_and_a_shippers_day(floor, publish_order, start_console, b
     browser.click(f"ready-{order_no}")
     assert "待配货" in browser.wait_text("pick-status", "待配货") and browser.focused_id() == "scan"
 
+    browser.driver.execute_script(   # typing into any other input is not a scan
+        "const other = document.createElement('input'); other.id = 'other'; document.querySelector('h1').after(other);")
+    browser.type("other", "SKU-001", enter=True)
+    assert browser.find("other").get_attribute("value") == "SKU-001" and not browser.driver.find_elements(
+        By.ID, "scan-ok") and "0/2" in browser.text("remaining")
+    browser.driver.execute_script("document.getElementById('other').remove();")
     heard = beeps(browser)
     page_wide_scan(browser, "SKU-404")
     assert "扫错商品：SKU-404 不在此订单上！" in browser.text("scan-error")
+    assert "0/2" in browser.text("remaining")   # what was typed into the other input picked nothing
     assert_red_alarm(browser, "scan-error", heard)
     browser.screenshot("floor_packer_wrong_item")
     for barcode in ("SKU-001", "SKU-001", "SKU-006"):
