@@ -131,6 +131,11 @@ def test_a_packers_day_and_a_shippers_day(floor, publish_order, start_console, b
     assert browser.text("sheet-count") == "1" and "快递员签字" in browser.driver.page_source
     assert not UTC_TIME.search(browser.text("sheet-parcels"))
     browser.screenshot("floor_shipper_sheet")
+    cookies = {c["name"]: c["value"] for c in browser.driver.get_cookies()}
+    for day in ("2026-13-01", "2026-12-03?carrier=EMS"):
+        bad = requests.get(browser.base + "/handover/sheet", params={"carrier": carrier, "day": day}, cookies=cookies,
+                           timeout=10)
+        assert bad.status_code == 400 and "day" in bad.text
 
     # -- back at the packing station, the parcel that left is said to have left
     wait_for(lambda: pick_list(picking, order_no)["status"] == "handed_over", message="never handed over")

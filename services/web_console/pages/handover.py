@@ -1,6 +1,7 @@
 """The courier hand-over station (交接台): a shipper scans each parcel's waybill as the courier takes it; a running
 count per carrier for the working day; the carrier's hand-over sheet to print and sign (000 art. 6)."""
 import uuid
+from datetime import date
 
 from services.web_console import floor
 from services.web_console.api import ApiError
@@ -64,5 +65,9 @@ def sheet(ctx):
     """The carrier's hand-over sheet for a day, to print and sign with the courier."""
     day = ctx.request.args.get("day") or local_today()
     carrier = ctx.request.args.get("carrier") or ctx.settings.carriers[0]
+    try:
+        date.fromisoformat(day)   # it goes into the service's path: a day, nothing else
+    except ValueError:
+        raise ApiError(400, "validation_failed", "", fields={"day": ["YYYY-MM-DD"]}) from None
     manifest = ctx.api.get("shipping_labels", f"/manifests/{day}", carrier=carrier)
     return ctx.render("handover_sheet.html", sheet=manifest, day=day, carrier=carrier)
