@@ -124,6 +124,15 @@ def test_a_packers_day_and_a_shippers_day(floor, publish_order, start_console, b
     page_wide_scan(browser, "EE999999995CN")
     assert "不是本仓打出的面单" in browser.text("scan-error")
     assert browser.text(f"count-{carrier}").split()[1] == "1"
+    browser.driver.set_window_size(390, 844)   # a phone at the dock
+    browser.screenshot("floor_shipper_phone")
+    browser.driver.set_window_size(1280, 900)
+    browser.open("/lang/en")   # in English, the same refusal in English words
+    browser.open("/handover")
+    browser.scan(tracking_no)
+    assert f"{tracking_no} was handed over by SH-1 at" in browser.text("scan-error")
+    assert "Handed over today" in browser.text("station")
+    browser.open("/lang/zh")
 
     sheet = browser.find(f"sheet-{carrier}").get_attribute("href")
     browser.driver.get(sheet)
