@@ -200,6 +200,8 @@ def test_a_warehouse_keepers_day(start_service, publish_order, start_console, br
     assert "threshold" in browser.text("error")   # refused, naming the field
     browser.screenshot("floor_warehouse_count_threshold")
 
-    browser.open("/pick-lists?status=ready")   # the pick list refreshes itself and names the goods
+    browser.open("/pick-lists?status=ready")   # the pick lists name the goods and refresh themselves
     assert "保温杯" in browser.text("pick-lists") and "配货" in browser.text("pick-lists")
-    assert browser.find("pick-lists-live").get_attribute("hx-trigger") == "every 2s"
+    later = publish_order(event=storefront_order())["order"]["order_no"]
+    assert later in browser.wait_text("pick-lists", later, timeout=30)   # no reload: the page asked again
+    assert "待配货 (2)" in browser.text("pick-lists-live")
