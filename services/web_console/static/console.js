@@ -10,18 +10,18 @@ document.addEventListener("htmx:configRequest", function (event) {
   if (token && event.detail.verb !== "get") { event.detail.headers["X-CSRF-Token"] = token.content; }
 });
 
-// Scanning stations (packing, hand-over): a keyboard-wedge scanner types fast and ends with Enter. Scans are taken
-// wherever the focus is on the page (a click elsewhere must not lose the next scan); typing into another input is
-// left alone. Keys that arrive slowly (a person typing) are not a scan.
+// Scanning stations (packing, hand-over): a keyboard-wedge scanner types a code fast and ends with Enter. Scans are
+// taken wherever the focus is on the page (a click elsewhere must not lose the next scan); typing into another
+// input is left alone. A pause between keys starts a new code (a stray key is not glued to the next scan).
 (function () {
-  var SCANNER_GAP_MS = 60, buffer = "", last = 0;
+  var PAUSE_MS = 250, buffer = "", last = 0;
   document.addEventListener("keydown", function (event) {
     var scan = document.querySelector("[data-scan]");
     if (!scan || event.target === scan || event.ctrlKey || event.altKey || event.metaKey) { return; }
     var tag = event.target.tagName;
     if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || event.target.isContentEditable) { return; }
     var now = Date.now();
-    if (now - last > SCANNER_GAP_MS * 4) { buffer = ""; }
+    if (now - last > PAUSE_MS) { buffer = ""; }
     last = now;
     if (event.key === "Enter") {
       if (buffer.length >= 2) {
