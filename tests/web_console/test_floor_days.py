@@ -3,6 +3,7 @@ through items and weight to the label shown; a shipper hands parcels to the cour
 counted per carrier, a refused scan in large red with a sound, and prints the carrier's sheet; a warehouse
 keeper receives goods, counts stock and sets a warning level, with the goods' names beside the SKUs."""
 import re
+import uuid
 
 import pytest
 import requests
@@ -205,3 +206,13 @@ def test_a_warehouse_keepers_day(start_service, publish_order, start_console, br
     later = publish_order(event=storefront_order())["order"]["order_no"]
     assert later in browser.wait_text("pick-lists", later, timeout=30)   # no reload: the page asked again
     assert "待配货 (2)" in browser.text("pick-lists-live")
+
+    # a packed parcel whose label can't be fetched (shipping labels is down here): said, in red, at the station
+    scans = [{"type": "pick", "barcode": line["sku"]} for line in CHEAP_GOODS for _ in range(line["qty"])]
+    for scan in scans + [{"type": "pack", "weight_g": 950}]:
+        answer = api(picking, "POST", "/scans", "packer", json={"scan_id": uuid.uuid4().hex, "station_id": "ST-9",
+                                                                "order_no": order_no, **scan})
+        assert answer.status_code == 200, answer.text
+    browser.sign_in("P-3", "packer")
+    browser.open(f"/packing?order_no={order_no}")
+    assert "服务暂时无法连接" in browser.wait_text("label-problem", "服务暂时无法连接")

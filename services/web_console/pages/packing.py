@@ -49,14 +49,14 @@ def ready(ctx):
 @routes.page("/packing/label/<order_no>", roles=PACKERS)
 def label(ctx, order_no):
     """The parcel's label once shipping labels has made it; until then a panel that asks again."""
+    shipment, failure = None, None
     try:
         shipment = ctx.api.get("shipping_labels", f"/shipments/{order_no}")
     except ApiError as error:
-        if error.status != 404:
-            raise
-        shipment = None   # parcel_packed has not reached shipping labels yet
-    pending = shipment is None or shipment["status"] in LABEL_PENDING
-    return ctx.render("_label.html", order_no=order_no, shipment=shipment, pending=pending,
+        if error.status != 404:   # 404: parcel_packed has not reached shipping labels yet
+            failure = floor.alarm(ctx.t, error, "shipment")
+    pending = failure is None and (shipment is None or shipment["status"] in LABEL_PENDING)
+    return ctx.render("_label.html", order_no=order_no, shipment=shipment, pending=pending, failure=failure,
                       print_label=ctx.request.args.get("print") == "1")
 
 

@@ -14,7 +14,7 @@ document.addEventListener("htmx:configRequest", function (event) {
 // taken wherever the focus is on the page (a click elsewhere must not lose the next scan); typing into another
 // input is left alone. A pause between keys starts a new code (a stray key is not glued to the next scan).
 (function () {
-  var PAUSE_MS = 250, buffer = "", last = 0;
+  var PAUSE_MS = 1000, buffer = "", last = 0;
   document.addEventListener("keydown", function (event) {
     var scan = document.querySelector("[data-scan]");
     if (!scan || event.target === scan || event.ctrlKey || event.altKey || event.metaKey) { return; }
