@@ -1,7 +1,9 @@
-// The packing station keeps its scan input focused so a keyboard-wedge scanner always types into it.
-document.addEventListener("htmx:afterSwap", function () {
-  var scan = document.querySelector("[data-scan]");
-  if (scan) { scan.focus(); }
+// The packing station keeps its scan input focused so a keyboard-wedge scanner always types into it: after its own
+// answer is swapped in. A list refreshing itself beside it (the orders ready to pack) does not move the focus: it
+// could land in the middle of a scan the page is collecting.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var scan = event.target.querySelector && event.target.querySelector("[data-scan]");
+  if (scan || (event.target.matches && event.target.matches("[data-scan]"))) { (scan || event.target).focus(); }
 });
 
 // What htmx sends that changes something carries the page's CSRF token (the console refuses a POST without it).
