@@ -33,28 +33,34 @@ class StockEndpoints:
         with self.db.read() as session:
             return {"adjustments": schema(MovementOut, many=True).dump(inventory.movements(session, "count", **query))}
 
+    @api("GET", "/stock/receipts", roles=STOCK_ROLES, query=MovementQuery, summary="入库记录: goods received, newest first")
+    def list_receipts(self, request, query):
+        with self.db.read() as session:
+            return {"receipts": schema(MovementOut, many=True).dump(inventory.movements(session, "received", **query))}
+
     @api("GET", "/stock/warnings", roles=STOCK_ROLES, summary="预警: SKUs under their threshold")
     def list_warnings(self, request):
         threshold = self.settings.low_stock_threshold
         with self.db.read() as session:
-            return {"warnings": [{**schema(StockItemOut).dump(item), "threshold": stock.threshold_of(item, threshold)}
-                                 for item in stock.low_items(session, threshold)]}
+            items = stock.low_items(session, threshold)
+            return {"warnings": [{**shown, "threshold": stock.threshold_of(item, threshold)}
+                                 for item, shown in zip(items, _named(session, items))]}
 
     @api("GET", "/stock", roles=STOCK_ROLES, query=Paging, summary="stock of every SKU")
     def list_stock(self, request, query):
         with self.db.read() as session:
-            return {"stock": schema(StockItemOut, many=True).dump(stock.listing(session, query["limit"]))}
+            return {"stock": _named(session, stock.listing(session, query["limit"]))}
 
     @api("GET", "/stock/<sku>", roles=STOCK_ROLES, summary="one SKU's stock")
     def get_stock(self, request, sku):
         with self.db.read() as session:
-            return schema(StockItemOut).dump(stock.get(session, sku))
+            return _named(session, [stock.get(session, sku)])[0]
 
     @api("PUT", "/stock/<sku>/threshold", roles=STOCK_ROLES, body=ThresholdSchema, summary="per-SKU warning level")
     def set_threshold(self, request, sku, body):
         with self.db.unit_of_work() as uow:
             item = inventory.set_threshold(uow, path_code("sku", sku), body["threshold"], self.settings)
-            return schema(StockItemOut).dump(item)
+            return _named(uow.session, [item])[0]
 
     @api("PUT", "/barcodes/<barcode>", roles=STOCK_ROLES, body=BarcodeSchema, summary="map a barcode to a SKU")
     def map_barcode(self, request, barcode, body):
@@ -64,4 +70,10 @@ class StockEndpoints:
 
     @staticmethod
     def _stock_of(session, skus):
-        return schema(StockItemOut, many=True).dump(stock.rows(session, skus))
+        return _named(session, stock.rows(session, skus))
+
+
+def _named(session, items):
+    """Stock rows as the API shows them, each with its goods' name (None for a SKU never ordered)."""
+    names = stock.names(session, [item.sku for item in items])
+    return [{**shown, "name": names.get(shown["sku"])} for shown in schema(StockItemOut, many=True).dump(items)]

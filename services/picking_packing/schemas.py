@@ -127,6 +127,7 @@ class StockItemOut(StrictSchema):
     reserved = fields.Integer()
     available = fields.Integer()
     low_threshold = fields.Integer(allow_none=True)
+    name = fields.String(allow_none=True, metadata={"description": "the goods' name as orders gave it"})
 
 
 class MovementOut(StrictSchema):

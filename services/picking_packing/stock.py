@@ -8,7 +8,7 @@ from typing import NamedTuple, Optional
 
 import sqlalchemy as sa
 
-from services.picking_packing.models import StockItem, StockMovement
+from services.picking_packing.models import PickLine, ParcelReturnLine, StockItem, StockMovement
 from shared.db.unit_of_work import insert_ignoring_duplicates
 from shared.errors import Conflict, NotFound
 
@@ -191,3 +191,13 @@ def rows(session, skus):
 
 def listing(session, limit):
     return session.scalars(sa.select(StockItem).order_by(StockItem.sku).limit(limit)).all()
+
+
+def names(session, skus):
+    """{sku: the goods' name} as orders (or returned parcels) named them; stock itself keeps no names, and a
+    SKU never ordered has none. Screens show it beside the SKU (issue 19)."""
+    skus, found = sorted(set(skus)), {}
+    for lines in (ParcelReturnLine, PickLine):   # an order's name wins over a returned parcel's
+        found.update(session.execute(sa.select(lines.sku, sa.func.max(lines.name))
+                                     .where(lines.sku.in_(skus)).group_by(lines.sku)).all())
+    return found

@@ -36,22 +36,27 @@ def _shipped(uow, shipment, scan, shipper, now):
 
 
 def _refused(session, shipment, label, scan, shipper, now):
-    code, message = _why_not(shipment, label, scan["tracking_no"])
+    code, message, params = _why_not(shipment, label, scan["tracking_no"])
     note(session, shipment.order_no, "handover_refused", now, shipper, tracking_no=scan["tracking_no"],
          station_id=scan["station_id"], error=code, reason=message)
     live = shipment.tracking_no if shipment.status == "labelled" else None
     return {"error": code, "message": message, "order_no": shipment.order_no, "tracking_no": scan["tracking_no"],
-            "status": shipment.status, "live_tracking_no": live, "next": _next_step(shipment)}
+            "carrier": shipment.carrier, "status": shipment.status, "live_tracking_no": live,
+            "next": _next_step(shipment), **params}
 
 
 def _why_not(shipment, label, tracking_no):
+    """(code, message, params): the params let a screen say it in its own words (the message is for logs)."""
     if label.status == "voided":
+        params = {"void_reason": label.void_reason, "voided_by": label.voided_by,
+                  "voided_at": to_iso(label.voided_at)}
         return "waybill_voided", (f"waybill {tracking_no} was voided: {label.void_reason} "
-                                  f"({label.voided_by}, {to_iso(label.voided_at)})")
+                                  f"({label.voided_by}, {params['voided_at']})"), params
     if shipment.status in HANDED_OVER:
+        params = {"shipper": shipment.shipper, "handed_over_at": to_iso(shipment.handed_over_at)}
         return "already_handed_over", (f"{tracking_no} was handed over by {shipment.shipper} at "
-                                       f"{to_iso(shipment.handed_over_at)}")
-    return "not_labelled", f"order {shipment.order_no} has no live label (status {shipment.status})"
+                                       f"{params['handed_over_at']}"), params
+    return "not_labelled", f"order {shipment.order_no} has no live label (status {shipment.status})", {}
 
 
 def _next_step(shipment):

@@ -42,7 +42,7 @@ def _not_handed_over(session, carrier, end):
             sa.or_(Shipment.handed_over_at.is_(None), Shipment.handed_over_at >= end))
         .order_by(Waybill.issued_at, Waybill.id)).all()
     return [{"kind": "labelled_not_handed_over", "order_no": w.order_no, "tracking_no": w.tracking_no,
-             "at": to_iso(w.issued_at), "note": f"labelled, status {s.status}"} for w, s in rows]
+             "at": to_iso(w.issued_at), "status": s.status, "note": f"labelled, status {s.status}"} for w, s in rows]
 
 
 def _without_label(session, carrier, start, end):

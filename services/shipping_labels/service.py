@@ -18,6 +18,8 @@ from shared.web.errors import json_response
 from shared.web.standard import StandardEndpoints
 
 READERS = [Role.SHIPPER, Role.WAREHOUSE, Role.AGENT, Role.SUPERVISOR, Role.MANAGER]
+# The packer prints the label the moment the parcel is packed (issue 19): reads a shipment and its documents.
+LABEL_READERS = READERS + [Role.PACKER]
 PRINTERS = [Role.SHIPPER, Role.WAREHOUSE, Role.SUPERVISOR, Role.MANAGER]
 OPERATORS = [Role.WAREHOUSE, Role.SUPERVISOR, Role.MANAGER]
 # COD money (回款): no finance role exists; the supervisor decides on money (refunds) and the manager is over
@@ -64,20 +66,20 @@ class ShippingLabelsService(StandardEndpoints):
             changes.cancel(uow, self.desk, event, event["occurred_at"])
 
     # -- shipments ---------------------------------------------------------
-    @api("GET", "/shipments/<order_no>", roles=READERS, summary="carrier, tracking_no, status, cost, history")
+    @api("GET", "/shipments/<order_no>", roles=LABEL_READERS, summary="carrier, tracking_no, status, cost, history")
     def get_shipment(self, request, order_no):
         with self.db.read() as session:
             return shipment_by_order_no(session, order_no)
 
-    @api("GET", "/shipments/<order_no>/label.pdf", roles=READERS, summary="the 100×150 mm waybill label")
+    @api("GET", "/shipments/<order_no>/label.pdf", roles=LABEL_READERS, summary="the 100×150 mm waybill label")
     def label_pdf(self, request, order_no):
         return self._printed(printing.label_as_pdf, order_no, "application/pdf", "label.pdf")
 
-    @api("GET", "/shipments/<order_no>/label.zpl", roles=READERS, summary="the waybill label in ZPL II")
+    @api("GET", "/shipments/<order_no>/label.zpl", roles=LABEL_READERS, summary="the waybill label in ZPL II")
     def label_zpl(self, request, order_no):
         return self._printed(printing.label_as_zpl, order_no, "application/zpl", "label.zpl")
 
-    @api("GET", "/shipments/<order_no>/dispatch-note.pdf", roles=READERS, summary="the dispatch note (发货单)")
+    @api("GET", "/shipments/<order_no>/dispatch-note.pdf", roles=LABEL_READERS, summary="the dispatch note (发货单)")
     def dispatch_note_pdf(self, request, order_no):
         return self._printed(printing.dispatch_note_pdf, order_no, "application/pdf", "dispatch-note.pdf")
 

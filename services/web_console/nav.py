@@ -8,6 +8,7 @@ NAV = (
     ("nav.new_case", "/cases/new", {R.AGENT}),
     ("nav.review", "/review", {R.REVIEWER, R.SUPERVISOR, R.MANAGER}),
     ("nav.packing", "/packing", {R.PACKER, R.PICKER, R.WAREHOUSE}),
+    ("nav.handover", "/handover", {R.SHIPPER}),
     ("nav.pick_lists", "/pick-lists", {R.PICKER, R.PACKER, R.SHIPPER, R.WAREHOUSE, R.SUPERVISOR, R.MANAGER}),
     ("nav.stock", "/stock", {R.WAREHOUSE, R.MANAGER}),
     ("nav.parcel_returns", "/parcel-returns", {R.WAREHOUSE, R.MANAGER, R.SUPERVISOR}),

@@ -21,5 +21,7 @@ class SecurityHeaders:
 
     def __call__(self, environ, start_response):
         def start(status, headers, exc_info=None):
-            return start_response(status, headers + self.headers, exc_info)
+            # A response that set one of these itself keeps its own (a PDF the console frames on its own page).
+            own = {name.lower() for name, _ in headers}
+            return start_response(status, headers + [h for h in self.headers if h[0].lower() not in own], exc_info)
         return self.app(environ, start)

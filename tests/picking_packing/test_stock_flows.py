@@ -102,15 +102,20 @@ def test_stock_count_records_adjustments_and_low_stock_warns_once(warehouse):
     assert [(a["change"], a["on_hand_after"], a["by"], a["reason"]) for a in adjustments] == [
         (-3, 7, "W-7", "monthly count: two broken in aisle 3")]
     assert wh.http("GET", f"/stock/{sku}").json() == {"sku": sku, "on_hand": 7, "reserved": 0, "available": 7,
-                                                      "low_threshold": 8}
+                                                      "low_threshold": 8, "name": None}   # never ordered: no name
     warnings = {w["sku"]: w for w in wh.http("GET", "/stock/warnings").json()["warnings"]}
     assert (warnings[sku]["available"], warnings[sku]["threshold"]) == (7, 8) and other in warnings
     assert len(wh.events("stock_low", sku=sku)) == 1
 
     wh.receive((sku, 5))     # back above the threshold: re-armed; the next dip warns again
     assert sku not in {w["sku"] for w in wh.http("GET", "/stock/warnings").json()["warnings"]}
-    wh.approve(line(sku, 6))
+    wh.approve(line(sku, 6, name="不锈钢保温杯 500ml"))
     wait_for(lambda: len(wh.events("stock_low", sku=sku)) == 2)
+    # the goods' name as the order gave it, beside the SKU wherever stock is shown (issue 19)
+    assert wh.http("GET", f"/stock/{sku}").json()["name"] == "不锈钢保温杯 500ml"
+    listed = {item["sku"]: item for item in wh.http("GET", "/stock?limit=500").json()["stock"]}
+    assert (listed[sku]["name"], listed[other]["name"]) == ("不锈钢保温杯 500ml", None)
+    assert {w["sku"]: w["name"] for w in wh.http("GET", "/stock/warnings").json()["warnings"]}[sku] == "不锈钢保温杯 500ml"
 
 
 def test_stock_desk_refusals(warehouse):
@@ -130,6 +135,9 @@ def test_stock_desk_refusals(warehouse):
     delivery = {"lines": [{"sku": sku, "qty": 4}], "reference": "DN-1"}
     replays = [wh.http("POST", "/stock/receipts", json=delivery, headers={"Idempotency-Key": "DN-1"}) for _ in "12"]
     assert [r.status_code for r in replays] == [201, 201] and replays[1].headers["Idempotent-Replay"] == "true"
+    receipts = wh.http("GET", f"/stock/receipts?sku={sku}").json()["receipts"]   # newest first, once per delivery
+    assert [(r["change"], r["reference"], r["by"]) for r in receipts] == [(4, "DN-1", "W-1"), (2, None, "W-1")]
+    assert wh.http("GET", "/stock/receipts", role="picker").status_code == 403
     assert stock_of(wh.db, sku) == (6, 2)
     assert wh.http("PUT", "/barcodes/" + "9" * 80, json={"sku": sku}).json()["fields"] == {
         "barcode": ["Length must be between 1 and 64."]}

@@ -38,6 +38,8 @@ def test_hand_over_of_the_live_label_ships_the_order(db, desk, run, labelled):
     assert (status, again["error"], again["next"]) == (409, "already_handed_over", f"nothing: the parcel left under "
                                                                                    f"{tracking_no}")
     assert "SH-3" in again["message"] and len(events(db, "order_shipped")) == 1
+    # said as parameters too, for a screen to put in its own words (issue 19: no English on a Chinese page)
+    assert (again["shipper"], again["handed_over_at"], again["carrier"]) == ("SH-3", "2026-11-23T05:00:00Z", "EMS")
     with db.read() as session:
         assert session.get(Shipment, number).shipper == "SH-3"
 
@@ -59,6 +61,8 @@ def test_a_voided_label_or_a_number_never_issued_is_refused_at_the_dock(db, desk
     assert (status, refused["error"], refused["order_no"], refused["live_tracking_no"]) == (
         409, "waybill_voided", number, new)
     assert "smudged" in refused["message"] and new in refused["next"]
+    assert (refused["void_reason"], refused["voided_by"], refused["carrier"]) == ("smudged", "SH-1", "EMS")
+    assert refused["voided_at"].endswith("Z") and "shipper" not in refused
     status, unknown = hand_over_at(db, "EE500000094CN")   # bad check digit: never issued
     assert (status, unknown["error"]) == (404, "unknown_tracking_no")
     assert hand_over_at(db, new)[0] == 200
@@ -91,6 +95,7 @@ def test_daily_manifest_totals_and_exceptions(db, desk, run, labelled):
     assert sheet["totals"]["parcels"] == 2 and sheet["totals"]["weight_g"] == 2000
     assert sheet["totals"]["cod_amount"] == 123 and sheet["totals"]["cost"] > 0
     assert [(e["kind"], e["order_no"]) for e in sheet["exceptions"]][0] == ("labelled_not_handed_over", waiting)
+    assert sheet["exceptions"][0]["status"] == "labelled"   # a screen says it in words (issue 19)
     assert sheet["exceptions"][1]["kind"] == "handed_over_without_label"
     assert next_day["parcels"] == [] and [e["tracking_no"] for e in next_day["exceptions"]] == [tracking_waiting]
     rows = list(csv.DictReader(io.StringIO(manifest.as_csv(sheet))))

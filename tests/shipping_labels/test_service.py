@@ -80,6 +80,10 @@ def test_label_print_reprint_void_hand_over_track_and_manifest(service, publish)
                                                                         s10.compose("EE", 10000000))
 
     assert first in pdf_text(call(service, "GET", f"/shipments/{number}/label.pdf"))
+    # the packer prints the label as the parcel is packed (issue 19); a reviewer has no business with it
+    assert first in pdf_text(call(service, "GET", f"/shipments/{number}/label.pdf", role="packer"))
+    assert call(service, "GET", f"/shipments/{number}", role="packer").json()["tracking_no"] == first
+    assert call(service, "GET", f"/shipments/{number}/label.pdf", role="reviewer").status_code == 403
     zpl = call(service, "GET", f"/shipments/{number}/label.zpl", role="warehouse").text
     assert f"^BCN,160,Y,N,N^FH_^FD{first}^FS" in zpl
     note = pdf_text(call(service, "GET", f"/shipments/{number}/dispatch-note.pdf", role="supervisor"))

@@ -1,18 +1,28 @@
-"""The packing station (打包台): one focused input for a keyboard-wedge scanner; Enter submits."""
+"""The packing station (打包台): one input for a keyboard-wedge scanner (the page takes scans wherever the focus
+is); Enter submits. Orders ready to pack beside it; the label shown, and opened for printing, once packed."""
 import uuid
 
-from services.web_console import station
+from services.web_console import floor, station
 from services.web_console.api import ApiError
 from services.web_console.routing import routes
 
 PACKERS = ("packer", "picker", "warehouse")
+READY_SHOWN = 20
+LABEL_PENDING = ("awaiting_parcel", "awaiting_number")   # shipping labels is still making it
 
 
 def _render(ctx, station_id, pick_list=None, answer=None, error=None, problem=None):
     template = "station_panel.html" if ctx.htmx else "station.html"
-    return ctx.render(template, station_id=station_id, pick_list=pick_list, answer=answer, error=error,
-                      problem=problem, step=station.step(pick_list["status"]) if pick_list else "order",
-                      weight_range=station.expected_range(pick_list, answer), scan_id=uuid.uuid4().hex)
+    alarm = None
+    if error is not None:
+        alarm = floor.alarm(ctx.t, error, "pick")
+    elif problem:
+        alarm = ctx.t(problem)
+    return ctx.render(template, station_id=station_id, pick_list=pick_list, answer=answer, alarm=alarm,
+                      warning=None if alarm else floor.warning(pick_list),
+                      step=station.step(pick_list["status"]) if pick_list else "order",
+                      weight_range=station.expected_range(pick_list, answer), scan_id=uuid.uuid4().hex,
+                      print_label=bool(answer and answer.get("result") == "packed"))
 
 
 def _station_id(ctx):
@@ -21,7 +31,33 @@ def _station_id(ctx):
 
 @routes.page("/packing", roles=PACKERS)
 def station_page(ctx):
-    return _render(ctx, _station_id(ctx))
+    """The station; `?order_no=` (a row of the ready list) loads that order as if scanned."""
+    station_id, order_no = _station_id(ctx), ctx.request.args.get("order_no", "").strip()
+    try:
+        return _render(ctx, station_id, _pick_list(ctx, order_no) if order_no else None)
+    except ApiError as error:
+        return _render(ctx, station_id, error=error)
+
+
+@routes.page("/packing/ready", roles=PACKERS)
+def ready(ctx):
+    """Orders whose goods are reserved and waiting to be picked and packed, oldest approval first (polled)."""
+    answer = ctx.api.get("picking_packing", "/pick-lists", status="ready", limit=READY_SHOWN)
+    return ctx.render("_ready_list.html", ready=answer["pick_lists"], counts=answer["counts"])
+
+
+@routes.page("/packing/label/<order_no>", roles=PACKERS)
+def label(ctx, order_no):
+    """The parcel's label once shipping labels has made it; until then a panel that asks again."""
+    shipment, failure = None, None
+    try:
+        shipment = ctx.api.get("shipping_labels", f"/shipments/{order_no}")
+    except ApiError as error:
+        if error.status != 404:   # 404: parcel_packed has not reached shipping labels yet
+            failure = floor.alarm(ctx.t, error, "shipment")
+    pending = failure is None and (shipment is None or shipment["status"] in LABEL_PENDING)
+    return ctx.render("_label.html", order_no=order_no, shipment=shipment, pending=pending, failure=failure,
+                      print_label=ctx.request.args.get("print") == "1")
 
 
 @routes.page("/packing/scan", methods=("POST",), roles=PACKERS)

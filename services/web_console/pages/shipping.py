@@ -6,6 +6,7 @@ from services.web_console.formatting import local_today
 from services.web_console.routing import routes
 
 READERS = ("shipper", "warehouse", "agent", "supervisor", "manager")
+LABEL_READERS = READERS + ("packer",)   # the packing station shows the label it just packed
 PRINTERS = ("shipper", "warehouse", "supervisor", "manager")
 DOCUMENTS = {"label.pdf", "dispatch-note.pdf"}
 
@@ -23,13 +24,17 @@ def shipment_page(ctx, order_no, error=None):
                       status=error.status if error else 200)
 
 
-@routes.page("/shipments/<order_no>/<document>", roles=READERS)
+@routes.page("/shipments/<order_no>/<document>", roles=LABEL_READERS)
 def document(ctx, order_no, document):
     """The PDF passed through as the service made it, to open in the browser's print dialog."""
     if document not in DOCUMENTS:
         raise ApiError(404, "not_found", "")
     answer = ctx.api.request("shipping_labels", "GET", f"/shipments/{order_no}/{document}")
-    return file_response(answer.content, "application/pdf", f"{order_no}-{document}", inline=True)
+    response = file_response(answer.content, "application/pdf", f"{order_no}-{document}", inline=True)
+    # The packing station shows the label in a frame on its own page (issue 19): framed by this origin only.
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 @routes.page("/shipments/<order_no>/<change>", methods=("POST",), roles=PRINTERS)
