@@ -38,16 +38,7 @@ class CaseDesk(Desk):
         """`order` is locked (Desk.order), so cases opened at once on one order are checked one after another."""
         cap = money.case_cap(self._order_lines(order.order_no), wanted, include_shipping_fee, order.shipping_fee)
         return money.check_amount(case_type, amount, cap, order.paid_amount, order.refunded,
-                                  self._held(order.order_no, case_id))
-
-    def _held(self, order_no, but_case_id):
-        """What the order's open refund cases (other than `but_case_id`) still ask for: not yet paid, not closed."""
-        query = sa.select(sa.func.coalesce(sa.func.sum(RefundCase.amount), 0)).where(
-            RefundCase.order_no == order_no, RefundCase.case_type.in_(flow.PAYING_TYPES),
-            RefundCase.status.not_in((flow.REFUNDED, flow.CLOSED)))
-        if but_case_id is not None:
-            query = query.where(RefundCase.id != but_case_id)
-        return self.session.scalar(query)
+                                  ledger.held_by_open_cases(self.session, order.order_no, case_id))
 
     def _order_lines(self, order_no):
         return {line.sku: line for line in

@@ -27,7 +27,8 @@ class CareEndpoints:
         with self.db.unit_of_work() as uow:
             task = care.complete(uow, task_id, request.identity.staff_id, request.identity.role, body["outcome"],
                                  body["notes"], utcnow())
-            return uow.respond(200, care.task_view(task, self.settings, utcnow()))
+            who = care.contacts(uow.session, [task]).get(task.id)
+            return uow.respond(200, care.task_view(task, self.settings, utcnow(), who))
 
     @api("GET", "/customers", roles=EVERYONE, query=AnalyticsQuery, summary="customers with RFM scores")
     def customers(self, request, query):
