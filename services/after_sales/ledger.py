@@ -17,7 +17,8 @@ def pay_refund(session, order_no, amount):
         order = session.get(SalesOrder, order_no, populate_existing=True)
         raise RuleViolation(f"refunding {amount} would pass what was paid for {order_no}",
                             code="over_refundable", field="amount", amount=str(amount), paid=str(order.paid_amount),
-                            refunded=str(order.refunded), refundable=str(order.paid_amount - order.refunded))
+                            refunded=str(order.refunded), held=str(held_by_open_cases(session, order_no)),
+                            refundable=str(order.paid_amount - order.refunded))
 
 
 def held_by_open_cases(session, order_no, but_case_id=None):

@@ -73,7 +73,7 @@ def order_context(session, order_no):
     the buyer; and what a new case may still ask for (paid - refunded - what open cases ask for)."""
     order = session.get(SalesOrder, order_no)
     if order is None:
-        raise NotFound(f"no order {order_no} has reached after-sales", code="order_not_found")
+        raise NotFound(f"no order {order_no} has reached after-sales", code="order_not_found", order_no=order_no)
     lines = session.scalars(sa.select(SalesOrderLine).filter_by(order_no=order_no).order_by(SalesOrderLine.sku))
     held = ledger.held_by_open_cases(session, order_no)
     buyer = order.order["customer"]

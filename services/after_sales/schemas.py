@@ -157,7 +157,8 @@ class BuyerView(StrictSchema):
 
 class OrderContextView(StrictSchema):
     order_no = fields.String()
-    status = fields.String(metadata={"description": "placed, cancelled, rejected, shipped, delivered, returned, refused"})
+    status = fields.String(metadata={
+        "description": "placed, cancelled, rejected, shipped, delivered, returned, refused"})
     customer_id = fields.String()
     buyer = fields.Nested(BuyerView)
     paid_amount = Money()

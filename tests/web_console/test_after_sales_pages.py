@@ -25,9 +25,8 @@ def test_rule5_return_approved_then_received_with_missing_accessory_goes_to_nego
     browser.type("new-case-order", order_no)
     browser.click("new-case")
     browser.find("case_type").send_keys("退货退款")
-    browser.type("line_sku_0", "SKU-001")
-    browser.type("line_qty_0", "1")
-    browser.type("amount", "59.00")
+    browser.type("line_qty_0", "1")             # the order's lines are listed: SKU-001 first
+    WebDriverWait(browser.driver, 10).until(lambda _: browser.values("#amount", "value") == ["59.00"])
     browser.click("open-case")
     assert "待审批" in browser.wait_text("case-status", "待审批")
     case_id = urlparse(browser.driver.current_url).path.rsplit("/", 1)[1]
