@@ -204,6 +204,9 @@ class ReturnNoteView(StrictSchema):
     accessories_complete = fields.Boolean()
     condition = fields.String()
     discrepancies = fields.List(fields.String())
+    findings = fields.List(fields.Dict(), metadata={
+        "description": "the discrepancies as codes with parameters: quantity_differs {sku, expected, received}, "
+                       "accessories_missing, wrong_item, unexpected_damage"})
     remarks = fields.String()
     received_by = fields.String()
     received_at = UtcDateTime()

@@ -50,6 +50,12 @@ TEXTS = {
     "difficult_because.damaged_goods": ("商品破损", "damaged goods"),
     "difficult_because.dispute_after_rejection": ("驳回后再次申请", "back after a rejection"),
     "difficult_because.amount_over_threshold": ("金额较大", "a large amount"),
+    "finding.quantity_differs": ("{sku}：应退 {expected} 件，实收 {received} 件",
+                                 "{sku}: {expected} expected, {received} received"),
+    "finding.accessories_missing": ("配件不齐", "accessories missing"),
+    "finding.wrong_item": ("不是本店售出的商品", "not the item sold"),
+    "finding.unexpected_damage": ("商品损坏，但申请原因不是破损", "damaged, though the case was not about damage"),
+    "cases.no_discrepancy": ("无", "none"),
     "cases.pick_lines": ("填写要退的数量，金额按所选商品自动计算（可修改）。",
                          "Enter the quantities; the amount is worked out from them (you may change it)."),
     # the protection pool

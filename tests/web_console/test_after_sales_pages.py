@@ -60,7 +60,7 @@ def test_rule5_return_approved_then_received_with_missing_accessory_goes_to_nego
     browser.screenshot("after_sales_receive_form")
     browser.click("do-receive")
     assert "客服协商" in browser.wait_text("case-status", "客服协商")
-    assert "缺配件" in browser.text("return-note")
+    assert "缺配件" in browser.text("return-note") and browser.text("discrepancies") == "配件不齐"
     browser.screenshot("after_sales_case_negotiation")
 
     case = after_sales.case(int(case_id))
