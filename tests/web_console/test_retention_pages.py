@@ -65,6 +65,10 @@ def test_a_sales_reps_day_lookup_with_a_suggestion_claim_renew_and_release_with_
     browser.submit("confirm-release")
     browser.wait_text("ok", "已放回公海")
     assert key not in browser.text("records") and _pool(retention, "SA-7") == []
+    browser.open(f"/pool?q={company}")                  # taken back at once: refused, said in Chinese, local time
+    browser.submit(f"claim-{key}")
+    refusal = browser.text("error")
+    assert refusal.startswith("你刚放回或失去该客户，") and re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d 之后才能再认领", refusal)
     assert browser.csp_violations() == []
 
 

@@ -27,8 +27,17 @@ def _done_message(ctx, rows):
     return None
 
 
+def _local_times(error):
+    """A refusal's moments (expires_at, until) in local time, for its sentence."""
+    if error is not None:
+        error.details = {name: formatting.local(value) if isinstance(value, str) and (
+            name.endswith("_at") or name == "until") else value for name, value in error.details.items()}
+    return error
+
+
 @routes.page("/pool", roles=CUSTOMER_STAFF)
 def protection_pool(ctx, error=None):
+    error = _local_times(error)
     rows = ctx.api.get("customer_retention", "/pool")["pool"]
     is_rep = ctx.role == "sales"
     q = ctx.request.args.get("q", "").strip() if is_rep else ""
