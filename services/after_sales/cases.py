@@ -34,9 +34,11 @@ class CaseDesk(Desk):
                      reason=case.reason, amount=amount, agent=self.actor.staff_id, difficult=case.difficult)
         return case
 
-    def _checked_amount(self, order, case_type, wanted, include_shipping_fee, amount):
+    def _checked_amount(self, order, case_type, wanted, include_shipping_fee, amount, case_id=None):
+        """`order` is locked (Desk.order), so cases opened at once on one order are checked one after another."""
         cap = money.case_cap(self._order_lines(order.order_no), wanted, include_shipping_fee, order.shipping_fee)
-        return money.check_amount(case_type, amount, cap, order.paid_amount - order.refunded)
+        return money.check_amount(case_type, amount, cap, order.paid_amount, order.refunded,
+                                  ledger.held_by_open_cases(self.session, order.order_no, case_id))
 
     def _order_lines(self, order_no):
         return {line.sku: line for line in
@@ -99,7 +101,7 @@ class CaseDesk(Desk):
         self.move(case, "resubmit")
         if body.get("amount") is not None:
             case.amount = self._checked_amount(self.order(case.order_no), case.case_type, wanted_of(case),
-                                               case.include_shipping_fee, body["amount"])
+                                               case.include_shipping_fee, body["amount"], case.id)
         self.record(case, "resubmit", before, note=body["note"])
         return case
 

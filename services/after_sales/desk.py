@@ -68,7 +68,7 @@ class Desk:
     def order(self, order_no):
         order = self.session.get(SalesOrder, order_no, with_for_update=True)
         if order is None:
-            raise NotFound(f"no order {order_no} has reached after-sales", code="order_not_found")
+            raise NotFound(f"no order {order_no} has reached after-sales", code="order_not_found", order_no=order_no)
         return order
 
     def move(self, case, action, **how):

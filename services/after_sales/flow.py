@@ -25,6 +25,7 @@ RECOVERY = "recovery"                                 # what the service opens (
 STUCK_PARCEL = "stuck_parcel"                         # and this one too (stuck_parcels.py)
 SERVICE_OPENED = (RECOVERY, STUCK_PARCEL)
 RETURN_TYPES = (RETURN_REFUND, EXCHANGE)
+PAYING_TYPES = (REFUND_ONLY, RETURN_REFUND)           # cases that pay the buyer money
 
 PENDING = "pending_approval"
 NEGOTIATION = "negotiation"

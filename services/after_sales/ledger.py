@@ -2,7 +2,8 @@
 within what was paid and delivered, however many requests race."""
 import sqlalchemy as sa
 
-from services.after_sales.models import SalesOrder, SalesOrderLine
+from services.after_sales import flow
+from services.after_sales.models import RefundCase, SalesOrder, SalesOrderLine
 from shared.errors import RuleViolation
 
 
@@ -15,7 +16,19 @@ def pay_refund(session, order_no, amount):
     if result.rowcount != 1:
         order = session.get(SalesOrder, order_no, populate_existing=True)
         raise RuleViolation(f"refunding {amount} would pass what was paid for {order_no}",
-                            code="over_refundable", refundable=str(order.paid_amount - order.refunded))
+                            code="over_refundable", field="amount", amount=str(amount), paid=str(order.paid_amount),
+                            refunded=str(order.refunded), held=str(held_by_open_cases(session, order_no)),
+                            refundable=str(order.paid_amount - order.refunded))
+
+
+def held_by_open_cases(session, order_no, but_case_id=None):
+    """What the order's open refund cases (other than `but_case_id`) still ask for: not yet paid, not closed."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(RefundCase.amount), 0)).where(
+        RefundCase.order_no == order_no, RefundCase.case_type.in_(flow.PAYING_TYPES),
+        RefundCase.status.not_in((flow.REFUNDED, flow.CLOSED)))
+    if but_case_id is not None:
+        query = query.where(RefundCase.id != but_case_id)
+    return session.scalar(query)
 
 
 def claim_return(session, order_no, wanted):

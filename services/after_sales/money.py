@@ -1,7 +1,9 @@
 """What a case may ask for (business-rules §5 and the issue's money rules), in Decimal.
 
 A case's amount is capped by the goods on its lines, plus the shipping fee only when the
-case says so, and by what was paid for the order minus what its cases already got back.
+case says so, and by what was paid for the order minus what its cases already got back and
+what its other open cases still ask for (issue #19: a case that can never be paid is refused
+when it opens, not stuck later with a refund that always fails).
 """
 from decimal import Decimal
 
@@ -32,8 +34,9 @@ def case_cap(order_lines, wanted, include_shipping_fee, shipping_fee):
     return goods + (shipping_fee if include_shipping_fee else ZERO)
 
 
-def check_amount(case_type, amount, cap, refundable):
-    """An exchange refunds nothing; other cases ask for 0 < amount <= both caps."""
+def check_amount(case_type, amount, cap, paid, refunded=ZERO, held=ZERO):
+    """An exchange refunds nothing; other cases ask for 0 < amount <= the lines' cap and
+    <= paid - refunded - held (`held`: what the order's other open cases ask for)."""
     if case_type == EXCHANGE:
         if amount:
             raise RuleViolation("an exchange refunds nothing; leave amount out", code="invalid_amount",
@@ -44,7 +47,10 @@ def check_amount(case_type, amount, cap, refundable):
     if amount > cap:
         raise RuleViolation(f"{amount} is more than the lines asked for are worth ({cap})",
                             code="over_case_value", cap=str(cap))
+    refundable = max(paid - refunded - held, ZERO)
     if amount > refundable:
-        raise RuleViolation(f"{amount} is more than can still be refunded on the order ({refundable})",
-                            code="over_refundable", refundable=str(refundable))
+        raise RuleViolation(f"{amount} is more than can still be refunded on the order ({refundable}: {paid} paid, "
+                            f"{refunded} refunded, {held} asked by its open cases)",
+                            code="over_refundable", field="amount", amount=str(amount), paid=str(paid),
+                            refunded=str(refunded), held=str(held), refundable=str(refundable))
     return amount

@@ -105,6 +105,11 @@ class CaseQuerySchema(StrictSchema):
     sla = fields.String(validate=validate.OneOf(COLOURS))
     assignee = fields.String(validate=validate.Length(min=1, max=64))
     order_no = fields.String(validate=validate.Length(min=1, max=64))
+    return_tracking_no = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "the buyer's return parcel"})
+    open = fields.Boolean(load_default=False, metadata={"description": "only cases not closed"})
+    sort = fields.String(load_default="newest", validate=validate.OneOf(["newest", "time_left"]), metadata={
+        "description": "newest first, or the nearest answer deadline first"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
     @pre_load
@@ -133,6 +138,40 @@ class WeeklyQuerySchema(StrictSchema):
             date.fromisocalendar(int(year), int(week), 1)
         except ValueError:
             raise ValidationError(f"no such ISO week: {value} (years 2000-2100)") from None
+
+
+class OrderLineView(StrictSchema):
+    sku = fields.String()
+    name = fields.String()
+    qty = fields.Integer()
+    unit_price = Money()
+    delivered_qty = fields.Integer()
+    returned_qty = fields.Integer()
+
+
+class BuyerView(StrictSchema):
+    name = fields.String()
+    phone = fields.String()
+    company = fields.String(allow_none=True)
+
+
+class OrderContextView(StrictSchema):
+    order_no = fields.String()
+    status = fields.String(metadata={
+        "description": "placed, cancelled, rejected, shipped, delivered, returned, refused"})
+    customer_id = fields.String()
+    buyer = fields.Nested(BuyerView)
+    paid_amount = Money()
+    refunded = Money()
+    held = Money(metadata={"description": "what the order's open refund cases ask for"})
+    refundable = Money(metadata={"description": "what a new case may still ask for: paid - refunded - held"})
+    shipping_fee = Money()
+    payment_method = fields.String()
+    tracking_no = fields.String(allow_none=True)
+    placed_at = UtcDateTime()
+    shipped_at = UtcDateTime(allow_none=True)
+    delivered_at = UtcDateTime(allow_none=True)
+    lines = fields.List(fields.Nested(OrderLineView))
 
 
 class SlaView(StrictSchema):
@@ -165,6 +204,9 @@ class ReturnNoteView(StrictSchema):
     accessories_complete = fields.Boolean()
     condition = fields.String()
     discrepancies = fields.List(fields.String())
+    findings = fields.List(fields.Dict(), metadata={
+        "description": "the discrepancies as codes with parameters: quantity_differs {sku, expected, received}, "
+                       "accessories_missing, wrong_item, unexpected_damage"})
     remarks = fields.String()
     received_by = fields.String()
     received_at = UtcDateTime()

@@ -1,13 +1,15 @@
 """The after-sales refunds service (售后): agents, supervisors and the warehouse over HTTP,
 the order copy kept from the bus, SLA breaches found by a timer."""
 
+from contracts.base import schema
 from services.after_sales import duties, holidays, orders, parcels, queries, sla_watch, stuck_parcels, weekly
 from services.after_sales.actions import AfterSalesDesk
 from services.after_sales.desk import Actor
 from services.after_sales.models import Base
 from services.after_sales.schemas import (
     NOTE_KINDS, ApproveSchema, CaseQuerySchema, CloseSchema, HolidaySchema, NoteSchema, OpenCaseSchema,
-    ReassignSchema, ReceiveSchema, RejectSchema, ResubmitSchema, ReturnShippedSchema, SecureSchema, WeeklyQuerySchema,
+    OrderContextView, ReassignSchema, ReceiveSchema, RejectSchema, ResubmitSchema, ReturnShippedSchema, SecureSchema,
+    WeeklyQuerySchema,
 )
 from services.after_sales.sla import SlaPolicy
 from services.after_sales.views import case_view
@@ -90,7 +92,14 @@ class AfterSalesService(StandardEndpoints):
     def list_cases(self, request, query):
         now = utcnow()
         with self.db.read() as session:
-            return {"cases": [case_view(case, now) for case in queries.find_cases(session, now, **query)]}
+            found = queries.find_cases(session, now, open_only=query.pop("open"), **query)
+            return {"cases": [case_view(case, now) for case in found]}
+
+    @api("GET", "/orders/<order_no>", roles=READERS,
+         summary="an order beside its cases: goods, money (what a new case may still ask for), parcel, buyer")
+    def get_order(self, request, order_no):
+        with self.db.read() as session:
+            return schema(OrderContextView).dump(queries.order_context(session, order_no))
 
     @api("POST", "/cases/<int:case_id>/notes", roles=STAFF, body=NoteSchema, idempotent=True)
     def add_note(self, request, case_id, body):

@@ -1,6 +1,6 @@
 """Cases as the API shows them: the stored case, its SLA colour now, what may be done next."""
-from services.after_sales import flow, queries
-from services.after_sales.schemas import CaseView
+from services.after_sales import flow, inspection, queries
+from services.after_sales.schemas import CaseView, ReturnNoteView
 from contracts.base import schema
 
 _PLAIN = ("id", "order_no", "customer_id", "case_type", "status", "reason", "reason_text", "lines", "amount",
@@ -23,7 +23,9 @@ def case_view(case, now, history=None, note=None, refused=None):
     if history is not None:
         view["history"] = history
     if note is not None:
-        view["return_note"] = note
+        view["return_note"] = {**{name: getattr(note, name) for name in ReturnNoteView().fields if name != "findings"},
+                               "findings": inspection.findings(case.lines, case.reason, note.lines,
+                                                               note.accessories_complete, note.condition)}
     if refused is not None:
         view["refused"] = refused
     return schema(CaseView).dump(view)

@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from services.customer_retention import names
 from services.customer_retention.flags import colour
-from services.customer_retention.models import CareTask, Customer, CustomerOrder, Protection
+from services.customer_retention.models import Account, CareTask, Customer, CustomerOrder, Protection
 from services.customer_retention.rows import insert_if_absent
 from shared.errors import Conflict, NotFound, PermissionDenied
 from shared.timeutil import to_iso
@@ -14,13 +15,21 @@ from shared.timeutil import to_iso
 NEGATIVE_RATING = 2   # a rating of 2 or less is a 中差评
 
 
-def open_task(uow, kind, dedupe_key, customer_key, due_at, summary, now, customer_id=None, order_no=None):
-    """Create the task unless its trigger already made one; assigned to the customer's owner or the queue."""
+def open_task(uow, kind, dedupe_key, customer_key, due_at, summary, now, customer_id=None, order_no=None, **params):
+    """Create the task unless its trigger already made one; assigned to the customer's owner or the queue.
+    `params`: what the summary says, for the console to word in the reader's language (issue #19)."""
     holder = uow.session.get(Protection, customer_key)
     insert_if_absent(uow, CareTask, dedupe_key=dedupe_key, kind=kind, customer_key=customer_key,
                      customer_id=customer_id, order_no=order_no, assignee=holder.rep if holder else None,
-                     summary=summary, created_at=now, due_at=due_at, status="open")
+                     summary=summary, summary_params={k: _plain(v) for k, v in params.items()}, created_at=now,
+                     due_at=due_at, status="open")
     return uow.session.scalar(sa.select(CareTask).where(CareTask.dedupe_key == dedupe_key))
+
+
+def _plain(value):
+    """A parameter as JSON keeps it: money as its string, times in ISO (UTC)."""
+    return value if value is None or isinstance(value, (bool, int, str)) else (
+        to_iso(value) if hasattr(value, "isoformat") else str(value))
 
 
 def hand_over(uow, customer_key, from_rep, to_rep):
@@ -47,7 +56,8 @@ def after_review(uow, settings, customer_key, review, now):
     return open_task(uow, "negative_review", f"negative_review:{review['review_id']}", customer_key,
                      review["posted_at"] + timedelta(hours=settings.negative_review_sla_hours),
                      f"rating {review['rating']} on {review['order_no']}: contact the buyer, verify, reply "
-                     f"(联系买家修改中差评): {review['text'][:300]}", now, review["customer_id"], review["order_no"])
+                     f"(联系买家修改中差评): {review['text'][:300]}", now, review["customer_id"], review["order_no"],
+                     rating=review["rating"], text=review["text"][:300])
 
 
 def cancel_follow_up_visit(uow, order_no, case_id):
@@ -72,7 +82,9 @@ def after_failed_delivery(uow, settings, order, event, now):
                      order.customer_key, now + timedelta(hours=settings.cod_delivery_call_hours),
                      f"主动与收件人联系: COD parcel {event['tracking_no']} for {order.order_no} was not delivered "
                      f"({event['reason']}); call {order.recipient or ''} {order.recipient_phone or ''}"[:1000], now,
-                     order.customer_id, order.order_no)
+                     order.customer_id, order.order_no, tracking_no=event["tracking_no"],
+                     reason=event["reason"][:300], recipient=order.recipient or "",
+                     recipient_phone=order.recipient_phone or "")
 
 
 def _open_task(session, kind, order_no):
@@ -89,14 +101,16 @@ def after_return_to_sender(uow, settings, order, event, now):
                      now + timedelta(hours=settings.cod_refusal_call_hours),
                      f"COD parcel {event['tracking_no']} for {order.order_no} came back "
                      f"({event['cod_amount_not_collected']} CNY not collected): call the customer", now,
-                     order.customer_id, order.order_no)
+                     order.customer_id, order.order_no, tracking_no=event["tracking_no"],
+                     amount=event["cod_amount_not_collected"])
 
 
 def tell_customer(uow, settings, customer_key, customer_id, order_no, message, now):
     """Out-of-stock notices from order review and picking name one order: one task tells the customer."""
     return open_task(uow, "notify_customer", f"notify_customer:{order_no}", customer_key,
                      now + timedelta(hours=settings.notify_customer_hours),
-                     f"tell the customer about order {order_no}: {message}"[:1000], now, customer_id, order_no)
+                     f"tell the customer about order {order_no}: {message}"[:1000], now, customer_id, order_no,
+                     message=message[:500])
 
 
 def after_refund(uow, settings, order, event, now):
@@ -106,7 +120,8 @@ def after_refund(uow, settings, order, event, now):
     return open_task(uow, "retention_call", f"retention_call:{event['case_id']}", order.customer_key,
                      now + timedelta(hours=settings.retention_call_hours),
                      f"high-value customer (spent {customer.total_spent} CNY) refunded {event['amount']} CNY "
-                     f"on {order.order_no}: retention call", now, order.customer_id, order.order_no)
+                     f"on {order.order_no}: retention call", now, order.customer_id, order.order_no,
+                     spent=customer.total_spent, amount=event["amount"])
 
 
 def open_win_backs(uow, settings, now):
@@ -118,7 +133,8 @@ def open_win_backs(uow, settings, now):
         .having(sa.func.count() >= 2, sa.func.max(CustomerOrder.placed_at) <= cutoff)).all()
     return [open_task(uow, "win_back", f"win_back:{key}:{to_iso(last)}", key,
                       now + timedelta(days=settings.win_back_due_days),
-                      f"{count} orders, the last on {to_iso(last)[:10]}: win the customer back", now)
+                      f"{count} orders, the last on {to_iso(last)[:10]}: win the customer back", now,
+                      orders=count, last_order_at=to_iso(last))
             for key, count, last in lapsed]
 
 
@@ -146,12 +162,40 @@ def task_list(session, settings, now, assignee=None, queue=False, status="open")
         query = query.where(CareTask.assignee.is_(None))
     elif assignee:
         query = query.where(CareTask.assignee == assignee)
-    return [task_view(task, settings, now) for task in session.scalars(query).all()]
+    tasks = session.scalars(query).all()
+    who = contacts(session, tasks)
+    return [task_view(task, settings, now, who.get(task.id)) for task in tasks]
 
 
-def task_view(task, settings, now):
+def contacts(session, tasks):
+    """{task id: {customer_name, customer_phone, company}}: the buyer the task names, else the customer's
+    latest buyer, and a company's registered name."""
+    ids = {task.customer_id for task in tasks if task.customer_id}
+    keys = {task.customer_key for task in tasks}
+    buyers = {row.customer_id: row for row in session.execute(
+        sa.select(Customer.customer_id, Customer.name, Customer.phone).where(Customer.customer_id.in_(ids)))} \
+        if ids else {}
+    latest = {}
+    for row in session.execute(sa.select(Customer.customer_key, Customer.name, Customer.phone)
+                               .where(Customer.customer_key.in_(keys)).order_by(Customer.last_order_at)):
+        latest[row.customer_key] = row
+    accounts = dict(session.execute(sa.select(Account.customer_key, Account.display_name)
+                                    .where(Account.customer_key.in_(keys))).all())
+    found = {}
+    for task in tasks:
+        buyer = buyers.get(task.customer_id) or latest.get(task.customer_key)
+        found[task.id] = {"customer_name": buyer.name if buyer else accounts.get(task.customer_key),
+                          "customer_phone": buyer.phone if buyer else None,
+                          "company": accounts.get(task.customer_key) if names.is_business(task.customer_key) else None}
+    return found
+
+
+def task_view(task, settings, now, who=None):
+    """`who`: whom it is about, from contacts()."""
     open_colour = colour(task.due_at, now, timedelta(hours=settings.task_yellow_hours))
     return {"id": task.id, "kind": task.kind, "customer_key": task.customer_key, "customer_id": task.customer_id,
+            **(who or {"customer_name": None, "customer_phone": None, "company": None}),
+            "summary_params": {**(task.summary_params or {}), "order_no": task.order_no},
             "order_no": task.order_no, "assignee": task.assignee, "summary": task.summary,
             "created_at": to_iso(task.created_at), "due_at": to_iso(task.due_at), "status": task.status,
             "colour": open_colour if task.status == "open" else None,

@@ -1,7 +1,7 @@
 """HTTP for the care team and the customer database: tasks, customer records, RFM, cohorts."""
 
-from services.customer_retention import analytics, care, rfm
-from services.customer_retention.schemas import AnalyticsQuery, CompleteTaskSchema, KeyQuery, TaskQuery
+from services.customer_retention import analytics, care, lookup, rfm
+from services.customer_retention.schemas import AnalyticsQuery, CompleteTaskSchema, KeyQuery, LookupQuery, TaskQuery
 from shared.timeutil import utcnow
 from shared.web import Role, api, file_response
 
@@ -27,7 +27,8 @@ class CareEndpoints:
         with self.db.unit_of_work() as uow:
             task = care.complete(uow, task_id, request.identity.staff_id, request.identity.role, body["outcome"],
                                  body["notes"], utcnow())
-            return uow.respond(200, care.task_view(task, self.settings, utcnow()))
+            who = care.contacts(uow.session, [task]).get(task.id)
+            return uow.respond(200, care.task_view(task, self.settings, utcnow(), who))
 
     @api("GET", "/customers", roles=EVERYONE, query=AnalyticsQuery, summary="customers with RFM scores")
     def customers(self, request, query):
@@ -39,6 +40,13 @@ class CareEndpoints:
     def customer_record(self, request, query):
         with self.db.read() as session:
             return analytics.customer_record(session, query["customer_key"], utcnow())
+
+    @api("GET", "/customers/lookup", roles=EVERYONE, query=LookupQuery,
+         summary="known customers a name, phone or key prefix may mean (look before claiming: a typo must not "
+                 "make a second customer)")
+    def lookup_customers(self, request, query):
+        with self.db.read() as session:
+            return {"customers": lookup.find_customers(session, query["q"])}
 
     @api("GET", "/customers/merged-names", roles=EVERYONE, summary="registered names merged into one customer")
     def merged_names(self, request):

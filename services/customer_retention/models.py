@@ -173,6 +173,8 @@ class CareTask(Base):
     order_no: Mapped[str] = mapped_column(sa.String(64), nullable=True)
     assignee: Mapped[str] = mapped_column(sa.String(64), nullable=True, index=True)   # None: the care queue
     summary: Mapped[str] = mapped_column(sa.String(1000))
+    # What the summary says, as parameters of its kind, for the console to put in the reader's language.
+    summary_params: Mapped[dict] = mapped_column(sa.JSON, nullable=True)
     created_at: Mapped[object] = mapped_column(UtcDateTime)
     due_at: Mapped[object] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(sa.String(10), index=True)   # open | done | cancelled

@@ -63,6 +63,11 @@ class KeyQuery(StrictSchema):
     customer_key = fields.String(required=True, validate=CustomerKey)
 
 
+class LookupQuery(StrictSchema):
+    q = fields.String(required=True, validate=validate.Length(min=1, max=300), metadata={
+        "description": "the start of a registered name, a buyer's name, a phone number or a customer key"})
+
+
 class FollowUpQuery(KeyQuery):
     rep = fields.String(validate=StaffId, metadata={"description": "one rep's notes (a rep: only their own)"})
 

@@ -32,6 +32,12 @@ def duration(minutes):
 
 
 def error_text(error, translate):
-    """A refusal as a sentence: the translated code if we know it, else the service's own message."""
+    """A refusal as a sentence: the translated code (with the service's parameters) if we know it, else the
+    service's own message."""
     known = translate(f"error.{error.code}")
-    return known if known != f"error.{error.code}" else (error.message or translate("error.unknown"))
+    if known == f"error.{error.code}":
+        return error.message or translate("error.unknown")
+    try:
+        return translate(f"error.{error.code}", **error.details) if error.details else known
+    except (KeyError, IndexError, ValueError):   # a parameter the service did not send
+        return known

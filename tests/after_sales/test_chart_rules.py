@@ -117,6 +117,12 @@ def test_rule5_4_inspection_finds_discrepancies(received, accessories, condition
     assert inspection.discrepancies([{"sku": "A", "qty": 1}], reason, received, accessories, condition) == found
 
 
+def test_discrepancies_are_codes_with_parameters_for_the_console():
+    assert inspection.findings([{"sku": "A", "qty": 2}], "quality", [{"sku": "A", "qty": 1}], False, "damaged") == [
+        {"code": "quantity_differs", "sku": "A", "expected": 2, "received": 1}, {"code": "accessories_missing"},
+        {"code": "unexpected_damage"}]
+
+
 def test_replacement_is_a_storefront_order_marked_as_replacement():
     original = Order().dump(Order().load(storefront_order()["order"]))
     now = datetime(2026, 11, 24, 3, tzinfo=timezone.utc)

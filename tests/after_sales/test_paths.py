@@ -89,7 +89,8 @@ def test_rule5_4_discrepancy_goes_to_negotiation_then_resubmitted_and_refunded(d
                      role="warehouse", staff="W-1")
     assert found["status"] == "negotiation"
     assert found["allowed_actions"] == ["close", "resubmit", "note", "reassign"]
-    assert desk.case(case_id)["return_note"]["discrepancies"] == ["accessories missing"]
+    note = desk.case(case_id)["return_note"]
+    assert (note["discrepancies"], note["findings"]) == (["accessories missing"], [{"code": "accessories_missing"}])
     assert tap.of("return_received") == []
 
     desk.act(case_id, "refund", expect=409)

@@ -163,3 +163,26 @@ def test_open_tasks_follow_the_customer_into_and_out_of_a_reps_pool(db, settings
     with db.unit_of_work() as uow:
         pool.release(uow, "R1", key, T0)
     assert tasks(db, settings, assignee="R1") == [] and len(tasks(db, settings, queue=True)) == 1
+
+
+def test_a_task_says_whom_to_call_and_what_about_as_parameters(db, settings):
+    """Issue #19: the care page shows the customer's name and phone, and words the summary in the reader's
+    language from its kind and parameters (no English sentence)."""
+    private = place(db, settings, name="李雷")
+    business = place(db, settings, company="苏州恒通机电有限公司", name="王芳")
+    react(db, settings, "storefront", "review_posted", {
+        "review_id": uid("RV"), "order_no": private["order_no"], "customer_id": private["customer"]["customer_id"],
+        "rating": 1, "text": "包装破了", "posted_at": T0.isoformat()})
+    react(db, settings, "shipping_labels", "parcel_delivered", {
+        "order_no": business["order_no"], "tracking_no": "EE123456785CN", "delivered_at": T0.isoformat()})
+    found = {t["kind"]: t for t in tasks(db, settings, queue=True)}
+    review, visit = found["negative_review"], found["follow_up_visit"]
+    assert (review["customer_name"], review["customer_phone"], review["company"]) == (
+        "李雷", private["customer"]["phone"], None)
+    assert review["summary_params"] == {"rating": 1, "text": "包装破了", "order_no": private["order_no"]}
+    assert (visit["customer_name"], visit["customer_phone"], visit["company"]) == (
+        "王芳", business["customer"]["phone"], "苏州恒通机电有限公司")
+    assert visit["summary_params"] == {"order_no": business["order_no"]}
+    with db.unit_of_work() as uow:
+        done = care.complete(uow, review["id"], "C1", "care", "resolved", "", T0)
+        assert care.task_view(done, settings, T0, care.contacts(uow.session, [done])[done.id])["customer_name"] == "李雷"

@@ -83,3 +83,20 @@ document.addEventListener("htmx:beforeRequest", function (event) {
     function (field) { return field === document.activeElement || (field.value && field.type !== "submit"); });
   if (busy) { event.preventDefault(); }
 });
+
+// A live countdown to a deadline (the case page's answer SLA): <span data-countdown="ISO time"
+// data-overdue="overdue {time}">, its words from the page, ticking every second.
+function tickCountdowns() {
+  document.querySelectorAll("[data-countdown]").forEach(function (element) {
+    var left = Math.round((Date.parse(element.dataset.countdown) - Date.now()) / 1000);
+    var seconds = Math.abs(left), hours = Math.floor(seconds / 3600), minutes = Math.floor(seconds % 3600 / 60);
+    var time = (hours ? hours + "h " : "") + (hours || minutes ? String(minutes).padStart(2, "0") + "m " : "") +
+      String(seconds % 60).padStart(2, "0") + "s";
+    element.textContent = left < 0 ? element.dataset.overdue.replace("{time}", time) : time;
+    element.classList.toggle("overdue", left < 0);
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  tickCountdowns();
+  setInterval(tickCountdowns, 1000);
+});
