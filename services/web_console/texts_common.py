@@ -1,4 +1,5 @@
 """Words for the frame, dates and words every page shares: key -> (中文, English)."""
 
 TEXTS = {
+    "nav.menu": ("菜单", "Menu"),
 }

@@ -135,13 +135,12 @@ def floor(request, vhost_pipeline, test_databases, console_identity):
                 config = service_test_config(name, amqp_uri, DATABASE_URL=test_databases.fresh_url(name))
                 container = ServiceContainer(service_class(name), config)
                 container.start()
-                running[name] = RunningService(name, container, config, importlib.import_module(f"services.{name}.models").Base)
+                models = importlib.import_module(f"services.{name}.models")
+                running[name] = RunningService(name, container, config, models.Base)
             data = fill(running, amqp_uri)
             listener = eventlet.listen(("127.0.0.1", 0))
-            server = eventlet.spawn(serve, listener, Console(console_settings(running.values(), amqp_uri,
-                                                                              console_identity)),
-                                    console_settings(running.values(), amqp_uri, console_identity).http_limits,
-                                    log_output=False)
+            settings = console_settings(running.values(), amqp_uri, console_identity)
+            server = eventlet.spawn(serve, listener, Console(settings), settings.http_limits, log_output=False)
             yield "http://%s:%d" % listener.getsockname()[:2], data
             server.kill()
             listener.close()
@@ -271,5 +270,5 @@ def test_a_chinese_page_shows_no_english(signed_in, role, path):
     whose = owner(path) or "common"
     with REPORT.open("a", encoding="utf-8") as report:
         report.write(f"{role:<10} {path:<36} [{whose}] {' '.join(sorted(set(found))) or '-'}\n")
-    browser.screenshot(f"chinese_{role}_{urlparse(path).path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}")
+    browser.screenshot(f"chinese_{role}_" + re.sub(r"[^a-z_-]", "", urlparse(path).path.strip("/").replace("/", "_")))
     assert not found, f"{role} {path}: English on the Chinese page: {sorted(set(found))}"
