@@ -89,7 +89,7 @@ DETAILS = (
     ("/shipments/{shipped}", ("shipper", "warehouse", "agent", "supervisor", "manager")),
     ("/pick-lists?status=handed_over", ("picker", "warehouse")),
     ("/scorecards?staff_id=S-9", ("manager",)),
-    ("/admin/accounts/M-1", ("admin",)),
+    ("/admin/account?staff_id=M-1", ("admin",)),
     ("/account/password", ROLES),
     ("/no-such-page", ("reviewer",)),    # the error page: 404
     ("/admin/accounts", ("agent",)),     # the error page: another role's page
@@ -272,3 +272,16 @@ def test_a_chinese_page_shows_no_english(signed_in, role, path):
         report.write(f"{role:<10} {path:<36} [{whose}] {' '.join(sorted(set(found))) or '-'}\n")
     browser.screenshot(f"chinese_{role}_" + re.sub(r"[^a-z_-]", "", urlparse(path).path.strip("/").replace("/", "_")))
     assert not found, f"{role} {path}: English on the Chinese page: {sorted(set(found))}"
+
+
+def test_a_refusal_with_its_fields_reads_in_chinese(signed_in):
+    """identity refuses an account with no role (marshmallow's reason, in English at the service): the
+    page says what is wrong in Chinese."""
+    browser, _data = signed_in("admin")
+    browser.open("/admin/accounts")
+    browser.type("new-staff-id", "N-1")
+    browser.type("new-name", "新同事")
+    browser.submit("create")
+    refusal = browser.text("error")
+    assert refusal and english_in(refusal) == [], refusal
+    browser.screenshot("chinese_refusal_with_fields")
