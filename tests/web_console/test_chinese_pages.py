@@ -261,3 +261,12 @@ def test_a_refusal_with_its_fields_reads_in_chinese(signed_in):
     refusal = browser.text("error")
     assert refusal and english_in(refusal) == [], refusal
     browser.screenshot("chinese_refusal_with_fields")
+
+
+def test_the_sign_in_page_reads_in_chinese(signed_in):
+    """Before anyone signs in (run last: it signs the browser out)."""
+    browser, _data = signed_in("admin")
+    browser.driver.delete_cookie("console_session")
+    browser.open("/signin?ended=idle")
+    text = browser.driver.execute_script(VISIBLE)
+    assert "登录" in text and english_in(text) == [], english_in(text)
