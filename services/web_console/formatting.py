@@ -51,12 +51,15 @@ def duration(minutes, translate=None):
 
 
 def error_text(error, translate):
-    """A refusal as a sentence: the translated code if we know it; else, on an English page, the
-    service's own message (a Chinese page never shows it: it is English)."""
+    """A refusal as a sentence: the translated code (with the service's parameters) if we know it; else, on
+    an English page, the service's own message (a Chinese page never shows it: it is English)."""
     known = translate(f"error.{error.code}")
-    if known != f"error.{error.code}":
+    if known == f"error.{error.code}":
+        return translate("error.not_known", message=error.message) if error.message else translate("error.unknown")
+    try:
+        return translate(f"error.{error.code}", **error.details) if error.details else known
+    except (KeyError, IndexError, ValueError):   # a parameter the service did not send
         return known
-    return translate("error.not_known", message=error.message) if error.message else translate("error.unknown")
 
 
 # marshmallow's own reasons for a field (the services' 400 `fields`), as text keys with their values.

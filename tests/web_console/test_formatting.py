@@ -52,3 +52,14 @@ def test_a_bad_fields_reasons_read_in_the_pages_language():
         ("mystery", "填写不正确")]
     assert field_problems(error, words("en"))[-1] == ("mystery", "Something only English says.")
     assert field_problems(error, words("en"))[2] == ("Reason", "1 to 500 characters or choices")
+
+
+def test_a_known_refusal_says_the_services_parameters():
+    texts.TEXTS.setdefault("error.test_only_parcel", ("包裹 {tracking_no} 不在此处", "Parcel {tracking_no} is not here"))
+    try:
+        error = ApiError(409, "test_only_parcel", "parcel EE1 is elsewhere", details={"tracking_no": "EE1"})
+        assert error_text(error, words("zh")) == "包裹 EE1 不在此处"
+        assert error_text(ApiError(409, "test_only_parcel", "no parameters"), words("en")) == \
+            "Parcel {tracking_no} is not here"
+    finally:
+        del texts.TEXTS["error.test_only_parcel"]
