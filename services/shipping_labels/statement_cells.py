@@ -27,7 +27,19 @@ FORMULA = "a formula ({text}), not a value: paste the values only (粘贴为数�
 
 
 class CellProblem(ValueError):
-    pass
+    """Why a cell can't be read: a code with its values (for people's screens) and the reason in English."""
+
+    def __init__(self, code, reason, **params):
+        super().__init__(reason)
+        self.code, self.params = code, {name: str(value) for name, value in params.items()}
+
+
+def _formula(value):
+    return CellProblem("formula", FORMULA.format(text=value.text), text=value.text)
+
+
+def _empty():
+    return CellProblem("empty", "empty")
 
 
 def text_of(value):
@@ -40,62 +52,66 @@ def text_of(value):
 
 def tracking_no(value):
     if isinstance(value, Formula):
-        raise CellProblem(FORMULA.format(text=value.text))
+        raise _formula(value)
     if isinstance(value, bool) or isinstance(value, (datetime, date)):
-        raise CellProblem("not a tracking number")
+        raise CellProblem("not_tracking_no", "not a tracking number", text="")
     if isinstance(value, (int, float)):
         return _number_as_tracking_no(value)
     # A leading apostrophe is how spreadsheets are told to keep digits as text.
     text = (text_of(value) or "").lstrip("'").replace(" ", "").upper()
     if not text:
-        raise CellProblem("empty")
+        raise _empty()
     if not _TRACKING.fullmatch(text):
-        raise CellProblem(f"not a tracking number: {text[:40]!r} (letters, digits and '-', 5 to 40 of them)")
+        raise CellProblem("not_tracking_no", f"not a tracking number: {text[:40]!r} (letters, digits and '-', 5 to 40 "
+                          "of them)", text=text[:40])
     return text
 
 
 def _number_as_tracking_no(value):
     if isinstance(value, float) and not value.is_integer():
-        raise CellProblem(f"a number with a fraction ({value!r}) is not a tracking number")
+        raise CellProblem("not_tracking_no", f"a number with a fraction ({value!r}) is not a tracking number",
+                          text=repr(value))
     if not 0 <= value < _EXACT_IN_EXCEL:
-        raise CellProblem("a number too long for Excel to keep exactly: format the column as text and export again")
+        raise CellProblem("number_too_long",
+                          "a number too long for Excel to keep exactly: format the column as text and export again")
     return tracking_no(str(int(value)))
 
 
 def amount(value):
     if isinstance(value, Formula):
-        raise CellProblem(FORMULA.format(text=value.text))
+        raise _formula(value)
     if value is None:
-        raise CellProblem("empty")
+        raise _empty()
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise CellProblem("not an amount")
+        raise CellProblem("not_amount", "not an amount", text=str(value)[:40])
     if isinstance(value, (int, float)):
         found = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
         found = _amount_text(text_of(value))
     if not found.is_finite() or found.as_tuple().exponent < -2:
-        raise CellProblem(f"{value!r} has more than two decimal places: amounts are in yuan and fen, "
-                          "nothing is rounded")
+        raise CellProblem("too_many_decimals", f"{value!r} has more than two decimal places: amounts are in yuan "
+                          "and fen, nothing is rounded", text=repr(value))
     if not Decimal("0") < found <= MAX_AMOUNT:
-        raise CellProblem(f"{found} is not an amount from 0.01 to {MAX_AMOUNT}")
+        raise CellProblem("amount_out_of_range", f"{found} is not an amount from 0.01 to {MAX_AMOUNT}", amount=found,
+                          low="0.01", high=MAX_AMOUNT)
     return found.quantize(Decimal("0.01"))
 
 
 def _amount_text(text):
     if text is None:
-        raise CellProblem("empty")
+        raise _empty()
     match = _AMOUNT.fullmatch(text)
     if not match:
-        raise CellProblem(f"not an amount: {text[:40]!r} (yuan, e.g. 128.50)")
+        raise CellProblem("not_amount", f"not an amount: {text[:40]!r} (yuan, e.g. 128.50)", text=text[:40])
     try:
         return Decimal(match.group(1).replace(",", "") + (match.group(2) or ""))
     except InvalidOperation:
-        raise CellProblem(f"not an amount: {text[:40]!r}") from None
+        raise CellProblem("not_amount", f"not an amount: {text[:40]!r}", text=text[:40]) from None
 
 
 def day(value, today):
     if isinstance(value, Formula):
-        raise CellProblem(FORMULA.format(text=value.text))
+        raise _formula(value)
     if isinstance(value, datetime):
         found = value.date()
     elif isinstance(value, date):
@@ -103,24 +119,25 @@ def day(value, today):
     elif isinstance(value, str):
         found = _day_text(text_of(value))
     elif value is None:
-        raise CellProblem("empty")
+        raise _empty()
     else:
-        raise CellProblem(f"{value!r} is not a date: format the column as a date (YYYY-MM-DD)")
+        raise CellProblem("not_date", f"{value!r} is not a date: format the column as a date (YYYY-MM-DD)",
+                           text=repr(value))
     if not FIRST_DAY <= found <= today:
-        raise CellProblem(f"{found.isoformat()} is not a day from {FIRST_DAY.isoformat()} "
-                          f"to today ({today.isoformat()})")
+        raise CellProblem("day_out_of_range", f"{found.isoformat()} is not a day from {FIRST_DAY.isoformat()} "
+                          f"to today ({today.isoformat()})", day=found, first=FIRST_DAY, today=today)
     return found
 
 
 def _day_text(text):
     if text is None:
-        raise CellProblem("empty")
+        raise _empty()
     match = _DAY.fullmatch(text.split(" ")[0])   # "2026-03-05 14:30": the day
     if not match:
-        raise CellProblem(f"not a date: {text[:40]!r} (YYYY-MM-DD)")
+        raise CellProblem("not_date", f"not a date: {text[:40]!r} (YYYY-MM-DD)", text=text[:40])
     year, *parts = match.groups()
     month, dom = [int(part) for part in parts if part is not None]
     try:
         return date(int(year), month, dom)
     except ValueError:
-        raise CellProblem(f"no such day: {text[:40]!r}") from None
+        raise CellProblem("no_such_day", f"no such day: {text[:40]!r}", text=text[:40]) from None

@@ -9,7 +9,7 @@ skipped. Any other row that is not a good line refuses the whole file, each prob
 number, column and reason; nothing is stored (remittance.py).
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from services.shipping_labels import statement_cells as cells
@@ -41,7 +41,9 @@ class Problem:
     row: int
     column: str    # tracking_no, amount, remitted_on, or "header" / "file"
     header: str    # the column's name as the file has it
-    reason: str
+    reason: str    # in English, for the API's readers
+    code: str = "other"   # the reason as a code with its values, for people's screens
+    params: dict = field(default_factory=dict)
 
 
 class StatementRefused(Exception):
@@ -72,7 +74,8 @@ def _header(rows):
     missing = " / ".join(NAMES[name][0] for name in NAMES if name not in best)
     where = f"row {best_row} names only some of them" if best_row else "none of the first rows names them"
     raise StatementRefused("no_header", f"no header row: the columns {missing} were not found ({where})",
-                           [Problem(best_row or 1, "header", "", f"missing column(s) {missing}")])
+                           [Problem(best_row or 1, "header", "", f"missing column(s) {missing}", "missing_columns",
+                                    {"columns": missing})])
 
 
 def _named_columns(number, row):
@@ -83,7 +86,7 @@ def _named_columns(number, row):
             if name in names:
                 if column in columns:
                     raise StatementRefused("ambiguous_header", f"row {number} names {column} twice", [
-                        Problem(number, column, str(value), "two columns have this meaning")])
+                        Problem(number, column, str(value), "two columns have this meaning", "same_meaning")])
                 columns[column] = (index, str(value).strip())
     return columns
 
@@ -129,7 +132,7 @@ def _line(number, values, readers, columns):
         try:
             read[column] = reader(values[column])
         except cells.CellProblem as problem:
-            problems.append(Problem(number, column, columns[column][1], str(problem)))
+            problems.append(Problem(number, column, columns[column][1], str(problem), problem.code, problem.params))
     return (StatementLine(number, **read) if not problems else None), problems
 
 
@@ -144,5 +147,6 @@ def _total_problems(total_rows, found, columns):
             continue   # a formula or a blank: nothing to check against
         if stated != lines_total:
             problems.append(Problem(number, "amount", columns["amount"][1],
-                                    f"the total row says {stated}, the lines add up to {lines_total}"))
+                                    f"the total row says {stated}, the lines add up to {lines_total}",
+                                    "total_mismatch", {"stated": str(stated), "lines_total": str(lines_total)}))
     return problems

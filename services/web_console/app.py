@@ -5,7 +5,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.shared_data import SharedDataMiddleware
@@ -119,6 +119,14 @@ class Context:
         return self.form("idempotency_key") or uuid.uuid4().hex
 
 
+def formatting_filters():
+    """{{ moment | local }}: Asia/Shanghai to the minute; {{ minutes | duration }}: in the page's language."""
+    @pass_context
+    def duration(context, minutes):
+        return formatting.duration(minutes, context["_"])
+    return {"local": formatting.local, "shown": formatting.shown, "duration": duration}
+
+
 class Console:
     def __init__(self, settings):
         import services.web_console.pages  # noqa: F401  (registers every page)
@@ -129,6 +137,7 @@ class Console:
         self.url_map = routes.url_map()
         self.jinja = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(),
                                  trim_blocks=True, lstrip_blocks=True)
+        self.jinja.filters.update(formatting_filters())
         self.wsgi = SecurityHeaders(SharedDataMiddleware(self.dispatch, {"/static": str(HERE / "static")}),
                                     PAGES_POLICY, referrer="same-origin")
 

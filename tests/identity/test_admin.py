@@ -2,6 +2,8 @@
 administrator can be neither disabled nor stripped of the role."""
 import requests
 
+from services.identity.audit import params
+
 
 def test_the_last_enabled_admin_can_be_neither_disabled_nor_demoted(identity):
     identity.create_account("ADM-1", ["admin"])
@@ -27,6 +29,8 @@ def test_every_change_to_an_account_is_audited_with_who_and_when(identity, clock
     changes = identity.as_admin("GET", "/accounts/S-20/audit").json()["changes"]
     assert [c["change"] for c in changes] == ["created", "roles", "disabled", "enabled", "password_reset"]
     assert {c["by"] for c in changes} == {"ADMIN-TEST"} and changes[1]["detail"] == "agent → agent, supervisor"
+    assert [c["params"] for c in changes[:2]] == [{"roles": ["agent"]}, {"before": ["agent"],
+                                                                         "after": ["agent", "supervisor"]}]
     assert {c["at"] for c in changes} == {clock.moment.isoformat().replace("+00:00", "Z")}
     assert identity.as_admin("GET", "/accounts/NOBODY/audit").status_code == 404
 
@@ -70,3 +74,11 @@ def test_only_an_administrator_manages_accounts(identity):
     for role in ("manager", "console", "supervisor"):
         answer = requests.get(identity.url("/accounts"), headers=service.headers(role), timeout=10)
         assert answer.status_code == 403, role
+
+
+def test_an_accounts_audit_names_its_roles_and_reasons_as_codes_for_peoples_screens():
+    """The detail stays words for the API's readers; `params` carries the codes a screen names (#19)."""
+    assert params("created", "roles agent, supervisor") == {"roles": ["agent", "supervisor"]}
+    assert params("roles", "agent → agent, supervisor") == {"before": ["agent"], "after": ["agent", "supervisor"]}
+    assert params("unlocked", "the lock ran out") == {"why": "lock_expired"}
+    assert params("disabled", "") == {}

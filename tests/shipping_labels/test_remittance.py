@@ -86,7 +86,8 @@ def test_a_bad_row_refuses_the_file_and_stores_nothing(db, parcels, post):
         post([(good[1], 88, day(NOW)), (good[1], "八十八", day(NOW))], as_csv=True)
     assert caught.value.code == "invalid_statement"
     assert caught.value.details["problems"] == [
-        {"row": 3, "column": "amount", "header": "代收金额", "reason": "not an amount: '八十八' (yuan, e.g. 128.50)"}]
+        {"row": 3, "column": "amount", "header": "代收金额", "reason": "not an amount: '八十八' (yuan, e.g. 128.50)",
+         "code": "not_amount", "params": {"text": "八十八"}}]   # the reason as a code with its values, for screens
     assert caught.value.details["fields"] == {"row 3: 代收金额": ["not an amount: '八十八' (yuan, e.g. 128.50)"]}
     with db.read() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(RemittanceStatement)) == 0

@@ -137,3 +137,22 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_parsed():
     with pytest.raises(FileRefused) as caught:
         list(statement_files.rows(out.getvalue(), "xlsx", max_unpacked_bytes=1024 * 1024))
     assert caught.value.code == "file_too_large"
+
+
+def test_every_problem_carries_its_reason_as_a_code_with_values_for_peoples_screens():
+    data = xlsx([("EE123456785CN", 88, date(2026, 3, 5)), ("合同", 12.345, "2026-02-30"),
+                 ("EE123456799CN", -5, date(2026, 3, 11)), ("EE123456802CN", None, "soon")])
+    problems = {(p.row, p.column): (p.code, p.params) for p in refused(data).problems}
+    assert problems == {
+        (5, "tracking_no"): ("not_tracking_no", {"text": "合同"}),
+        (5, "amount"): ("too_many_decimals", {"text": "12.345"}),
+        (5, "remitted_on"): ("no_such_day", {"text": "2026-02-30"}),
+        (6, "amount"): ("amount_out_of_range", {"amount": "-5", "low": "0.01", "high": "1000000.00"}),
+        (6, "remitted_on"): ("day_out_of_range", {"day": "2026-03-11", "first": "2000-01-01", "today": "2026-03-10"}),
+        (7, "amount"): ("empty", {}),
+        (7, "remitted_on"): ("not_date", {"text": "soon"})}
+    lines = [("EE123456785CN", 88, date(2026, 3, 5))]
+    problem, = refused(xlsx(lines + [("合计", 100.49, None)])).problems
+    assert (problem.code, problem.params) == ("total_mismatch", {"stated": "100.49", "lines_total": "88.00"})
+    problem, = refused(xlsx(lines, formulas={"B4": "=80+8"})).problems
+    assert (problem.code, problem.params) == ("formula", {"text": "=80+8"})

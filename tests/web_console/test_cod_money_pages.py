@@ -15,6 +15,7 @@ from shared.testing.polling import wait_for
 from shared.timeutil import business_day, utcnow
 from tests.after_sales.conftest import Desk
 from tests.shipping_labels.statements import Courier, csv_bytes, xlsx
+from tests.web_console.english import english_in
 
 
 @pytest.fixture
@@ -56,7 +57,8 @@ def test_a_supervisor_imports_a_statement_and_sees_the_mismatches(courier, start
     browser.submit("import-submit")
     assert "整份未导入" in browser.text("error")
     problem = browser.text("problems")
-    assert "2" in problem and "代收金额" in problem and "not an amount" in problem
+    assert "2" in problem and "代收金额" in problem and "不是金额：一百" in problem
+    assert english_in(browser.text("error")) == []   # the service's reasons arrive as codes, read in Chinese
 
     browser.open("/lang/en")
     browser.open("/remittances")

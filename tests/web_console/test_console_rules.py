@@ -100,7 +100,7 @@ def test_open_case_form_sends_only_what_was_filled():
 def test_refusals_read_as_sentences_with_their_fields():
     error = ApiError(400, "validation_failed", "bad", {"lines": {"0": {"qty": ["Not a valid integer."]}}})
     assert error.field_messages() == [("lines.0.qty", "Not a valid integer.")]
-    translate = lambda key: texts.translate("en", key)   # noqa: E731
+    translate = lambda key, **values: texts.translate("en", key, **values)   # noqa: E731
     assert error_text(error, translate) == "Please check what you entered:"
     assert error_text(ApiError(409, "claimed_by_other", "held by R-2 until 10:00"), translate) == \
         "held by R-2 until 10:00"

@@ -183,7 +183,7 @@ def test_rule3_a_supervisor_accepts_a_held_weight_with_a_reason(floor, publish_o
     browser.open("/pick-lists?status=held")
     browser.screenshot("pick_lists_held")
     browser.click(f"override-{order_no}")   # no reason: refused, with the field named
-    assert "reason" in browser.wait_text("error", "reason")
+    assert "原因" in browser.wait_text("error", "原因")   # the field, named in Chinese (#19)
     assert pick_list(picking, order_no)["status"] == "held"   # refused: nothing changed
     browser.type(f"reason-{order_no}", "秤已校准，纸箱比登记的重")
     browser.click(f"override-{order_no}")

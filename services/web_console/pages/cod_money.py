@@ -3,6 +3,7 @@ match and what is still owed with its age in colour; the monthly remittance and 
 (回款及退回统计报表) with their CSV and XLSX downloads. For the supervisors and managers, who handle COD money."""
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from services.web_console import texts
 from services.web_console.api import ApiError
 from services.web_console.formatting import local_today
 from services.web_console.routing import routes
@@ -25,6 +26,7 @@ def remittances(ctx, carrier=None, imported=None, error=None):
     view = ctx.api.get("shipping_labels", "/remittances/reconciliation", carrier=carrier)
     return ctx.render("remittances.html", view=view, carrier=carrier, carriers=ctx.settings.carriers,
                       imported=imported, error=error, reason=lambda line: reason_text(ctx, line),
+                      problem=lambda found: problem_text(ctx, found),
                       status=error.status if error else 200)
 
 
@@ -44,8 +46,17 @@ def import_statement(ctx):
                                  params={"carrier": carrier, "filename": sent.filename},
                                  file=(data, sent.mimetype or "application/octet-stream")).json()
     except ApiError as error:
+        if error.details.get("problems"):
+            error.fields = {}   # the problems' own table names each row, column and reason
         return remittances(ctx, carrier, error=error)
     return remittances(ctx, carrier, imported=answer)
+
+
+def problem_text(ctx, problem):
+    """Why a statement's cell can't be read, from its code and values (an unknown code: 'can't be read')."""
+    key = f"remit.problem.{problem.get('code')}"
+    return ctx.t(key if key in texts.TEXTS else "remit.problem.other", reason=problem.get("reason", ""),
+                 **problem.get("params", {}))
 
 
 def reason_text(ctx, line):

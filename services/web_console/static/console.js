@@ -100,3 +100,11 @@ document.addEventListener("DOMContentLoaded", function () {
   tickCountdowns();
   setInterval(tickCountdowns, 1000);
 });
+
+// On a phone the navigation folds behind the menu button (no inline script: the Content-Security-Policy).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("#menu-button");
+  if (!button) { return; }
+  var open = button.closest("header").classList.toggle("menu-open");
+  button.setAttribute("aria-expanded", open ? "true" : "false");
+});
