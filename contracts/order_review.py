@@ -81,3 +81,5 @@ class CustomerNotificationRequested(EventSchema):
     customer_id = fields.String(required=True)
     reason = fields.String(required=True, metadata={"description": "out_of_stock, …"})
     message = fields.String(required=True)
+    skus = fields.List(fields.String(validate=NonEmpty), validate=validate.Length(max=200),
+                       metadata={"description": "the goods short (out_of_stock), for the reader's own words"})

@@ -105,12 +105,13 @@ def after_return_to_sender(uow, settings, order, event, now):
                      amount=event["cod_amount_not_collected"])
 
 
-def tell_customer(uow, settings, customer_key, customer_id, order_no, message, now):
-    """Out-of-stock notices from order review and picking name one order: one task tells the customer."""
+def tell_customer(uow, settings, customer_key, customer_id, order_no, message, skus, now):
+    """Out-of-stock notices from order review and picking name one order: one task tells the customer.
+    The console words it from the goods short (`skus`); `message` is the sender's own sentence, kept."""
     return open_task(uow, "notify_customer", f"notify_customer:{order_no}", customer_key,
                      now + timedelta(hours=settings.notify_customer_hours),
                      f"tell the customer about order {order_no}: {message}"[:1000], now, customer_id, order_no,
-                     message=message[:500])
+                     message=message[:500], skus=", ".join(skus)[:500])
 
 
 def after_refund(uow, settings, order, event, now):

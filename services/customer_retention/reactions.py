@@ -22,10 +22,11 @@ def order_held(uow, settings, event):
 
 def stock_notice(uow, settings, event):
     """order_out_of_stock (picking) or customer_notification_requested (order review): tell the customer."""
-    message = event.get("message") or "out of stock: " + ", ".join(line["sku"] for line in event["short"])
+    skus = event.get("skus") or [line["sku"] for line in event.get("short", ())]
+    message = event.get("message") or "out of stock: " + ", ".join(skus)
     key = customers.note_customer_event(uow, "stock_notice", event["customer_id"], event["order_no"],
                                         event["occurred_at"], {"message": message})
-    care.tell_customer(uow, settings, key, event["customer_id"], event["order_no"], message, utcnow())
+    care.tell_customer(uow, settings, key, event["customer_id"], event["order_no"], message, skus, utcnow())
 
 
 def order_shipped(uow, settings, event):

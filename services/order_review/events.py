@@ -31,4 +31,5 @@ def corrected(record, changes, reviewer, corrected_at):
 def out_of_stock_notice(record, short):
     items = "、".join(f"{s['sku']}（缺 {s['needed'] - s['available']} 件）" for s in short)
     return {"order_no": record.order_no, "customer_id": record.customer_id, "reason": "out_of_stock",
+            "skus": [s["sku"] for s in short],
             "message": f"订单 {record.order_no} 中的商品暂时缺货：{items}。到货后立即发出，请告知顾客。"}

@@ -27,6 +27,7 @@ TEXTS = {
     "cases.shipping_fee": ("运费", "Shipping fee"), "cases.return_parcel": ("退货物流", "Return parcel"),
     "cases.countdown": ("答复倒计时", "Time to answer"),
     "cases.countdown.overdue": ("已超时 {time}", "overdue {time}"),
+    "cases.countdown.units": ("小时|分|秒|", "h|m|s| "),   # hours, minutes, seconds, and what joins them
     "cases.no_order_context": ("暂时读不到订单信息。", "The order cannot be read just now."),
     "order_status.placed": ("已下单，未发货", "Placed, not shipped"), "order_status.cancelled": ("已取消", "Cancelled"),
     "order_status.rejected": ("审单未通过", "Rejected at review"), "order_status.shipped": ("已发货", "Shipped"),
@@ -102,8 +103,9 @@ TEXTS = {
     "care_summary.cod_refusal_call": ("货到付款包裹 {tracking_no}（订单 {order_no}）被退回，¥{amount} 未收：回访客户。",
                                       "COD parcel {tracking_no} ({order_no}) came back, ¥{amount} not collected: "
                                       "call the customer."),
-    "care_summary.notify_customer": ("通知客户订单 {order_no} 的情况：{message}",
-                                     "Tell the customer about order {order_no}: {message}"),
+    "care_summary.notify_customer": ("订单 {order_no} 有商品暂时缺货（{skus}）：请告知客户，到货后立即发出。",
+                                     "Order {order_no} has goods out of stock ({skus}): tell the customer it ships "
+                                     "as soon as they arrive."),
     "care_summary.retention_call": ("大客户（累计消费 ¥{spent}）在订单 {order_no} 退款 ¥{amount}：挽留回访。",
                                     "A high-value customer (¥{spent} spent) was refunded ¥{amount} on {order_no}: "
                                     "retention call."),

@@ -69,7 +69,7 @@ TEXTS = {
     "stats.manifest": ("交接清单：{carrier}，{day}", "Manifest: {carrier}, {day}"),
     "stats.col.weight_g": ("重量（克）", "Weight (g)"),
     "stats.cohorts": ("复购分析（按首单月份）", "Repeat purchases by first-order month"),
-    "stats.cohorts_help": ("每个首单月份的客户中，此后第 N 个月再次下单的比例。",
+    "stats.cohorts_help": ("每个首单月份的客户中，首单后各月再次下单的比例（列为首单后的第几个月）。",
                            "Of each first-order month's customers, the share ordering again N months later."),
     "stats.cohorts_chart": ("各月新客的复购率", "Repeat-purchase rate of each month's new customers"),
     "stats.cohort_label": ("{cohort}（{size} 人）", "{cohort} ({size})"),
@@ -95,4 +95,17 @@ TEXTS = {
                           "That dead letter is no longer in the queue (someone may have replayed it)."),
     "error.replay_no_queue": ("原队列已不存在，无法重新投递。", "Its queue no longer exists: it cannot be replayed."),
     "error.replay_unknown": ("请选择要重新投递的死信。", "Choose a dead letter to replay."),
+    # why a message was dead-lettered (dead_letter_reasons.py); the technical sentence is under 详情
+    "dead_letters.details": ("技术详情", "Technical details"),
+    "dead_reason.compressed": ("压缩消息，已拒收", "A compressed message: refused"),
+    "dead_reason.too_large": ("消息过大，已拒收", "Too large: refused"),
+    "dead_reason.unreadable": ("消息无法读取（不是 JSON 或 UTF-8）", "Unreadable (not JSON or not UTF-8)"),
+    "dead_reason.invalid": ("消息内容不符合约定格式", "The message does not match its contract"),
+    "dead_reason.event_id_reused": ("事件编号重复但内容不同", "An event id reused with different content"),
+    "dead_reason.retired_consumer": ("该消费者已停用，消息转存于此", "Its consumer was retired: kept here"),
+    "dead_reason.delivery_limit": ("多次投递均失败，已达上限", "Delivered too many times without success"),
+    "dead_reason.not_known_yet": ("所涉订单尚未到达本服务，重试后仍未到达", "Its order had not reached this service, "
+                                  "even after the retries"),
+    "dead_reason.handler_failed": ("处理时出错，重试后仍失败", "Handling failed, and kept failing on retry"),
+    "dead_reason.unknown": ("原因不明", "No reason recorded"),
 }

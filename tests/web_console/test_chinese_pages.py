@@ -3,8 +3,7 @@ and the detail pages one click away (an order, a case, a shipment, a pick-list t
 real services holding real rows, and no English word may show outside a short allow-list.
 
 Each (role, page) is its own test, so the report says page by page what was found; everything found is
-also written to var/chinese_pages.txt. Pages whose screens another part of #19 is translating are xfail
-(not strict) on this branch until those parts are merged.
+also written to var/chinese_pages.txt, with the screen family each page belongs to.
 """
 import importlib
 import re
@@ -70,7 +69,7 @@ DETAILS = (
     ("/no-such-page", ("reviewer",)),    # the error page: 404
     ("/admin/accounts", ("agent",)),     # the error page: another role's page
 )
-# Screens another part of #19 is translating: {path prefix: whose}.
+# The screen families, for the report: {path prefix: family} (the rest: common).
 OTHERS = {"/review": "review", "/packing": "floor", "/pick-lists": "floor", "/stock": "floor", "/shipments": "floor",
           "/manifest": "floor", "/cases": "cases", "/pool": "cases", "/care-tasks": "cases",
           "/scorecards": "managers", "/fines": "managers", "/pipeline": "managers", "/dead-letters": "managers"}
@@ -87,9 +86,7 @@ def pages():
         paths = [path for _key, path in nav.for_role(role)]
         paths += [path for path, roles in DETAILS if role in roles]
         for path in paths:
-            whose = owner(path)
-            marks = [pytest.mark.xfail(strict=False, reason=f"the {whose} part of #19 translates it")] if whose else []
-            listed.append(pytest.param(role, path, marks=marks, id=f"{whose or 'common'}:{role}:{path}"))
+            listed.append(pytest.param(role, path, id=f"{owner(path) or 'common'}:{role}:{path}"))
     return listed
 
 

@@ -84,8 +84,9 @@ def signed_in(console, identity, role):
 
 
 def crawl(client):
-    """(path, Forms) of every page reachable from the start page and the sign-in page, each once."""
-    queue, seen = deque(["/", "/signin", "/account/password"]), set()
+    """(path, Forms) of every page reachable from the start page and the sign-in page, each once; and the
+    pool after a lookup (the claim forms show only beside a lookup's answer)."""
+    queue, seen = deque(["/", "/signin", "/account/password", "/pool?q=新客户公司"]), set()
     while queue and len(seen) < MAX_PAGES:
         path = queue.popleft()
         if path in seen or path.startswith(NOT_PAGES) or path.endswith((".pdf", ".zpl", ".csv")):

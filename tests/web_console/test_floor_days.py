@@ -145,7 +145,7 @@ def test_a_packers_day_and_a_shippers_day(floor, publish_order, start_console, b
     for day in ("2026-13-01", "2026-12-03?carrier=EMS"):
         bad = requests.get(browser.base + "/handover/sheet", params={"carrier": carrier, "day": day}, cookies=cookies,
                            timeout=10)
-        assert bad.status_code == 400 and "day" in bad.text
+        assert bad.status_code == 400 and "日期" in bad.text   # the field, in the page's language
 
     # -- back at the packing station, the parcel that left is said to have left
     wait_for(lambda: pick_list(picking, order_no)["status"] == "handed_over", message="never handed over")

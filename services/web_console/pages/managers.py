@@ -2,7 +2,7 @@
 notice, payments), the pipeline, dead letters (replayed from here, with who and when kept)."""
 from urllib.parse import quote
 
-from services.web_console import pipeline, replays, tables
+from services.web_console import dead_letter_reasons, pipeline, replays, tables
 from services.web_console.api import ApiError
 from services.web_console.formatting import local_today
 from services.web_console.routing import routes
@@ -144,7 +144,7 @@ def dead_letters(ctx, outcome=None):
         except Exception as exc:   # the broker's refusal, shown on the page for this one queue
             queues.append((service, [], ApiError(503, "broker", str(exc))))
     return ctx.render("dead_letters.html", queues=queues, outcome=outcome,
-                      replays=replays.recent(ctx.settings.replay_log))
+                      replays=replays.recent(ctx.settings.replay_log), reason_kind=dead_letter_reasons.kind_of)
 
 
 @routes.page("/dead-letters/replay", methods=("POST",), roles=MANAGERS)

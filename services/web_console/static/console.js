@@ -85,13 +85,17 @@ document.addEventListener("htmx:beforeRequest", function (event) {
 });
 
 // A live countdown to a deadline (the case page's answer SLA): <span data-countdown="ISO time"
-// data-overdue="overdue {time}">, its words from the page, ticking every second.
+// data-overdue="overdue {time}" data-units="h|m|s| ">, its words from the page, ticking every second.
 function tickCountdowns() {
   document.querySelectorAll("[data-countdown]").forEach(function (element) {
     var left = Math.round((Date.parse(element.dataset.countdown) - Date.now()) / 1000);
     var seconds = Math.abs(left), hours = Math.floor(seconds / 3600), minutes = Math.floor(seconds % 3600 / 60);
-    var time = (hours ? hours + "h " : "") + (hours || minutes ? String(minutes).padStart(2, "0") + "m " : "") +
-      String(seconds % 60).padStart(2, "0") + "s";
+    // data-units: the page's words for hours, minutes, seconds and what joins them ("小时|分|秒|", "h|m|s| ")
+    var units = (element.dataset.units || "h|m|s| ").split("|"), parts = [];
+    if (hours) { parts.push(hours + units[0]); }
+    if (hours || minutes) { parts.push(String(minutes).padStart(2, "0") + units[1]); }
+    parts.push(String(seconds % 60).padStart(2, "0") + units[2]);
+    var time = parts.join(units[3] || "");
     element.textContent = left < 0 ? element.dataset.overdue.replace("{time}", time) : time;
     element.classList.toggle("overdue", left < 0);
   });
