@@ -27,7 +27,7 @@ from functools import partial
 import eventlet
 from eventlet.event import Event
 from greenlet import GreenletExit
-from amqp.exceptions import AccessRefused, NotFound as AmqpNotFound
+from amqp.exceptions import AccessRefused, NotFound as AmqpNotFound, PreconditionFailed
 from kombu.exceptions import OperationalError as KombuOperationalError
 from marshmallow import ValidationError
 from nameko.exceptions import ContainerBeingKilled
@@ -330,6 +330,10 @@ def declare_with_retries(amqp_uri, queues, attempts=DECLARE_ATTEMPTS):
         except AccessRefused as exc:
             raise NotDeployed(f"the broker refused to declare {', '.join(q.name for q in queues)} ({exc}): "
                               "run tools.deploy first (it creates each service's user and permissions)") from None
+        except PreconditionFailed as exc:
+            raise NotDeployed(f"the broker has {', '.join(q.name for q in queues)} with other arguments ({exc}), "
+                              "from an earlier release (a classic queue where this one declares a quorum queue): "
+                              "run tools.deploy, which moves it and keeps its messages") from None
         except AmqpNotFound as exc:
             if attempt == attempts:
                 raise

@@ -19,8 +19,12 @@ def consumer_queues(service_name, service_cls):
     return queues
 
 
+def service_queue_list(service_name, service_cls, delays_ms):
+    return consumer_queues(service_name, service_cls) + service_queues(service_name, delays_ms)
+
+
 def declare_service(amqp_uri, service_name, service_cls, delays_ms):
-    queues = consumer_queues(service_name, service_cls) + service_queues(service_name, delays_ms)
+    queues = service_queue_list(service_name, service_cls, delays_ms)
     with Connection(amqp_uri) as connection:
         declare(connection, queues)
     return queues
