@@ -18,6 +18,7 @@ needs to send it back to its queue when its wait is over, and the unrouted queue
 starts again in the new delay queue.
 """
 import logging
+import socket
 from copy import copy
 
 from amqp import Message
@@ -30,6 +31,9 @@ from shared.messaging.transport import connect
 log = logging.getLogger(__name__)
 
 MOVE_EXCHANGE = "deploy.move"
+MOVE_BATCH = 500          # messages per batch of copies, confirmed together
+MOVE_IDLE_SECONDS = 0.2   # no delivery for this long: the source is empty (checked again before deleting it)
+MOVE_CONFIRM_SECONDS = 30
 IN_USE = None   # what `upgrade_queues` reports for a queue it left alone
 
 
@@ -121,32 +125,69 @@ def delete_if_empty(connection, name):
     """Delete the queue `name` if it holds nothing; False if it does. A quorum queue refuses
     `queue.delete` with `if-empty` (540 NOT_IMPLEMENTED), so it is counted first: for a queue that
     nothing is bound to and no consumer reads, as here, nothing can arrive in between."""
+    if _waiting(connection, name):
+        return False
     with connection.channel() as channel:
-        if channel.queue_declare(queue=name, passive=True).message_count:
-            return False
         channel.queue_delete(queue=name)
         return True
 
 
+def _waiting(connection, name):
+    with connection.channel() as channel:
+        return channel.queue_declare(queue=name, passive=True).message_count
+
+
 def _shovel(connection, source, target):
     """Move what `source` holds to `target` through deploy's fanout exchange, so each message keeps its
-    routing key; each is acked in `source` only once the broker confirmed its copy in `target`."""
+    routing key. Messages go in batches: a batch's copies are published back to back, and the originals
+    are acked (all at once) only once the broker has confirmed every copy; a move cut short leaves the
+    unconfirmed ones in `source` (and perhaps a copy in `target`: the inbox skips the second)."""
+    if not _waiting(connection, source):
+        return 0
     exchange = f"{MOVE_EXCHANGE}.{target}"
-    moved = 0
+    moved, received, confirms = 0, [], {"sent": 0, "settled": 0, "refused": 0}
+
+    def settle(tag, multiple, refused=False):
+        confirms["settled"] = max(confirms["settled"], tag) if multiple else confirms["settled"] + 1
+        confirms["refused"] += refused
+
     with connection.channel() as channel:
         channel.exchange_declare(exchange=exchange, type="fanout", durable=False, auto_delete=False)
         channel.queue_bind(queue=target, exchange=exchange)
         channel.confirm_select()
+        channel.events["basic_ack"].add(settle)
+        channel.events["basic_nack"].add(lambda tag, multiple: settle(tag, multiple, refused=True))
+        channel.basic_qos(0, MOVE_BATCH, False)
+        tag = channel.basic_consume(queue=source, callback=received.append, no_ack=False)
         try:
-            while (message := channel.basic_get(queue=source, no_ack=False)) is not None:
-                copy_ = Message(message.body, **copy(message.properties))
-                channel.basic_publish_confirm(copy_, exchange=exchange,
-                                              routing_key=message.delivery_info.get("routing_key") or "")
-                channel.basic_ack(message.delivery_tag)
-                moved += 1
+            while True:
+                try:
+                    connection.drain_events(timeout=MOVE_IDLE_SECONDS)
+                    if len(received) < MOVE_BATCH:
+                        continue
+                except socket.timeout:   # nothing more came: what there is makes the last batch
+                    if not received:
+                        break
+                for message in received:
+                    channel.basic_publish(Message(message.body, **copy(message.properties)), exchange=exchange,
+                                          routing_key=message.delivery_info.get("routing_key") or "")
+                confirms["sent"] += len(received)
+                while confirms["settled"] < confirms["sent"]:
+                    connection.drain_events(timeout=MOVE_CONFIRM_SECONDS)
+                if confirms["refused"]:
+                    raise MoveRefused(f"the broker refused {confirms['refused']} copies into {target}")
+                channel.basic_ack(received[-1].delivery_tag, multiple=True)
+                moved += len(received)
+                received.clear()
         finally:
-            channel.exchange_delete(exchange=exchange)
+            if channel.is_open:
+                channel.basic_cancel(tag)
+                channel.exchange_delete(exchange=exchange)
     return moved
+
+
+class MoveRefused(Exception):
+    """The broker did not take every copy: the originals stay where they were."""
 
 
 def _close(channel):
