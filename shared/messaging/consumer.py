@@ -30,6 +30,10 @@ from greenlet import GreenletExit
 from amqp.exceptions import AccessRefused, NotFound as AmqpNotFound, PreconditionFailed
 from kombu.exceptions import OperationalError as KombuOperationalError
 from marshmallow import ValidationError
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY, DEFAULT_HEARTBEAT, DEFAULT_TRANSPORT_OPTIONS, HEARTBEAT_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY,
+    TRANSPORT_OPTIONS_CONFIG_KEY,
+)
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer, QueueConsumer, QueueConsumerStopped
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -38,6 +42,7 @@ from contracts import schema_for
 from shared.db.unit_of_work import AlreadyProcessed, InboxClaim
 from shared.errors import PermanentFailure
 from shared.messaging.acks import BROKEN_CONNECTION, AckBatcher
+from shared.messaging.brokers import broker_uris, failover_uri
 from shared.messaging import retries
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.inbound import ATTEMPTS_HEADER, Unreadable, attempts_made, fingerprint, read_json
@@ -45,7 +50,7 @@ from shared.messaging.publisher import ConfirmedPublisher
 from shared.messaging.topology import (
     NotDeployed, consumer_queue, declare, delay_exchange, service_queues,
 )
-from shared.messaging.transport import GuardedTransport, connect
+from shared.messaging.transport import GuardedConnection, GuardedTransport, connect
 from shared.timeutil import to_iso, utcnow
 
 log = logging.getLogger(__name__)
@@ -75,9 +80,13 @@ class RawQueueConsumer(QueueConsumer):
 
     @property
     def connection(self):
-        connection = super().connection
-        connection.transport_cls = GuardedTransport   # bodies as sent: never inflated or decoded
-        return connection
+        # Bodies as sent, never inflated or decoded, on whichever broker of the list it fails over to.
+        config = self.container.config
+        return GuardedConnection(
+            failover_uri(broker_uris(self.amqp_uri)), transport=GuardedTransport,
+            transport_options=config.get(TRANSPORT_OPTIONS_CONFIG_KEY, DEFAULT_TRANSPORT_OPTIONS),
+            heartbeat=config.get(HEARTBEAT_CONFIG_KEY, DEFAULT_HEARTBEAT), ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
 
     def declare_service_queues(self, queues):
         """The delay and dead-letter queues every consumer of the service shares, declared once for

@@ -8,6 +8,8 @@ Every connection that receives messages uses it: `connect(uri)` instead of `komb
 from kombu import Connection
 from kombu.transport import pyamqp
 
+from shared.messaging.brokers import broker_uris, failover_uri
+
 
 class GuardedMessage(pyamqp.Message):
     refused_compression = None   # the header's value, when the publisher asked for decompression
@@ -36,9 +38,17 @@ class GuardedTransport(pyamqp.Transport):
     Connection = GuardedAmqpConnection
 
 
+class GuardedConnection(Connection):
+    """Stays guarded when it fails over to another broker of the list (kombu's `switch` takes the
+    transport from the next URI's scheme, which would be the plain one)."""
+
+    def switch(self, conn_str):
+        super().switch(conn_str)
+        self.transport_cls = GuardedTransport
+
+
 def connect(uri, **kwargs):
     """A kombu Connection whose deliveries are never inflated or decoded. Without a URI kombu would
-    sign in to localhost as `guest`: there is always one (each part's own, `shared.bus_credentials`)."""
-    if not uri:
-        raise ValueError("no AMQP URI to connect with")
-    return Connection(uri, transport=GuardedTransport, **kwargs)
+    sign in to localhost as `guest`: there is always one (each part's own, `shared.bus_credentials`).
+    `uri` may list several brokers (`shared.messaging.brokers`): the others are failover alternates."""
+    return GuardedConnection(failover_uri(broker_uris(uri)), transport=GuardedTransport, **kwargs)
