@@ -35,6 +35,13 @@ def first_uri(value):
     return broker_uris(value)[0]
 
 
+def sanitized(value):
+    """The list with every password masked (nameko's `sanitize_url` masks only the first URI's)."""
+    from nameko.utils import sanitize_url
+
+    return ";".join(sanitize_url(uri) for uri in broker_uris(value))
+
+
 def connect_any(connection):
     """Connect a kombu connection to the first broker of its list that answers (one round over them,
     without waiting between them); kombu's OperationalError if none does."""

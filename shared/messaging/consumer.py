@@ -42,7 +42,7 @@ from contracts import schema_for
 from shared.db.unit_of_work import AlreadyProcessed, InboxClaim
 from shared.errors import PermanentFailure
 from shared.messaging.acks import BROKEN_CONNECTION, AckBatcher
-from shared.messaging.brokers import broker_uris, failover_uri
+from shared.messaging.brokers import broker_uris, failover_uri, sanitized
 from shared.messaging import retries
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.inbound import ATTEMPTS_HEADER, Unreadable, attempts_made, fingerprint, read_json
@@ -178,7 +178,9 @@ class RawQueueConsumer(QueueConsumer):
 
     # -- the broker going away --------------------------------------------------
     def on_connection_error(self, exc, interval):
-        super().on_connection_error(exc, interval)
+        # nameko's own message would show the password of every broker of the list but the first.
+        log.warning("Error connecting to broker at %s (%s). Retrying in %s seconds.", sanitized(self.amqp_uri),
+                    exc, interval)
         self._reconnecting = True
         self._settle_start()
         # Stops already waiting for the loop to cancel their consumer would wait for ever.

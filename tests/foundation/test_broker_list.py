@@ -6,7 +6,7 @@ import socket
 import pytest
 
 from shared.bus_credentials import bus_uri
-from shared.messaging.brokers import broker_uris, failover_uri, spread
+from shared.messaging.brokers import broker_uris, failover_uri, sanitized, spread
 from shared.messaging.dead_letters import list_dead_letters
 from shared.messaging.publisher import BatchPublisher, ConfirmedPublisher
 from shared.messaging.transport import GuardedTransport, connect
@@ -32,6 +32,11 @@ def test_the_list_may_be_written_with_semicolons_or_commas():
     assert failover_uri(["amqp://a/", "amqp://b/"]) == "amqp://a/;amqp://b/"
     with pytest.raises(ValueError):
         broker_uris(" ; ")
+
+
+def test_no_password_of_the_list_reaches_the_logs():
+    assert sanitized("amqp://a:pw1@h1:5672/v;amqp://b:pw2@h2:5672/v") == \
+        "amqp://a:********@h1:5672/v;amqp://b:********@h2:5672/v"
 
 
 def test_each_process_starts_at_its_own_node_and_every_node_gets_the_credentials(tmp_path):
