@@ -50,7 +50,7 @@ from shared.messaging.publisher import ConfirmedPublisher
 from shared.messaging.topology import (
     NotDeployed, consumer_queue, declare, delay_exchange, service_queues,
 )
-from shared.messaging.transport import GuardedConnection, GuardedTransport, connect
+from shared.messaging.transport import ConsumingConnection, GuardedTransport, connect
 from shared.timeutil import to_iso, utcnow
 
 log = logging.getLogger(__name__)
@@ -77,12 +77,13 @@ class RawQueueConsumer(QueueConsumer):
         self._reconnecting = False   # inside kombu's reconnect loop: no channel, no iterations
         self._settled = Event()      # consumers ready, or the broker found unreachable
         self._declared = None        # the service's own queues: declared once per container
+        self.consuming_connection = None   # the kombu connection the consumers are on, once up
 
     @property
     def connection(self):
         # Bodies as sent, never inflated or decoded, on whichever broker of the list it fails over to.
         config = self.container.config
-        return GuardedConnection(
+        return ConsumingConnection(
             failover_uri(broker_uris(self.amqp_uri)), transport=GuardedTransport,
             transport_options=config.get(TRANSPORT_OPTIONS_CONFIG_KEY, DEFAULT_TRANSPORT_OPTIONS),
             heartbeat=config.get(HEARTBEAT_CONFIG_KEY, DEFAULT_HEARTBEAT), ssl=config.get(AMQP_SSL_CONFIG_KEY),
@@ -190,6 +191,7 @@ class RawQueueConsumer(QueueConsumer):
             removed.send(None)
 
     def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        self.consuming_connection = connection
         self._reconnecting = False
         super().on_consume_ready(connection, channel, consumers, **kwargs)
         self._settle_start()

@@ -52,3 +52,17 @@ def connect(uri, **kwargs):
     sign in to localhost as `guest`: there is always one (each part's own, `shared.bus_credentials`).
     `uri` may list several brokers (`shared.messaging.brokers`): the others are failover alternates."""
     return GuardedConnection(failover_uri(broker_uris(uri)), transport=GuardedTransport, **kwargs)
+
+
+class ConsumingConnection(GuardedConnection):
+    """A consumer's connection: once lost, it stays lost, so that the consume loop reconnects the way
+    that declares the consumers again. kombu's `connection` property would quietly open a fresh
+    connection in its place, without the consumers: after a send on another green thread (a batch of
+    acks) had found the socket dead before the loop did, a service consumed nothing more, for ever,
+    while looking connected (a node of the cluster killed under it, issue 21)."""
+
+    @property
+    def connection(self):
+        if self._connection is not None and not self._closed and not self.connected:
+            raise ConnectionResetError("the connection to the broker was lost")
+        return super().connection

@@ -74,3 +74,20 @@ def test_with_the_first_node_down_the_service_consumes_and_its_relay_publishes(
     ConfirmedPublisher(uri).publish({"event_id": "x"}, exchange="sample.dead-letters", routing_key="")
     BatchPublisher(uri).publish_batch([("{}", "sample.events", "order_seen", "y")])
     assert [letter.body for letter in list_dead_letters(uri, "sample")] == [b'{"event_id": "x"}']
+
+
+def test_a_consumer_whose_connection_a_send_found_dead_reconnects_with_its_consumers(start_sample, publish_order):
+    """A batch of acks, sent on its own green thread, can be the first to find the connection dead (its
+    node was killed). kombu then quietly opened a fresh connection without the consumers, and the service
+    consumed nothing more while looking connected. The consume loop must reconnect the full way."""
+    from shared.messaging.consumer import RawQueueConsumer
+
+    service = start_sample()
+    consumer = next(ext for ext in service.container.extensions if isinstance(ext, RawQueueConsumer))
+    first = publish_order()
+    wait_for(lambda: effects(service, first["order"]["order_no"]))
+    lost = consumer.consuming_connection
+    lost._connection.transport.connected = False   # what py-amqp does when a send fails with ECONNRESET
+    wait_for(lambda: consumer.consuming_connection is not lost, timeout=10)
+    later = publish_order()
+    wait_for(lambda: effects(service, later["order"]["order_no"]), timeout=10)
