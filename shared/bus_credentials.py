@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from shared import config
+from shared.messaging.brokers import broker_uris, failover_uri, spread
 
 DEPLOY = "deploy"          # deploy's own: declares the topology; the dead-letter tools use it too
 CONSOLE = "web_console"    # reads every service's dead letters for the managers' page
@@ -84,14 +85,21 @@ def _private_dirs(directory):
         created.mkdir(mode=0o700, exist_ok=True)
 
 
-def bus_uri(part, environ=None, directory=None):
+def bus_uri(part, environ=None, directory=None, seed=None):
     """The AMQP URI `part` connects with: `AMQP_URI` with its own user and stored password, unless
-    `AMQP_URI` carries credentials of its own."""
+    `AMQP_URI` carries credentials of its own. `AMQP_URI` may list several brokers (the nodes of a
+    cluster, `;` or `,` between them): each gets the credentials, and the list starts at a node chosen
+    by the process id (`shared.messaging.brokers`), so that processes spread over the nodes."""
     environ = os.environ if environ is None else environ
-    base = environ.get("AMQP_URI", config.DEFAULT_AMQP_URI)
-    parts = urlsplit(base)
+    uris = broker_uris(environ.get("AMQP_URI", config.DEFAULT_AMQP_URI))
+    with_credentials = [_with_credentials(uri, part, environ, directory) for uri in uris]
+    return failover_uri(spread(with_credentials, seed) if len(uris) > 1 else with_credentials)
+
+
+def _with_credentials(uri, part, environ, directory):
+    parts = urlsplit(uri)
     if parts.username is not None:
-        return base
+        return uri
     user = user_name(part, environ)
     credentials = f"{quote(user, safe='')}:{quote(stored_password(user, directory), safe='')}"
     return urlunsplit(parts._replace(netloc=f"{credentials}@{parts.netloc}"))

@@ -89,6 +89,30 @@ def http_limits(environ=None):
     return {key: type(default)(environ.get(key, default)) for key, default in HTTP_LIMITS.items()}
 
 
+QUEUE_TYPES = ("quorum", "classic")
+DEFAULT_DELIVERY_LIMIT = 20
+
+
+def queue_type(environ=None):
+    """`AMQP_QUEUE_TYPE`: `quorum` (the default: replicated on a cluster, survives a node's loss) or
+    `classic` (one node's; only for a broker older than 3.10, which lacks TTL and at-least-once
+    dead-lettering on quorum queues). Every part of one deployment must use the same."""
+    value = (os.environ if environ is None else environ).get("AMQP_QUEUE_TYPE", "quorum").strip().lower()
+    if value not in QUEUE_TYPES:
+        raise ValueError(f"AMQP_QUEUE_TYPE must be one of {', '.join(QUEUE_TYPES)}, not {value!r}")
+    return value
+
+
+def delivery_limit(environ=None):
+    """`AMQP_DELIVERY_LIMIT`: how many times a quorum consumer queue hands a message out again (its
+    consumer died or gave it back) before dead-lettering it: the backstop against a message that
+    crashes its consumer every time."""
+    value = int((os.environ if environ is None else environ).get("AMQP_DELIVERY_LIMIT", DEFAULT_DELIVERY_LIMIT))
+    if value < 1:
+        raise ValueError(f"AMQP_DELIVERY_LIMIT must be at least 1, not {value}")
+    return value
+
+
 def retry_delays_ms():
     raw = os.environ.get("RETRY_DELAYS_MS", "1000,5000,30000")
     return [int(part) for part in raw.split(",") if part.strip()]

@@ -23,6 +23,7 @@ from shared.bus_credentials import (
     ensure_password, password_file, replace_password, secrets_dir, user_name, user_prefix,
 )
 from shared.messaging.broker_admin import AdminUnavailable, broker_admin
+from shared.messaging.brokers import first_uri
 from shared.messaging.bus_users import set_up_users, suite_permissions
 
 BROKER_ADMIN = "admin"
@@ -57,7 +58,7 @@ def main(argv=None):
 
 def set_up():
     uri = config.amqp_uri()
-    vhost = parse_url(uri)["virtual_host"] or "/"   # kombu's default, as the services connect
+    vhost = parse_url(first_uri(uri))["virtual_host"] or "/"   # kombu's default, as the services connect
     users = set_up_users(broker_admin(uri), vhost, prefix=user_prefix())
     print(f"broker users in vhost {vhost!r}: {', '.join(users.values())} (passwords in {secrets_dir()})")
 

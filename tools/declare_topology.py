@@ -1,4 +1,5 @@
-"""Declare every exchange and queue of the suite (run once per deploy, before traffic), and
+"""Declare every exchange and queue of the suite (run once per deploy, before traffic), move the
+queues whose type or arguments changed (classic to quorum: `shared.messaging.queue_moves`), and
 retire the queues of consumers a release removed: what they hold goes to the dead letters.
 
     python -m tools.declare_topology [service ...]
@@ -9,8 +10,11 @@ import sys
 from shared import config
 from shared.bus_credentials import DEPLOY, bus_uri
 from shared.messaging.deploy import declare_service
+from shared.messaging.deploy import service_queue_list
 from shared.messaging.exchanges import upgrade_events_exchanges
+from shared.messaging.queue_moves import IN_USE, upgrade_queues
 from shared.messaging.retired import retire_queues
+from shared.messaging.topology import unrouted_queue
 from shared.service_registry import service_class
 
 
@@ -22,11 +26,14 @@ def main(argv=None):
     if unknown:
         parser.error(f"unknown service(s): {', '.join(sorted(unknown))}")
     uri = bus_uri(DEPLOY)
+    # The unrouted queues first: declaring an events exchange declares its publisher's.
+    report_moves(upgrade_queues(uri, [unrouted_queue(p) for p in config.SERVICES + config.OUTSIDE_PUBLISHERS]))
     replaced = upgrade_events_exchanges(uri, config.SERVICES + config.OUTSIDE_PUBLISHERS)
     for exchange in replaced:
         print(f"{exchange}: replaced by one that keeps unrouted messages; its bindings follow")
     # A replaced exchange lost every binding: all services' queues bind again, not just those asked for.
     for name in config.SERVICES if replaced else (args.services or config.SERVICES):
+        report_moves(upgrade_queues(uri, service_queue_list(name, service_class(name), config.retry_delays_ms())))
         queues = declare_service(uri, name, service_class(name), config.retry_delays_ms())
         print(f"{name}: {len(queues)} queues declared")
         for queue, moved in retire_queues(uri, name).items():
@@ -35,6 +42,15 @@ def main(argv=None):
             else:
                 print(f"{name}: retired {queue}; {moved} message(s) moved to {name}.dead-letters")
     return 0
+
+
+def report_moves(moved):
+    for queue, count in moved.items():
+        if count is IN_USE:
+            print(f"{queue}: has other arguments than this release's (queue type: {config.queue_type()}) but is "
+                  "still consumed; stop its consumers and deploy again (until then this release can't declare it)")
+        else:
+            print(f"{queue}: moved to a {config.queue_type()} queue; {count} message(s) kept")
 
 
 if __name__ == "__main__":

@@ -111,9 +111,11 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args(argv)
     from shared.bus_credentials import STOREFRONT, bus_uri
+    from shared.messaging.brokers import broker_uris, failover_uri
 
     rng = random.Random(args.seed)
-    with Connection(args.amqp_uri or bus_uri(STOREFRONT), transport_options={"confirm_publish": True}) as connection:
+    uri = failover_uri(broker_uris(args.amqp_uri or bus_uri(STOREFRONT)))   # any node of a cluster will do
+    with Connection(uri, transport_options={"confirm_publish": True}) as connection:
         if not exchange_exists(connection):
             print(f"{EXCHANGE.name} does not exist on the broker: run `python -m tools.deploy` first", file=sys.stderr)
             return 1

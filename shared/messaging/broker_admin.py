@@ -22,6 +22,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from shared.messaging.brokers import first_uri
+
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 HOW = ("deploy creates the suite's broker users, which needs the broker's administrator: run it on the "
        "broker's host as root (it uses rabbitmqctl), or set RABBITMQ_ADMIN_URI=http://<admin>@<host>:15672/ "
@@ -54,7 +56,7 @@ def broker_admin(amqp_uri, environ=None):
     environ = os.environ if environ is None else environ
     if environ.get("RABBITMQ_ADMIN_URI"):
         return ManagementApi(environ["RABBITMQ_ADMIN_URI"], environ.get("RABBITMQ_ADMIN_PASSWORD_FILE"))
-    host = urlsplit(amqp_uri).hostname or "localhost"
+    host = urlsplit(first_uri(amqp_uri)).hostname or "localhost"
     if host not in LOCAL_HOSTS:   # rabbitmqctl would change the local broker, not that one
         raise AdminUnavailable(f"the broker is on {host}, not here: {HOW}")
     return Rabbitmqctl()

@@ -27,9 +27,13 @@ from functools import partial
 import eventlet
 from eventlet.event import Event
 from greenlet import GreenletExit
-from amqp.exceptions import AccessRefused, NotFound as AmqpNotFound
+from amqp.exceptions import AccessRefused, NotFound as AmqpNotFound, PreconditionFailed
 from kombu.exceptions import OperationalError as KombuOperationalError
 from marshmallow import ValidationError
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY, DEFAULT_HEARTBEAT, DEFAULT_TRANSPORT_OPTIONS, HEARTBEAT_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY,
+    TRANSPORT_OPTIONS_CONFIG_KEY,
+)
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer, QueueConsumer, QueueConsumerStopped
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -38,6 +42,7 @@ from contracts import schema_for
 from shared.db.unit_of_work import AlreadyProcessed, InboxClaim
 from shared.errors import PermanentFailure
 from shared.messaging.acks import BROKEN_CONNECTION, AckBatcher
+from shared.messaging.brokers import broker_uris, failover_uri, sanitized
 from shared.messaging import retries
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.inbound import ATTEMPTS_HEADER, Unreadable, attempts_made, fingerprint, read_json
@@ -45,7 +50,7 @@ from shared.messaging.publisher import ConfirmedPublisher
 from shared.messaging.topology import (
     NotDeployed, consumer_queue, declare, delay_exchange, service_queues,
 )
-from shared.messaging.transport import GuardedTransport, connect
+from shared.messaging.transport import ConsumingConnection, GuardedTransport, connect
 from shared.timeutil import to_iso, utcnow
 
 log = logging.getLogger(__name__)
@@ -72,12 +77,17 @@ class RawQueueConsumer(QueueConsumer):
         self._reconnecting = False   # inside kombu's reconnect loop: no channel, no iterations
         self._settled = Event()      # consumers ready, or the broker found unreachable
         self._declared = None        # the service's own queues: declared once per container
+        self.consuming_connection = None   # the kombu connection the consumers are on, once up
 
     @property
     def connection(self):
-        connection = super().connection
-        connection.transport_cls = GuardedTransport   # bodies as sent: never inflated or decoded
-        return connection
+        # Bodies as sent, never inflated or decoded, on whichever broker of the list it fails over to.
+        config = self.container.config
+        return ConsumingConnection(
+            failover_uri(broker_uris(self.amqp_uri)), transport=GuardedTransport,
+            transport_options=config.get(TRANSPORT_OPTIONS_CONFIG_KEY, DEFAULT_TRANSPORT_OPTIONS),
+            heartbeat=config.get(HEARTBEAT_CONFIG_KEY, DEFAULT_HEARTBEAT), ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
 
     def declare_service_queues(self, queues):
         """The delay and dead-letter queues every consumer of the service shares, declared once for
@@ -169,7 +179,9 @@ class RawQueueConsumer(QueueConsumer):
 
     # -- the broker going away --------------------------------------------------
     def on_connection_error(self, exc, interval):
-        super().on_connection_error(exc, interval)
+        # nameko's own message would show the password of every broker of the list but the first.
+        log.warning("Error connecting to broker at %s (%s). Retrying in %s seconds.", sanitized(self.amqp_uri),
+                    exc, interval)
         self._reconnecting = True
         self._settle_start()
         # Stops already waiting for the loop to cancel their consumer would wait for ever.
@@ -179,6 +191,7 @@ class RawQueueConsumer(QueueConsumer):
             removed.send(None)
 
     def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        self.consuming_connection = connection
         self._reconnecting = False
         super().on_consume_ready(connection, channel, consumers, **kwargs)
         self._settle_start()
@@ -330,6 +343,10 @@ def declare_with_retries(amqp_uri, queues, attempts=DECLARE_ATTEMPTS):
         except AccessRefused as exc:
             raise NotDeployed(f"the broker refused to declare {', '.join(q.name for q in queues)} ({exc}): "
                               "run tools.deploy first (it creates each service's user and permissions)") from None
+        except PreconditionFailed as exc:
+            raise NotDeployed(f"the broker has {', '.join(q.name for q in queues)} with other arguments ({exc}), "
+                              "from an earlier release (a classic queue where this one declares a quorum queue): "
+                              "run tools.deploy, which moves it and keeps its messages") from None
         except AmqpNotFound as exc:
             if attempt == attempts:
                 raise

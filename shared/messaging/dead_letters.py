@@ -92,8 +92,22 @@ class DeadLetter:
     headers: dict = field(repr=False, default_factory=dict)
 
 
+def _broker_death(headers):
+    """(queue, reason) of a message the broker dead-lettered itself (a quorum queue's delivery limit),
+    from its `x-first-death-*` headers; ("", "") for one the suite dead-lettered (which says why)."""
+    reason = _text(headers.get("x-first-death-reason"))
+    if not reason or headers.get("x-dead-letter-reason"):
+        return "", ""
+    queue = _text(headers.get("x-first-death-queue"))
+    if reason == "delivery_limit":
+        return queue, ("delivery limit reached: the broker handed it out that many times without it being "
+                       "settled (its consumer died or gave it back each time)")
+    return queue, f"dead-lettered by the broker: {reason}"
+
+
 def _describe(message):
     headers, raw = _headers(message), _body(message)
+    death_queue, death_reason = _broker_death(headers)
     try:
         event_id = json.loads(raw).get("event_id", "")
     except Exception:   # not JSON, or not an object: a dead letter may be anything
@@ -101,7 +115,8 @@ def _describe(message):
     return DeadLetter(
         id=_text(headers.get("x-dead-letter-id")) or _text(message.properties.get("message_id"))
         or hashlib.sha256(raw).hexdigest()[:16],
-        queue=_text(headers.get("x-original-queue")), reason=_text(headers.get("x-dead-letter-reason")),
+        queue=_text(headers.get("x-original-queue")) or death_queue,
+        reason=_text(headers.get("x-dead-letter-reason")) or death_reason,
         attempts=attempts_made(headers), first_failed_at=_text(headers.get("x-first-failed-at")),
         dead_lettered_at=_text(headers.get("x-dead-lettered-at")), event_id=_text(event_id),
         body_preview=raw[:200].decode("utf-8", "replace"), exchange=_text(message.delivery_info.get("exchange")),

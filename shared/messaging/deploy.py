@@ -2,9 +2,8 @@
 published before its consumer first starts then waits in the consumer's queue."""
 import inspect
 
-from kombu import Connection
-
 from shared.messaging.topology import consumer_queue, declare, service_queues
+from shared.messaging.transport import connect
 
 
 def consumer_queues(service_name, service_cls):
@@ -19,8 +18,12 @@ def consumer_queues(service_name, service_cls):
     return queues
 
 
+def service_queue_list(service_name, service_cls, delays_ms):
+    return consumer_queues(service_name, service_cls) + service_queues(service_name, delays_ms)
+
+
 def declare_service(amqp_uri, service_name, service_cls, delays_ms):
-    queues = consumer_queues(service_name, service_cls) + service_queues(service_name, delays_ms)
-    with Connection(amqp_uri) as connection:
+    queues = service_queue_list(service_name, service_cls, delays_ms)
+    with connect(amqp_uri) as connection:
         declare(connection, queues)
     return queues

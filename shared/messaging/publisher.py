@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from kombu import Connection, Producer
 from kombu.pools import producers
 
+from shared.messaging.brokers import broker_uris, connect_any, failover_uri
 from shared.messaging.topology import PERSISTENT, declare_exchange
 
 RETRY_POLICY = {"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2}
@@ -13,7 +14,7 @@ RETRY_POLICY = {"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "
 
 class ConfirmedPublisher:
     def __init__(self, amqp_uri, heartbeat=None):
-        self._connection = Connection(amqp_uri, heartbeat=heartbeat,
+        self._connection = Connection(failover_uri(broker_uris(amqp_uri)), heartbeat=heartbeat,
                                       transport_options={"confirm_publish": True})
 
     def publish(self, body, exchange, routing_key, headers=None, content_type="application/json",
@@ -86,7 +87,7 @@ class BatchPublisher:
 
     def _producer(self, declare):
         if self._connection is None:
-            self._connection = Connection(self._uri)
+            self._connection = connect_any(Connection(failover_uri(broker_uris(self._uri))))
             self._channel = self._connection.channel()
             self._channel.confirm_select()
             self._channel.events["basic_ack"].add(self._on_ack)

@@ -13,6 +13,7 @@ from kombu import Queue
 
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.publisher import ConfirmedPublisher
+from shared.messaging.queue_moves import delete_if_empty
 from shared.messaging.topology import consumer_queue_name, dead_letter_queue, declare, events_exchange, retry_exchange
 from shared.messaging.transport import connect
 
@@ -78,5 +79,5 @@ def _retire(connection, channel, consumer, publisher):
         dead_letter(publisher, consumer.service, message, name, f"retired consumer: {consumer.why}", attempts=0)
         message.ack()
         count += 1
-    channel.queue_delete(queue=name, if_empty=True)
+    delete_if_empty(connection, name)
     return count

@@ -17,6 +17,15 @@ Per service (and per outside publisher, such as `storefront`):
   of the same name that is the way in (publishing through the default exchange would need a right
   that reaches every queue, see `permissions`).
 
+Every queue is durable and, by default, a quorum queue (`AMQP_QUEUE_TYPE`, `shared.config.queue_type`):
+replicated on every node of a cluster, so a node's loss loses none of it. A queue that dead-letters (the
+delay queues into `<service>.retry`, the consumer queues into `<service>.dead-letters`) does it
+at-least-once (the broker keeps the message until the target queue confirms it), which needs
+`x-overflow: reject-publish`. A consumer queue has a delivery limit (`AMQP_DELIVERY_LIMIT`): a message
+handed out that many times without being settled (its consumer crashed on it each time) goes to the
+dead letters instead of looping. The dead-letter and unrouted queues have none: reading them
+(`tools.dead_letters list`) gives every message back, and that counts as a delivery.
+
 A service declares its own exchanges and queues; another's exchange it binds a queue to (a source's
 `<source>.events`) is described `passive`: it is only checked (which needs no permission), and
 declared only by a user allowed to (deploy, the tests' `guest`).
@@ -26,7 +35,24 @@ from copy import copy
 from amqp.exceptions import AccessRefused, NotFound
 from kombu import Exchange, Queue, binding
 
+from shared import config
+
 PERSISTENT = 2
+
+
+def queue_arguments(dead_letter_exchange=None, delivery_limit=False, **extra):
+    """The arguments of one of the suite's durable queues, for the configured queue type."""
+    arguments = dict(extra)
+    if dead_letter_exchange:
+        arguments["x-dead-letter-exchange"] = dead_letter_exchange
+    if config.queue_type() == "quorum":
+        arguments["x-queue-type"] = "quorum"
+        if dead_letter_exchange:
+            arguments["x-dead-letter-strategy"] = "at-least-once"
+            arguments["x-overflow"] = "reject-publish"
+        if delivery_limit:
+            arguments["x-delivery-limit"] = config.delivery_limit()
+    return arguments or None
 
 
 def unrouted_exchange(service):
@@ -44,7 +70,8 @@ def kept_exchange(service):
 
 
 def unrouted_queue(service):
-    return Queue(f"{service}.unrouted", exchange=kept_exchange(service), durable=True)
+    return Queue(f"{service}.unrouted", exchange=kept_exchange(service), durable=True,
+                 queue_arguments=queue_arguments())
 
 
 def events_exchange(service, passive=False):
@@ -65,7 +92,7 @@ def delay_exchange(service, delay_ms):
 def delay_queue(service, delay_ms):
     return Queue(
         f"{service}.delay.{delay_ms}", exchange=delay_exchange(service, delay_ms), durable=True,
-        queue_arguments={"x-message-ttl": int(delay_ms), "x-dead-letter-exchange": f"{service}.retry"})
+        queue_arguments=queue_arguments(f"{service}.retry", **{"x-message-ttl": int(delay_ms)}))
 
 
 def dead_letter_queue_name(service):
@@ -77,7 +104,8 @@ def dead_letter_exchange(service):
 
 
 def dead_letter_queue(service):
-    return Queue(dead_letter_queue_name(service), exchange=dead_letter_exchange(service), durable=True)
+    return Queue(dead_letter_queue_name(service), exchange=dead_letter_exchange(service), durable=True,
+                 queue_arguments=queue_arguments())
 
 
 def consumer_queue_name(source, event_type, service, method):
@@ -86,7 +114,11 @@ def consumer_queue_name(source, event_type, service, method):
 
 def consumer_queue(source, event_type, service, method):
     name = consumer_queue_name(source, event_type, service, method)
-    return Queue(name, durable=True, bindings=[
+    # Past its delivery limit a message goes to the service's dead letters (quorum queues only: a
+    # classic queue has no delivery count, and gets no dead-letter exchange it would never use).
+    arguments = (queue_arguments(dead_letter_queue_name(service), delivery_limit=True)
+                 if config.queue_type() == "quorum" else None)
+    return Queue(name, durable=True, queue_arguments=arguments, bindings=[
         binding(events_exchange(source, passive=True), routing_key=event_type),
         binding(retry_exchange(service), routing_key=name),
     ])

@@ -5,6 +5,8 @@ from eventlet.semaphore import Semaphore
 from kombu import Connection
 from nameko.extensions import DependencyProvider
 
+from shared.messaging.brokers import broker_uris, connect_any, failover_uri
+
 PROBE_SECONDS = 2.0
 
 
@@ -26,8 +28,8 @@ class BrokerProbe(DependencyProvider):
         try:
             with eventlet.Timeout(PROBE_SECONDS):
                 if self._connection is None:
-                    self._connection = Connection(self._uri, connect_timeout=PROBE_SECONDS)
-                    self._connection.ensure_connection(max_retries=1, interval_start=0)
+                    self._connection = connect_any(Connection(failover_uri(broker_uris(self._uri)),
+                                                              connect_timeout=PROBE_SECONDS))
                 self._connection.default_channel.exchange_declare(exchange="amq.direct", type="direct", passive=True)
             return True
         except (Exception, eventlet.Timeout):

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 import tools.bench
 from shared.config import VAR_DIR
+from tools.bench.cluster import comparison, run_on_cluster
 from tools.bench.databases import DEFAULT_POSTGRES_URL
 from tools.bench.figures import table
 from tools.bench.run import Options, run
@@ -34,12 +35,18 @@ def parse(argv):
                         help="orders picked and packed at full speed after the flow, for the scan API's "
                              "capacity (default 400, at most 500; 0 = none)")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-relay floor")
+    parser.add_argument("--cluster", action="store_true",
+                        help="on a three-node RabbitMQ cluster of its own, once with quorum queues and once "
+                             "with classic ones (needs root and rabbitmq-server; no floor)")
     parser.add_argument("--smoke", action="store_true", help="10 orders, 2 stations: does it work at all")
     parser.add_argument("--timeout", type=float, default=None, help="seconds to wait for every order to ship")
     parser.add_argument("--json", default=None, help="where to write the figures (default var/bench/<time>.json)")
     args = parser.parse_args(argv)
     if args.instances > 1 and not args.postgres:
         parser.error("--instances > 1 needs --postgres: a SQLite database belongs to one process")
+    if args.cluster and args.instances > 1:
+        parser.error("--cluster runs one process per service (the competing-consumers evidence needs the "
+                     "management API, which the bench's cluster does not run)")
     if args.smoke:
         args.orders, args.stations, args.rate, args.max = 10, 2, 20.0, False
         args.scan_burst = min(args.scan_burst, 20)
@@ -57,7 +64,16 @@ def main(argv=None):
                       postgres=args.postgres, postgres_url=args.postgres_url, instances=args.instances,
                       floor=not args.no_floor, scan_burst=args.scan_burst, timeout=args.timeout, profile=args.profile)
     began = time.monotonic()
-    report = run(options, say=lambda text: print(f"-- {time.monotonic() - began:6.1f}s {text}", flush=True))
+    say = lambda text: print(f"-- {time.monotonic() - began:6.1f}s {text}", flush=True)   # noqa: E731
+    if args.cluster:
+        options.floor = False
+        reports = run_on_cluster(options, run, say)
+        for kind, report in reports.items():
+            print(f"\n{kind} queues, three nodes\n{table(report)}", flush=True)
+        print(f"\n{comparison(reports)}", flush=True)
+        print(f"figures written to {write({'cluster': reports}, args.json)}", flush=True)
+        return 1 if any(report["checks"]["problems"] for report in reports.values()) else 0
+    report = run(options, say=say)
     print(table(report), flush=True)
     print(f"figures written to {write(report, args.json)}", flush=True)
     return 1 if report["checks"]["problems"] else 0

@@ -43,11 +43,12 @@ class Options:
         return 120 + 6 * publishing
 
 
-def run(options, say=print):
+def run(options, say=print, broker=None):
+    """`broker`: where the run's vhost is (default: a fresh one on the machine's broker)."""
     log_dir = options.log_dir or tempfile.mkdtemp(prefix="bench-logs-")
     report = {"run": _describe(options, log_dir)}
     with ExitStack() as stack:
-        vhost = stack.enter_context(Vhost())
+        vhost = stack.enter_context(broker or Vhost())
         databases = stack.enter_context(Databases(options.postgres_url if options.postgres else None))
         keys = new_key_pair(os.path.join(log_dir, "keys"))   # the run's own: the bench signs its scanners' tokens
         suite = stack.enter_context(Suite(vhost.amqp_uri, databases.urls, keys, log_dir, options.instances,

@@ -1,0 +1,228 @@
+"""A RabbitMQ cluster of our own on loopback, for tests and the benchmark (issue 21).
+
+Each node has its own name (`<prefix><letter>-<random>@localhost`), AMQP and distribution ports, and
+its data, logs, configuration and Erlang cookie under one temporary folder; it runs as the `rabbitmq`
+user (the server refuses root's cookie layout and the packaged wrapper would switch to the machine's
+own data). Plugins are off (no management listener to collide with the machine's). The nodes are
+joined with `rabbitmqctl join_cluster`, and every `rabbitmqctl` call names its node (`-n`) and uses
+the cluster's cookie: nothing here can reach the machine's own broker (`rabbit@<host>` on 5672).
+
+`stop()` stops every node it started, by its own process id, and deletes the folder, even after a
+failure; use it as a context manager.
+"""
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
+CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
+USER = "rabbitmq"
+START_SECONDS = 120
+
+
+def available():
+    """Why a cluster can't be started here, or None."""
+    if not (os.path.exists(SERVER) and os.path.exists(CTL)):
+        return "rabbitmq-server is not installed"
+    try:
+        pwd.getpwnam(USER)
+    except KeyError:
+        return "there is no rabbitmq user"
+    if os.geteuid() != 0:
+        return "starting nodes as the rabbitmq user needs root"
+    return None
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Node:
+    name: str
+    port: int
+    dist_port: int
+    base: str
+    popen: subprocess.Popen = None
+    pid: int = None        # the Erlang VM's own process id
+    log: str = field(default="", repr=False)
+
+    def uri(self, vhost="/", user="guest", password="guest"):
+        from urllib.parse import quote
+        return f"amqp://{user}:{password}@127.0.0.1:{self.port}/{quote(vhost, safe='')}"
+
+
+class RabbitCluster:
+    def __init__(self, size=3, prefix="c21", partition_handling="pause_minority"):
+        self.prefix, self.size, self.partition_handling = prefix, size, partition_handling
+        self.root = None
+        self.nodes = []
+        self.cookie = secrets.token_hex(20)
+
+    # -- life ----------------------------------------------------------------------------------
+    def __enter__(self):
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    def start(self):
+        self.root = tempfile.mkdtemp(prefix=f"{self.prefix}-cluster-")
+        tag = secrets.token_hex(3)
+        os.makedirs(os.path.join(self.root, "home"))
+        cookie = os.path.join(self.root, "home", ".erlang.cookie")
+        with open(cookie, "w") as out:
+            out.write(self.cookie)
+        os.chmod(cookie, 0o400)
+        for letter in "abcdefg"[: self.size]:
+            base = os.path.join(self.root, letter)
+            node = Node(f"{self.prefix}{letter}-{tag}@localhost", free_port(), free_port(), base)
+            os.makedirs(os.path.join(base, "mnesia"))
+            os.makedirs(os.path.join(base, "log"))
+            with open(os.path.join(base, "rabbitmq.conf"), "w") as conf:
+                conf.write(f"listeners.tcp.1 = 127.0.0.1:{node.port}\n"
+                           f"cluster_partition_handling = {self.partition_handling}\n"
+                           "loopback_users.guest = true\n"
+                           # a partitioned node notices its peers are gone within seconds, not a minute
+                           "net_ticktime = 10\n")
+            with open(os.path.join(base, "enabled_plugins"), "w") as plugins:
+                plugins.write("[].\n")
+            with open(os.path.join(base, "advanced.config"), "w") as advanced:
+                advanced.write("[].\n")
+            open(os.path.join(base, "rabbitmq-env.conf"), "w").close()
+            self.nodes.append(node)
+        user = pwd.getpwnam(USER)
+        for path, _, files in os.walk(self.root):
+            os.chown(path, user.pw_uid, user.pw_gid)
+            for name in files:
+                os.chown(os.path.join(path, name), user.pw_uid, user.pw_gid)
+        os.chmod(self.root, 0o755)
+        for node in self.nodes:
+            self._launch(node)
+        for node in self.nodes:
+            self.await_node(node)
+        first = self.nodes[0]
+        for node in self.nodes[1:]:
+            self.ctl(node, "stop_app")
+            self.ctl(node, "join_cluster", first.name)
+            self.ctl(node, "start_app")
+        self.ctl(first, "await_online_nodes", str(self.size), timeout=START_SECONDS)
+
+    def _env(self, node):
+        base = node.base
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.path.join(self.root, "home"),
+            "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+            "RABBITMQ_NODENAME": node.name, "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+            "RABBITMQ_NODE_PORT": str(node.port), "RABBITMQ_DIST_PORT": str(node.dist_port),
+            "RABBITMQ_MNESIA_BASE": os.path.join(base, "mnesia"), "RABBITMQ_LOG_BASE": os.path.join(base, "log"),
+            "RABBITMQ_CONFIG_FILE": os.path.join(base, "rabbitmq.conf"),
+            "RABBITMQ_ADVANCED_CONFIG_FILE": os.path.join(base, "advanced.config"),
+            "RABBITMQ_CONF_ENV_FILE": os.path.join(base, "rabbitmq-env.conf"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": os.path.join(base, "enabled_plugins"),
+            "RABBITMQ_ENABLED_PLUGINS": "",
+            "RABBITMQ_PID_FILE": os.path.join(base, "pid"),
+            "RABBITMQ_LOGS": os.path.join(base, "log", "node.log"),
+            "ERL_EPMD_ADDRESS": "127.0.0.1",
+        }
+
+    def _launch(self, node):
+        node.log = os.path.join(node.base, "log", "console.log")
+        with open(node.log, "ab") as out:
+            node.popen = subprocess.Popen(["runuser", "-u", USER, "--", SERVER], env=self._env(node),
+                                          cwd=node.base, stdout=out, stderr=subprocess.STDOUT,
+                                          start_new_session=True)
+
+    def await_node(self, node, timeout=START_SECONDS):
+        deadline = time.monotonic() + timeout
+        while True:
+            if node.popen.poll() is not None:
+                raise RuntimeError(f"{node.name} exited with {node.popen.returncode}: {self._tail(node)}")
+            done = self.ctl(node, "await_startup", check=False, timeout=30)
+            if done.returncode == 0:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{node.name} did not start in {timeout} s: {done.stderr} {self._tail(node)}")
+            time.sleep(1)
+        node.pid = int(self.ctl(node, "eval", "list_to_integer(os:getpid()).").stdout.strip())
+
+    def ctl(self, node, *args, check=True, timeout=120):
+        done = subprocess.run(["runuser", "-u", USER, "--", CTL, "-q", "-n", node.name, *args], env=self._env(node),
+                              cwd=node.base, capture_output=True, text=True, timeout=timeout)
+        if check and done.returncode != 0:
+            raise RuntimeError(f"rabbitmqctl -n {node.name} {' '.join(args)}: {done.stderr or done.stdout}")
+        return done
+
+    def _tail(self, node):
+        try:
+            with open(node.log, errors="replace") as log:
+                return log.read()[-2000:]
+        except OSError:
+            return ""
+
+    # -- what the tests do to it ---------------------------------------------------------------
+    def kill(self, node):
+        """SIGKILL the node's Erlang VM: no goodbye to its peers or its clients."""
+        if node.pid:
+            os.kill(node.pid, signal.SIGKILL)
+        node.popen.wait(timeout=30)
+        node.pid = None
+
+    def restart(self, node):
+        self._launch(node)
+        self.await_node(node)
+
+    def uris(self, vhost="/", rotate=0):
+        """Every node's URI, starting at node `rotate`, as `AMQP_URI` lists them."""
+        uris = [node.uri(vhost) for node in self.nodes]
+        rotate %= len(uris)
+        return ";".join(uris[rotate:] + uris[:rotate])
+
+    def running(self):
+        return [node for node in self.nodes if node.popen is not None and node.popen.poll() is None]
+
+    def leaders(self, vhost="/"):
+        """{queue: node name leading it}, asked of a running node."""
+        node = self.running()[0]
+        out = self.ctl(node, "list_queues", "-p", vhost, "--no-table-headers", "name", "leader").stdout
+        return dict(line.split("\t")[:2] for line in out.splitlines() if "\t" in line)
+
+    def node_named(self, name):
+        return next(node for node in self.nodes if node.name == name)
+
+    def stop(self):
+        for node in self.nodes:
+            if node.popen is None or node.popen.poll() is not None:
+                continue
+            try:
+                self.ctl(node, "stop", check=False, timeout=60)
+                node.popen.wait(timeout=30)
+            except Exception:   # stuck: its own process group (start_new_session), and nothing else
+                try:
+                    os.killpg(node.popen.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                if node.pid:
+                    try:
+                        os.kill(node.pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                node.popen.wait(timeout=30)
+        if self.root:
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root = None
