@@ -82,6 +82,16 @@ def test_out_of_stock_from_picking_and_order_review_make_one_tell_the_customer_t
           {**who, "reason": "out_of_stock", "message": "保温杯缺货"}, reactions.stock_notice)
     task, = tasks(db, settings, queue=True)
     assert task["kind"] == "notify_customer" and "SKU-001" in task["summary"]
+    assert task["summary_params"]["skus"] == "SKU-001"   # what the console words the task from (#19)
+
+
+def test_order_reviews_notice_names_the_goods_short_for_the_console_to_word(db, settings):
+    order = place(db, settings)
+    react(db, settings, "order_review", "customer_notification_requested",
+          {"order_no": order["order_no"], "customer_id": order["customer"]["customer_id"], "reason": "out_of_stock",
+           "message": "保温杯缺货", "skus": ["SKU-001", "SKU-002"]}, reactions.stock_notice)
+    task, = tasks(db, settings, queue=True)
+    assert task["summary_params"]["skus"] == "SKU-001, SKU-002" and task["summary_params"]["message"] == "保温杯缺货"
 
 
 @pytest.mark.parametrize("spent, opens", [("2500.00", True), ("300.00", False)])

@@ -30,7 +30,7 @@ def test_out_of_stock_holds_the_order_and_asks_to_tell_the_customer(reviewing):
     assert held["holds"][0]["code"] == "OUT_OF_STOCK" and "SKU-001" in held["holds"][0]["message"]
     [notice] = review.events("customer_notification_requested", order_no)
     assert (notice["reason"], notice["customer_id"]) == ("out_of_stock", review.order(order_no).customer_id)
-    assert "SKU-001" in notice["message"]
+    assert "SKU-001" in notice["message"] and notice["skus"] == ["SKU-001"]   # the console words it from the SKUs
     queue = review.http("GET", "/queue", params={"code": "OUT_OF_STOCK"}).json()["orders"]
     assert [(o["order_no"], o["status"]) for o in queue] == [(order_no, "approved")]
 
