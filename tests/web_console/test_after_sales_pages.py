@@ -35,9 +35,9 @@ def test_rule5_return_approved_then_received_with_missing_accessory_goes_to_nego
     browser.sign_in("SUP-1", "supervisor")
     browser.open("/cases")
     colour, row = browser.row(f"#case-rows tr[data-case='{case_id}']")
-    # Colour and time left: "59m" inside working hours (60 working minutes), "15h 30m" when the
-    # clock only starts at the next working period.
-    assert colour == "sla-green" and re.search(r"\t(\d+h \d\dm|\d+m)$", row)
+    # Colour and time left, in the page's words: "59分钟" inside working hours (60 working minutes),
+    # "15小时30分" when the clock only starts at the next working period.
+    assert colour == "sla-green" and re.search(r"\t(\d+小时\d\d分|\d+分钟)$", row)
     browser.screenshot("after_sales_queue")
     browser.driver.execute_script("window.samePage = true")
     second = after_sales.open(order_no, lines=[{"sku": "SKU-006", "qty": 1}], amount="19.90", reason="damaged")
@@ -134,7 +134,7 @@ def test_issue17_no_one_is_offered_what_their_duties_forbid_and_a_supervisor_rea
 def _countdown_ticks(browser):
     """The SLA countdown on a case page runs by itself (console.js): its text changes without a reload."""
     first = browser.text("sla-countdown")
-    assert re.fullmatch(r"(\d+h )?(\d\dm )?\d\ds|\d+h \d\dm|\d+m", first), first
+    assert re.fullmatch(r"(\d+小时)?(\d\d分)?\d\d秒|\d+小时\d\d分|\d+分钟", first), first
     WebDriverWait(browser.driver, 5).until(lambda _: browser.text("sla-countdown") != first)
 
 
