@@ -132,6 +132,8 @@ def test_one_host_killed_mid_flow_the_other_carries_on(tmp_path):
     why_not = hosts_module.available()
     if why_not:
         pytest.skip(f"no network namespaces here: {why_not}")
+    if os.environ.get("TEST_DB") != "postgres":
+        pytest.skip("two processes of a service share its database: PostgreSQL only (the TEST_DB=postgres pass)")
     postgres_url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     why_not = postgres_unreachable(postgres_url)
     if why_not:
