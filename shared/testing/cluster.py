@@ -40,6 +40,22 @@ def available():
     return None
 
 
+def iptables(*args, check=True):
+    done = subprocess.run(["iptables", "-w", "10", *args], capture_output=True, text=True, timeout=60)
+    if check and done.returncode != 0:
+        raise RuntimeError(f"iptables {' '.join(args)}: {done.stderr}")
+    return done.returncode
+
+
+def can_cut():
+    """Why `cut_off` can't work here, or None."""
+    try:
+        done = subprocess.run(["iptables", "-w", "10", "-L", "INPUT", "-n"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"iptables: {exc}"
+    return None if done.returncode == 0 else f"iptables: {done.stderr.decode(errors='replace').strip()}"
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -54,6 +70,7 @@ class Node:
     base: str
     popen: subprocess.Popen = None
     pid: int = None        # the Erlang VM's own process id
+    address: str = None    # where its outgoing distribution connections come from (own_addresses)
     log: str = field(default="", repr=False)
 
     def uri(self, vhost="/", user="guest", password="guest"):
@@ -62,11 +79,16 @@ class Node:
 
 
 class RabbitCluster:
-    def __init__(self, size=3, prefix="c21", partition_handling="pause_minority"):
+    def __init__(self, size=3, prefix="c21", partition_handling="pause_minority", own_addresses=False):
+        """`own_addresses`: each node opens its distribution connections from a loopback address of its
+        own (127.0.0.11, .12, ...), so `cut_off` can tell its traffic from its peers'."""
         self.prefix, self.size, self.partition_handling = prefix, size, partition_handling
+        self.own_addresses = own_addresses
         self.root = None
         self.nodes = []
         self.cookie = secrets.token_hex(20)
+        self.tag = secrets.token_hex(3)
+        self._chains = []
 
     # -- life ----------------------------------------------------------------------------------
     def __enter__(self):
@@ -83,15 +105,17 @@ class RabbitCluster:
 
     def start(self):
         self.root = tempfile.mkdtemp(prefix=f"{self.prefix}-cluster-")
-        tag = secrets.token_hex(3)
+        tag = self.tag
         os.makedirs(os.path.join(self.root, "home"))
         cookie = os.path.join(self.root, "home", ".erlang.cookie")
         with open(cookie, "w") as out:
             out.write(self.cookie)
         os.chmod(cookie, 0o400)
-        for letter in "abcdefg"[: self.size]:
+        for index, letter in enumerate("abcdefg"[: self.size]):
             base = os.path.join(self.root, letter)
             node = Node(f"{self.prefix}{letter}-{tag}@localhost", free_port(), free_port(), base)
+            if self.own_addresses:
+                node.address = f"127.0.0.{11 + index}"
             os.makedirs(os.path.join(base, "mnesia"))
             os.makedirs(os.path.join(base, "log"))
             with open(os.path.join(base, "rabbitmq.conf"), "w") as conf:
@@ -103,7 +127,11 @@ class RabbitCluster:
             with open(os.path.join(base, "enabled_plugins"), "w") as plugins:
                 plugins.write("[].\n")
             with open(os.path.join(base, "advanced.config"), "w") as advanced:
-                advanced.write("[].\n")
+                if node.address:   # outgoing distribution connections leave from the node's own address
+                    octets = ",".join(node.address.split("."))
+                    advanced.write(f"[{{kernel, [{{inet_dist_connect_options, [{{ip, {{{octets}}}}}]}}]}}].\n")
+                else:
+                    advanced.write("[].\n")
             open(os.path.join(base, "rabbitmq-env.conf"), "w").close()
             self.nodes.append(node)
         user = pwd.getpwnam(USER)
@@ -196,16 +224,48 @@ class RabbitCluster:
     def running(self):
         return [node for node in self.nodes if node.popen is not None and node.popen.poll() is None]
 
-    def leaders(self, vhost="/"):
-        """{queue: node name leading it}, asked of a running node."""
-        node = self.running()[0]
+    def leaders(self, vhost="/", node=None):
+        """{queue: node name leading it}, asked of `node` or the first running node."""
+        node = node or self.running()[0]
         out = self.ctl(node, "list_queues", "-p", vhost, "--no-table-headers", "name", "leader").stdout
         return dict(line.split("\t")[:2] for line in out.splitlines() if "\t" in line)
 
     def node_named(self, name):
         return next(node for node in self.nodes if node.name == name)
 
+    def cut_off(self, node):
+        """Drop every packet of `node`'s Erlang distribution on loopback (iptables, a chain of our own):
+        the connections its peers opened to its distribution port, and the ones it opened from its own
+        address. AMQP to it still flows. Returns a function that heals the partition; `stop()` heals
+        whatever is still cut."""
+        if not node.address:
+            raise RuntimeError("cut_off needs the cluster started with own_addresses=True")
+        chain = f"{self.prefix}-{self.tag}-{len(self._chains)}"[:28]
+        self._chains.append(chain)
+        iptables("-N", chain)
+        for rule in (["--dport", str(node.dist_port)], ["--sport", str(node.dist_port)],
+                     ["-s", node.address], ["-d", node.address]):
+            iptables("-A", chain, "-p", "tcp", *rule, "-j", "DROP")
+        iptables("-I", "INPUT", "1", "-i", "lo", "-j", chain)
+        return lambda: self.heal(chain)
+
+    def heal(self, chain=None):
+        """Remove the rules of one cut (or of every cut), however far its making got."""
+        for name in ([chain] if chain else list(self._chains)):
+            while iptables("-D", "INPUT", "-i", "lo", "-j", name, check=False) == 0:
+                pass
+            iptables("-F", name, check=False)
+            iptables("-X", name, check=False)
+            if name in self._chains:
+                self._chains.remove(name)
+
+    def running_nodes(self, node):
+        """How many nodes `node` sees running, itself included (None if it does not answer)."""
+        done = self.ctl(node, "eval", "length(rabbit_nodes:all_running()).", check=False, timeout=30)
+        return int(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip().isdigit() else None
+
     def stop(self):
+        self.heal()
         for node in self.nodes:
             if node.popen is None or node.popen.poll() is not None:
                 continue
