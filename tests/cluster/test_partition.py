@@ -24,7 +24,10 @@ from tools.bench.databases import DEFAULT_POSTGRES_URL, Databases
 from tools.bench.scanners import Floor
 from tools.bench.storefront_load import bench_orders
 
-pytestmark = pytest.mark.cluster
+# Not yet in CI: it passed in repeated runs here, but has not yet been through a CI run from a clean
+# clone; CLUSTER_MORE=1 runs it (issue #21).
+pytestmark = [pytest.mark.cluster, pytest.mark.skipif(os.environ.get("CLUSTER_MORE") != "1",
+                                                     reason="the partition test runs with CLUSTER_MORE=1 (not yet in CI)")]
 
 ORDERS = 150
 CUT_AT = ORDERS // 3     # orders placed when the node is cut off

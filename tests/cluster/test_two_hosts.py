@@ -36,7 +36,10 @@ from tools.bench.scanners import Floor
 from tools.bench.storefront_load import bench_orders
 from tools.bench.suite import ServiceProcess, Suite
 
-pytestmark = pytest.mark.cluster
+# Not yet in CI: it passed in repeated runs here, but has not yet been through a CI run from a clean
+# clone; CLUSTER_MORE=1 runs it (issue #21).
+pytestmark = [pytest.mark.cluster, pytest.mark.skipif(os.environ.get("CLUSTER_MORE") != "1",
+                                                     reason="the two-hosts test runs with CLUSTER_MORE=1 (not yet in CI)")]
 
 HOSTED = ("picking_packing", "shipping_labels")
 ORDERS = 150
