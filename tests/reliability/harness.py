@@ -29,6 +29,7 @@ from tools.bench.suite import Suite
 
 OUTBOX = plumbing_tables(sa.MetaData())[0]
 FAST = {"RETRY_DELAYS_MS": "200,500,1000", "OUTBOX_POLL_SECONDS": "0.2"}
+STATISTICS_SECONDS = 5.5   # the management API refreshes its queue counts every 5 s (collect_statistics_interval)
 # nameko logs an expected exception by its text alone: for an event consumer that is AlreadyProcessed,
 # whose text is the event id (an HTTP endpoint's expected refusals say something else).
 DUPLICATE_SEEN = re.compile(r"\(expected\) error handling worker <WorkerContext [^>]*>: [0-9a-f-]{36}$", re.M)
@@ -103,14 +104,18 @@ class ChaosSuite:
     def freeze_holding(self, service, timeout):
         """SIGSTOP, then wait until the broker has delivered the frozen process something it can no longer
         ack, or nothing more can come (the rest of the suite is quiet), or `timeout`. Returns how many
-        deliveries it holds: a kill now must have them redelivered."""
+        deliveries it holds: a kill now must have them redelivered. The broker's counts are statistics
+        refreshed every few seconds: "quiet" is believed only once a refresh has passed since the freeze."""
         self._controlled.add(service)
         self.process(service).popen.send_signal(signal.SIGSTOP)
-        deadline = time.monotonic() + timeout
+        frozen = time.monotonic()
+        deadline = frozen + timeout
         while True:
             queues = self.broker.queues()
             held = sum(unacked for queue, (_, unacked) in queues.items() if consumer_of(queue) == service)
-            if held or time.monotonic() > deadline or not (_busy(queues) or self.outbox_pending(but=service)):
+            quiet = time.monotonic() - frozen > STATISTICS_SECONDS and not (
+                _busy(queues) or self.outbox_pending(but=service))
+            if held or time.monotonic() > deadline or quiet:
                 return held
             eventlet.sleep(0.2)
 

@@ -17,7 +17,8 @@ from tests.reliability.harness import orders_per_test, say, stock_drift
 CI_ORDERS = 50
 OUTAGE_SECONDS = 3          # how long the broker stays dead: the fault itself, not a wait for a result
 PROMPT_EXIT_SECONDS = 15    # a SIGTERMed service must be gone within this
-HOLD_SECONDS = 3            # at most this long frozen before a SIGKILL, for the broker to deliver it something
+HOLD_SECONDS = 8            # at most this long frozen before a SIGKILL, for the broker to deliver it something
+                            # (more than the management API's 5 s statistics interval, which the count reads)
 
 
 def _order_nos(orders):

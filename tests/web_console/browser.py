@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -20,6 +21,7 @@ from shared.config import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+WAIT_SECONDS = 30   # a wait ends as soon as the page is there; this long only on a machine that is very busy
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "var" / "screenshots"))
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -79,7 +81,7 @@ class Browser:
         self.type("password", password)
         self.click("signin")
 
-    def find(self, element_id, timeout=10):
+    def find(self, element_id, timeout=WAIT_SECONDS):
         return WebDriverWait(self.driver, timeout).until(EC.presence_of_element_located((By.ID, element_id)))
 
     def type(self, element_id, text, enter=False):
@@ -91,22 +93,36 @@ class Browser:
         """A keyboard-wedge scan: the code and Enter; returns once htmx has swapped in the answer."""
         panel = self.find(panel_id)
         self.find(field_id).send_keys(code + Keys.ENTER)
-        WebDriverWait(self.driver, 10).until(EC.staleness_of(panel))
+        WebDriverWait(self.driver, WAIT_SECONDS).until(EC.staleness_of(panel))
 
     def click(self, element_id):
-        WebDriverWait(self.driver, 10).until(EC.element_to_be_clickable((By.ID, element_id))).click()
+        """Click it once it can be clicked; a live page that swapped the element in between (htmx) is
+        looked up again rather than failing ("stale", or Chromium's "does not belong to the document")."""
+        def clicked(driver):
+            try:
+                element = EC.element_to_be_clickable((By.ID, element_id))(driver)
+                if element:
+                    element.click()
+                return bool(element)
+            except StaleElementReferenceException:
+                return False
+            except WebDriverException as exc:
+                if "does not belong to the document" in str(exc):
+                    return False
+                raise
+        WebDriverWait(self.driver, WAIT_SECONDS).until(clicked)
 
     def submit(self, element_id):
         """Click what sends a form and wait for the page it leads to: until then `find` would still
         see the page the click left (its own message, or elements about to go stale)."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.click(element_id)
-        WebDriverWait(self.driver, 10).until(EC.staleness_of(page))
+        WebDriverWait(self.driver, WAIT_SECONDS).until(EC.staleness_of(page))
 
     def text(self, element_id):
         return self.find(element_id).text
 
-    def wait_text(self, element_id, expected, timeout=10):
+    def wait_text(self, element_id, expected, timeout=WAIT_SECONDS):
         """Wait until the element's text contains `expected` (pages reload or htmx swaps them)."""
         WebDriverWait(self.driver, timeout).until(EC.text_to_be_present_in_element((By.ID, element_id), expected))
         return self.text(element_id)
