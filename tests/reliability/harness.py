@@ -28,7 +28,8 @@ from tools.bench.storefront_load import bench_orders, publish_orders
 from tools.bench.suite import Suite
 
 OUTBOX = plumbing_tables(sa.MetaData())[0]
-FAST = {"RETRY_DELAYS_MS": "200,500,1000", "OUTBOX_POLL_SECONDS": "0.2"}
+# MAX_WORKERS 6: seven services with their pools (workers + 4 each) and the harness stay inside PostgreSQL's 100
+FAST = {"RETRY_DELAYS_MS": "200,500,1000", "OUTBOX_POLL_SECONDS": "0.2", "MAX_WORKERS": "6"}
 STATISTICS_SECONDS = 5.5   # the management API refreshes its queue counts every 5 s (collect_statistics_interval)
 # nameko logs an expected exception by its text alone: for an event consumer that is AlreadyProcessed,
 # whose text is the event id (an HTTP endpoint's expected refusals say something else).
