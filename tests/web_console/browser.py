@@ -97,7 +97,7 @@ class Browser:
         """A keyboard-wedge scan: the code and Enter; returns once htmx has swapped in the answer."""
         panel = self.find(panel_id)
         self.find(field_id).send_keys(code + Keys.ENTER)
-        WebDriverWait(self.driver, WAIT_SECONDS).until(EC.staleness_of(panel))
+        self.wait_gone(panel)
 
     def click(self, element_id):
         """Click it once it can be clicked; a live page that swapped the element in between (htmx) is
@@ -121,7 +121,22 @@ class Browser:
         see the page the click left (its own message, or elements about to go stale)."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.click(element_id)
-        WebDriverWait(self.driver, WAIT_SECONDS).until(EC.staleness_of(page))
+        self.wait_gone(page)
+
+    def wait_gone(self, element, timeout=WAIT_SECONDS):
+        """Wait until the element has left the document. Chromium may answer for a node of a document it
+        is replacing with "does not belong to the document" rather than "stale": both mean gone."""
+        def gone(_driver):
+            try:
+                element.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as exc:
+                if "does not belong to the document" in str(exc):
+                    return True
+                raise
+        WebDriverWait(self.driver, timeout).until(gone)
 
     def text(self, element_id):
         return self.find(element_id).text

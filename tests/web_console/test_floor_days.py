@@ -10,8 +10,6 @@ import requests
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 from shared.testing.polling import wait_for
 from tests.order_review.conftest import CHEAP_GOODS, storefront_order
@@ -37,7 +35,7 @@ def page_wide_scan(browser, code):
     browser.driver.find_element(By.TAG_NAME, "h1").click()
     assert browser.focused_id() != "scan"
     ActionChains(browser.driver).send_keys(code + Keys.ENTER).perform()
-    WebDriverWait(browser.driver, 10).until(EC.staleness_of(panel))
+    browser.wait_gone(panel, 10)
 
 
 def assert_red_alarm(browser, element_id, heard_before):
