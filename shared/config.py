@@ -103,6 +103,22 @@ def queue_type(environ=None):
     return value
 
 
+DEAD_LETTER_STRATEGIES = ("at-least-once", "at-most-once")
+
+
+def dead_letter_strategy(environ=None):
+    """`AMQP_DEAD_LETTER_STRATEGY` of the quorum queues that dead-letter: `at-least-once` (the default: the
+    broker keeps a message until the target queue confirms it) or `at-most-once`. The test suite uses
+    at-most-once on the machine's shared broker only: RabbitMQ 3.10.8 loses its dead-letter supervisor for
+    good when an at-least-once queue is deleted while its dead-letter worker starts (rabbitmq-server
+    #16652, fixed after 3.10.8), and the tests delete fresh vhosts all the time."""
+    value = (os.environ if environ is None else environ).get("AMQP_DEAD_LETTER_STRATEGY", "at-least-once")
+    value = value.strip().lower()
+    if value not in DEAD_LETTER_STRATEGIES:
+        raise ValueError(f"AMQP_DEAD_LETTER_STRATEGY must be one of {', '.join(DEAD_LETTER_STRATEGIES)}, not {value!r}")
+    return value
+
+
 def delivery_limit(environ=None):
     """`AMQP_DELIVERY_LIMIT`: how many times a quorum consumer queue hands a message out again (its
     consumer died or gave it back) before dead-lettering it: the backstop against a message that

@@ -1,6 +1,7 @@
 """Fixtures for every test: a fresh database per service per test, running services,
 a storefront publishing to the test's own vhost."""
 import importlib
+import os
 
 import pytest
 from kombu import Connection
@@ -10,6 +11,13 @@ from shared.testing.databases import TestDatabases
 from shared.testing.oidc_provider import ProviderSetup, running_oidc_provider
 from shared.testing.services import RunningService, service_test_config
 from tools import storefront
+
+# The machine's broker is shared by every test, and the tests delete fresh vhosts all the time: on
+# RabbitMQ 3.10.8, deleting an at-least-once dead-lettering quorum queue while its dead-letter worker
+# starts takes the broker's dead-letter supervisor down for good (rabbitmq-server #16652), and every
+# test after it with it. Here the quorum queues dead-letter at-most-once; the cluster tests, on brokers
+# of their own, run with the production default (tests/cluster/conftest.py).
+os.environ.setdefault("AMQP_DEAD_LETTER_STRATEGY", "at-most-once")
 
 
 @pytest.fixture(scope="session")

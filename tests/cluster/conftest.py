@@ -14,3 +14,16 @@ def cluster():
         pytest.skip(f"no RabbitMQ cluster can be started here: {why_not}")
     with RabbitCluster(prefix=f"c21{os.getpid() % 1000}") as started:
         yield started
+
+
+@pytest.fixture(scope="module", autouse=True)
+def at_least_once_dead_lettering():
+    """The production default (tests/conftest.py sets at-most-once for the machine's shared broker):
+    the processes a cluster test starts inherit it."""
+    before = os.environ.get("AMQP_DEAD_LETTER_STRATEGY")
+    os.environ["AMQP_DEAD_LETTER_STRATEGY"] = "at-least-once"
+    yield
+    if before is None:
+        os.environ.pop("AMQP_DEAD_LETTER_STRATEGY", None)
+    else:
+        os.environ["AMQP_DEAD_LETTER_STRATEGY"] = before

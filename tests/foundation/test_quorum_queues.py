@@ -23,6 +23,7 @@ def all_queues(service="order_review"):
 
 def test_every_durable_queue_is_a_quorum_queue_by_default(monkeypatch):
     monkeypatch.delenv("AMQP_QUEUE_TYPE", raising=False)
+    monkeypatch.delenv("AMQP_DEAD_LETTER_STRATEGY", raising=False)   # tests/conftest.py sets it
     for queue in all_queues():
         assert queue.durable and queue.queue_arguments["x-queue-type"] == "quorum", queue.name
     consumer = consumer_queue("storefront", "order_placed", "order_review", "on_order_placed").queue_arguments
@@ -44,6 +45,23 @@ def test_classic_queues_stay_as_earlier_releases_declared_them(monkeypatch):
     assert consumer_queue("storefront", "order_placed", "order_review", "on_order_placed").queue_arguments is None
     assert delay_queue("order_review", 1000).queue_arguments == {
         "x-message-ttl": 1000, "x-dead-letter-exchange": "order_review.retry"}
+
+
+def test_at_most_once_dead_lettering_leaves_the_strategy_to_the_broker(monkeypatch):
+    monkeypatch.delenv("AMQP_QUEUE_TYPE", raising=False)
+    monkeypatch.setenv("AMQP_DEAD_LETTER_STRATEGY", "at-most-once")
+    arguments = delay_queue("order_review", 1000).queue_arguments
+    assert arguments == {"x-message-ttl": 1000, "x-dead-letter-exchange": "order_review.retry", "x-queue-type": "quorum"}
+    consumer = consumer_queue("storefront", "order_placed", "order_review", "on_order_placed").queue_arguments
+    assert "x-dead-letter-strategy" not in consumer and "x-overflow" not in consumer
+    assert consumer["x-delivery-limit"] == 20
+
+
+def test_an_unknown_dead_letter_strategy_is_refused(monkeypatch):
+    monkeypatch.delenv("AMQP_QUEUE_TYPE", raising=False)
+    monkeypatch.setenv("AMQP_DEAD_LETTER_STRATEGY", "exactly-once")
+    with pytest.raises(ValueError, match="AMQP_DEAD_LETTER_STRATEGY"):
+        delay_queue("order_review", 1000)
 
 
 def test_an_unknown_queue_type_is_refused(monkeypatch):
