@@ -99,6 +99,11 @@ SaneTime = validate.Range(min=EARLIEST, max=LATEST, max_inclusive=False,
                           error="Must be from 2000-01-01 and before 2100-01-01 (UTC).")
 
 
+def to_iso(moment):
+    """A moment as it travels: ISO 8601 in UTC, with a Z."""
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
 class UtcDateTime(fields.AwareDateTime):
     """ISO 8601 with a zone; naive input is read as UTC; from 2000 to 2099."""
 
@@ -110,7 +115,6 @@ class UtcDateTime(fields.AwareDateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        from shared.timeutil import to_iso
         return to_iso(value)
 
 

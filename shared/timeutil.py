@@ -3,15 +3,13 @@ Days people count by (statistics, manifests, quotas) are the company's, in Asia/
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from contracts.base import to_iso  # noqa: F401  (the wire format is the contracts'; here for the services)
+
 BUSINESS_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow():
     return datetime.now(timezone.utc)
-
-
-def to_iso(moment):
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def as_utc(moment):

@@ -13,7 +13,7 @@ from services.after_sales.schemas import (
 )
 from services.after_sales.sla import SlaPolicy
 from services.after_sales.views import case_view
-from shared.db.dependency import Database
+from shared.messaging.relayed_database import RelayedDatabase
 from shared.messaging.consumer import consume_event
 from shared.timers import timer
 from shared.timeutil import utcnow
@@ -27,7 +27,7 @@ SLA_CHECK_SECONDS = 10
 
 class AfterSalesService(StandardEndpoints):
     name = "after_sales"
-    db = Database(Base)
+    db = RelayedDatabase(Base)
 
     # -- the order copy ----------------------------------------------------
     @consume_event("storefront", "order_placed")

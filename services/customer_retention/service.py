@@ -6,7 +6,7 @@ from services.customer_retention.http_care import CareEndpoints
 from services.customer_retention.http_pool import PoolEndpoints
 from services.customer_retention.models import Base
 from services.customer_retention.settings import Settings
-from shared.db.dependency import Database
+from shared.messaging.relayed_database import RelayedDatabase
 from shared.messaging.consumer import consume_event
 from shared.timers import timer
 from shared.timeutil import utcnow
@@ -15,7 +15,7 @@ from shared.web.standard import StandardEndpoints
 
 class CustomerRetentionService(PoolEndpoints, CareEndpoints, StandardEndpoints):
     name = "customer_retention"
-    db = Database(Base)
+    db = RelayedDatabase(Base)
 
     @property
     def settings(self):

@@ -7,14 +7,14 @@ from services.identity.http_sso import SingleSignOnProvider, SsoEndpoints
 from services.identity.issuer import TokenIssuer
 from services.identity.models import Base
 from services.identity.settings import Settings
-from shared.db.dependency import Database
+from shared.messaging.relayed_database import RelayedDatabase
 from shared.web.standard import StandardEndpoints
 
 
 class IdentityService(SessionEndpoints, SsoEndpoints, TokenEndpoints, AccountEndpoints, MachineEndpoints,
                       StandardEndpoints):
     name = "identity"
-    db = Database(Base)
+    db = RelayedDatabase(Base)
     issue = TokenIssuer()
     sso = SingleSignOnProvider()
 

@@ -3,7 +3,7 @@ from services.order_review import desk, intake, queue, statistics, warehouse_new
 from services.order_review.models import Base
 from services.order_review.policy import ReviewPolicy
 from services.order_review.schemas import ApproveBody, CorrectionBody, DailyStatsQuery, QueueQuery, RejectBody
-from shared.db.dependency import Database
+from shared.messaging.relayed_database import RelayedDatabase
 from shared.messaging.consumer import consume_event
 from shared.timeutil import business_day, utcnow
 from shared.web import Role, api
@@ -14,7 +14,7 @@ STAFF = [Role.REVIEWER, Role.SUPERVISOR, Role.MANAGER]
 
 class OrderReviewService(StandardEndpoints):
     name = "order_review"
-    db = Database(Base)
+    db = RelayedDatabase(Base)
 
     @property
     def policy(self):

@@ -5,14 +5,14 @@ from services.picking_packing.http_returns import ParcelReturnEndpoints
 from services.picking_packing.http_stock import StockEndpoints
 from services.picking_packing.models import Base
 from services.picking_packing.settings import Settings
-from shared.db.dependency import Database
+from shared.messaging.relayed_database import RelayedDatabase
 from shared.messaging.consumer import consume_event
 from shared.web.standard import StandardEndpoints
 
 
 class PickingPackingService(StandardEndpoints, StockEndpoints, FloorEndpoints, ParcelReturnEndpoints):
     name = "picking_packing"
-    db = Database(Base)
+    db = RelayedDatabase(Base)
 
     @property
     def settings(self):

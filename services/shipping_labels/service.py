@@ -8,7 +8,7 @@ from services.shipping_labels.schemas import (
     TrackingEventBody)
 from services.shipping_labels.statement_upload import upload_of
 from services.shipping_labels.views import range_view, shipment_by_order_no
-from shared.db.dependency import Database
+from shared.messaging.relayed_database import RelayedDatabase
 from shared.messaging.consumer import consume_event
 from shared.timers import timer
 from shared.timeutil import utcnow
@@ -36,7 +36,7 @@ def _document(body, mimetype, filename):
 
 class ShippingLabelsService(StandardEndpoints):
     name = "shipping_labels"
-    db = Database(Base)
+    db = RelayedDatabase(Base)
     desk = Desk()
 
     # -- events ------------------------------------------------------------

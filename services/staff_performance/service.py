@@ -9,7 +9,7 @@ from services.staff_performance.schemas import (
     AsOfQuery, DailyReportSchema, DaySchema, FineIssueSchema, FineSchema, FlowQuery, LeaderboardQuery, LeaveSchema,
     PaymentSchema, PolicyVersionSchema, PunchSchema, RotaEntrySchema, RotaQuery, ScorecardQuery, ScorecardsQuery,
     StaffFilter, StaffQuery, StaffSchema)
-from shared.db.dependency import Database
+from shared.messaging.relayed_database import RelayedDatabase
 from shared.messaging.consumer import consume_event
 from shared.timers import timer
 from shared.timeutil import utcnow
@@ -24,7 +24,7 @@ READERS = [Role.MANAGER, Role.SUPERVISOR]
 
 class StaffPerformanceService(StandardEndpoints):
     name = "staff_performance"
-    db = Database(Base)
+    db = RelayedDatabase(Base)
 
     @property
     def clock_skew(self):

@@ -1,5 +1,7 @@
-"""`Database`: the nameko dependency giving each worker units of work on the
-service's own database, and running the service's outbox relay."""
+"""`Database`: the nameko dependency giving each worker units of work on the service's own database.
+
+It knows nothing of the bus: the outbox rows a unit of work writes are sent by the relay, which the
+messaging side owns (`shared.messaging.relayed_database.RelayedDatabase` runs it beside this)."""
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -47,43 +49,31 @@ def standalone(base, url, service_name):
 
 
 class Database(DependencyProvider):
+    # Every worker may hold a connection; `extra_connections` more for what runs beside the workers.
+    extra_connections = 0
+
     def __init__(self, base):
         self.metadata = base.metadata
 
     def setup(self):
-        from shared.messaging.publisher import BatchPublisher
-        from shared.messaging.relay import LINGER_SECONDS, OutboxRelay
-
-        config = self.container.config
-        url = config["DATABASE_URL"]
-        # Every worker may hold a connection, and the relay one (two while it marks a batch).
-        self.writer, self.reader = make_engines(url, connections=self.container.max_workers + 2)
+        url = self.container.config["DATABASE_URL"]
+        self.writer, self.reader = make_engines(url, connections=self.container.max_workers + self.extra_connections)
         self.lock = write_lock(url)
         self.tables = _tables(self.metadata)
-        self.relay = OutboxRelay(
-            self.writer, self.reader, self.tables[0], BatchPublisher(config["AMQP_URI"]),
-            self.container.service_name, poll_seconds=config.get("OUTBOX_POLL_SECONDS", 1.0), lock=self.lock,
-            linger_seconds=float(config.get("OUTBOX_LINGER_MS", LINGER_SECONDS * 1000)) / 1000)
-        self._relay_thread = None
-
-    def start(self):
-        self._relay_thread = self.container.spawn_managed_thread(self.relay.run, identifier="outbox-relay")
 
     def stop(self):
-        self.relay.stop()
-        if self._relay_thread is not None:
-            self._relay_thread.wait()
-        self.relay.close()
+        self.dispose()
+
+    def kill(self):
+        # Give the connections back now, not whenever the engine is garbage-collected.
+        self.dispose()
+
+    def dispose(self):
         self.writer.dispose()
         self.reader.dispose()
 
-    def kill(self):
-        self.relay.stop()
-        if self._relay_thread is not None:
-            self._relay_thread.kill()
-        # Give the connections back now, not whenever the engine is garbage-collected.
-        self.writer.dispose()
-        self.reader.dispose()
+    def outbox_written(self):
+        """Called after a unit of work committed outbox rows; nothing to do without a relay."""
 
     def get_dependency(self, worker_ctx):
         entrypoint = worker_ctx.entrypoint
@@ -93,4 +83,4 @@ class Database(DependencyProvider):
             self.writer, self.reader, self.tables, self.container.service_name, lock=self.lock,
             inbox=inbox(worker_ctx) if inbox else None,
             idempotency=idempotency(worker_ctx) if idempotency else None,
-            on_outbox=self.relay.wake)
+            on_outbox=self.outbox_written)

@@ -21,7 +21,7 @@ class ContainerSpec(DependencyProvider):
 
 
 class StandardEndpoints:
-    """Mix into a service class that has `db = Database(Base)`."""
+    """Mix into a service class that has `db = RelayedDatabase(Base)` (or `Database(Base)`)."""
 
     config = Config()
     openapi_spec = ContainerSpec()

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from contracts import event
 from contracts.base import EventSchema, Money, StrictSchema
 from shared.db import make_base
-from shared.db.dependency import Database
+from shared.messaging.relayed_database import RelayedDatabase
 from shared.messaging.consumer import consume_event
 from shared.web import Role, api
 from shared.web.standard import StandardEndpoints
@@ -54,7 +54,7 @@ class NoteIn(StrictSchema):
 
 class SampleService(StandardEndpoints):
     name = "sample"
-    db = Database(Base)
+    db = RelayedDatabase(Base)
 
     @consume_event("storefront", "order_placed")
     def on_order_placed(self, event):
