@@ -9,6 +9,7 @@ in `<publisher>.unrouted` as it was sent. Both are read without trusting their h
 import hashlib
 import json
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -123,10 +124,17 @@ def _describe(message):
         routing_key=_text(message.delivery_info.get("routing_key")), body=raw, headers=headers)
 
 
+QUEUE_START_SECONDS = 10
+
+
+class QueueStarting(Exception):
+    """The queue is being declared by someone else right now: its record exists, its process not yet."""
+
+
 def _drain(connection, queue):
     """Every message in the queue, unacked: closing the channel gives back the ones not acked.
     A queue that does not exist holds nothing (and is not created by looking)."""
-    from amqp.exceptions import NotFound
+    from amqp.exceptions import InternalError, NotFound
 
     channel = connection.channel()
     bound = queue(channel)
@@ -136,19 +144,41 @@ def _drain(connection, queue):
         return connection.channel(), []
     messages = []
     while True:
-        message = bound.get(no_ack=False)
+        try:
+            message = bound.get(no_ack=False)
+        except InternalError as exc:
+            # A quorum queue another client is declaring this instant (a service's relay declares its
+            # unrouted queue on first publish) exists before its process does: the broker answers
+            # "noproc" and closes the connection. Nothing was taken: look again on a new connection.
+            if "noproc" in str(exc):
+                raise QueueStarting(queue.name) from exc
+            raise
         if message is None:
             return channel, messages
         messages.append(message)
 
 
-def _list(amqp_uri, queue):
-    with connect(amqp_uri) as connection:
-        channel, messages = _drain(connection, queue)
+def _once_started(read):
+    """`read()` again while the queue it reads is still starting, up to QUEUE_START_SECONDS."""
+    deadline = time.monotonic() + QUEUE_START_SECONDS
+    while True:
         try:
-            return [_describe(m) for m in messages]
-        finally:
-            channel.close()
+            return read()
+        except QueueStarting:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _list(amqp_uri, queue):
+    def read():
+        with connect(amqp_uri) as connection:
+            channel, messages = _drain(connection, queue)
+            try:
+                return [_describe(m) for m in messages]
+            finally:
+                channel.close()
+    return _once_started(read)
 
 
 def list_dead_letters(amqp_uri, service):
@@ -173,6 +203,10 @@ class Replayed(list):
 
 
 def _replay(amqp_uri, queue, chosen, send):
+    return _once_started(lambda: _replay_once(amqp_uri, queue, chosen, send))
+
+
+def _replay_once(amqp_uri, queue, chosen, send):
     from shared.messaging.publisher import ConfirmedPublisher
 
     publisher = ConfirmedPublisher(amqp_uri)
