@@ -19,7 +19,7 @@ class CaseDesk(Desk):
                                       body.get("amount"))
         if body["case_type"] in flow.RETURN_TYPES:
             ledger.claim_return(self.session, order.order_no, wanted)
-        because = difficulty(self.policy, body["difficult"], body["reason"], amount, self._disputed(order.order_no))
+        because = difficulty(self.settings, body["difficult"], body["reason"], amount, self._disputed(order.order_no))
         case = RefundCase(
             order_no=order.order_no, customer_id=order.customer_id, case_type=body["case_type"],
             status=flow.PENDING, reason=body["reason"], reason_text=body["reason_text"],
@@ -27,7 +27,7 @@ class CaseDesk(Desk):
             include_shipping_fee=body["include_shipping_fee"], difficult=because is not None,
             difficult_because=because, assignee=self.actor.staff_id, opened_by=self.actor.staff_id,
             opened_at=self.now, updated_at=self.now, return_in_hand=False)
-        self.clock(case).start(self.now, self.policy.budget_seconds(case.difficult))
+        self.clock(case).start(self.now, self.settings.budget_seconds(case.difficult))
         self.session.add(case)
         self.record(case, "open", None, difficult_because=because)
         self.publish(case, "case_opened", customer_id=case.customer_id, case_type=case.case_type,

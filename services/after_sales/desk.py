@@ -39,19 +39,19 @@ def holidays(session):
 
 
 class Desk:
-    def __init__(self, uow, actor, now, policy):
+    def __init__(self, uow, actor, now, settings):
         self.uow, self.session = uow, uow.session
-        self.actor, self.now, self.policy = actor, now, policy
+        self.actor, self.now, self.settings = actor, now, settings
         self._calendar = None
 
     @property
     def calendar(self):
         if self._calendar is None:
-            self._calendar = self.policy.calendar(holidays(self.session))
+            self._calendar = self.settings.calendar(holidays(self.session))
         return self._calendar
 
     def clock(self, case):
-        return SlaClock(case, self.calendar, self.policy.yellow_share)
+        return SlaClock(case, self.calendar, self.settings.yellow_share)
 
     def load(self, case_id, action, kind=None):
         """The case, locked for this transaction (actions on one case queue behind each other), once

@@ -20,12 +20,12 @@ CARRIER = Actor("carrier", "system")   # the courier's scan, told by shipping la
 
 def parcel_returning(uow, event, now):
     order = orders.record_secured(uow, event["order_no"], event["status"], event["scanned_at"])
-    _secure_waiting(Desk(uow, CARRIER, now, policy=None), order)
+    _secure_waiting(Desk(uow, CARRIER, now, settings=None), order)
 
 
 def parcel_returned(uow, event, now):
     order = orders.record_secured(uow, event["order_no"], "returned_to_sender", event["occurred_at"])
-    desk = Desk(uow, CARRIER, now, policy=None)
+    desk = Desk(uow, CARRIER, now, settings=None)
     _secure_waiting(desk, order)
     close_on_news(desk, order.order_no, "returned")
     orders.record_back(order)
@@ -39,7 +39,7 @@ def parcel_delivered(uow, event, now):
     order = orders.record_delivered(uow, event)
     if not first:   # the same delivery told again: decided the first time
         return
-    desk = Desk(uow, CARRIER, now, policy=None)
+    desk = Desk(uow, CARRIER, now, settings=None)
     close_on_news(desk, order.order_no, "delivered")
     for case in _cases(uow.session, order.order_no, states=(flow.AWAITING_SECURED, flow.APPROVED)):
         if case.case_type == flow.REFUND_ONLY:

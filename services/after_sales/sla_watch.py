@@ -15,7 +15,7 @@ def record_breaches(uow, now):
                RefundCase.sla_deadline <= now)
         .order_by(RefundCase.id)
         .with_for_update(skip_locked=True)).all()
-    desk = Desk(uow, TIMER, now, policy=None)   # for the audit record; breaches need no calendar
+    desk = Desk(uow, TIMER, now, settings=None)   # for the audit record; breaches need no calendar
     for case in overdue:
         before = snapshot(case)
         case.sla_breached_at = case.sla_deadline

@@ -19,7 +19,7 @@ MOVED_ON = (orders.DELIVERED, orders.RETURNED, orders.REFUSED)
 
 
 def open_stuck_case(uow, event, now):
-    desk = Desk(uow, WATCH, now, policy=None)
+    desk = Desk(uow, WATCH, now, settings=None)
     order = desk.order(event["order_no"])
     if order.status in MOVED_ON:   # its delivery or return, told after it was found stuck, came first
         return None

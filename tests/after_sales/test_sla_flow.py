@@ -11,7 +11,7 @@ from services.after_sales import holidays, queries, sla_watch
 from services.after_sales.cases import CaseDesk
 from services.after_sales.desk import Actor
 from services.after_sales.models import Base, RefundCase
-from services.after_sales.sla import SlaPolicy
+from services.after_sales.settings import Settings as SlaPolicy
 from tests.after_sales.conftest import store_order
 
 SHANGHAI, UTC = ZoneInfo("Asia/Shanghai"), ZoneInfo("UTC")
