@@ -1,6 +1,6 @@
 """The thresholds the config may change (business-rules §5 and §8; seed 001's working hours), read once
 by `shared.settings_provider.ServiceSettings`: the answer clock's budgets and colours, when a case is
-difficult by its amount, and the desk's working time."""
+difficult by its amount, and the team's working time."""
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,7 +18,7 @@ class Settings:
     timezone: str = setting(DEFAULT_TIMEZONE, key="SLA_TIMEZONE")
     workdays: tuple[int, ...] = setting(ALL_WEEK, key="SLA_WORKDAYS")   # Monday is 0
 
-    from_config = classmethod(read_settings)
+    from_config = classmethod(read_settings)   # Settings.from_config(config): what ServiceSettings does
 
     def budget_seconds(self, difficult):
         return 60 * (self.difficult_minutes if difficult else self.ordinary_minutes)

@@ -1,7 +1,7 @@
 """The first-answer SLA of a case (business-rules §5; 000 art. 5): 60 minutes for an ordinary
 issue, 4 hours for a difficult one, counted in working time, paused while waiting on the buyer.
 Colours as in §8 (三色预警): green on track, yellow once 75 % is used, red when breached. (A recovery
-case has no answer clock: it is red until closed, queries.py.)"""
+case has no answer clock: it is red until closed, lookups.py.)"""
 GREEN, YELLOW, RED = "green", "yellow", "red"
 COLOURS = (GREEN, YELLOW, RED)
 
