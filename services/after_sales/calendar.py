@@ -1,7 +1,7 @@
-"""Working time of the after-sales desk: the periods of each working day, local time, minus holidays.
+"""Working time of the after-sales team: the periods of each working day, local time, minus holidays.
 
 Seed 001 (考勤制度): someone is on duty Monday to Sunday, 8:30–12:00 and 14:00–18:00.
-Times go in and out as aware UTC datetimes; the periods are read in the desk's time zone.
+Times go in and out as aware UTC datetimes; the periods are read in the team's time zone.
 """
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo

@@ -1,15 +1,15 @@
 """Use cases of a refund case on the flow chart (business-rules §5), on a unit of work."""
-import sqlalchemy as sa
-
-from services.after_sales import flow, ledger, money, orders, securing
-from services.after_sales.desk import Desk, wanted_of
-from services.after_sales.models import CaseAction, RefundCase, SalesOrderLine
-from services.after_sales.returns import accept_return
+from services.after_sales import flow, ledger, money, orders, securing, storage
+from services.after_sales.case_actions import CaseActions, wanted_of
+from services.after_sales.models import RefundCase
+from services.after_sales.refunds import RefundActions
+from services.after_sales.returns import ReturnActions, accept_return
+from services.after_sales.securing import SecureActions
 from services.after_sales.sla import difficulty
 from shared.errors import Conflict
 
 
-class CaseDesk(Desk):
+class CaseLifecycle(CaseActions):
     """Agents open, note and resubmit; supervisors approve, reject and reassign; either may close."""
 
     def open(self, body):
@@ -19,7 +19,7 @@ class CaseDesk(Desk):
                                       body.get("amount"))
         if body["case_type"] in flow.RETURN_TYPES:
             ledger.claim_return(self.session, order.order_no, wanted)
-        because = difficulty(self.policy, body["difficult"], body["reason"], amount, self._disputed(order.order_no))
+        because = difficulty(self.settings, body["difficult"], body["reason"], amount, self._disputed(order.order_no))
         case = RefundCase(
             order_no=order.order_no, customer_id=order.customer_id, case_type=body["case_type"],
             status=flow.PENDING, reason=body["reason"], reason_text=body["reason_text"],
@@ -27,7 +27,7 @@ class CaseDesk(Desk):
             include_shipping_fee=body["include_shipping_fee"], difficult=because is not None,
             difficult_because=because, assignee=self.actor.staff_id, opened_by=self.actor.staff_id,
             opened_at=self.now, updated_at=self.now, return_in_hand=False)
-        self.clock(case).start(self.now, self.policy.budget_seconds(case.difficult))
+        self.clock(case).start(self.now, self.settings.budget_seconds(case.difficult))
         self.session.add(case)
         self.record(case, "open", None, difficult_because=because)
         self.publish(case, "case_opened", customer_id=case.customer_id, case_type=case.case_type,
@@ -35,19 +35,17 @@ class CaseDesk(Desk):
         return case
 
     def _checked_amount(self, order, case_type, wanted, include_shipping_fee, amount, case_id=None):
-        """`order` is locked (Desk.order), so cases opened at once on one order are checked one after another."""
+        """`order` is locked (CaseActions.order): cases opened at once on one order are checked one after another."""
         cap = money.case_cap(self._order_lines(order.order_no), wanted, include_shipping_fee, order.shipping_fee)
         return money.check_amount(case_type, amount, cap, order.paid_amount, order.refunded,
-                                  ledger.held_by_open_cases(self.session, order.order_no, case_id))
+                                  storage.held_by_open_cases(self.session, order.order_no, case_id))
 
     def _order_lines(self, order_no):
-        return {line.sku: line for line in
-                self.session.scalars(sa.select(SalesOrderLine).filter_by(order_no=order_no))}
+        return {line.sku: line for line in storage.order_lines(self.session, order_no)}
 
     def _disputed(self, order_no):
         """A buyer coming back after an earlier case was rejected (a dispute: a difficult case)."""
-        return self.session.scalar(sa.select(sa.func.count(CaseAction.id)).join(RefundCase).where(
-            RefundCase.order_no == order_no, CaseAction.action == "reject")) > 0
+        return storage.has_rejected_case(self.session, order_no)
 
     def note(self, case_id, body):
         kind = body["kind"]
@@ -112,7 +110,7 @@ class CaseDesk(Desk):
         case.outcome, case.closed_at = flow.OUTCOMES[came_from], self.now
         if case.case_type in flow.RETURN_TYPES and came_from in (flow.PENDING, flow.NEGOTIATION):
             # The goods stay with (or go back to) the buyer: they no longer count as returned.
-            ledger.release_return(self.session, case.order_no, wanted_of(case))
+            storage.release_returned(self.session, case.order_no, wanted_of(case))
         self.record(case, "close", before, note=body["note"])
         self.publish(case, "case_closed", by=self.actor.staff_id, outcome=case.outcome, message=body["note"])
         return case
@@ -128,3 +126,7 @@ class CaseDesk(Desk):
         self.record(case, "reassign", before, **{"from": before["assignee"], "to": case.assignee,
                                                   "note": body["note"]})
         return case
+
+
+class AllCaseActions(CaseLifecycle, ReturnActions, SecureActions, RefundActions):
+    """Every action on a case over HTTP: opening and deciding, the return, securing the goods, the refund."""

@@ -126,7 +126,7 @@ class CaseAction(Base):
 
 
 class Holiday(Base):
-    """A day the after-sales desk is closed: the SLA clock does not run (calendar as data)."""
+    """A day the after-sales team is off: the SLA clock does not run (calendar as data)."""
     __tablename__ = "holidays"
 
     day: Mapped[object] = mapped_column(sa.Date, primary_key=True)

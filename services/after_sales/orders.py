@@ -1,13 +1,8 @@
 """Keeping after-sales' copy of each order from the bus (no nameko here): what was bought,
 paid, shipped and delivered — the ground the refund and return caps stand on."""
-from functools import lru_cache
-
-import sqlalchemy as sa
-
 from contracts.base import schema
 from contracts.storefront import Order
-from services.after_sales.models import SalesOrder, SalesOrderLine
-from shared.db.unit_of_work import insert_ignoring_duplicates
+from services.after_sales import storage
 
 # Where an order stands, as after-sales knows it from the bus.
 PLACED, CANCELLED, REJECTED = "placed", "cancelled", "rejected"
@@ -17,37 +12,19 @@ REFUSED = "refused"     # a COD parcel back with us: refused by the buyer (拒�
 HANDED_OVER = (SHIPPED, DELIVERED, RETURNED, REFUSED)
 
 
-# Every order is recorded and shipped once: statements built once, run with plain parameters
-# (no ORM objects: building them and the statements cost more than the writes).
-_orders, _lines_table = SalesOrder.__table__, SalesOrderLine.__table__
-_INSERT_LINE = sa.insert(_lines_table)
-_SHIPPED = sa.update(_orders).where(_orders.c.order_no == sa.bindparam("the_order")).values(
-    status=SHIPPED, tracking_no=sa.bindparam("waybill"), shipped_at=sa.bindparam("at"))
-_LINES_SHIPPED = sa.update(_lines_table).where(_lines_table.c.order_no == sa.bindparam("the_order")).values(
-    shipped_qty=_lines_table.c.qty)
-
-
-@lru_cache(maxsize=None)
-def _new_order(dialect):
-    return insert_ignoring_duplicates(dialect, SalesOrder.__table__)
-
-
 class OrderNotYetKnown(Exception):
     """A shipping event overtook its order_placed (other queue): retried until the order is here."""
 
 
 def record_order(uow, order):
     """The first copy stands: an order published again must not reset what was refunded or returned."""
-    connection = uow.session.connection()
-    inserted = connection.execute(_new_order(connection.dialect.name), {
+    storage.insert_order(uow.session, {
         "order_no": order["order_no"], "customer_id": order["customer"]["customer_id"],
         "order": schema(Order).dump(order), "shipping_fee": order["shipping_fee"], "total": order["total"],
         "paid_amount": order["payment"]["paid_amount"], "refunded": 0, "payment_method": order["payment"]["method"],
-        "placed_at": order["placed_at"], "status": PLACED}).rowcount
-    if inserted:
-        connection.execute(_INSERT_LINE, [
-            {"order_no": order["order_no"], "shipped_qty": 0, "delivered_qty": 0, "returned_qty": 0, **line}
-            for line in _merged_lines(order["lines"])])
+        "placed_at": order["placed_at"], "status": PLACED}, [
+        {"order_no": order["order_no"], "shipped_qty": 0, "delivered_qty": 0, "returned_qty": 0, **line}
+        for line in _merged_lines(order["lines"])])
 
 
 def _merged_lines(lines):
@@ -63,25 +40,16 @@ def _merged_lines(lines):
 
 def locked(session, order_no):
     """The order, locked for this transaction; retried until its order_placed has arrived."""
-    order = session.get(SalesOrder, order_no, with_for_update=True)
+    order = storage.order_for_update(session, order_no)
     if order is None:
         raise OrderNotYetKnown(order_no)
     return order
 
 
-def _lines(session, order_no):
-    return session.query(SalesOrderLine).filter_by(order_no=order_no).all()
-
-
 def record_shipped(uow, event):
-    """Handed to the carrier: every line goes out whole (two UPDATEs, the row lock of the first
-    serialising concurrent events about the order)."""
-    connection = uow.session.connection()
-    shipped = connection.execute(_SHIPPED, {"the_order": event["order_no"], "waybill": event["tracking_no"],
-                                            "at": event["shipped_at"]}).rowcount
-    if not shipped:
+    """Handed to the carrier: every line goes out whole."""
+    if not storage.mark_shipped(uow.session, event["order_no"], SHIPPED, event["tracking_no"], event["shipped_at"]):
         raise OrderNotYetKnown(event["order_no"])
-    connection.execute(_LINES_SHIPPED, {"the_order": event["order_no"]})
 
 
 def record_delivered(uow, event):
@@ -90,7 +58,7 @@ def record_delivered(uow, event):
     order.tracking_no = order.tracking_no or event["tracking_no"]
     if order.payment_method == "cod":   # the courier collected the money on delivery
         order.paid_amount = order.total
-    for line in _lines(uow.session, order.order_no):
+    for line in storage.order_lines(uow.session, order.order_no):
         line.shipped_qty = line.delivered_qty = line.qty
     return order
 

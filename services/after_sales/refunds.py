@@ -1,9 +1,9 @@
 """Paying the buyer back (买家收款), exactly once, within what was paid for the order."""
 from services.after_sales import ledger
-from services.after_sales.desk import Desk
+from services.after_sales.case_actions import CaseActions
 
 
-class RefundDesk(Desk):
+class RefundActions(CaseActions):
     def refund(self, case_id):
         case, before = self.load(case_id, "refund")   # concurrent refunds of one case queue here, then see "refunded"
         self.move(case, "refund")

@@ -1,12 +1,13 @@
 """The buyer's parcel coming back: tracking recorded by the agent, received and inspected by
 the warehouse with a return note (seed 001: 收到货后开退货单并注明退货原因)."""
 from services.after_sales import flow, inspection
-from services.after_sales.desk import Desk, wanted_of
-from services.after_sales.models import ReturnNote, SalesOrder
+from services.after_sales import storage
+from services.after_sales.case_actions import CaseActions, wanted_of
+from services.after_sales.models import ReturnNote
 from services.after_sales.replacement import replacement_order
 
 
-class ReturnDesk(Desk):
+class ReturnActions(CaseActions):
     def return_shipped(self, case_id, body):
         case, before = self.load(case_id, "return_shipped")
         self.move(case, "return_shipped")
@@ -31,15 +32,15 @@ class ReturnDesk(Desk):
         return case
 
 
-def accept_return(desk, case):
+def accept_return(actions, case):
     """The goods are taken back: the warehouse restocks or writes off; an exchange sends a replacement."""
-    note = desk.session.query(ReturnNote).filter_by(case_id=case.id).one()
-    desk.publish(case, "return_received", lines=note.lines, condition=note.condition,
-                 accessories_complete=note.accessories_complete, received_by=note.received_by)
+    note = storage.return_note(actions.session, case.id)
+    actions.publish(case, "return_received", lines=note.lines, condition=note.condition,
+                    accessories_complete=note.accessories_complete, received_by=note.received_by)
     if case.case_type == flow.EXCHANGE:
-        original = desk.session.get(SalesOrder, case.order_no)
-        order = replacement_order(original.order, case.id, wanted_of(case), desk.now)
+        original = storage.order(actions.session, case.order_no)
+        order = replacement_order(original.order, case.id, wanted_of(case), actions.now)
         case.replacement_order_no = order["order_no"]
-        desk.uow.publish("replacement_ordered", {"case_id": case.id, "original_order_no": case.order_no,
-                                                 "order": order, "by": desk.actor.staff_id},
-                         aggregate_id=case.order_no)
+        actions.uow.publish("replacement_ordered", {"case_id": case.id, "original_order_no": case.order_no,
+                                                    "order": order, "by": actions.actor.staff_id},
+                            aggregate_id=case.order_no)

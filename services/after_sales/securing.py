@@ -6,7 +6,7 @@ or a supervisor who did not open the case overrides, with a reason. Until then t
 refused (409 goods_not_secured).
 """
 from services.after_sales import flow, orders
-from services.after_sales.desk import Desk
+from services.after_sales.case_actions import CaseActions
 
 SCANS = ("intercepted", "returning", "returned_to_sender")   # what the carrier may say
 OVERRIDE = "override"
@@ -24,7 +24,7 @@ def must_wait(case_type, reason, order_status, secured):
     return order_status == orders.DELIVERED and reason == "not_received"
 
 
-class SecureDesk(Desk):
+class SecureActions(CaseActions):
     def secure(self, case_id, body):
         """A supervisor's override: the goods count as secured without a carrier's scan (who, when, why)."""
         case, before = self.load(case_id, "secure")
@@ -32,9 +32,9 @@ class SecureDesk(Desk):
         return case
 
 
-def secure(desk, case, before, how, at, reason=None):
+def secure(actions, case, before, how, at, reason=None):
     """The case's refund may now be paid: recorded on the case and in its history."""
-    desk.move(case, "secure")
+    actions.move(case, "secure")
     case.secured_at, case.secured_how = at, how
-    case.secured_by, case.secured_reason = desk.actor.staff_id, reason
-    desk.record(case, "secure", before, how=how, at=at, reason=reason)
+    case.secured_by, case.secured_reason = actions.actor.staff_id, reason
+    actions.record(case, "secure", before, how=how, at=at, reason=reason)

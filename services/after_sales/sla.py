@@ -1,46 +1,12 @@
 """The first-answer SLA of a case (business-rules §5; 000 art. 5): 60 minutes for an ordinary
 issue, 4 hours for a difficult one, counted in working time, paused while waiting on the buyer.
 Colours as in §8 (三色预警): green on track, yellow once 75 % is used, red when breached. (A recovery
-case has no answer clock: it is red until closed, queries.py.)"""
-from dataclasses import dataclass, field
-from decimal import Decimal
-
-from services.after_sales.calendar import ALL_WEEK, DEFAULT_PERIODS, DEFAULT_TIMEZONE, WorkingCalendar
-
+case has no answer clock: it is red until closed, lookups.py.)"""
 GREEN, YELLOW, RED = "green", "yellow", "red"
 COLOURS = (GREEN, YELLOW, RED)
 
 
-@dataclass(frozen=True)
-class SlaPolicy:
-    ordinary_minutes: int = 60
-    difficult_minutes: int = 240
-    yellow_share: float = 0.75
-    difficult_amount: Decimal = Decimal("500.00")
-    periods: str = DEFAULT_PERIODS
-    timezone: str = DEFAULT_TIMEZONE
-    workdays: tuple = field(default=ALL_WEEK)
-
-    @classmethod
-    def from_config(cls, config):
-        defaults = cls()
-        return cls(
-            ordinary_minutes=int(config.get("SLA_ORDINARY_MINUTES", defaults.ordinary_minutes)),
-            difficult_minutes=int(config.get("SLA_DIFFICULT_MINUTES", defaults.difficult_minutes)),
-            yellow_share=float(config.get("SLA_YELLOW_SHARE", defaults.yellow_share)),
-            difficult_amount=Decimal(str(config.get("DIFFICULT_AMOUNT", defaults.difficult_amount))),
-            periods=config.get("SLA_WORKING_PERIODS", defaults.periods),
-            timezone=config.get("SLA_TIMEZONE", defaults.timezone),
-            workdays=tuple(config.get("SLA_WORKDAYS", defaults.workdays)))
-
-    def budget_seconds(self, difficult):
-        return 60 * (self.difficult_minutes if difficult else self.ordinary_minutes)
-
-    def calendar(self, holidays=()):
-        return WorkingCalendar(self.periods, holidays, self.timezone, self.workdays)
-
-
-def difficulty(policy, marked, reason, amount, disputed_before):
+def difficulty(settings, marked, reason, amount, disputed_before):
     """Why a case is difficult (None if it is ordinary): the agent says so, or a rule does."""
     if marked:
         return "marked_by_agent"
@@ -48,7 +14,7 @@ def difficulty(policy, marked, reason, amount, disputed_before):
         return "damaged_goods"
     if disputed_before:
         return "dispute_after_rejection"
-    if amount > policy.difficult_amount:
+    if amount > settings.difficult_amount:
         return "amount_over_threshold"
     return None
 

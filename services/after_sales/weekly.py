@@ -1,17 +1,12 @@
 """The weekly after-sales record table (售后记录表) for the department manager (business-rules §5):
 cases opened and closed, amounts refunded, reasons, and how many first answers met their SLA,
-per agent and in total. Weeks are ISO weeks of the desk's local calendar."""
+per agent and in total. Weeks are ISO weeks of the team's local calendar."""
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-import sqlalchemy as sa
-
-from shared.timeutil import to_iso
-from shared.web.downloads import csv_text
-
 from services.after_sales.flow import REASONS, SERVICE_OPENED
-from services.after_sales.models import RefundCase
+from shared.timeutil import to_iso
 
 TOTAL = "TOTAL"
 COLUMNS = ["agent", "cases_opened", "cases_closed", "refunded_amount", "sla_decided", "sla_met", "sla_met_pct"] \
@@ -19,18 +14,11 @@ COLUMNS = ["agent", "cases_opened", "cases_closed", "refunded_amount", "sla_deci
 
 
 def week_bounds(iso_week, tz):
-    """'2026-W48' -> (start, end) in UTC of that Monday-to-Monday week in the desk's time zone."""
+    """'2026-W48' -> (start, end) in UTC of that Monday-to-Monday week in the team's time zone."""
     year, week = iso_week.split("-W")
     monday = date.fromisocalendar(int(year), int(week), 1)
     start = datetime.combine(monday, time(0), tz).astimezone(timezone.utc)
     return start, datetime.combine(monday + timedelta(days=7), time(0), tz).astimezone(timezone.utc)
-
-
-def load_cases(session, start, end):
-    def within(column):
-        return sa.and_(column >= start, column < end)
-    return session.scalars(sa.select(RefundCase).where(sa.or_(
-        within(RefundCase.opened_at), within(RefundCase.closed_at), within(RefundCase.refunded_at)))).all()
 
 
 def _row():
@@ -69,9 +57,3 @@ def _present(agent, row):
             "refunded_amount": f"{row['refunded']:.2f}", "sla_decided": row["decided"], "sla_met": row["met"],
             "sla_met_pct": pct, "reasons": {reason: row["reasons"][reason] for reason in REASONS}}
 
-
-def as_csv(table):
-    return csv_text([COLUMNS] + [
-        [row["agent"], row["cases_opened"], row["cases_closed"], row["refunded_amount"], row["sla_decided"],
-         row["sla_met"], "" if row["sla_met_pct"] is None else row["sla_met_pct"]]
-        + [row["reasons"][r] for r in REASONS] for row in table["rows"]])

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from services.after_sales import holidays, queries, sla_watch
-from services.after_sales.cases import CaseDesk
-from services.after_sales.desk import Actor
+from services.after_sales import holidays, lookups as queries, sla_watch
+from services.after_sales.case_actions import Actor
+from services.after_sales.cases import CaseLifecycle as CaseDesk
 from services.after_sales.models import Base, RefundCase
-from services.after_sales.sla import SlaPolicy
+from services.after_sales.settings import Settings as SlaPolicy
 from tests.after_sales.conftest import store_order
 
 SHANGHAI, UTC = ZoneInfo("Asia/Shanghai"), ZoneInfo("UTC")

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.after_sales.calendar import WorkingCalendar
-from services.after_sales.sla import GREEN, RED, YELLOW, SlaClock, SlaPolicy, difficulty
+from services.after_sales.settings import Settings as SlaPolicy
+from services.after_sales.sla import GREEN, RED, YELLOW, SlaClock, difficulty
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOUR = 3600

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from services.after_sales import sla_watch, weekly
-from services.after_sales.desk import Actor
-from services.after_sales.refunds import RefundDesk
-from services.after_sales.sla import SlaPolicy
+from services.after_sales import sla_watch
+from services.after_sales.case_actions import Actor
+from services.after_sales.http import reports as weekly
+from services.after_sales.refunds import RefundActions as RefundDesk
+from services.after_sales.settings import Settings as SlaPolicy
 from shared.timeutil import utcnow
 from tests.after_sales.test_sla_flow import AGENT, SUPERVISOR, act, local, open_case
 

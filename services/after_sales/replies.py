@@ -1,7 +1,7 @@
-"""Cases as the API shows them: the stored case, its SLA colour now, what may be done next."""
-from services.after_sales import flow, inspection, queries
-from services.after_sales.schemas import CaseView, ReturnNoteView
+"""Cases as the API answers with them: the stored case, its SLA colour now, what may be done next."""
 from contracts.base import schema
+from services.after_sales import flow, inspection, lookups
+from services.after_sales.schemas import CaseView, ReturnNoteView
 
 _PLAIN = ("id", "order_no", "customer_id", "case_type", "status", "reason", "reason_text", "lines", "amount",
           "include_shipping_fee", "assignee", "opened_by", "opened_at", "updated_at", "return_carrier",
@@ -9,11 +9,11 @@ _PLAIN = ("id", "order_no", "customer_id", "case_type", "status", "reason", "rea
           "refunded_at", "replacement_order_no", "closed_at", "outcome")
 
 
-def case_view(case, now, history=None, note=None, refused=None):
+def case_reply(case, now, history=None, note=None, refused=None):
     view = {name: getattr(case, name) for name in _PLAIN}
-    view["allowed_actions"] = queries.allowed_actions(case)
+    view["allowed_actions"] = lookups.allowed_actions(case)
     view["sla"] = {
-        "colour": queries.colour(case, now), "difficult": case.difficult,
+        "colour": lookups.colour(case, now), "difficult": case.difficult,
         "difficult_because": case.difficult_because, "budget_minutes": case.sla_budget_s // 60,
         "deadline": case.sla_deadline, "yellow_at": case.sla_yellow_at,
         "paused": (case.answered_at is None and case.sla_running_since is None

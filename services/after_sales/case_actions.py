@@ -1,11 +1,9 @@
-"""What every case action shares: who acts and when, loading a case under a row lock,
+"""What every action on a case shares: who acts and when, loading a case under a row lock,
 moving it on the chart, the audit record, the answer clock (no nameko here)."""
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
-from services.after_sales import duties, flow
-from services.after_sales.models import CaseAction, Holiday, RefundCase, SalesOrder
+from services.after_sales import duties, flow, storage
+from services.after_sales.models import CaseAction
 from services.after_sales.sla import SlaClock
 from shared.errors import NotFound
 
@@ -34,29 +32,28 @@ def wanted_of(case):
     return {line["sku"]: line["qty"] for line in case.lines}
 
 
-def holidays(session):
-    return set(session.scalars(sa.select(Holiday.day)))
+class CaseActions:
+    """The ground of every case action (cases.py, returns.py, securing.py, refunds.py), and of the moves the
+    service makes itself on news from the bus or the clock (parcels.py, stuck_parcels.py, sla_watch.py)."""
 
-
-class Desk:
-    def __init__(self, uow, actor, now, policy):
+    def __init__(self, uow, actor, now, settings):
         self.uow, self.session = uow, uow.session
-        self.actor, self.now, self.policy = actor, now, policy
+        self.actor, self.now, self.settings = actor, now, settings
         self._calendar = None
 
     @property
     def calendar(self):
         if self._calendar is None:
-            self._calendar = self.policy.calendar(holidays(self.session))
+            self._calendar = self.settings.calendar(storage.holiday_days(self.session))
         return self._calendar
 
     def clock(self, case):
-        return SlaClock(case, self.calendar, self.policy.yellow_share)
+        return SlaClock(case, self.calendar, self.settings.yellow_share)
 
     def load(self, case_id, action, kind=None):
         """The case, locked for this transaction (actions on one case queue behind each other), once
         this person may take `action` on it (duties.py), and how it stood before, for the audit record."""
-        case = self.session.get(RefundCase, case_id, with_for_update=True)
+        case = storage.case_for_update(self.session, case_id)
         if case is None:
             raise NotFound(f"no case {case_id}", code="case_not_found")
         duties.check(case, self.actor, action, kind)
@@ -66,7 +63,7 @@ class Desk:
         return case, before
 
     def order(self, order_no):
-        order = self.session.get(SalesOrder, order_no, with_for_update=True)
+        order = storage.order_for_update(self.session, order_no)
         if order is None:
             raise NotFound(f"no order {order_no} has reached after-sales", code="order_not_found", order_no=order_no)
         return order

@@ -1,0 +1,10 @@
+"""After-sales over HTTP: the case pages' endpoints, the holiday calendar and the weekly report, joined in
+one class the service inherits."""
+from services.after_sales.http.cases import CaseEndpoints
+from services.after_sales.http.holidays import HolidayEndpoints
+from services.after_sales.http.reports import ReportEndpoints
+from shared.web.standard import StandardEndpoints
+
+
+class AfterSalesHttp(CaseEndpoints, HolidayEndpoints, ReportEndpoints, StandardEndpoints):
+    pass
