@@ -16,9 +16,9 @@ from shared.timeutil import to_iso
 CORRECTABLE = ("recipient", "phone", "province", "city", "district", "line1", "postcode")
 
 
-def claim(uow, order_no, staff_id, now, policy):
-    """Take the order for `policy.claim_ttl`; the actor's own claim is renewed."""
-    expires = now + policy.claim_ttl
+def claim(uow, order_no, staff_id, now, settings):
+    """Take the order for `settings.claim_ttl`; the actor's own claim is renewed."""
+    expires = now + settings.claim_ttl
     taken = uow.session.execute(
         sa.update(ReviewOrder).where(
             ReviewOrder.order_no == order_no,
@@ -33,9 +33,9 @@ def claim(uow, order_no, staff_id, now, policy):
     return record
 
 
-def _decide_on(uow, order_no, staff_id, now, policy):
+def _decide_on(uow, order_no, staff_id, now, settings):
     """The order, claimed by the actor, if review may still decide on it."""
-    record = claim(uow, order_no, staff_id, now, policy)
+    record = claim(uow, order_no, staff_id, now, settings)
     review.ensure_review_decides(uow.session, record)
     return record
 
@@ -49,18 +49,18 @@ def unclaim(uow, order_no, staff_id):
         raise Conflict(f"you hold no claim on order {order_no}", code="not_claimed")
 
 
-def release_hold(uow, order_no, staff_id, code, now, policy):
+def release_hold(uow, order_no, staff_id, code, now, settings):
     if code in rules.NOT_RELEASABLE_BY_STAFF:
         raise RuleViolation(f"{code} is released when the warehouse reserves the goods", code="not_releasable")
-    record = _decide_on(uow, order_no, staff_id, now, policy)
+    record = _decide_on(uow, order_no, staff_id, now, settings)
     review.release_hold(uow, record, code, staff_id, now)
     return record
 
 
-def approve(uow, order_no, staff_id, reason, now, policy):
+def approve(uow, order_no, staff_id, reason, now, settings):
     """Release every hold a person may release; a held order then goes to the warehouse. Overruling a
     hold is a person's decision: it takes a reason, kept with who and when (the decision's record)."""
-    record = _decide_on(uow, order_no, staff_id, now, policy)
+    record = _decide_on(uow, order_no, staff_id, now, settings)
     releasable = [hold.code for hold in review.open_holds(uow.session, order_no)
                   if hold.code not in rules.NOT_RELEASABLE_BY_STAFF]
     if record.status != review.HELD and not releasable:
@@ -77,17 +77,17 @@ def approve(uow, order_no, staff_id, reason, now, policy):
     return record
 
 
-def reject(uow, order_no, staff_id, reason, now, policy):
-    record = _decide_on(uow, order_no, staff_id, now, policy)
+def reject(uow, order_no, staff_id, reason, now, settings):
+    record = _decide_on(uow, order_no, staff_id, now, settings)
     review.reject(uow, record, staff_id, reason, now)
     return record
 
 
-def correct(uow, order_no, staff_id, new_values, now, policy):
+def correct(uow, order_no, staff_id, new_values, now, settings):
     """Change recipient, phone or address fields until the hand-over; each change is kept (before, after,
     who, when) and the rules that read them run again (`review.recheck_after_correction`). An order already
     with the warehouse can't be held any more: a correction that would hold it is refused, naming the fields."""
-    record = claim(uow, order_no, staff_id, now, policy)
+    record = claim(uow, order_no, staff_id, now, settings)
     review.ensure_correctable(record)
     address = dict(record.order["shipping_address"])
     changes = [Correction(order_no=order_no, field=field, before=address[field], after=value,

@@ -9,7 +9,7 @@ STAFF = [Role.REVIEWER, Role.SUPERVISOR, Role.MANAGER]
 
 
 class OrderReviewHttp(StandardEndpoints):
-    """Inherited by OrderReviewService, which provides `db` and `policy`."""
+    """Inherited by OrderReviewService, which provides `db` and `settings`."""
 
     @api("GET", "/queue", roles=STAFF, query=QueueQuery, summary="held orders, oldest first")
     def get_queue(self, request, query):
@@ -58,6 +58,6 @@ class OrderReviewHttp(StandardEndpoints):
         """Run a reviewer's action as the caller, answer with the order as it now stands."""
         now = utcnow()
         with self.db.unit_of_work() as uow:
-            action(uow, order_no, request.identity.staff_id, *args, now=now, policy=self.policy)
+            action(uow, order_no, request.identity.staff_id, *args, now=now, settings=self.settings)
             uow.session.flush()
             return uow.respond(200, queue.order_detail(uow.session, order_no, now))

@@ -29,7 +29,7 @@ _LOCK_CUSTOMER = sa.select(ReviewCustomer.__table__.c.customer_id).where(
     ReviewCustomer.__table__.c.customer_id == sa.bindparam("customer_id")).with_for_update()
 
 
-def receive_order(uow, order, policy, now):
+def receive_order(uow, order, settings, now):
     """`order` is the loaded storefront order; `now` is its arrival (the decision clock starts).
     Returns the order_no."""
     session = uow.session
@@ -40,7 +40,7 @@ def receive_order(uow, order, policy, now):
     row = dict(order_no=order["order_no"], customer_id=order["customer"]["customer_id"], total=order["total"],
                placed_at=order["placed_at"], received_at=now, order=stored, goods_key=rules.goods_key(order["lines"]),
                content_hash=_content_hash(stored), replacement_of=order.get("replacement_of"))
-    holds = rules.review(order, customer_history(session, row, policy), policy)
+    holds = rules.review(order, customer_history(session, row, settings), settings)
     if holds:
         record = ReviewOrder(status=review.HELD, **row)
         session.add(record)
@@ -50,14 +50,14 @@ def receive_order(uow, order, policy, now):
     return row["order_no"]
 
 
-def customer_history(session, row, policy):
+def customer_history(session, row, settings):
     """What earlier orders say about the customer of `row` (a new order's columns)."""
     connection = session.connection()
     # Only COD_RISK reads the refusals, and only for a COD order.
     refusals = 0
     if row["order"]["payment"]["method"] == "cod":
         refusals = connection.execute(_REFUSALS, {"customer_id": row["customer_id"]}).scalar()
-    window = policy.duplicate_window
+    window = settings.duplicate_window
     same_goods = connection.execute(_SAME_GOODS, {
         "customer_id": row["customer_id"], "goods_key": row["goods_key"], "order_no": row["order_no"],
         # An exchange's replacement repeats the original's goods on purpose.

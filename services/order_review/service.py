@@ -2,30 +2,28 @@
 from services.order_review import intake, warehouse_news
 from services.order_review.http import OrderReviewHttp
 from services.order_review.models import Base
-from services.order_review.policy import ReviewPolicy
+from services.order_review.settings import Settings
 from shared.messaging.consumer import consume_event
 from shared.messaging.relayed_database import RelayedDatabase
+from shared.settings_provider import ServiceSettings
 from shared.timeutil import utcnow
 
 
 class OrderReviewService(OrderReviewHttp):
     name = "order_review"
     db = RelayedDatabase(Base)
-
-    @property
-    def policy(self):
-        return ReviewPolicy.from_config(self.config)
+    settings = ServiceSettings(Settings)
 
     # -- orders arriving ---------------------------------------------------
     @consume_event("storefront", "order_placed")
     def on_order_placed(self, event):
         with self.db.unit_of_work() as uow:
-            intake.receive_order(uow, event["order"], self.policy, utcnow())
+            intake.receive_order(uow, event["order"], self.settings, utcnow())
 
     @consume_event("after_sales", "replacement_ordered")
     def on_replacement_ordered(self, event):
         with self.db.unit_of_work() as uow:
-            intake.receive_order(uow, event["order"], self.policy, utcnow())
+            intake.receive_order(uow, event["order"], self.settings, utcnow())
 
     # -- news from the warehouse and the couriers --------------------------
     @consume_event("picking_packing", "order_out_of_stock")
