@@ -1,5 +1,5 @@
 """The reviewers' HTTP API: the queue, an order with its history, the reviewer's actions, the daily statistic."""
-from services.order_review import desk, queue, statistics
+from services.order_review import decisions, queue, statistics
 from services.order_review.schemas import ApproveBody, CorrectionBody, DailyStatsQuery, QueueQuery, RejectBody
 from shared.timeutil import business_day, utcnow
 from shared.web import Role, api
@@ -23,31 +23,31 @@ class OrderReviewHttp(StandardEndpoints):
 
     @api("POST", "/orders/<order_no>/claim", roles=STAFF, idempotent=True, summary="work on an order alone")
     def claim(self, request, order_no):
-        return self._act(request, order_no, desk.claim)
+        return self._act(request, order_no, decisions.claim)
 
     @api("DELETE", "/orders/<order_no>/claim", roles=STAFF, summary="give an order back to the queue")
     def unclaim(self, request, order_no):
         with self.db.unit_of_work() as uow:
-            desk.unclaim(uow, order_no, request.identity.staff_id)
+            decisions.unclaim(uow, order_no, request.identity.staff_id)
         return {"order_no": order_no, "claimed_by": None}
 
     @api("POST", "/orders/<order_no>/holds/<code>/release", roles=STAFF, idempotent=True)
     def release_hold(self, request, order_no, code):
-        return self._act(request, order_no, desk.release_hold, code)
+        return self._act(request, order_no, decisions.release_hold, code)
 
     @api("POST", "/orders/<order_no>/approve", roles=STAFF, body=ApproveBody, idempotent=True,
          summary="release all holds; with holds open, a reason is required (422 reason_required)")
     def approve(self, request, order_no, body):
-        return self._act(request, order_no, desk.approve, body.get("reason"))
+        return self._act(request, order_no, decisions.approve, body.get("reason"))
 
     @api("POST", "/orders/<order_no>/reject", roles=STAFF, body=RejectBody, idempotent=True)
     def reject(self, request, order_no, body):
-        return self._act(request, order_no, desk.reject, body["reason"])
+        return self._act(request, order_no, decisions.reject, body["reason"])
 
     @api("POST", "/orders/<order_no>/corrections", roles=STAFF, body=CorrectionBody, idempotent=True,
          summary="correct recipient, phone or address")
     def correct(self, request, order_no, body):
-        return self._act(request, order_no, desk.correct, body)
+        return self._act(request, order_no, decisions.correct, body)
 
     @api("GET", "/stats/daily", roles=STAFF, query=DailyStatsQuery, summary="per reviewer, one company day (Asia/Shanghai)")
     def daily_stats(self, request, query):

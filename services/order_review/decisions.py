@@ -1,6 +1,6 @@
-"""The reviewer's desk: claim an order, release holds, approve, reject, correct the address.
+"""A reviewer's decisions on an order: claim it, release holds, approve, reject, correct the address.
 
-Every action first takes (or renews) the actor's claim with one conditional UPDATE, so two
+Every action first takes (or renews) the actor's claim with one conditional UPDATE (`storage.claim`), so two
 reviewers can never act on one order at once; a live claim of someone else answers 409. A decision
 then applies only before the warehouse starts (`review.ensure_review_decides`); after that it is 409
 `warehouse_started` and the claim is not kept (the unit of work rolls back). A correction is taken until
