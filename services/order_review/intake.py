@@ -1,91 +1,91 @@
-"""Orders arriving (storefront `order_placed`, after-sales replacements): recorded once per
-order_no, reviewed by the rules, then approved automatically or held for a person."""
+"""An order arriving (storefront `order_placed`, after-sales `replacement_ordered`): the service's main
+path, read top-down in `receive_order`.
+
+One customer's orders are reviewed one at a time. An order_no received before is a repeat
+(`_arrived_again`). A new order is put to the rules (`rules.review`, with what earlier orders say about
+its customer), whose verdict is its holds; then it is recorded and published here: held for a person
+(`order_held`), or, with no hold, approved straight to the warehouse (`order_approved`, reviewer `auto`).
+"""
 import hashlib
 import json
 
-import sqlalchemy as sa
-
 from contracts.base import schema
 from contracts.storefront import Order
-from services.order_review import review, rules
-from services.order_review.models import CodRefusal, ReviewCustomer, ReviewOrder
-from services.order_review.rules import CustomerHistory
-from shared.db.unit_of_work import insert_ignoring_duplicates
+from services.order_review import events, review, rules, storage
+from services.order_review.models import APPROVED, AUTO, HELD, ReviewOrder
 from shared.errors import PermanentFailure
 
-# Every order runs these: built once, run on the session's connection with plain parameters
-# (building and ORM-executing them per order cost more than the queries).
-_orders, _refusals = ReviewOrder.__table__, CodRefusal.__table__
-_KNOWN = sa.select(_orders.c.order_no).where(_orders.c.order_no == sa.bindparam("order_no")).with_for_update()
-_REFUSALS = sa.select(sa.func.count()).select_from(_refusals).where(
-    _refusals.c.customer_id == sa.bindparam("customer_id"))
-_SAME_GOODS = sa.select(_orders.c.order_no, _orders.c.placed_at).where(
-    _orders.c.customer_id == sa.bindparam("customer_id"), _orders.c.goods_key == sa.bindparam("goods_key"),
-    _orders.c.order_no != sa.bindparam("order_no"), _orders.c.order_no != sa.bindparam("original"),
-    _orders.c.status != review.REJECTED,
-    _orders.c.placed_at.between(sa.bindparam("earliest"), sa.bindparam("latest"))).order_by(_orders.c.placed_at)
-_CUSTOMER_ROW = insert_ignoring_duplicates("postgresql", ReviewCustomer.__table__)
-_LOCK_CUSTOMER = sa.select(ReviewCustomer.__table__.c.customer_id).where(
-    ReviewCustomer.__table__.c.customer_id == sa.bindparam("customer_id")).with_for_update()
 
-
-def receive_order(uow, order, policy, now):
+def receive_order(uow, order, settings, now):
     """`order` is the loaded storefront order; `now` is its arrival (the decision clock starts).
     Returns the order_no."""
     session = uow.session
     stored = schema(Order).dump(order)
-    _lock_customer(session, order["customer"]["customer_id"], now)
-    if session.connection().execute(_KNOWN, {"order_no": order["order_no"]}).first() is not None:
-        return _arrived_again(uow, review.lock_order(session, order["order_no"]), stored, now).order_no
-    row = dict(order_no=order["order_no"], customer_id=order["customer"]["customer_id"], total=order["total"],
-               placed_at=order["placed_at"], received_at=now, order=stored, goods_key=rules.goods_key(order["lines"]),
-               content_hash=_content_hash(stored), replacement_of=order.get("replacement_of"))
-    holds = rules.review(order, customer_history(session, row, policy), policy)
+    storage.lock_customer(session, order["customer"]["customer_id"], now)
+    if storage.order_known(session, order["order_no"]):
+        return _arrived_again(uow, order["order_no"], stored, now)
+    columns = _columns(order, stored, now)
+    holds = rules.review(order, customer_history(session, columns, settings), settings)
     if holds:
-        record = ReviewOrder(status=review.HELD, **row)
-        session.add(record)
-        review.place_holds(uow, record, holds, now)
+        _hold(uow, columns, holds, now)
     else:
-        review.approve_on_arrival(uow, row, order, now)
-    return row["order_no"]
+        _approve(uow, columns, order, now)
+    return columns["order_no"]
 
 
-def customer_history(session, row, policy):
-    """What earlier orders say about the customer of `row` (a new order's columns)."""
-    connection = session.connection()
-    # Only COD_RISK reads the refusals, and only for a COD order.
+def customer_history(session, columns, settings):
+    """What earlier orders say about the customer of a new order (`columns`: its ReviewOrder columns)."""
     refusals = 0
-    if row["order"]["payment"]["method"] == "cod":
-        refusals = connection.execute(_REFUSALS, {"customer_id": row["customer_id"]}).scalar()
-    window = policy.duplicate_window
-    same_goods = connection.execute(_SAME_GOODS, {
-        "customer_id": row["customer_id"], "goods_key": row["goods_key"], "order_no": row["order_no"],
+    if columns["order"]["payment"]["method"] == "cod":   # only COD_RISK reads them, and only for a COD order
+        refusals = storage.cod_refusals(session, columns["customer_id"])
+    window = settings.duplicate_window
+    same_goods = storage.same_goods_orders(
+        session, columns["customer_id"], columns["goods_key"], columns["order_no"],
         # An exchange's replacement repeats the original's goods on purpose.
-        "original": row["replacement_of"] or row["order_no"],
-        "earliest": row["placed_at"] - window, "latest": row["placed_at"] + window}).all()
-    return CustomerHistory(cod_refusals=refusals, same_goods_orders=[tuple(r) for r in same_goods])
+        original=columns["replacement_of"] or columns["order_no"],
+        earliest=columns["placed_at"] - window, latest=columns["placed_at"] + window)
+    return rules.CustomerHistory(cod_refusals=refusals, same_goods_orders=same_goods)
 
 
-def _lock_customer(session, customer_id, now):
-    """Serialise the reviews of one customer's orders (PostgreSQL: a row lock on the customer's row).
-    On SQLite the unit of work already holds the database's only write lock: nothing to add."""
-    if session.get_bind().dialect.name == "sqlite":
-        return
-    connection = session.connection()
-    connection.execute(_CUSTOMER_ROW, {"customer_id": customer_id, "first_seen_at": now})
-    connection.execute(_LOCK_CUSTOMER, {"customer_id": customer_id})
+def _hold(uow, columns, holds, now):
+    """Some rule fired: the order is written held, with its holds, and order_held says why."""
+    record = ReviewOrder(status=HELD, **columns)
+    uow.session.add(record)
+    uow.session.flush()   # the order row is written before the holds that refer to it
+    uow.session.add_all(storage.hold_rows(record.order_no, holds, now))
+    uow.publish("order_held", events.held(record, holds, now), aggregate_id=record.order_no)
 
 
-def _arrived_again(uow, existing, stored, now):
+def _approve(uow, columns, order, now):
+    """No rule fired: the order goes straight to the warehouse. The hottest path of the service, so no
+    ORM objects: one INSERT writes the order already approved, one its decision; order_approved carries
+    the loaded `order`."""
+    order_no = columns["order_no"]
+    storage.insert_order(uow.session, {**columns, "status": APPROVED, "decided_at": now,
+                                       "claimed_by": None, "claim_expires_at": None})
+    seconds = review.seconds_to_decision(columns["received_at"], now)
+    storage.record_decision(uow.session, order_no, APPROVED, AUTO, now, seconds)
+    uow.publish("order_approved", events.approved(order, AUTO, now, seconds), aggregate_id=order_no)
+
+
+def _arrived_again(uow, order_no, stored, now):
     """The same order_no again (another event_id): one order. The same content changes nothing; a
     different one is held for the reviewer while the order is held, and refused (dead-lettered, nothing
     stored) once review has decided: the warehouse may be working on the first version by then."""
-    if _content_hash(stored) == existing.content_hash:
-        return existing
-    if existing.status != review.HELD:
-        raise PermanentFailure(rules.conflict_after_decision(existing.order, stored, existing.status))
-    review.place_holds(uow, existing, [rules.conflict_hold(existing.order, stored)], now)
-    return existing
+    existing = review.lock_order(uow.session, order_no)
+    if _content_hash(stored) != existing.content_hash:
+        if existing.status != HELD:
+            raise PermanentFailure(rules.conflict_after_decision(existing.order, stored, existing.status))
+        review.place_holds(uow, existing, [rules.conflict_hold(existing.order, stored)], now)
+    return order_no
+
+
+def _columns(order, stored, now):
+    """A new order's ReviewOrder columns: the order as received (`stored`: its JSON), when, and the keys
+    the duplicate check and a repeat's comparison read."""
+    return dict(order_no=order["order_no"], customer_id=order["customer"]["customer_id"], total=order["total"],
+                placed_at=order["placed_at"], received_at=now, order=stored, goods_key=rules.goods_key(order["lines"]),
+                content_hash=_content_hash(stored), replacement_of=order.get("replacement_of"))
 
 
 def _content_hash(stored):

@@ -6,6 +6,15 @@ from shared.db import Money, UtcDateTime, make_base
 
 Base = make_base()
 
+# ReviewOrder.status: where an order's review stands.
+HELD, APPROVED, REJECTED = "held", "approved", "rejected"
+# ReviewDecision.reviewer of an order no rule held.
+AUTO = "auto"
+# OrderHold.released_how: a person released it, an approval released it (with a reason), a correction
+# removed its cause, the warehouse reserved the goods, the order was rejected.
+BY_HAND, BY_APPROVAL, BY_CORRECTION, BY_WAREHOUSE, BY_REJECTION = (
+    "hand", "approval", "correction", "warehouse", "rejection")
+
 
 class ReviewOrder(Base):
     """An order as received, where its review stands, and who is working on it."""
@@ -13,7 +22,7 @@ class ReviewOrder(Base):
 
     order_no: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     customer_id: Mapped[str] = mapped_column(sa.String(64), index=True)
-    status: Mapped[str] = mapped_column(sa.String(20))   # held / approved / rejected
+    status: Mapped[str] = mapped_column(sa.String(20))   # HELD / APPROVED / REJECTED
     total: Mapped[object] = mapped_column(Money)
     placed_at: Mapped[object] = mapped_column(UtcDateTime)
     received_at: Mapped[object] = mapped_column(UtcDateTime, index=True)
@@ -50,8 +59,7 @@ class OrderHold(Base):
     created_at: Mapped[object] = mapped_column(UtcDateTime)
     released_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
     released_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
-    # hand (a person released it), approval, correction (its cause was corrected away), warehouse, rejection
-    released_how: Mapped[str] = mapped_column(sa.String(20), nullable=True)
+    released_how: Mapped[str] = mapped_column(sa.String(20), nullable=True)   # BY_HAND, BY_APPROVAL, ...
 
 
 class Correction(Base):
@@ -74,7 +82,7 @@ class ReviewDecision(Base):
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     order_no: Mapped[str] = mapped_column(sa.ForeignKey("review_orders.order_no"), index=True)
     outcome: Mapped[str] = mapped_column(sa.String(20))   # approved / rejected
-    reviewer: Mapped[str] = mapped_column(sa.String(64))   # staff_id or "auto"
+    reviewer: Mapped[str] = mapped_column(sa.String(64))   # staff_id or AUTO
     decided_at: Mapped[object] = mapped_column(UtcDateTime, index=True)
     seconds_to_decision: Mapped[float] = mapped_column(sa.Float)
     reason: Mapped[str] = mapped_column(sa.Text, nullable=True)

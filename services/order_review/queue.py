@@ -1,33 +1,26 @@
-"""The reviewers' queue: orders with open holds, oldest first, filterable by hold code and age."""
+"""The reviewers' queue: orders with open holds, oldest first, filterable by hold code and age; and one
+order as the reviewer sees it, with its history."""
 from datetime import timedelta
 
-import sqlalchemy as sa
-
-from services.order_review.models import Correction, OrderHold, ReviewDecision, ReviewOrder
-from services.order_review.review import find_order, open_holds
+from services.order_review import storage
+from services.order_review.models import BY_HAND
+from services.order_review.review import find_order
 from shared.timeutil import to_iso
 
 
 def held_orders(session, now, code=None, older_than_minutes=None, younger_than_minutes=None, limit=50):
-    open_hold = sa.select(OrderHold.id).where(OrderHold.order_no == ReviewOrder.order_no,
-                                              OrderHold.released_at.is_(None))
-    if code:
-        open_hold = open_hold.where(OrderHold.code == code)
-    query = sa.select(ReviewOrder).where(open_hold.exists())
-    if older_than_minutes is not None:
-        query = query.where(ReviewOrder.received_at <= now - timedelta(minutes=older_than_minutes))
-    if younger_than_minutes is not None:
-        query = query.where(ReviewOrder.received_at >= now - timedelta(minutes=younger_than_minutes))
-    records = list(session.scalars(query.order_by(ReviewOrder.received_at, ReviewOrder.order_no).limit(limit)))
-    holds = _open_holds_of(session, [r.order_no for r in records])
+    records = storage.held_orders(
+        session, code=code, limit=limit,
+        received_by=None if older_than_minutes is None else now - timedelta(minutes=older_than_minutes),
+        received_since=None if younger_than_minutes is None else now - timedelta(minutes=younger_than_minutes))
+    holds = storage.open_holds_of(session, [r.order_no for r in records])
     return [summary(record, holds.get(record.order_no, []), now) for record in records]
 
 
 def order_detail(session, order_no, now):
     record = find_order(session, order_no)
-    corrections = list(session.scalars(sa.select(Correction).where(Correction.order_no == order_no)
-                                       .order_by(Correction.id)))
-    return {**summary(record, open_holds(session, order_no), now), "order": record.order,
+    corrections = storage.corrections(session, order_no)
+    return {**summary(record, storage.open_holds(session, order_no), now), "order": record.order,
             "decided_at": to_iso(record.decided_at) if record.decided_at else None,
             "handed_over_at": to_iso(record.handed_over_at) if record.handed_over_at else None,
             "delivered_at": to_iso(record.delivered_at) if record.delivered_at else None,
@@ -41,15 +34,14 @@ def history(session, record, corrections):
     and parameters (the screens word them)."""
     order_no = record.order_no
     entries = [(record.received_at, 0, {"event": "received"})]
-    for hold in session.scalars(sa.select(OrderHold).where(OrderHold.order_no == order_no).order_by(OrderHold.id)):
+    for hold in storage.holds(session, order_no):
         entries.append((hold.created_at, 1, {"event": "hold_placed", "code": hold.code, "params": hold.params or {}}))
         if hold.released_at:
             entries.append((hold.released_at, 3, {"event": "hold_released", "code": hold.code, "by": hold.released_by,
-                                                  "how": hold.released_how or "hand"}))
+                                                  "how": hold.released_how or BY_HAND}))
     entries += [(c.corrected_at, 2, {"event": "corrected", "field": c.field, "before": c.before, "after": c.after,
                                      "by": c.reviewer}) for c in corrections]
-    for decision in session.scalars(sa.select(ReviewDecision).where(ReviewDecision.order_no == order_no)
-                                    .order_by(ReviewDecision.id)):
+    for decision in storage.decisions(session, order_no):
         entries.append((decision.decided_at, 4, {"event": decision.outcome, "by": decision.reviewer,
                                                  "reason": decision.reason}))
     for event, at in (("handed_over", record.handed_over_at), ("delivered", record.delivered_at)):
@@ -70,12 +62,3 @@ def summary(record, holds, now):
         "claimed_by": record.claimed_by if live_claim else None,
         "claim_expires_at": to_iso(record.claim_expires_at) if live_claim else None,
     }
-
-
-def _open_holds_of(session, order_nos):
-    by_order = {}
-    for hold in session.scalars(sa.select(OrderHold).where(OrderHold.order_no.in_(order_nos),
-                                                           OrderHold.released_at.is_(None))
-                                .order_by(OrderHold.id)):
-        by_order.setdefault(hold.order_no, []).append(hold)
-    return by_order

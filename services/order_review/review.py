@@ -1,28 +1,15 @@
-"""An order's review state: holds placed and released one by one, approval, rejection.
+"""An order's review once it is recorded: holds placed and released one by one, approval, rejection,
+and whether review may still decide (a new order is recorded by `intake`).
 
-Every function takes a unit of work and a ReviewOrder row the caller has locked
-(`lock_order`), so two decisions on one order cannot interleave; `approve_on_arrival` takes
-the columns of an order not written yet.
+Every change takes a unit of work and a ReviewOrder row the caller has locked (`lock_order`), so two
+decisions on one order cannot interleave.
 """
-import sqlalchemy as sa
-
 from contracts.base import schema
 from contracts.storefront import Order
-from services.order_review import events, rules
-from services.order_review.models import OrderHold, ReviewDecision, ReviewOrder
+from services.order_review import events, rules, storage
+from services.order_review.models import APPROVED, BY_CORRECTION, BY_HAND, BY_REJECTION, HELD, REJECTED
 from shared.errors import Conflict, NotFound
 from shared.timeutil import to_iso
-
-HELD, APPROVED, REJECTED = "held", "approved", "rejected"
-
-AUTO = "auto"   # the reviewer of an order no rule held
-# How a hold was released (history): a person released it, an approval released it (with a reason), a
-# correction removed its cause, the warehouse reserved the goods, the order was rejected.
-BY_HAND, BY_APPROVAL, BY_CORRECTION, BY_WAREHOUSE, BY_REJECTION = (
-    "hand", "approval", "correction", "warehouse", "rejection")
-
-_INSERT_ORDER = sa.insert(ReviewOrder.__table__)
-_RECORD_DECISION = sa.insert(ReviewDecision.__table__)
 
 
 def lock_order(session, order_no):
@@ -31,37 +18,28 @@ def lock_order(session, order_no):
 
 
 def find_order(session, order_no, lock=False):
-    query = sa.select(ReviewOrder).where(ReviewOrder.order_no == order_no)
-    if lock:
-        query = query.with_for_update()
-    record = session.scalar(query.execution_options(populate_existing=True))
+    record = storage.order(session, order_no, lock=lock)
     if record is None:
         raise NotFound(f"no order {order_no}", code="unknown_order")
     return record
 
 
-def open_holds(session, order_no):
-    return list(session.scalars(sa.select(OrderHold).where(
-        OrderHold.order_no == order_no, OrderHold.released_at.is_(None)).order_by(OrderHold.id)))
-
-
 def place_holds(uow, record, holds, now):
     """Add holds (a code already open is not repeated) and tell who listens: order_held."""
-    already = {hold.code for hold in open_holds(uow.session, record.order_no)}
+    already = {hold.code for hold in storage.open_holds(uow.session, record.order_no)}
     new = [hold for hold in holds if hold.code not in already]
     if not new:
         return []
-    uow.session.add_all(OrderHold(order_no=record.order_no, code=hold.code, message=hold.message,
-                                  params=hold.params, created_at=now) for hold in new)
+    uow.session.add_all(storage.hold_rows(record.order_no, new, now))
     uow.session.flush()
-    uow.publish("order_held", events.held(record, open_holds(uow.session, record.order_no), now),
+    uow.publish("order_held", events.held(record, storage.open_holds(uow.session, record.order_no), now),
                 aggregate_id=record.order_no)
     return new
 
 
 def release_hold(uow, record, code, by, now, how=BY_HAND, reason=None):
     """Release one open hold; the order goes to the warehouse when the last one is gone."""
-    if not _close_hold(uow.session, record.order_no, code, by, now, how):
+    if not storage.release_hold(uow.session, record.order_no, code, by, now, how):
         raise Conflict(f"order {record.order_no} has no open {code} hold", code="no_such_hold")
     _approve_if_clear(uow, record, by, now, reason)
 
@@ -71,25 +49,18 @@ def recheck_after_correction(uow, record, firing, by, now):
     clears itself, one still firing says what is wrong now, a new cause is held. The order goes on only
     when no hold is left."""
     firing = {hold.code: hold for hold in firing}
-    still_open = {hold.code: hold for hold in open_holds(uow.session, record.order_no)}
+    still_open = {hold.code: hold for hold in storage.open_holds(uow.session, record.order_no)}
     for code in rules.CORRECTABLE_CODES:
         if code in still_open and code not in firing:
-            _close_hold(uow.session, record.order_no, code, by, now, BY_CORRECTION)
+            storage.release_hold(uow.session, record.order_no, code, by, now, BY_CORRECTION)
         elif code in still_open:
             still_open[code].message, still_open[code].params = firing[code].message, firing[code].params
     place_holds(uow, record, [hold for code, hold in firing.items() if code not in still_open], now)
     _approve_if_clear(uow, record, by, now)
 
 
-def _close_hold(session, order_no, code, by, now, how):
-    return session.execute(
-        sa.update(OrderHold).where(OrderHold.order_no == order_no, OrderHold.code == code,
-                                   OrderHold.released_at.is_(None))
-        .values(released_at=now, released_by=by, released_how=how)).rowcount
-
-
 def _approve_if_clear(uow, record, by, now, reason=None):
-    if record.status == HELD and not open_holds(uow.session, record.order_no):
+    if record.status == HELD and not storage.open_holds(uow.session, record.order_no):
         approve(uow, record, by, now, reason)
 
 
@@ -103,14 +74,27 @@ def approve(uow, record, reviewer, now, reason=None):
     uow.publish("order_approved", events.approved(order, reviewer, now, seconds), aggregate_id=record.order_no)
 
 
-def approve_on_arrival(uow, row, order, now):
-    """A new order no rule holds goes straight to the warehouse: its row (ReviewOrder's columns)
-    is written already approved in one INSERT, and `order` (the loaded order it was made from)
-    is what order_approved carries. The hottest path of the service: no ORM objects."""
-    row = {**row, "status": APPROVED, "decided_at": now, "claimed_by": None, "claim_expires_at": None}
-    uow.session.connection().execute(_INSERT_ORDER, row)
-    seconds = _record_decision(uow, row["order_no"], row["received_at"], APPROVED, AUTO, now)
-    uow.publish("order_approved", events.approved(order, AUTO, now, seconds), aggregate_id=row["order_no"])
+def reject(uow, record, reviewer, reason, now):
+    """Cancel the order (the caller checked `ensure_review_decides`): its holds close, the warehouse
+    drops it (order_rejected)."""
+    storage.release_open_holds(uow.session, record.order_no, reviewer, now, BY_REJECTION)
+    seconds = _decide(uow, record, REJECTED, reviewer, now, reason)
+    uow.publish("order_rejected", events.rejected(record, reason, reviewer, now, seconds),
+                aggregate_id=record.order_no)
+
+
+def _decide(uow, record, outcome, reviewer, now, reason=None):
+    record.status, record.decided_at = outcome, now
+    record.claimed_by = record.claim_expires_at = None
+    uow.session.flush()   # the order row is written before the decision that refers to it
+    seconds = seconds_to_decision(record.received_at, now)
+    storage.record_decision(uow.session, record.order_no, outcome, reviewer, now, seconds, reason)
+    return seconds
+
+
+def seconds_to_decision(received_at, decided_at):
+    """How long the order waited for its decision (the daily statistic's timing)."""
+    return max(0.0, (decided_at - received_at).total_seconds())
 
 
 def warehouse_started(status, open_hold_codes):
@@ -119,6 +103,15 @@ def warehouse_started(status, open_hold_codes):
     stock_reserved (the goods are on the shelf for it, pickers may start: the hold is lifted). So an
     approved order has started unless it is waiting for goods; one not heard of yet counts as started."""
     return status == APPROVED and rules.OUT_OF_STOCK not in open_hold_codes
+
+
+def ensure_review_decides(session, record):
+    """Review decisions (approve, reject, correct, release) apply only before the warehouse starts."""
+    if record.status == REJECTED:
+        raise Conflict(f"order {record.order_no} is already rejected", code="already_rejected")
+    if warehouse_started(record.status, {hold.code for hold in storage.open_holds(session, record.order_no)}):
+        raise Conflict(f"order {record.order_no} is with the warehouse: cancelling or changing it now is an "
+                       "after-sales matter (a refund case, or an interception once shipped)", code="warehouse_started")
 
 
 def ensure_correctable(record):
@@ -134,38 +127,3 @@ def ensure_correctable(record):
         raise Conflict(f"order {record.order_no} was handed over to the carrier at {to_iso(record.handed_over_at)}: "
                        "too late to correct; an interception goes through after-sales", code="already_handed_over",
                        handed_over_at=to_iso(record.handed_over_at))
-
-
-def ensure_review_decides(session, record):
-    """Review decisions (approve, reject, correct, release) apply only before the warehouse starts."""
-    if record.status == REJECTED:
-        raise Conflict(f"order {record.order_no} is already rejected", code="already_rejected")
-    if warehouse_started(record.status, {hold.code for hold in open_holds(session, record.order_no)}):
-        raise Conflict(f"order {record.order_no} is with the warehouse: cancelling or changing it now is an "
-                       "after-sales matter (a refund case, or an interception once shipped)", code="warehouse_started")
-
-
-def reject(uow, record, reviewer, reason, now):
-    """Cancel the order (the caller checked `ensure_review_decides`): its holds close, the warehouse
-    drops it (order_rejected)."""
-    uow.session.execute(sa.update(OrderHold).where(
-        OrderHold.order_no == record.order_no, OrderHold.released_at.is_(None))
-        .values(released_at=now, released_by=reviewer, released_how=BY_REJECTION))
-    seconds = _decide(uow, record, REJECTED, reviewer, now, reason)
-    uow.publish("order_rejected", events.rejected(record, reason, reviewer, now, seconds),
-                aggregate_id=record.order_no)
-
-
-def _decide(uow, record, outcome, reviewer, now, reason=None):
-    record.status, record.decided_at = outcome, now
-    record.claimed_by = record.claim_expires_at = None
-    uow.session.flush()   # the order row is written before the decision that refers to it
-    return _record_decision(uow, record.order_no, record.received_at, outcome, reviewer, now, reason)
-
-
-def _record_decision(uow, order_no, received_at, outcome, reviewer, now, reason=None):
-    seconds = max(0.0, (now - received_at).total_seconds())
-    uow.session.connection().execute(_RECORD_DECISION, {
-        "order_no": order_no, "outcome": outcome, "reviewer": reviewer, "decided_at": now,
-        "seconds_to_decision": seconds, "reason": reason})
-    return seconds

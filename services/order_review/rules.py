@@ -49,21 +49,21 @@ def goods_key(lines):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def buyer_remark(order, history, policy):
+def buyer_remark(order, history, settings):
     remark = (order.get("buyer_remark") or "").strip()
     if remark:
         return Hold(BUYER_REMARK, f"The buyer wrote: \u201c{remark}\u201d. Read it: the address, "
                                   "phone or goods may need changing.", {"remark": remark})
 
 
-def bad_phone(order, history, policy):
+def bad_phone(order, history, settings):
     problem = phone_problem(order["shipping_address"]["phone"])
     if problem:
         return Hold(BAD_PHONE, f"Recipient phone {problem}; the courier could not call.",
                     {"phone": order["shipping_address"]["phone"] or ""})
 
 
-def incomplete_address(order, history, policy):
+def incomplete_address(order, history, settings):
     address = order["shipping_address"]
     problems = address_problems(address)
     if problems:
@@ -73,7 +73,7 @@ def incomplete_address(order, history, policy):
             "implausible": [{"part": part, "value": value} for part, kind, value in findings if kind == "implausible"]})
 
 
-def amount_mismatch(order, history, policy):
+def amount_mismatch(order, history, settings):
     goods = sum(line["unit_price"] * line["qty"] for line in order["lines"])
     problems = []
     if goods + order["shipping_fee"] != order["total"]:
@@ -88,24 +88,24 @@ def amount_mismatch(order, history, policy):
             "paid": f"{payment['paid_amount']:.2f}" if payment["method"] == "prepaid" else None})
 
 
-def cod_risk(order, history, policy):
+def cod_risk(order, history, settings):
     if order["payment"]["method"] != "cod":
         return None
     reasons, params = [], {}
-    if order["total"] > policy.cod_risk_amount:
-        reasons.append(f"{order['total']:.2f} to collect is over the {policy.cod_risk_amount:.2f} limit")
-        params.update(amount=f"{order['total']:.2f}", limit=f"{policy.cod_risk_amount:.2f}")
-    if history.cod_refusals >= policy.cod_refusals_for_risk:
+    if order["total"] > settings.cod_risk_amount:
+        reasons.append(f"{order['total']:.2f} to collect is over the {settings.cod_risk_amount:.2f} limit")
+        params.update(amount=f"{order['total']:.2f}", limit=f"{settings.cod_risk_amount:.2f}")
+    if history.cod_refusals >= settings.cod_refusals_for_risk:
         reasons.append(f"the customer refused {history.cod_refusals} earlier COD parcel(s)")
         params.update(refusals=history.cod_refusals)
     if reasons:
         return Hold(COD_RISK, "Cash on delivery: " + "; ".join(reasons) + ".", params)
 
 
-def possible_duplicate(order, history, policy):
+def possible_duplicate(order, history, settings):
     if history.same_goods_orders:
         others = ", ".join(f"{no} (placed {to_iso(at)})" for no, at in history.same_goods_orders)
-        hours = policy.duplicate_window.total_seconds() / 3600
+        hours = settings.duplicate_window.total_seconds() / 3600
         return Hold(POSSIBLE_DUPLICATE, f"Same customer ordered the same goods within {hours:g} h: {others}.", {
             "hours": f"{hours:g}", "orders": [{"order_no": no, "placed_at": to_iso(at)}
                                               for no, at in history.same_goods_orders]})
@@ -122,9 +122,9 @@ def recheck_contact(order):
     return [hold for hold in (rule(order, None, None) for rule in CORRECTABLE_RULES) if hold]
 
 
-def review(order, history, policy):
+def review(order, history, settings):
     """The holds an order gets on arrival; none means it goes straight to the warehouse."""
-    return [hold for hold in (rule(order, history, policy) for rule in RULES) if hold]
+    return [hold for hold in (rule(order, history, settings) for rule in RULES) if hold]
 
 
 def _differing(first, second):

@@ -2,7 +2,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from contracts.base import StrictSchema
-from services.order_review.desk import CORRECTABLE
+from services.order_review.decisions import CORRECTABLE
 from services.order_review.rules import CODES
 from shared.web.days import day_field
 Minutes = validate.Range(min=0, max=60 * 24 * 365)

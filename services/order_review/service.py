@@ -1,35 +1,29 @@
 """The order review service (审单): reviews every order, holds doubtful ones, serves the reviewers."""
-from services.order_review import desk, intake, queue, statistics, warehouse_news
+from services.order_review import intake, warehouse_news
+from services.order_review.http import OrderReviewHttp
 from services.order_review.models import Base
-from services.order_review.policy import ReviewPolicy
-from services.order_review.schemas import ApproveBody, CorrectionBody, DailyStatsQuery, QueueQuery, RejectBody
-from shared.messaging.relayed_database import RelayedDatabase
+from services.order_review.settings import Settings
 from shared.messaging.consumer import consume_event
-from shared.timeutil import business_day, utcnow
-from shared.web import Role, api
-from shared.web.standard import StandardEndpoints
-
-STAFF = [Role.REVIEWER, Role.SUPERVISOR, Role.MANAGER]
+from shared.messaging.relayed_database import RelayedDatabase
+from shared.settings_provider import ServiceSettings
+from shared.timeutil import utcnow
 
 
-class OrderReviewService(StandardEndpoints):
+class OrderReviewService(OrderReviewHttp):
     name = "order_review"
     db = RelayedDatabase(Base)
-
-    @property
-    def policy(self):
-        return ReviewPolicy.from_config(self.config)
+    settings = ServiceSettings(Settings)
 
     # -- orders arriving ---------------------------------------------------
     @consume_event("storefront", "order_placed")
     def on_order_placed(self, event):
         with self.db.unit_of_work() as uow:
-            intake.receive_order(uow, event["order"], self.policy, utcnow())
+            intake.receive_order(uow, event["order"], self.settings, utcnow())
 
     @consume_event("after_sales", "replacement_ordered")
     def on_replacement_ordered(self, event):
         with self.db.unit_of_work() as uow:
-            intake.receive_order(uow, event["order"], self.policy, utcnow())
+            intake.receive_order(uow, event["order"], self.settings, utcnow())
 
     # -- news from the warehouse and the couriers --------------------------
     @consume_event("picking_packing", "order_out_of_stock")
@@ -63,58 +57,6 @@ class OrderReviewService(StandardEndpoints):
     def on_parcel_delivered(self, event):
         with self.db.unit_of_work() as uow:
             warehouse_news.delivered(uow, event)
-
-    # -- the reviewers' desk ----------------------------------------------
-    @api("GET", "/queue", roles=STAFF, query=QueueQuery, summary="held orders, oldest first")
-    def get_queue(self, request, query):
-        with self.db.read() as session:
-            return {"orders": queue.held_orders(session, utcnow(), **query)}
-
-    @api("GET", "/orders/<order_no>", roles=STAFF, summary="an order with its open holds and corrections")
-    def get_order(self, request, order_no):
-        with self.db.read() as session:
-            return queue.order_detail(session, order_no, utcnow())
-
-    @api("POST", "/orders/<order_no>/claim", roles=STAFF, idempotent=True, summary="work on an order alone")
-    def claim(self, request, order_no):
-        return self._act(request, order_no, desk.claim)
-
-    @api("DELETE", "/orders/<order_no>/claim", roles=STAFF, summary="give an order back to the queue")
-    def unclaim(self, request, order_no):
-        with self.db.unit_of_work() as uow:
-            desk.unclaim(uow, order_no, request.identity.staff_id)
-        return {"order_no": order_no, "claimed_by": None}
-
-    @api("POST", "/orders/<order_no>/holds/<code>/release", roles=STAFF, idempotent=True)
-    def release_hold(self, request, order_no, code):
-        return self._act(request, order_no, desk.release_hold, code)
-
-    @api("POST", "/orders/<order_no>/approve", roles=STAFF, body=ApproveBody, idempotent=True,
-         summary="release all holds; with holds open, a reason is required (422 reason_required)")
-    def approve(self, request, order_no, body):
-        return self._act(request, order_no, desk.approve, body.get("reason"))
-
-    @api("POST", "/orders/<order_no>/reject", roles=STAFF, body=RejectBody, idempotent=True)
-    def reject(self, request, order_no, body):
-        return self._act(request, order_no, desk.reject, body["reason"])
-
-    @api("POST", "/orders/<order_no>/corrections", roles=STAFF, body=CorrectionBody, idempotent=True,
-         summary="correct recipient, phone or address")
-    def correct(self, request, order_no, body):
-        return self._act(request, order_no, desk.correct, body)
-
-    @api("GET", "/stats/daily", roles=STAFF, query=DailyStatsQuery, summary="per reviewer, one company day (Asia/Shanghai)")
-    def daily_stats(self, request, query):
-        with self.db.read() as session:
-            return statistics.daily(session, query.get("day") or business_day(utcnow()))
-
-    def _act(self, request, order_no, action, *args):
-        """Run a desk action as the caller, answer with the order as it now stands."""
-        now = utcnow()
-        with self.db.unit_of_work() as uow:
-            action(uow, order_no, request.identity.staff_id, *args, now=now, policy=self.policy)
-            uow.session.flush()
-            return uow.respond(200, queue.order_detail(uow.session, order_no, now))
 
 
 SERVICE = OrderReviewService

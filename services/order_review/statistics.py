@@ -4,28 +4,17 @@ import math
 import statistics
 from collections import Counter, defaultdict
 
-import sqlalchemy as sa
-
-from services.order_review.models import OrderHold, ReviewDecision
+from services.order_review import storage
+from services.order_review.models import APPROVED, AUTO, REJECTED
 from shared.timeutil import business_day_bounds
-
-AUTO = "auto"
 
 
 def daily(session, day):
     """Statistics of one company day (Asia/Shanghai, as the reviewers count), from what is stored."""
     start, end = business_day_bounds(day)
-    decisions = session.execute(sa.select(
-        ReviewDecision.order_no, ReviewDecision.reviewer, ReviewDecision.outcome,
-        ReviewDecision.seconds_to_decision).where(ReviewDecision.decided_at >= start,
-                                                  ReviewDecision.decided_at < end)).all()
-    decided_holds = session.execute(
-        sa.select(OrderHold.order_no, OrderHold.code).join(
-            ReviewDecision, ReviewDecision.order_no == OrderHold.order_no)
-        .where(ReviewDecision.decided_at >= start, ReviewDecision.decided_at < end)).all()
-    placed = session.execute(sa.select(OrderHold.code, sa.func.count()).where(
-        OrderHold.created_at >= start, OrderHold.created_at < end).group_by(OrderHold.code)).all()
-    return summarize(day, decisions, decided_holds, dict(placed))
+    return summarize(day, storage.decisions_between(session, start, end),
+                     storage.holds_of_decided_between(session, start, end),
+                     storage.holds_placed_between(session, start, end))
 
 
 def summarize(day, decisions, decided_holds, holds_placed):
@@ -36,7 +25,7 @@ def summarize(day, decisions, decided_holds, holds_placed):
     by_reviewer = defaultdict(list)
     for decision in decisions:
         by_reviewer[decision[1]].append(decision)
-    auto = sum(1 for d in decisions if d[1] == AUTO and d[2] == "approved")
+    auto = sum(1 for d in decisions if d[1] == AUTO and d[2] == APPROVED)
     return {
         "day": day.isoformat(), "orders_reviewed": len(decisions), "auto_approved": auto,
         "auto_approved_share": round(auto / len(decisions), 4) if decisions else None,
@@ -48,8 +37,8 @@ def summarize(day, decisions, decided_holds, holds_placed):
 def _reviewer_line(reviewer, rows, codes_of):
     outcomes = Counter(row[2] for row in rows)
     held = Counter(code for row in rows for code in codes_of[row[0]])
-    return {"reviewer": reviewer, "orders_reviewed": len(rows), "approved": outcomes["approved"],
-            "rejected": outcomes["rejected"], "held_by_code": dict(sorted(held.items())), **_timing(rows)}
+    return {"reviewer": reviewer, "orders_reviewed": len(rows), "approved": outcomes[APPROVED],
+            "rejected": outcomes[REJECTED], "held_by_code": dict(sorted(held.items())), **_timing(rows)}
 
 
 def _timing(rows):

@@ -1,24 +1,17 @@
 """What the warehouse and the couriers tell order review: goods short, goods reserved after
 all, parcels handed over and delivered (corrections end there), COD parcels refused
 (business-rules §2: 缺货订单,通知顾客; ~30% of COD parcels return)."""
-import sqlalchemy as sa
-
-from services.order_review import events, review, rules
-from services.order_review.models import CodRefusal, OrderHold, ReviewOrder
+from services.order_review import events, review, rules, storage
+from services.order_review.models import BY_WAREHOUSE, REJECTED, CodRefusal
 from shared.errors import PermanentFailure
 
 WAREHOUSE = "warehouse"   # who releases an OUT_OF_STOCK hold
-
-_holds = OrderHold.__table__
-_OPEN_OUT_OF_STOCK = sa.select(_holds.c.id).where(
-    _holds.c.order_no == sa.bindparam("order_no"), _holds.c.code == rules.OUT_OF_STOCK,
-    _holds.c.released_at.is_(None)).limit(1)
 
 
 def goods_short(uow, event, now):
     """Picking & packing cannot reserve the goods: hold OUT_OF_STOCK and have the customer told."""
     record = _known_order(uow.session, event["order_no"])
-    if record.status == review.REJECTED:
+    if record.status == REJECTED:
         return
     if review.place_holds(uow, record, [rules.out_of_stock_hold(event["short"])], now):
         uow.publish("customer_notification_requested", events.out_of_stock_notice(record, event["short"]),
@@ -27,17 +20,17 @@ def goods_short(uow, event, now):
 
 def out_of_stock_hold_open(session, order_no):
     """Whether the order has an OUT_OF_STOCK hold to lift (a read: most orders never waited)."""
-    return session.connection().execute(_OPEN_OUT_OF_STOCK, {"order_no": order_no}).first() is not None
+    return storage.has_open_hold(session, order_no, rules.OUT_OF_STOCK)
 
 
 def goods_reserved(uow, event, now):
     """The goods are reserved (at once or after restocking): an OUT_OF_STOCK hold is lifted."""
-    record = uow.session.get(ReviewOrder, event["order_no"], with_for_update=True)
+    record = storage.order(uow.session, event["order_no"], lock=True)
     if record is None:
         return
-    held = any(hold.code == rules.OUT_OF_STOCK for hold in review.open_holds(uow.session, record.order_no))
+    held = any(hold.code == rules.OUT_OF_STOCK for hold in storage.open_holds(uow.session, record.order_no))
     if held:
-        review.release_hold(uow, record, rules.OUT_OF_STOCK, WAREHOUSE, now, how=review.BY_WAREHOUSE)
+        review.release_hold(uow, record, rules.OUT_OF_STOCK, WAREHOUSE, now, how=BY_WAREHOUSE)
 
 
 def parcel_returned(uow, event, now):
@@ -45,7 +38,7 @@ def parcel_returned(uow, event, now):
     if event["payment_method"] != "cod":
         return
     record = _known_order(uow.session, event["order_no"])
-    if uow.session.get(CodRefusal, record.order_no) is None:
+    if storage.cod_refusal(uow.session, record.order_no) is None:
         uow.session.add(CodRefusal(order_no=record.order_no, customer_id=record.customer_id,
                                    tracking_no=event["tracking_no"],
                                    amount_not_collected=event["cod_amount_not_collected"], returned_at=now))
@@ -63,7 +56,7 @@ def delivered(uow, event):
 
 
 def _known_order(session, order_no):
-    record = session.scalar(sa.select(ReviewOrder).where(ReviewOrder.order_no == order_no).with_for_update())
+    record = storage.order(session, order_no, lock=True)
     if record is None:
         # Every order the warehouse or a courier handles passed review here first.
         raise PermanentFailure(f"order {order_no} was never reviewed here")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from contracts.storefront import Order
 from services.order_review import intake
 from services.order_review.models import Base, OrderHold, ReviewOrder
-from services.order_review.policy import ReviewPolicy
+from services.order_review.settings import Settings as ReviewPolicy
 from shared.db.dependency import standalone
 from shared.testing.bus import publish_event
 from shared.testing.polling import wait_for

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.order_review import desk, queue
-from services.order_review.policy import ReviewPolicy
+from services.order_review import decisions as desk, queue
+from services.order_review.settings import Settings as ReviewPolicy
 from shared.errors import Conflict
 from tests.order_review.conftest import arrive, storefront_order
 

@@ -7,7 +7,7 @@ import pytest
 from contracts.storefront import Order
 from services.order_review import review, rules
 from services.order_review.contact import address_problems, phone_problem
-from services.order_review.policy import ReviewPolicy
+from services.order_review.settings import Settings as ReviewPolicy
 from services.order_review.rules import CustomerHistory
 from tests.order_review.conftest import cod_order, storefront_order
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from services.order_review import rules
-from services.order_review.policy import ReviewPolicy
+from services.order_review.settings import Settings as ReviewPolicy
 from services.web_console import texts
 from services.web_console.api import ApiError
 from services.web_console.formatting import local

@@ -1,30 +1,22 @@
-"""The reviewer's desk: claim an order, release holds, approve, reject, correct the address.
+"""A reviewer's decisions on an order: claim it, release holds, approve, reject, correct the address.
 
-Every action first takes (or renews) the actor's claim with one conditional UPDATE, so two
+Every action first takes (or renews) the actor's claim with one conditional UPDATE (`storage.claim`), so two
 reviewers can never act on one order at once; a live claim of someone else answers 409. A decision
 then applies only before the warehouse starts (`review.ensure_review_decides`); after that it is 409
 `warehouse_started` and the claim is not kept (the unit of work rolls back). A correction is taken until
 the hand-over (`review.ensure_correctable`): shipping re-routes or reprints the label until then.
 """
-import sqlalchemy as sa
-
-from services.order_review import events, review, rules
-from services.order_review.models import Correction, ReviewOrder
+from services.order_review import events, review, rules, storage
+from services.order_review.models import BY_APPROVAL, HELD, Correction
 from shared.errors import Conflict, RuleViolation
 from shared.timeutil import to_iso
 
 CORRECTABLE = ("recipient", "phone", "province", "city", "district", "line1", "postcode")
 
 
-def claim(uow, order_no, staff_id, now, policy):
-    """Take the order for `policy.claim_ttl`; the actor's own claim is renewed."""
-    expires = now + policy.claim_ttl
-    taken = uow.session.execute(
-        sa.update(ReviewOrder).where(
-            ReviewOrder.order_no == order_no,
-            sa.or_(ReviewOrder.claimed_by.is_(None), ReviewOrder.claimed_by == staff_id,
-                   ReviewOrder.claim_expires_at <= now))
-        .values(claimed_by=staff_id, claim_expires_at=expires)).rowcount
+def claim(uow, order_no, staff_id, now, settings):
+    """Take the order for `settings.claim_ttl`; the actor's own claim is renewed."""
+    taken = storage.claim(uow.session, order_no, staff_id, now, until=now + settings.claim_ttl)
     record = review.lock_order(uow.session, order_no)
     if not taken:
         raise Conflict(f"order {order_no} is being reviewed by {record.claimed_by} until "
@@ -33,37 +25,34 @@ def claim(uow, order_no, staff_id, now, policy):
     return record
 
 
-def _decide_on(uow, order_no, staff_id, now, policy):
+def _decide_on(uow, order_no, staff_id, now, settings):
     """The order, claimed by the actor, if review may still decide on it."""
-    record = claim(uow, order_no, staff_id, now, policy)
+    record = claim(uow, order_no, staff_id, now, settings)
     review.ensure_review_decides(uow.session, record)
     return record
 
 
 def unclaim(uow, order_no, staff_id):
-    released = uow.session.execute(sa.update(ReviewOrder).where(
-        ReviewOrder.order_no == order_no, ReviewOrder.claimed_by == staff_id)
-        .values(claimed_by=None, claim_expires_at=None)).rowcount
-    if not released:
+    if not storage.unclaim(uow.session, order_no, staff_id):
         review.lock_order(uow.session, order_no)   # 404 for an unknown order
         raise Conflict(f"you hold no claim on order {order_no}", code="not_claimed")
 
 
-def release_hold(uow, order_no, staff_id, code, now, policy):
+def release_hold(uow, order_no, staff_id, code, now, settings):
     if code in rules.NOT_RELEASABLE_BY_STAFF:
         raise RuleViolation(f"{code} is released when the warehouse reserves the goods", code="not_releasable")
-    record = _decide_on(uow, order_no, staff_id, now, policy)
+    record = _decide_on(uow, order_no, staff_id, now, settings)
     review.release_hold(uow, record, code, staff_id, now)
     return record
 
 
-def approve(uow, order_no, staff_id, reason, now, policy):
+def approve(uow, order_no, staff_id, reason, now, settings):
     """Release every hold a person may release; a held order then goes to the warehouse. Overruling a
     hold is a person's decision: it takes a reason, kept with who and when (the decision's record)."""
-    record = _decide_on(uow, order_no, staff_id, now, policy)
-    releasable = [hold.code for hold in review.open_holds(uow.session, order_no)
+    record = _decide_on(uow, order_no, staff_id, now, settings)
+    releasable = [hold.code for hold in storage.open_holds(uow.session, order_no)
                   if hold.code not in rules.NOT_RELEASABLE_BY_STAFF]
-    if record.status != review.HELD and not releasable:
+    if record.status != HELD and not releasable:
         raise Conflict(f"order {order_no} is already approved and waits for its goods; it goes on when the "
                        "warehouse reserves them", code="already_approved")
     if releasable and not reason:
@@ -71,23 +60,23 @@ def approve(uow, order_no, staff_id, reason, now, policy):
                             "them takes a reason", code="reason_required", holds=releasable,
                             fields={"reason": ["required while holds remain"]})
     for code in releasable:
-        review.release_hold(uow, record, code, staff_id, now, how=review.BY_APPROVAL, reason=reason)
-    if record.status == review.HELD:
+        review.release_hold(uow, record, code, staff_id, now, how=BY_APPROVAL, reason=reason)
+    if record.status == HELD:
         review.approve(uow, record, staff_id, now, reason)
     return record
 
 
-def reject(uow, order_no, staff_id, reason, now, policy):
-    record = _decide_on(uow, order_no, staff_id, now, policy)
+def reject(uow, order_no, staff_id, reason, now, settings):
+    record = _decide_on(uow, order_no, staff_id, now, settings)
     review.reject(uow, record, staff_id, reason, now)
     return record
 
 
-def correct(uow, order_no, staff_id, new_values, now, policy):
+def correct(uow, order_no, staff_id, new_values, now, settings):
     """Change recipient, phone or address fields until the hand-over; each change is kept (before, after,
     who, when) and the rules that read them run again (`review.recheck_after_correction`). An order already
     with the warehouse can't be held any more: a correction that would hold it is refused, naming the fields."""
-    record = claim(uow, order_no, staff_id, now, policy)
+    record = claim(uow, order_no, staff_id, now, settings)
     review.ensure_correctable(record)
     address = dict(record.order["shipping_address"])
     changes = [Correction(order_no=order_no, field=field, before=address[field], after=value,
@@ -98,7 +87,7 @@ def correct(uow, order_no, staff_id, new_values, now, policy):
     address.update({change.field: change.after for change in changes})
     corrected = {**record.order, "shipping_address": address}
     firing = rules.recheck_contact(corrected)
-    if firing and record.status != review.HELD:
+    if firing and record.status != HELD:
         raise RuleViolation(f"order {order_no} is with the warehouse and can't be held: "
                             + " ".join(hold.message for hold in firing), code="correction_fails_review",
                             holds=[{"code": hold.code, "params": hold.params} for hold in firing],

@@ -1,0 +1,63 @@
+"""The reviewers' HTTP API: the queue, an order with its history, the reviewer's actions, the daily statistic."""
+from services.order_review import decisions, queue, statistics
+from services.order_review.schemas import ApproveBody, CorrectionBody, DailyStatsQuery, QueueQuery, RejectBody
+from shared.timeutil import business_day, utcnow
+from shared.web import Role, api
+from shared.web.standard import StandardEndpoints
+
+STAFF = [Role.REVIEWER, Role.SUPERVISOR, Role.MANAGER]
+
+
+class OrderReviewHttp(StandardEndpoints):
+    """Inherited by OrderReviewService, which provides `db` and `settings`."""
+
+    @api("GET", "/queue", roles=STAFF, query=QueueQuery, summary="held orders, oldest first")
+    def get_queue(self, request, query):
+        with self.db.read() as session:
+            return {"orders": queue.held_orders(session, utcnow(), **query)}
+
+    @api("GET", "/orders/<order_no>", roles=STAFF, summary="an order with its open holds and corrections")
+    def get_order(self, request, order_no):
+        with self.db.read() as session:
+            return queue.order_detail(session, order_no, utcnow())
+
+    @api("POST", "/orders/<order_no>/claim", roles=STAFF, idempotent=True, summary="work on an order alone")
+    def claim(self, request, order_no):
+        return self._act(request, order_no, decisions.claim)
+
+    @api("DELETE", "/orders/<order_no>/claim", roles=STAFF, summary="give an order back to the queue")
+    def unclaim(self, request, order_no):
+        with self.db.unit_of_work() as uow:
+            decisions.unclaim(uow, order_no, request.identity.staff_id)
+        return {"order_no": order_no, "claimed_by": None}
+
+    @api("POST", "/orders/<order_no>/holds/<code>/release", roles=STAFF, idempotent=True)
+    def release_hold(self, request, order_no, code):
+        return self._act(request, order_no, decisions.release_hold, code)
+
+    @api("POST", "/orders/<order_no>/approve", roles=STAFF, body=ApproveBody, idempotent=True,
+         summary="release all holds; with holds open, a reason is required (422 reason_required)")
+    def approve(self, request, order_no, body):
+        return self._act(request, order_no, decisions.approve, body.get("reason"))
+
+    @api("POST", "/orders/<order_no>/reject", roles=STAFF, body=RejectBody, idempotent=True)
+    def reject(self, request, order_no, body):
+        return self._act(request, order_no, decisions.reject, body["reason"])
+
+    @api("POST", "/orders/<order_no>/corrections", roles=STAFF, body=CorrectionBody, idempotent=True,
+         summary="correct recipient, phone or address")
+    def correct(self, request, order_no, body):
+        return self._act(request, order_no, decisions.correct, body)
+
+    @api("GET", "/stats/daily", roles=STAFF, query=DailyStatsQuery, summary="per reviewer, one company day (Asia/Shanghai)")
+    def daily_stats(self, request, query):
+        with self.db.read() as session:
+            return statistics.daily(session, query.get("day") or business_day(utcnow()))
+
+    def _act(self, request, order_no, action, *args):
+        """Run a reviewer's action as the caller, answer with the order as it now stands."""
+        now = utcnow()
+        with self.db.unit_of_work() as uow:
+            action(uow, order_no, request.identity.staff_id, *args, now=now, settings=self.settings)
+            uow.session.flush()
+            return uow.respond(200, queue.order_detail(uow.session, order_no, now))
