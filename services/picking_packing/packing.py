@@ -17,7 +17,8 @@ _LAST_CHECK = (sa.select(_WEIGHT_CHECKS.c.expected_min_g, _WEIGHT_CHECKS.c.expec
 
 
 def pack(uow, scan, staff_id, settings, now):
-    """A pack scan: the parcel is weighed; inside tolerance it is packed, outside it is held."""
+    """A pack scan: the parcel is weighed; inside tolerance it is packed, outside it is held.
+    (packed?, the answer): a held parcel's answer says why, and the window it must fall in."""
     sheet = pick_lists.locked(uow.session, scan["order_no"])
     if sheet.status in (WAITING, READY, PICKING):
         raise pick_lists.refusal(sheet, "incomplete_pick", "not every line is picked",
@@ -31,13 +32,13 @@ def pack(uow, scan, staff_id, settings, now):
     weighed = {"packer": staff_id, "station_id": station, "weight_g": weight}
     if accepted:
         mark_packed(uow, sheet, now, **weighed)
-        return 200, {"result": "packed", "weight_g": weight, **pick_lists.progress(sheet)}
+        return True, {"result": "packed", "weight_g": weight, **pick_lists.progress(sheet)}
     pick_lists.save(uow.session, sheet, status=HELD, **weighed)
     uow.publish("parcel_weight_mismatch", {
         "order_no": sheet.order_no, "weight_g": weight, "expected_weight_g": sheet.expected_weight_g,
         "expected_min_g": low, "expected_max_g": high, "packer": staff_id, "station_id": station,
         "weighed_at": now}, aggregate_id=sheet.order_no)
-    return 409, {"error": "weight_mismatch", "message": f"{weight} g is outside {low}–{high} g",
+    return False, {"error": "weight_mismatch", "message": f"{weight} g is outside {low}–{high} g",
                  "weight_g": weight, "expected_min_g": low, "expected_max_g": high,
                  **pick_lists.progress(sheet)}
 

@@ -24,14 +24,18 @@ _TAKE = (sa.update(LINES).where(LINES.c.order_no == sa.bindparam("b_order_no"), 
                  picked_at=sa.bindparam("b_at", type_=UtcDateTime())))
 
 
+DONE, REFUSED, UNKNOWN_ORDER = "done", "refused", "unknown_order"   # a scan's outcomes (http answers each)
+
+
 def handle(uow, scan, staff_id, settings):
-    """(HTTP status, answer) for one scan."""
+    """(outcome, answer) for one scan: DONE, REFUSED (why, and what is left to do) or UNKNOWN_ORDER."""
     handler = {"pick": pick, "pack": packing.pack}[scan["type"]]
     try:
-        return handler(uow, scan, staff_id, settings, utcnow())
+        done, answer = handler(uow, scan, staff_id, settings, utcnow())
     except DomainError as exc:
-        status = 404 if isinstance(exc, NotFound) else 409
-        return status, {"error": exc.code, "message": exc.message, **exc.details}
+        return (UNKNOWN_ORDER if isinstance(exc, NotFound) else REFUSED), {
+            "error": exc.code, "message": exc.message, **exc.details}
+    return (DONE if done else REFUSED), answer
 
 
 def _sku_for(connection, sheet, barcode):
@@ -72,5 +76,5 @@ def pick(uow, scan, staff_id, settings, now):
             # (a line picked before pickers were kept per line counts for whoever completes the order)
             "lines": [{"sku": l.sku, "qty": l.qty, "picker": l.picker or staff_id, "scanned_at": l.picked_at or now}
                       for l in sheet.lines]}, aggregate_id=sheet.order_no)
-    return 200, {"result": "picked", "sku": sku, "qty": qty, **pick_lists.progress(sheet)}
+    return True, {"result": "picked", "sku": sku, "qty": qty, **pick_lists.progress(sheet)}
 

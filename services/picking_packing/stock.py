@@ -12,8 +12,6 @@ from services.picking_packing.models import PickLine, ParcelReturnLine, StockIte
 from shared.db.unit_of_work import insert_ignoring_duplicates
 from shared.errors import Conflict, NotFound
 
-DEFAULT_LOW_STOCK_THRESHOLD = 5
-
 ITEMS = StockItem.__table__
 
 

@@ -9,6 +9,8 @@ from contracts.base import schema
 SCANNER_ROLES = [Role.PICKER, Role.PACKER, Role.SHIPPER, Role.SCANNER]
 FLOOR_ROLES = SCANNER_ROLES + [Role.WAREHOUSE, Role.MANAGER, Role.SUPERVISOR]
 TASK_ROLES = [Role.WAREHOUSE, Role.MANAGER, Role.PICKER, Role.PACKER]
+# A refused scan is answered (and remembered for its retries), not raised.
+SCAN_STATUS = {scanning.DONE: 200, scanning.REFUSED: 409, scanning.UNKNOWN_ORDER: 404}
 
 
 class FloorEndpoints:
@@ -18,8 +20,8 @@ class FloorEndpoints:
          summary="a scanner's pick or pack (with weight) scan; the hand-over is shipping labels' POST /handovers")
     def post_scan(self, request, body):
         with self.db.unit_of_work() as uow:
-            status, answer = scanning.handle(uow, body, request.identity.staff_id, self.settings)
-            return uow.respond(status, {"scan_id": body["scan_id"], "type": body["type"], **answer})
+            outcome, answer = scanning.handle(uow, body, request.identity.staff_id, self.settings)
+            return uow.respond(SCAN_STATUS[outcome], {"scan_id": body["scan_id"], "type": body["type"], **answer})
 
     @api("GET", "/pick-lists", roles=FLOOR_ROLES, query=PickListQuery, summary="work per status for the floor")
     def list_pick_lists(self, request, query):
