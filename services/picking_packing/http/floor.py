@@ -1,5 +1,7 @@
 """The floor's HTTP API: the fixed scanner API (`POST /scans`), pick lists, overrides, tasks."""
 from services.picking_packing import packing, pick_lists, returns, scanning
+from services.picking_packing.storage import pick_lists as stored_lists
+from services.picking_packing.storage import tasks as stored_tasks
 from services.picking_packing.schemas import (
     DefectiveOut, OverrideSchema, Paging, PickListQuery, ScanSchema, TaskOut, TaskQuery,
 )
@@ -27,7 +29,7 @@ class FloorEndpoints:
     def list_pick_lists(self, request, query):
         with self.db.read() as session:
             return {"pick_lists": pick_lists.listing(session, query.get("status"), query["limit"]),
-                    "counts": pick_lists.counts_by_status(session)}
+                    "counts": stored_lists.counts_by_status(session)}
 
     @api("GET", "/pick-lists/<order_no>", roles=FLOOR_ROLES, summary="one pick list and what is left to do")
     def get_pick_list(self, request, order_no):
@@ -44,7 +46,7 @@ class FloorEndpoints:
     @api("GET", "/tasks", roles=TASK_ROLES, query=TaskQuery, summary="put-away and repack tasks")
     def list_tasks(self, request, query):
         with self.db.read() as session:
-            return {"tasks": schema(TaskOut, many=True).dump(returns.tasks(session, **query))}
+            return {"tasks": schema(TaskOut, many=True).dump(stored_tasks.tasks(session, **query))}
 
     @api("POST", "/tasks/<int:task_id>/done", roles=TASK_ROLES, idempotent=True,
          summary="a put-away or repack is done (repacked goods go back into stock)")
@@ -56,4 +58,4 @@ class FloorEndpoints:
     @api("GET", "/defective-goods", roles=TASK_ROLES, query=Paging, summary="returned goods not resellable")
     def list_defective(self, request, query):
         with self.db.read() as session:
-            return {"defective": schema(DefectiveOut, many=True).dump(returns.defective(session, query["limit"]))}
+            return {"defective": schema(DefectiveOut, many=True).dump(stored_tasks.defective(session, query["limit"]))}
