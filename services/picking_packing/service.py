@@ -1,5 +1,5 @@
 """The picking & packing service (配货/打包/称重): stock, pick lists, the scanner API, weighing."""
-from services.picking_packing import handed_over, parcel_returns, pick_lists, returns
+from services.picking_packing import handed_over, parcel_returns, pick_lists, returned_goods
 from services.picking_packing.http import PickingPackingHttp
 from services.picking_packing.models import Base
 from services.picking_packing.settings import Settings
@@ -36,7 +36,7 @@ class PickingPackingService(PickingPackingHttp):
     @consume_event("after_sales", "return_received")
     def on_return_received(self, event):
         with self.db.unit_of_work() as uow:
-            returns.receive_return(uow, event)
+            returned_goods.receive_return(uow, event)
 
     @consume_event("shipping_labels", "parcel_returned_to_sender")
     def on_parcel_returned_to_sender(self, event):

@@ -1,5 +1,5 @@
 """The floor's HTTP API: the fixed scanner API (`POST /scans`), pick lists, overrides, tasks."""
-from services.picking_packing import packing, pick_lists, returns, scanning
+from services.picking_packing import packing, pick_lists, returned_goods, scanning
 from services.picking_packing.storage import pick_lists as stored_lists
 from services.picking_packing.storage import tasks as stored_tasks
 from services.picking_packing.schemas import (
@@ -52,7 +52,7 @@ class FloorEndpoints:
          summary="a put-away or repack is done (repacked goods go back into stock)")
     def complete_task(self, request, task_id):
         with self.db.unit_of_work() as uow:
-            task = returns.complete_task(uow, task_id, request.identity.staff_id, self.settings)
+            task = returned_goods.complete_task(uow, task_id, request.identity.staff_id, self.settings)
             return uow.respond(200, schema(TaskOut).dump(task))
 
     @api("GET", "/defective-goods", roles=TASK_ROLES, query=Paging, summary="returned goods not resellable")
