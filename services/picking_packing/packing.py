@@ -30,8 +30,8 @@ def pack(uow, scan, staff_id, settings, now):
         "expected_min_g": low, "expected_max_g": high, "packer": staff_id, "station_id": station,
         "weighed_at": now}, aggregate_id=sheet.order_no)
     return False, {"error": "weight_mismatch", "message": f"{weight} g is outside {low}–{high} g",
-                 "weight_g": weight, "expected_min_g": low, "expected_max_g": high,
-                 **pick_lists.progress(sheet)}
+                   "weight_g": weight, "expected_min_g": low, "expected_max_g": high,
+                   **pick_lists.progress(sheet)}
 
 
 def override_weight(uow, order_no, supervisor, reason):

@@ -1,10 +1,10 @@
 """The floor's HTTP API: the fixed scanner API (`POST /scans`), pick lists, overrides, tasks."""
 from services.picking_packing import packing, pick_lists, returned_goods, scanning
-from services.picking_packing.storage import pick_lists as stored_lists
-from services.picking_packing.storage import tasks as stored_tasks
 from services.picking_packing.schemas import (
     DefectiveOut, OverrideSchema, Paging, PickListQuery, ScanSchema, TaskOut, TaskQuery,
 )
+from services.picking_packing.storage import pick_lists as stored_lists
+from services.picking_packing.storage import tasks as stored_tasks
 from shared.web import Role, api
 from contracts.base import schema
 

@@ -1,10 +1,10 @@
-"""The stock desk's HTTP API (roles warehouse, manager): 入库, 盘点, thresholds, warnings (预警)."""
+"""The warehouse's stock HTTP API (roles warehouse, manager): 入库, 盘点, thresholds, warnings (预警)."""
 from services.picking_packing import inventory, stock
-from services.picking_packing.storage import stock as stored
 from services.picking_packing.schemas import (
     BarcodeSchema, CountSchema, MovementOut, MovementQuery, Paging, ReceiptSchema, StockItemOut, ThresholdSchema,
     path_code,
 )
+from services.picking_packing.storage import stock as stored
 from shared.web import Role, api
 from contracts.base import schema
 
