@@ -4,11 +4,10 @@ An order that cannot be served keeps its claim on the goods it needs, so a
 later order never takes stock an earlier one is waiting for (business rules
 §2: out-of-stock orders are held, then served in turn).
 """
-import sqlalchemy as sa
-
 from services.picking_packing import stock
-from services.picking_packing.models import PickList
-from services.picking_packing.status import READY, WAITING, transition
+from services.picking_packing.status import READY, WAITING
+from services.picking_packing.storage import pick_lists as stored_lists
+from services.picking_packing.storage import stock as stored_stock
 
 
 def plan(waiting, available):
@@ -37,17 +36,16 @@ def needs_of(pick_list):
 def serve_waiting(uow, settings, new_order_no=None):
     """Reserve stock for every waiting order it now suffices for, in order; returns who is still short."""
     session = uow.session
-    waiting = session.scalars(sa.select(PickList).where(PickList.status == WAITING)
-                              .order_by(PickList.approved_at, PickList.order_no)).all()
+    waiting = stored_lists.in_status(session, WAITING)
     if not waiting:
         return {}
     needs = {pick_list.order_no: needs_of(pick_list) for pick_list in waiting}
     skus = set().union(*needs.values())
-    available = {sku: row.available for sku, row in stock.lock(session, skus).items()}
+    available = {sku: row.available for sku, row in stored_stock.lock(session, skus).items()}
     served, short = plan([(p.order_no, needs[p.order_no]) for p in waiting], available)
     for order_no in served:
         # Another worker may have served it since we looked: the status guard decides.
-        if transition(session, order_no, [WAITING], READY):
+        if stored_lists.transition(session, order_no, [WAITING], READY):
             stock.reserve(session, needs[order_no])
             announce_reserved(uow, order_no, needs[order_no], was_waiting=order_no != new_order_no)
     stock.check_low(uow, skus, settings.low_stock_threshold)

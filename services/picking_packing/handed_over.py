@@ -5,18 +5,12 @@ took the hand-over (the cancellation reached us first; shipping, which decides, 
 follows too: the goods left all the same, so they leave the shelf count (the cancellation had made them
 available again) and the put-away of the picked goods is called off: nothing is left to put away.
 """
-import sqlalchemy as sa
-
 from services.picking_packing import allocation, pick_lists, stock
-from services.picking_packing.models import WarehouseTask
 from services.picking_packing.status import CANCELLED, HANDED_OVER, PACKED
+from services.picking_packing.storage import tasks as stored_tasks
 from shared.errors import NotFound, PermanentFailure
 
 CALLED_OFF = "called_off"
-TASKS = WarehouseTask.__table__
-_CALL_OFF_PUT_AWAY = (sa.update(TASKS).where(TASKS.c.order_no == sa.bindparam("b_order_no"),
-                                             TASKS.c.kind == "put_away", TASKS.c.status == "open")
-                      .values(status=CALLED_OFF, done_by=sa.bindparam("b_by"), done_at=sa.bindparam("b_at")))
 
 
 def shipped(uow, event):
@@ -45,4 +39,4 @@ def _left_though_cancelled(session, order_no, needs, by, at):
     except stock.StockShortage as short:
         raise PermanentFailure(f"order {order_no} was cancelled here but handed over: its goods left, yet "
                                f"{short} is promised to other orders since; count it") from None
-    session.connection().execute(_CALL_OFF_PUT_AWAY, {"b_order_no": order_no, "b_by": by, "b_at": at})
+    stored_tasks.call_off_put_away(session, order_no, CALLED_OFF, by, at)

@@ -1,8 +1,6 @@
-"""Stock desk use cases (入库, 盘点, 预警) and what happens when goods come onto the shelf."""
-import sqlalchemy as sa
-
+"""The warehouse's stock use cases (入库, 盘点, 预警) and what happens when goods come onto the shelf."""
 from services.picking_packing import allocation, stock
-from services.picking_packing.models import Barcode, StockMovement
+from services.picking_packing.storage import stock as stored
 from shared.timeutil import utcnow
 
 
@@ -44,13 +42,4 @@ def set_threshold(uow, sku, threshold, settings):
 
 
 def map_barcode(uow, barcode, sku):
-    uow.session.merge(Barcode(barcode=barcode, sku=sku))
-
-
-def movements(session, kind=None, sku=None, limit=200):
-    query = sa.select(StockMovement).order_by(StockMovement.id.desc()).limit(limit)
-    if kind:
-        query = query.where(StockMovement.kind == kind)
-    if sku:
-        query = query.where(StockMovement.sku == sku)
-    return session.scalars(query).all()
+    stored.map_barcode(uow.session, barcode, sku)

@@ -1,23 +1,15 @@
 """Packing and weighing (打包, 称重): a parcel far from its expected weight is held for re-check
 (business rules §3), until it is re-weighed inside tolerance or a supervisor accepts it with a reason."""
-import sqlalchemy as sa
-
 from services.picking_packing import duties, pick_lists
-from services.picking_packing.models import WeightCheck
 from services.picking_packing.status import HELD, NEXT_STEP, PACKED, PICKED, PICKING, READY, WAITING
+from services.picking_packing.storage import pick_lists as stored
 from shared.errors import Conflict
 from shared.timeutil import utcnow
 
 
-_WEIGHT_CHECKS = WeightCheck.__table__
-_AUDIT = sa.insert(_WEIGHT_CHECKS)
-_LAST_CHECK = (sa.select(_WEIGHT_CHECKS.c.expected_min_g, _WEIGHT_CHECKS.c.expected_max_g)
-               .where(_WEIGHT_CHECKS.c.order_no == sa.bindparam("b_order_no"))
-               .order_by(_WEIGHT_CHECKS.c.id.desc()).limit(1))
-
-
 def pack(uow, scan, staff_id, settings, now):
-    """A pack scan: the parcel is weighed; inside tolerance it is packed, outside it is held."""
+    """A pack scan: the parcel is weighed; inside tolerance it is packed, outside it is held.
+    (packed?, the answer): a held parcel's answer says why, and the window it must fall in."""
     sheet = pick_lists.locked(uow.session, scan["order_no"])
     if sheet.status in (WAITING, READY, PICKING):
         raise pick_lists.refusal(sheet, "incomplete_pick", "not every line is picked",
@@ -31,15 +23,15 @@ def pack(uow, scan, staff_id, settings, now):
     weighed = {"packer": staff_id, "station_id": station, "weight_g": weight}
     if accepted:
         mark_packed(uow, sheet, now, **weighed)
-        return 200, {"result": "packed", "weight_g": weight, **pick_lists.progress(sheet)}
+        return True, {"result": "packed", "weight_g": weight, **pick_lists.progress(sheet)}
     pick_lists.save(uow.session, sheet, status=HELD, **weighed)
     uow.publish("parcel_weight_mismatch", {
         "order_no": sheet.order_no, "weight_g": weight, "expected_weight_g": sheet.expected_weight_g,
         "expected_min_g": low, "expected_max_g": high, "packer": staff_id, "station_id": station,
         "weighed_at": now}, aggregate_id=sheet.order_no)
-    return 409, {"error": "weight_mismatch", "message": f"{weight} g is outside {low}–{high} g",
-                 "weight_g": weight, "expected_min_g": low, "expected_max_g": high,
-                 **pick_lists.progress(sheet)}
+    return False, {"error": "weight_mismatch", "message": f"{weight} g is outside {low}–{high} g",
+                   "weight_g": weight, "expected_min_g": low, "expected_max_g": high,
+                   **pick_lists.progress(sheet)}
 
 
 def override_weight(uow, order_no, supervisor, reason):
@@ -49,10 +41,9 @@ def override_weight(uow, order_no, supervisor, reason):
         # Not a scan answer: keep the error body's own keys apart from the pick list's.
         raise Conflict(f"the pick list is {sheet.status}, not held for re-check", code="not_held",
                        pick_list_status=sheet.status, next=NEXT_STEP[sheet.status])
-    duties.check_weight_acceptor(uow.session.connection(), order_no, supervisor)
-    last = uow.session.connection().execute(_LAST_CHECK, {"b_order_no": order_no}).one()
+    duties.check_weight_acceptor(stored.weighers(uow.session, order_no), order_no, supervisor)
     now = utcnow()
-    _audit(uow, order_no, sheet.weight_g, (last.expected_min_g, last.expected_max_g), True, supervisor,
+    _audit(uow, order_no, sheet.weight_g, stored.last_window(uow.session, order_no), True, supervisor,
            sheet.station_id, now, override_reason=reason)
     mark_packed(uow, sheet, now, override_by=supervisor, override_reason=reason)
     return sheet
@@ -69,6 +60,6 @@ def mark_packed(uow, sheet, now, override_by=None, override_reason=None, **weigh
 
 
 def _audit(uow, order_no, weight, expected, accepted, by, station, now, override_reason=None):
-    uow.session.connection().execute(_AUDIT, {
-        "order_no": order_no, "weight_g": weight, "expected_min_g": expected[0], "expected_max_g": expected[1],
-        "accepted": accepted, "by": by, "station_id": station, "override_reason": override_reason, "at": now})
+    stored.record_weighing(uow.session, order_no=order_no, weight_g=weight, expected_min_g=expected[0],
+                           expected_max_g=expected[1], accepted=accepted, by=by, station_id=station,
+                           override_reason=override_reason, at=now)

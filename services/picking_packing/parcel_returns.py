@@ -1,11 +1,10 @@
 """Parcels returned to sender (退件; 000 art. 6: about 30 % of COD parcels come back): the carrier's news
 opens a return receipt with what the parcel held; the warehouse receives and inspects it, deciding
 each line: back into stock (restock) or recorded as damaged (破损退件), with who and when."""
-import sqlalchemy as sa
-
 from services.picking_packing import inventory, stock
-from services.picking_packing.models import DefectiveGoods, ParcelReturn, ParcelReturnLine, PickList
-from shared.db.unit_of_work import insert_ignoring_duplicates
+from services.picking_packing.models import DefectiveGoods, ParcelReturnLine
+from services.picking_packing.storage import parcel_returns as stored
+from services.picking_packing.storage import pick_lists as stored_lists
 from shared.errors import Conflict, NotFound, RuleViolation
 
 AWAITING, INSPECTED = "awaiting_inspection", "inspected"
@@ -20,23 +19,20 @@ class PickListNotKnownYet(Exception):
 def expect(uow, returned):
     """The receipt for a parcel coming back, with its pick list's lines; told twice, opened once."""
     session = uow.session
-    pick_list = session.get(PickList, returned["order_no"])
+    pick_list = stored_lists.find(session, returned["order_no"])
     if pick_list is None:
         raise PickListNotKnownYet(returned["order_no"])
-    opened = session.execute(insert_ignoring_duplicates(session.bind.dialect.name, ParcelReturn.__table__), {
-        "order_no": pick_list.order_no, "tracking_no": returned["tracking_no"],
-        "payment_method": returned["payment_method"], "returned_at": returned["occurred_at"], "status": AWAITING,
-        "remarks": ""}).rowcount
-    if opened:
+    if stored.open_receipt(session, {
+            "order_no": pick_list.order_no, "tracking_no": returned["tracking_no"],
+            "payment_method": returned["payment_method"], "returned_at": returned["occurred_at"],
+            "status": AWAITING, "remarks": ""}):
         session.add_all(ParcelReturnLine(order_no=pick_list.order_no, sku=line.sku, name=line.name, qty=line.qty)
                         for line in pick_list.lines)
 
 
 def inspect(uow, order_no, inspection, by, settings, now):
     """Every line decided once; restocked goods go back on the shelf (and to waiting orders)."""
-    receipt = uow.session.get(ParcelReturn, order_no, with_for_update=True)
-    if receipt is None:
-        raise NotFound(f"no parcel of order {order_no} was returned to sender", code="unknown_parcel_return")
+    receipt = _known(stored.receipt(uow.session, order_no, lock=True), order_no)
     if receipt.status != AWAITING:
         raise Conflict(f"the parcel of {order_no} was inspected by {receipt.inspected_by}", code="already_inspected",
                        inspected_by=receipt.inspected_by)
@@ -68,15 +64,11 @@ def _check_every_line(receipt, decided):
                             fields={"lines": problems})
 
 
-def receipts(session, status=None, limit=100):
-    query = sa.select(ParcelReturn).order_by(ParcelReturn.returned_at, ParcelReturn.order_no).limit(limit)
-    if status:
-        query = query.where(ParcelReturn.status == status)
-    return session.scalars(query).all()
-
-
 def receipt(session, order_no):
-    found = session.get(ParcelReturn, order_no)
+    return _known(stored.receipt(session, order_no), order_no)
+
+
+def _known(found, order_no):
     if found is None:
         raise NotFound(f"no parcel of order {order_no} was returned to sender", code="unknown_parcel_return")
     return found

@@ -6,45 +6,37 @@ Each scan is one short transaction on one pick list (locked, so two scanners
 on one order take turns). Every answer, refusals included, says what is left
 to do; refusals are answered, not raised, so a retried scan gets the same one.
 """
-import sqlalchemy as sa
-
 from services.picking_packing import pick_lists, packing
-from services.picking_packing.models import Barcode, PickLine
 from services.picking_packing.status import CANCELLED, PICKED, PICKING, WAITING
-from shared.db import UtcDateTime
+from services.picking_packing.storage import pick_lists as stored_lists
+from services.picking_packing.storage import stock as stored_stock
 from shared.errors import DomainError, NotFound
 from shared.timeutil import utcnow
 
-LINES = PickLine.__table__
-_BARCODE = sa.select(Barcode.__table__.c.sku).where(Barcode.__table__.c.barcode == sa.bindparam("b_barcode"))
-# The guard (and a CHECK) refuse more than ordered; who scanned the line's last goods is kept for order_picked.
-_TAKE = (sa.update(LINES).where(LINES.c.order_no == sa.bindparam("b_order_no"), LINES.c.sku == sa.bindparam("b_sku"),
-                                LINES.c.picked + sa.bindparam("b_qty") <= LINES.c.qty)
-         .values(picked=LINES.c.picked + sa.bindparam("b_qty"), picker=sa.bindparam("b_picker"),
-                 picked_at=sa.bindparam("b_at", type_=UtcDateTime())))
+
+DONE, REFUSED, UNKNOWN_ORDER = "done", "refused", "unknown_order"   # a scan's outcomes (http answers each)
 
 
 def handle(uow, scan, staff_id, settings):
-    """(HTTP status, answer) for one scan."""
+    """(outcome, answer) for one scan: DONE, REFUSED (why, and what is left to do) or UNKNOWN_ORDER."""
     handler = {"pick": pick, "pack": packing.pack}[scan["type"]]
     try:
-        return handler(uow, scan, staff_id, settings, utcnow())
+        done, answer = handler(uow, scan, staff_id, settings, utcnow())
     except DomainError as exc:
-        status = 404 if isinstance(exc, NotFound) else 409
-        return status, {"error": exc.code, "message": exc.message, **exc.details}
+        return (UNKNOWN_ORDER if isinstance(exc, NotFound) else REFUSED), {
+            "error": exc.code, "message": exc.message, **exc.details}
+    return (DONE if done else REFUSED), answer
 
 
-def _sku_for(connection, sheet, barcode):
+def _sku_for(session, sheet, barcode):
     if sheet.line(barcode) is not None:
         return barcode
-    return connection.execute(_BARCODE, {"b_barcode": barcode}).scalar() or barcode
+    return stored_stock.sku_of_barcode(session, barcode) or barcode
 
 
-def _take(connection, sheet, line, qty, staff_id, now):
+def _take(session, sheet, line, qty, staff_id, now):
     """Count goods as picked; the guarded UPDATE refuses more than ordered."""
-    moved = connection.execute(_TAKE, {"b_order_no": sheet.order_no, "b_sku": line.sku, "b_qty": qty,
-                                       "b_picker": staff_id, "b_at": now}).rowcount
-    if not moved:
+    if not stored_lists.take(session, sheet.order_no, line.sku, qty, staff_id, now):
         raise pick_lists.refusal(sheet, "over_pick", f"{line.sku}: {line.qty - line.picked} left to pick, "
                                  f"scanned {qty}", sku=line.sku)
     line.picked, line.picker, line.picked_at = line.picked + qty, staff_id, now
@@ -53,16 +45,15 @@ def _take(connection, sheet, line, qty, staff_id, now):
 def pick(uow, scan, staff_id, settings, now):
     """配货: the scanned goods must be on the order, and no more than ordered (rules §3)."""
     session = uow.session
-    connection = session.connection()
     sheet = pick_lists.locked(session, scan["order_no"])
     if sheet.status in (WAITING, CANCELLED):
         raise pick_lists.refusal(sheet, "not_pickable", f"the pick list is {sheet.status}")
-    sku, qty = _sku_for(connection, sheet, scan["barcode"]), scan["qty"]
+    sku, qty = _sku_for(session, sheet, scan["barcode"]), scan["qty"]
     line = sheet.line(sku)
     if line is None:
         raise pick_lists.refusal(sheet, "wrong_item", f"{scan['barcode']} is not on order "
                                  f"{sheet.order_no}", barcode=scan["barcode"])
-    _take(connection, sheet, line, qty, staff_id, now)
+    _take(session, sheet, line, qty, staff_id, now)
     pick_lists.save(session, sheet, picker=staff_id,
                     status=PICKING if any(l.picked < l.qty for l in sheet.lines) else PICKED)
     if sheet.status == PICKED:
@@ -72,5 +63,5 @@ def pick(uow, scan, staff_id, settings, now):
             # (a line picked before pickers were kept per line counts for whoever completes the order)
             "lines": [{"sku": l.sku, "qty": l.qty, "picker": l.picker or staff_id, "scanned_at": l.picked_at or now}
                       for l in sheet.lines]}, aggregate_id=sheet.order_no)
-    return 200, {"result": "picked", "sku": sku, "qty": qty, **pick_lists.progress(sheet)}
+    return True, {"result": "picked", "sku": sku, "qty": qty, **pick_lists.progress(sheet)}
 

@@ -1,22 +1,17 @@
 """The picking & packing service (配货/打包/称重): stock, pick lists, the scanner API, weighing."""
-from services.picking_packing import handed_over, parcel_returns, pick_lists, returns
-from services.picking_packing.http_floor import FloorEndpoints
-from services.picking_packing.http_returns import ParcelReturnEndpoints
-from services.picking_packing.http_stock import StockEndpoints
+from services.picking_packing import handed_over, parcel_returns, pick_lists, returned_goods
+from services.picking_packing.http import PickingPackingHttp
 from services.picking_packing.models import Base
 from services.picking_packing.settings import Settings
-from shared.messaging.relayed_database import RelayedDatabase
 from shared.messaging.consumer import consume_event
-from shared.web.standard import StandardEndpoints
+from shared.messaging.relayed_database import RelayedDatabase
+from shared.settings_provider import ServiceSettings
 
 
-class PickingPackingService(StandardEndpoints, StockEndpoints, FloorEndpoints, ParcelReturnEndpoints):
+class PickingPackingService(PickingPackingHttp):
     name = "picking_packing"
     db = RelayedDatabase(Base)
-
-    @property
-    def settings(self):
-        return Settings.from_config(self.config)
+    settings = ServiceSettings(Settings)
 
     @consume_event("order_review", "order_approved")
     def on_order_approved(self, event):
@@ -41,7 +36,7 @@ class PickingPackingService(StandardEndpoints, StockEndpoints, FloorEndpoints, P
     @consume_event("after_sales", "return_received")
     def on_return_received(self, event):
         with self.db.unit_of_work() as uow:
-            returns.receive_return(uow, event)
+            returned_goods.receive_return(uow, event)
 
     @consume_event("shipping_labels", "parcel_returned_to_sender")
     def on_parcel_returned_to_sender(self, event):

@@ -1,24 +1,22 @@
-"""The service's configurable thresholds, read once from the nameko config (defaults here)."""
+"""The service's configurable thresholds: defaults from the business rules, each overridden by its
+upper-case config key (LOW_STOCK_THRESHOLD, PACKAGING_ALLOWANCE_G, WEIGHT_TOLERANCE_MIN_G,
+WEIGHT_TOLERANCE_PERCENT), read once by `shared.settings_provider.ServiceSettings(Settings)`."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.picking_packing.stock import DEFAULT_LOW_STOCK_THRESHOLD
 from services.picking_packing.weighing import PACKAGING_ALLOWANCE_G, Tolerance
+from shared.settings import read_settings
 
 
 @dataclass(frozen=True)
 class Settings:
-    low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD
+    low_stock_threshold: int = 5                              # §2 预警: warn under this many available
     packaging_allowance_g: int = PACKAGING_ALLOWANCE_G
-    tolerance: Tolerance = Tolerance()
+    weight_tolerance_min_g: int = Tolerance.min_g              # §3 称重: the larger of this margin …
+    weight_tolerance_percent: Decimal = Tolerance.percent      # … and this share of the expected weight
 
-    @classmethod
-    def from_config(cls, config):
-        default = cls()
-        return cls(
-            low_stock_threshold=int(config.get("LOW_STOCK_THRESHOLD", default.low_stock_threshold)),
-            packaging_allowance_g=int(config.get("PACKAGING_ALLOWANCE_G", default.packaging_allowance_g)),
-            tolerance=Tolerance(
-                min_g=int(config.get("WEIGHT_TOLERANCE_MIN_G", default.tolerance.min_g)),
-                percent=Decimal(str(config.get("WEIGHT_TOLERANCE_PERCENT", default.tolerance.percent)))),
-        )
+    from_config = classmethod(read_settings)
+
+    @property
+    def tolerance(self):
+        return Tolerance(min_g=self.weight_tolerance_min_g, percent=self.weight_tolerance_percent)

@@ -1,8 +1,4 @@
-"""Where a pick list stands, what the floor does next, and guarded moves between states."""
-import sqlalchemy as sa
-
-from services.picking_packing.models import PickList
-
+"""Where a pick list stands, and what the floor does next (storage.pick_lists.transition moves it, guarded)."""
 WAITING = "waiting_stock"     # approved, short of stock
 READY = "ready"               # stock reserved, nothing picked yet
 PICKING = "picking"
@@ -25,10 +21,3 @@ NEXT_STEP = {
     HANDED_OVER: "nothing: the parcel has left",
     CANCELLED: "nothing: put picked goods back (see put-away tasks)",
 }
-
-
-def transition(session, order_no, from_statuses, to_status, **values):
-    """Move a pick list only if it still stands where we think (1 if it moved, 0 if not)."""
-    return session.execute(
-        sa.update(PickList).where(PickList.order_no == order_no, PickList.status.in_(from_statuses))
-        .values(status=to_status, **values)).rowcount

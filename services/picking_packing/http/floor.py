@@ -1,14 +1,18 @@
 """The floor's HTTP API: the fixed scanner API (`POST /scans`), pick lists, overrides, tasks."""
-from services.picking_packing import packing, pick_lists, returns, scanning
+from services.picking_packing import packing, pick_lists, returned_goods, scanning
 from services.picking_packing.schemas import (
     DefectiveOut, OverrideSchema, Paging, PickListQuery, ScanSchema, TaskOut, TaskQuery,
 )
+from services.picking_packing.storage import pick_lists as stored_lists
+from services.picking_packing.storage import tasks as stored_tasks
 from shared.web import Role, api
 from contracts.base import schema
 
 SCANNER_ROLES = [Role.PICKER, Role.PACKER, Role.SHIPPER, Role.SCANNER]
 FLOOR_ROLES = SCANNER_ROLES + [Role.WAREHOUSE, Role.MANAGER, Role.SUPERVISOR]
 TASK_ROLES = [Role.WAREHOUSE, Role.MANAGER, Role.PICKER, Role.PACKER]
+# A refused scan is answered (and remembered for its retries), not raised.
+SCAN_STATUS = {scanning.DONE: 200, scanning.REFUSED: 409, scanning.UNKNOWN_ORDER: 404}
 
 
 class FloorEndpoints:
@@ -18,14 +22,14 @@ class FloorEndpoints:
          summary="a scanner's pick or pack (with weight) scan; the hand-over is shipping labels' POST /handovers")
     def post_scan(self, request, body):
         with self.db.unit_of_work() as uow:
-            status, answer = scanning.handle(uow, body, request.identity.staff_id, self.settings)
-            return uow.respond(status, {"scan_id": body["scan_id"], "type": body["type"], **answer})
+            outcome, answer = scanning.handle(uow, body, request.identity.staff_id, self.settings)
+            return uow.respond(SCAN_STATUS[outcome], {"scan_id": body["scan_id"], "type": body["type"], **answer})
 
     @api("GET", "/pick-lists", roles=FLOOR_ROLES, query=PickListQuery, summary="work per status for the floor")
     def list_pick_lists(self, request, query):
         with self.db.read() as session:
             return {"pick_lists": pick_lists.listing(session, query.get("status"), query["limit"]),
-                    "counts": pick_lists.counts_by_status(session)}
+                    "counts": stored_lists.counts_by_status(session)}
 
     @api("GET", "/pick-lists/<order_no>", roles=FLOOR_ROLES, summary="one pick list and what is left to do")
     def get_pick_list(self, request, order_no):
@@ -42,16 +46,16 @@ class FloorEndpoints:
     @api("GET", "/tasks", roles=TASK_ROLES, query=TaskQuery, summary="put-away and repack tasks")
     def list_tasks(self, request, query):
         with self.db.read() as session:
-            return {"tasks": schema(TaskOut, many=True).dump(returns.tasks(session, **query))}
+            return {"tasks": schema(TaskOut, many=True).dump(stored_tasks.tasks(session, **query))}
 
     @api("POST", "/tasks/<int:task_id>/done", roles=TASK_ROLES, idempotent=True,
          summary="a put-away or repack is done (repacked goods go back into stock)")
     def complete_task(self, request, task_id):
         with self.db.unit_of_work() as uow:
-            task = returns.complete_task(uow, task_id, request.identity.staff_id, self.settings)
+            task = returned_goods.complete_task(uow, task_id, request.identity.staff_id, self.settings)
             return uow.respond(200, schema(TaskOut).dump(task))
 
     @api("GET", "/defective-goods", roles=TASK_ROLES, query=Paging, summary="returned goods not resellable")
     def list_defective(self, request, query):
         with self.db.read() as session:
-            return {"defective": schema(DefectiveOut, many=True).dump(returns.defective(session, query["limit"]))}
+            return {"defective": schema(DefectiveOut, many=True).dump(stored_tasks.defective(session, query["limit"]))}

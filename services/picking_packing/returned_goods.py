@@ -2,10 +2,9 @@
 
 Rules §3: 退换货品及时发送生产部重新包装并重新入库.
 """
-import sqlalchemy as sa
-
 from services.picking_packing import inventory, stock
 from services.picking_packing.models import DefectiveGoods, WarehouseTask
+from services.picking_packing.storage import tasks as stored
 from shared.errors import Conflict, NotFound
 from shared.timeutil import utcnow
 
@@ -26,7 +25,7 @@ def receive_return(uow, returned):
 def complete_task(uow, task_id, staff_id, settings):
     """Put-away done, or repack done (the goods go back into stock)."""
     session, now = uow.session, utcnow()
-    task = session.get(WarehouseTask, task_id, with_for_update=True)
+    task = stored.locked_task(session, task_id)
     if task is None:
         raise NotFound(f"no task {task_id}", code="unknown_task", task_id=task_id)
     if task.status != "open":
@@ -37,16 +36,3 @@ def complete_task(uow, task_id, staff_id, settings):
                   task.order_no, now)
         inventory.restocked(uow, {task.sku: task.qty}, "repacked", settings)
     return task
-
-
-def tasks(session, kind=None, status=None, limit=200):
-    query = sa.select(WarehouseTask).order_by(WarehouseTask.id).limit(limit)
-    if kind:
-        query = query.where(WarehouseTask.kind == kind)
-    if status:
-        query = query.where(WarehouseTask.status == status)
-    return session.scalars(query).all()
-
-
-def defective(session, limit=200):
-    return session.scalars(sa.select(DefectiveGoods).order_by(DefectiveGoods.id.desc()).limit(limit)).all()

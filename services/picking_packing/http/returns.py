@@ -2,6 +2,7 @@
 from contracts.base import schema
 from services.picking_packing import parcel_returns
 from services.picking_packing.schemas import InspectionSchema, ParcelReturnOut, ParcelReturnQuery
+from services.picking_packing.storage import parcel_returns as stored
 from shared.timeutil import utcnow
 from shared.web import Role, api
 
@@ -17,7 +18,7 @@ class ParcelReturnEndpoints:
     def list_parcel_returns(self, request, query):
         with self.db.read() as session:
             return {"parcel_returns": schema(ParcelReturnOut, many=True).dump(
-                parcel_returns.receipts(session, query.get("status"), query["limit"]))}
+                stored.receipts(session, query.get("status"), query["limit"]))}
 
     @api("GET", "/parcel-returns/<order_no>", roles=READERS, summary="one returned parcel and its lines")
     def get_parcel_return(self, request, order_no):

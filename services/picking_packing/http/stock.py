@@ -1,9 +1,10 @@
-"""The stock desk's HTTP API (roles warehouse, manager): 入库, 盘点, thresholds, warnings (预警)."""
+"""The warehouse's stock HTTP API (roles warehouse, manager): 入库, 盘点, thresholds, warnings (预警)."""
 from services.picking_packing import inventory, stock
 from services.picking_packing.schemas import (
     BarcodeSchema, CountSchema, MovementOut, MovementQuery, Paging, ReceiptSchema, StockItemOut, ThresholdSchema,
     path_code,
 )
+from services.picking_packing.storage import stock as stored
 from shared.web import Role, api
 from contracts.base import schema
 
@@ -31,25 +32,25 @@ class StockEndpoints:
     @api("GET", "/stock/adjustments", roles=STOCK_ROLES, query=MovementQuery, summary="count differences")
     def list_adjustments(self, request, query):
         with self.db.read() as session:
-            return {"adjustments": schema(MovementOut, many=True).dump(inventory.movements(session, "count", **query))}
+            return {"adjustments": schema(MovementOut, many=True).dump(stored.movements(session, "count", **query))}
 
     @api("GET", "/stock/receipts", roles=STOCK_ROLES, query=MovementQuery, summary="入库记录: goods received, newest first")
     def list_receipts(self, request, query):
         with self.db.read() as session:
-            return {"receipts": schema(MovementOut, many=True).dump(inventory.movements(session, "received", **query))}
+            return {"receipts": schema(MovementOut, many=True).dump(stored.movements(session, "received", **query))}
 
     @api("GET", "/stock/warnings", roles=STOCK_ROLES, summary="预警: SKUs under their threshold")
     def list_warnings(self, request):
         threshold = self.settings.low_stock_threshold
         with self.db.read() as session:
-            items = stock.low_items(session, threshold)
+            items = stored.low_items(session, threshold)
             return {"warnings": [{**shown, "threshold": stock.threshold_of(item, threshold)}
                                  for item, shown in zip(items, _named(session, items))]}
 
     @api("GET", "/stock", roles=STOCK_ROLES, query=Paging, summary="stock of every SKU")
     def list_stock(self, request, query):
         with self.db.read() as session:
-            return {"stock": _named(session, stock.listing(session, query["limit"]))}
+            return {"stock": _named(session, stored.listing(session, query["limit"]))}
 
     @api("GET", "/stock/<sku>", roles=STOCK_ROLES, summary="one SKU's stock")
     def get_stock(self, request, sku):
@@ -70,10 +71,10 @@ class StockEndpoints:
 
     @staticmethod
     def _stock_of(session, skus):
-        return _named(session, stock.rows(session, skus))
+        return _named(session, stored.rows(session, skus))
 
 
 def _named(session, items):
     """Stock rows as the API shows them, each with its goods' name (None for a SKU never ordered)."""
-    names = stock.names(session, [item.sku for item in items])
+    names = stored.names(session, [item.sku for item in items])
     return [{**shown, "name": names.get(shown["sku"])} for shown in schema(StockItemOut, many=True).dump(items)]
