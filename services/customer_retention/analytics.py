@@ -9,7 +9,6 @@ from services.customer_retention.models import (
 )
 from services.customer_retention.pool import account_of
 from shared.timeutil import to_iso
-from shared.web.downloads import csv_text
 
 COUNTERS = ("orders_count", "total_spent", "refunded_total", "returns_count", "cod_refusals",
             "deliveries_count", "failed_deliveries", "cases_count")
@@ -35,10 +34,6 @@ def score_view(score):
             "last_order_at": to_iso(score.last_order_at), "recency_days": score.recency_days,
             "r": score.r, "f": score.f, "m": score.m, "rfm": f"{score.r}{score.f}{score.m}",
             "segment": score.segment}
-
-
-def cohort_csv(table):
-    return csv_text(rfm.cohort_csv_rows(table), lineterminator="\n")
 
 
 def customer_record(session, customer_key, now):

@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from services.customer_retention import names
 from services.customer_retention.rows import insert_if_absent
 from services.customer_retention.models import Account, CompanyName, Customer, CustomerEvent, CustomerOrder
+from shared.errors import RuleViolation
 from shared.timeutil import utcnow
 
 
@@ -84,6 +85,14 @@ def ensure_account(uow, customer_id, company, display_name):
         insert_if_absent(uow, CompanyName, name=company.strip(), customer_key=key,
                                     first_seen_at=utcnow())
     return key
+
+
+def company_account(uow, company_name):
+    """The account of a company claimed by its registered name (营业执照全称), made if it is new."""
+    if names.business_key(company_name) is None:
+        raise RuleViolation("the registered name has no letters or digits", code="invalid_company_name",
+                            fields={"company_name": ["no letters or digits"]})
+    return ensure_account(uow, None, company_name, company_name)
 
 
 def note_order_event(uow, kind, order_no, at, detail, status=None, refunded=0, **counters):
