@@ -7,6 +7,7 @@ from services.customer_retention.models import Base
 from services.customer_retention.settings import Settings
 from shared.messaging.consumer import consume_event
 from shared.messaging.relayed_database import RelayedDatabase
+from shared.settings_provider import ServiceSettings
 from shared.timers import timer
 from shared.timeutil import utcnow
 
@@ -14,10 +15,7 @@ from shared.timeutil import utcnow
 class CustomerRetentionService(CustomerRetentionHttp):
     name = "customer_retention"
     db = RelayedDatabase(Base)
-
-    @property
-    def settings(self):
-        return Settings.from_config(self.config)
+    settings = ServiceSettings(Settings)
 
     @timer(60, "ROUNDS_SECONDS")
     def make_rounds(self):
