@@ -4,7 +4,7 @@ Each trigger has a dedupe key, unique in the table: one task per order, review o
 from datetime import timedelta
 
 from services.customer_retention import names, storage
-from services.customer_retention.flags import colour
+from services.customer_retention.deadlines import colour
 from services.customer_retention.models import CareTask, Customer, Protection
 from shared.errors import Conflict, NotFound, PermissionDenied
 from shared.timeutil import to_iso

@@ -9,7 +9,7 @@ the whole history.
 from datetime import timedelta
 
 from services.customer_retention import care, limits, storage
-from services.customer_retention.flags import colour, days_left
+from services.customer_retention.deadlines import colour, days_left
 from services.customer_retention.models import Account, Notice, Ownership, Protection
 from shared.errors import Conflict, NotFound, RuleViolation
 from shared.timeutil import as_utc, business_day, to_iso
