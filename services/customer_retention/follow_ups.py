@@ -23,7 +23,7 @@ def log_follow_up(uow, rep, customer_key, kind, notes, now):
 
 
 def readable_rep(reader, role, asked_rep=None):
-    """Whose notes `reader` reads: a sales rep only their own (403 asking for another rep's);
+    """Whose notes `reader` reads: a sales rep only their own (PermissionDenied asking for another rep's);
     managers and the care team everyone's, or the rep they ask for (None: all)."""
     if role != "sales":
         return asked_rep
