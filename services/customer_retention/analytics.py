@@ -1,24 +1,18 @@
 """The customer database read back (no nameko here): one customer's record, and
 RFM, repeat purchase and cohorts over every account."""
 
-import sqlalchemy as sa
-
-from services.customer_retention import rfm
-from services.customer_retention.models import (
-    CompanyName, Customer, CustomerEvent, CustomerOrder, Protection,
-)
+from services.customer_retention import rfm, storage
+from services.customer_retention.models import Protection
 from services.customer_retention.pool import account_of
 from shared.timeutil import to_iso
-from shared.web.downloads import csv_text
 
 COUNTERS = ("orders_count", "total_spent", "refunded_total", "returns_count", "cod_refusals",
             "deliveries_count", "failed_deliveries", "cases_count")
 
 
 def purchases(session):
-    rows = session.execute(sa.select(CustomerOrder.customer_key, CustomerOrder.placed_at, CustomerOrder.total,
-                                     CustomerOrder.refunded)).all()
-    return [rfm.Purchase(key, placed_at, total - refunded) for key, placed_at, total, refunded in rows]
+    return [rfm.Purchase(key, placed_at, total - refunded)
+            for key, placed_at, total, refunded in storage.order_amounts(session)]
 
 
 def rfm_report(session, now, segment=None):
@@ -37,21 +31,12 @@ def score_view(score):
             "segment": score.segment}
 
 
-def cohort_csv(table):
-    return csv_text(rfm.cohort_csv_rows(table), lineterminator="\n")
-
-
 def customer_record(session, customer_key, now):
     account = account_of(session, customer_key)
-    buyers = session.scalars(sa.select(Customer).where(Customer.customer_key == customer_key)
-                             .order_by(Customer.customer_id)).all()
-    orders = session.scalars(sa.select(CustomerOrder).where(CustomerOrder.customer_key == customer_key)
-                             .order_by(CustomerOrder.placed_at)).all()
-    events = session.scalars(sa.select(CustomerEvent).where(
-        CustomerEvent.customer_id.in_([b.customer_id for b in buyers]))
-        .order_by(CustomerEvent.occurred_at, CustomerEvent.id)).all()
-    names = session.scalars(sa.select(CompanyName.name).where(CompanyName.customer_key == customer_key)
-                            .order_by(CompanyName.first_seen_at, CompanyName.name)).all()
+    buyers = storage.buyers_of(session, customer_key)
+    orders = storage.orders_of(session, customer_key)
+    events = storage.timeline_of(session, [b.customer_id for b in buyers])
+    names = storage.company_names_of(session, customer_key)
     holder = session.get(Protection, customer_key)
     scores = rfm.scores([rfm.Purchase(o.customer_key, o.placed_at, o.total - o.refunded) for o in orders], now)
     return {
@@ -72,10 +57,8 @@ def customer_record(session, customer_key, now):
 
 def merged_names(session):
     """Accounts whose registered name arrived spelled more than one way."""
-    rows = session.execute(sa.select(CompanyName.customer_key, CompanyName.name)
-                           .order_by(CompanyName.customer_key, CompanyName.name)).all()
     grouped = {}
-    for key, name in rows:
+    for key, name in storage.company_names(session):
         grouped.setdefault(key, []).append(name)
     return [{"customer_key": key, "names": names} for key, names in grouped.items() if len(names) > 1]
 

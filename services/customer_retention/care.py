@@ -3,27 +3,25 @@ for a customer, and by when (000 art. 9: 回访, win back; §5: negative reviews
 Each trigger has a dedupe key, unique in the table: one task per order, review or lapse."""
 from datetime import timedelta
 
-import sqlalchemy as sa
-
-from services.customer_retention import names
-from services.customer_retention.flags import colour
-from services.customer_retention.models import Account, CareTask, Customer, CustomerOrder, Protection
-from services.customer_retention.rows import insert_if_absent
+from services.customer_retention import names, storage
+from services.customer_retention.deadlines import colour
+from services.customer_retention.models import CareTask, Customer, Protection
 from shared.errors import Conflict, NotFound, PermissionDenied
 from shared.timeutil import to_iso
 
 NEGATIVE_RATING = 2   # a rating of 2 or less is a 中差评
+WIN_BACK_MIN_ORDERS = 2   # a customer who ordered this often and then stopped is won back
 
 
 def open_task(uow, kind, dedupe_key, customer_key, due_at, summary, now, customer_id=None, order_no=None, **params):
     """Create the task unless its trigger already made one; assigned to the customer's owner or the queue.
     `params`: what the summary says, for the console to word in the reader's language (issue #19)."""
     holder = uow.session.get(Protection, customer_key)
-    insert_if_absent(uow, CareTask, dedupe_key=dedupe_key, kind=kind, customer_key=customer_key,
-                     customer_id=customer_id, order_no=order_no, assignee=holder.rep if holder else None,
-                     summary=summary, summary_params={k: _plain(v) for k, v in params.items()}, created_at=now,
-                     due_at=due_at, status="open")
-    return uow.session.scalar(sa.select(CareTask).where(CareTask.dedupe_key == dedupe_key))
+    storage.insert_if_absent(uow.session, CareTask, dedupe_key=dedupe_key, kind=kind, customer_key=customer_key,
+                             customer_id=customer_id, order_no=order_no, assignee=holder.rep if holder else None,
+                             summary=summary, summary_params={k: _plain(v) for k, v in params.items()},
+                             created_at=now, due_at=due_at, status="open")
+    return storage.care_task_of(uow.session, dedupe_key)
 
 
 def _plain(value):
@@ -34,9 +32,7 @@ def _plain(value):
 
 def hand_over(uow, customer_key, from_rep, to_rep):
     """Open tasks follow the customer: to its new owner, or back to the care queue (None)."""
-    uow.session.execute(sa.update(CareTask).where(
-        CareTask.customer_key == customer_key, CareTask.status == "open",
-        CareTask.assignee.is_(None) if from_rep is None else CareTask.assignee == from_rep).values(assignee=to_rep))
+    storage.reassign_open_tasks(uow.session, customer_key, from_rep, to_rep)
 
 
 def after_delivery(uow, settings, order, delivered_at, now):
@@ -62,13 +58,8 @@ def after_review(uow, settings, customer_key, review, now):
 
 def cancel_follow_up_visit(uow, order_no, case_id):
     """The buyer says the parcel never came: don't ask them how the delivery went."""
-    _cancel(uow, "follow_up_visit", order_no, f"not received, after-sales case {case_id}")
-
-
-def _cancel(uow, kind, order_no, why):
-    uow.session.execute(sa.update(CareTask).where(
-        CareTask.kind == kind, CareTask.order_no == order_no, CareTask.status == "open").values(
-        status="cancelled", notes=why))
+    storage.cancel_open_tasks(uow.session, "follow_up_visit", order_no,
+                              f"not received, after-sales case {case_id}")
 
 
 def after_failed_delivery(uow, settings, order, event, now):
@@ -76,7 +67,7 @@ def after_failed_delivery(uow, settings, order, event, now):
     (000 art. 6: 主动与收件人联系; about 15 % of returns happen because nobody reached them). One open
     call per order; a later failure after that call makes another."""
     if order.payment_method != "cod" or order.status == "returned_to_sender" or \
-            _open_task(uow.session, "cod_delivery_call", order.order_no):
+            storage.has_open_task(uow.session, "cod_delivery_call", order.order_no):
         return None
     return open_task(uow, "cod_delivery_call", f"cod_delivery_call:{order.order_no}:{to_iso(event['occurred_at'])}",
                      order.customer_key, now + timedelta(hours=settings.cod_delivery_call_hours),
@@ -87,14 +78,10 @@ def after_failed_delivery(uow, settings, order, event, now):
                      recipient_phone=order.recipient_phone or "")
 
 
-def _open_task(session, kind, order_no):
-    return session.scalar(sa.select(CareTask.id).where(CareTask.kind == kind, CareTask.order_no == order_no,
-                                                        CareTask.status == "open").limit(1))
-
-
 def after_return_to_sender(uow, settings, order, event, now):
     """The parcel is back: too late to call the recipient; a COD refusal has the buyer called."""
-    _cancel(uow, "cod_delivery_call", order.order_no, "the parcel came back before the call")
+    storage.cancel_open_tasks(uow.session, "cod_delivery_call", order.order_no,
+                              "the parcel came back before the call")
     if event["payment_method"] != "cod":
         return None
     return open_task(uow, "cod_refusal_call", f"cod_refusal_call:{order.order_no}", order.customer_key,
@@ -128,10 +115,7 @@ def after_refund(uow, settings, order, event, now):
 def open_win_backs(uow, settings, now):
     """Customers with 2+ orders and none for `win_back_days`: one win-back task per lapse."""
     cutoff = now - timedelta(days=settings.win_back_days)
-    lapsed = uow.session.execute(
-        sa.select(CustomerOrder.customer_key, sa.func.count(), sa.func.max(CustomerOrder.placed_at))
-        .group_by(CustomerOrder.customer_key)
-        .having(sa.func.count() >= 2, sa.func.max(CustomerOrder.placed_at) <= cutoff)).all()
+    lapsed = storage.lapsed_customers(uow.session, cutoff, WIN_BACK_MIN_ORDERS)
     return [open_task(uow, "win_back", f"win_back:{key}:{to_iso(last)}", key,
                       now + timedelta(days=settings.win_back_due_days),
                       f"{count} orders, the last on {to_iso(last)[:10]}: win the customer back", now,
@@ -145,25 +129,16 @@ def complete(uow, task_id, staff_id, role, outcome, notes, now):
         raise NotFound(f"no care task {task_id}")
     if role == "sales" and task.assignee != staff_id:
         raise PermissionDenied(f"care task {task_id} is not assigned to {staff_id}")
-    done = uow.session.execute(sa.update(CareTask).where(CareTask.id == task_id, CareTask.status == "open").values(
-        status="done", outcome=outcome, notes=notes, completed_by=staff_id, completed_at=now)).rowcount
-    if not done:
+    if not storage.complete_open_task(uow.session, task_id, outcome, notes, staff_id, now):
         raise Conflict(f"care task {task_id} is already {task.status}", code="already_done")
     uow.publish("care_task_completed", {"task_id": task.id, "kind": task.kind, "staff_id": staff_id,
                                         "outcome": outcome, "completed_at": now, "due_at": task.due_at,
                                         "on_time": now <= task.due_at}, aggregate_id=str(task.id))
-    return uow.session.get(CareTask, task_id, populate_existing=True)
+    return storage.reloaded(uow.session, CareTask, task_id)
 
 
 def task_list(session, settings, now, assignee=None, queue=False, status="open"):
-    query = sa.select(CareTask).order_by(CareTask.due_at, CareTask.id)
-    if status:
-        query = query.where(CareTask.status == status)
-    if queue:
-        query = query.where(CareTask.assignee.is_(None))
-    elif assignee:
-        query = query.where(CareTask.assignee == assignee)
-    tasks = session.scalars(query).all()
+    tasks = storage.care_tasks(session, status, assignee, queue)
     who = contacts(session, tasks)
     return [task_view(task, settings, now, who.get(task.id)) for task in tasks]
 
@@ -173,15 +148,9 @@ def contacts(session, tasks):
     latest buyer, and a company's registered name."""
     ids = {task.customer_id for task in tasks if task.customer_id}
     keys = {task.customer_key for task in tasks}
-    buyers = {row.customer_id: row for row in session.execute(
-        sa.select(Customer.customer_id, Customer.name, Customer.phone).where(Customer.customer_id.in_(ids)))} \
-        if ids else {}
-    latest = {}
-    for row in session.execute(sa.select(Customer.customer_key, Customer.name, Customer.phone)
-                               .where(Customer.customer_key.in_(keys)).order_by(Customer.last_order_at)):
-        latest[row.customer_key] = row
-    accounts = dict(session.execute(sa.select(Account.customer_key, Account.display_name)
-                                    .where(Account.customer_key.in_(keys))).all())
+    buyers = storage.buyers_by_id(session, ids)
+    latest = storage.latest_buyers(session, keys)
+    accounts = storage.display_names(session, keys)
     found = {}
     for task in tasks:
         buyer = buyers.get(task.customer_id) or latest.get(task.customer_key)

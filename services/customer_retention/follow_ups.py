@@ -1,8 +1,7 @@
 """Follow-ups (跟进): calls, visits and messages logged against a customer.
 A customer protected by someone else may not be followed up (§7), and a rep reads only their own
 notes: reps compete for customers, so one rep's notes are not another's to read (issue 17)."""
-import sqlalchemy as sa
-
+from services.customer_retention import storage
 from services.customer_retention.models import FollowUp, Protection
 from services.customer_retention.pool import account_of
 from shared.errors import Conflict, PermissionDenied
@@ -15,8 +14,7 @@ def log_follow_up(uow, rep, customer_key, kind, notes, now):
     if holder is not None and holder.rep != rep and holder.expires_at > now:
         raise Conflict(f"{customer_key} is protected by {holder.rep} until {to_iso(holder.expires_at)}",
                        code="protected_by_another", holder=holder.rep, expires_at=to_iso(holder.expires_at))
-    uow.session.execute(sa.update(Protection).where(Protection.customer_key == customer_key, Protection.rep == rep)
-                        .values(last_follow_up_at=now))
+    storage.note_follow_up(uow.session, customer_key, rep, now)
     follow_up = FollowUp(customer_key=customer_key, rep=rep, kind=kind, notes=notes, logged_at=now)
     uow.session.add(follow_up)
     uow.publish("follow_up_logged", {"customer_key": customer_key, "rep": rep, "kind": kind, "logged_at": now},
@@ -25,7 +23,7 @@ def log_follow_up(uow, rep, customer_key, kind, notes, now):
 
 
 def readable_rep(reader, role, asked_rep=None):
-    """Whose notes `reader` reads: a sales rep only their own (403 asking for another rep's);
+    """Whose notes `reader` reads: a sales rep only their own (PermissionDenied asking for another rep's);
     managers and the care team everyone's, or the rep they ask for (None: all)."""
     if role != "sales":
         return asked_rep
@@ -36,9 +34,5 @@ def readable_rep(reader, role, asked_rep=None):
 
 
 def follow_ups_of(session, customer_key, rep=None):
-    query = sa.select(FollowUp).where(FollowUp.customer_key == customer_key)
-    if rep is not None:
-        query = query.where(FollowUp.rep == rep)
-    rows = session.scalars(query.order_by(FollowUp.logged_at.desc(), FollowUp.id.desc())).all()
     return [{"id": f.id, "rep": f.rep, "kind": f.kind, "notes": f.notes, "logged_at": to_iso(f.logged_at)}
-            for f in rows]
+            for f in storage.follow_ups_of(session, customer_key, rep)]

@@ -3,10 +3,8 @@ a rep's own row overrides the '*' row, which overrides the default here.
 
 Counting against a limit is a conditional UPDATE (`... WHERE held < :max`), so two
 concurrent claims cannot both slip under it."""
-import sqlalchemy as sa
-
-from services.customer_retention.rows import insert_if_absent
-from services.customer_retention.models import PoolLimit, RepClaimDay, RepLoad
+from services.customer_retention import storage
+from services.customer_retention.models import PoolLimit
 from shared.errors import RuleViolation
 
 EVERYONE = "*"
@@ -18,16 +16,14 @@ DEFAULTS = {
 
 
 def limit(session, name, rep):
-    rows = dict(session.execute(sa.select(PoolLimit.scope, PoolLimit.value).where(
-        PoolLimit.name == name, PoolLimit.scope.in_([rep, EVERYONE]))).all())
+    rows = storage.limit_values(session, name, [rep, EVERYONE])
     return rows.get(rep, rows.get(EVERYONE, DEFAULTS[name]))
 
 
 def all_limits(session):
-    rows = session.scalars(sa.select(PoolLimit).order_by(PoolLimit.name, PoolLimit.scope)).all()
     return {"defaults": dict(DEFAULTS),
             "set": [{"name": r.name, "scope": r.scope, "value": r.value, "set_by": r.set_by,
-                     "set_at": r.set_at} for r in rows]}
+                     "set_at": r.set_at} for r in storage.pool_limits(session)]}
 
 
 def set_limit(uow, name, value, scope, by, now):
@@ -40,10 +36,7 @@ def set_limit(uow, name, value, scope, by, now):
 def take_slot(uow, rep):
     """One more customer held by the rep, if under their limit."""
     maximum = limit(uow.session, "max_customers_per_rep", rep)
-    insert_if_absent(uow, RepLoad, rep=rep, held=0)
-    taken = uow.session.execute(sa.update(RepLoad).where(RepLoad.rep == rep, RepLoad.held < maximum)
-                                .values(held=RepLoad.held + 1)).rowcount
-    if not taken:
+    if not storage.take_slot(uow.session, rep, maximum):
         raise RuleViolation(f"{rep} already holds {maximum} customers, the most allowed",
                             code="pool_full", limit=maximum)
 
@@ -51,17 +44,12 @@ def take_slot(uow, rep):
 def adjust_load(uow, rep, delta):
     """Move a rep's count without the limit: -1 when a customer leaves them, +1 when a
     manager reassigns one to them (the manager's call overrides the limit)."""
-    insert_if_absent(uow, RepLoad, rep=rep, held=0)
-    uow.session.execute(sa.update(RepLoad).where(RepLoad.rep == rep).values(held=RepLoad.held + delta))
+    storage.adjust_load(uow.session, rep, delta)
 
 
 def count_claim(uow, rep, day):
     maximum = limit(uow.session, "max_claims_per_day", rep)
-    insert_if_absent(uow, RepClaimDay, rep=rep, day=day, claims=0)
-    counted = uow.session.execute(
-        sa.update(RepClaimDay).where(RepClaimDay.rep == rep, RepClaimDay.day == day, RepClaimDay.claims < maximum)
-        .values(claims=RepClaimDay.claims + 1)).rowcount
-    if not counted:
+    if not storage.count_claim(uow.session, rep, day, maximum):
         raise RuleViolation(f"{rep} has made {maximum} claims today, the most allowed",
                             code="daily_claims_used", limit=maximum)
 

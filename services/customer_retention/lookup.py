@@ -8,20 +8,14 @@ registered name spelled almost the same (one or two characters off: the typos th
 """
 from difflib import SequenceMatcher
 
-import sqlalchemy as sa
-
-from services.customer_retention import names
-from services.customer_retention.models import Account, Customer, Protection
+from services.customer_retention import names, storage
+from services.customer_retention.models import Account, Protection
 from shared.timeutil import to_iso
 
 LIMIT = 10
 SIMILAR = 0.8          # SequenceMatcher ratio from which two normalised registered names count as a likely typo
 MIN_PHONE_DIGITS = 3   # a shorter run of digits matches too many phones to help
-
-
-def _like(text):
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%", "%" + escaped + "%"
+BUYERS_SHOWN = 3       # a customer's latest buyers shown with it
 
 
 def find_customers(session, text, limit=LIMIT):
@@ -37,25 +31,15 @@ def find_customers(session, text, limit=LIMIT):
         for key in keys:
             found.setdefault(key, match)
 
-    starts, _ = _like(text)
-    add(session.scalars(sa.select(Account.customer_key).where(Account.customer_key.like(starts, escape="\\"))
-                        .order_by(Account.customer_key).limit(limit)), "key")
+    add(storage.account_keys_starting(session, text, limit), "key")
     if folded:
-        business_starts, business_contains = _like(names.BUSINESS_PREFIX + folded)[0], _like(folded)[1]
-        add(session.scalars(sa.select(Account.customer_key).where(
-            Account.customer_key.like(business_starts, escape="\\")).order_by(Account.customer_key).limit(limit)),
-            "name")
-        add(session.scalars(sa.select(Customer.customer_key).where(Customer.name.like(starts, escape="\\"))
-                            .order_by(Customer.customer_key).limit(limit)), "name")
-        add(session.scalars(sa.select(Account.customer_key).where(
-            Account.kind == "business", Account.customer_key.like(business_contains, escape="\\"))
-            .order_by(Account.customer_key).limit(limit)), "contains")
+        add(storage.account_keys_starting(session, names.BUSINESS_PREFIX + folded, limit), "name")
+        add(storage.keys_of_buyers_named(session, text, limit), "name")
+        add(storage.business_keys_containing(session, folded, limit), "contains")
         add(_similar(session, folded, limit), "similar")
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) >= MIN_PHONE_DIGITS and len(digits) == len(text.replace(" ", "").replace("-", "")):
-        add(session.scalars(sa.select(Customer.customer_key).where(Customer.phone.like(_like(digits)[0],
-                                                                                      escape="\\"))
-                            .order_by(Customer.customer_key).limit(limit)), "phone")
+        add(storage.keys_of_phones(session, digits, limit), "phone")
     return [_view(session, key, match) for key, match in list(found.items())[:limit]]
 
 
@@ -63,16 +47,14 @@ def _similar(session, folded, limit):
     """Registered names spelled almost like `folded`, among those sharing its first two characters."""
     if len(folded) < 4:
         return []
-    candidates = session.scalars(sa.select(Account.customer_key).where(
-        Account.customer_key.like(_like(names.BUSINESS_PREFIX + folded[:2])[0], escape="\\")))
+    candidates = storage.account_keys_starting(session, names.BUSINESS_PREFIX + folded[:2])
     scored = [(SequenceMatcher(None, folded, key[len(names.BUSINESS_PREFIX):]).ratio(), key) for key in candidates]
     return [key for score, key in sorted(scored, reverse=True)[:limit] if score >= SIMILAR]
 
 
 def _view(session, key, match):
     account = session.get(Account, key)
-    buyers = session.execute(sa.select(Customer.name, Customer.phone).where(Customer.customer_key == key)
-                             .order_by(Customer.last_order_at.desc()).limit(3)).all()
+    buyers = storage.recent_buyers(session, key, BUYERS_SHOWN)
     holder = session.get(Protection, key)
     return {"customer_key": key, "display_name": account.display_name, "kind": account.kind,
             "phone": buyers[0].phone if buyers else None, "names": [buyer.name for buyer in buyers],

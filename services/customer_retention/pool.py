@@ -8,16 +8,14 @@ the whole history.
 """
 from datetime import timedelta
 
-import sqlalchemy as sa
-
-from services.customer_retention import care, limits
-from services.customer_retention.flags import colour, days_left
+from services.customer_retention import care, limits, storage
+from services.customer_retention.deadlines import colour, days_left
 from services.customer_retention.models import Account, Notice, Ownership, Protection
-from services.customer_retention.rows import insert_if_absent
 from shared.errors import Conflict, NotFound, RuleViolation
 from shared.timeutil import as_utc, business_day, to_iso
 
 LOST = ("released", "expired", "reassigned")
+NOTICES_SHOWN = 200   # a rep's latest notices
 
 
 def claim(uow, settings, rep, customer_key, now):
@@ -33,13 +31,10 @@ def claim(uow, settings, rep, customer_key, now):
 
 
 def renew(uow, settings, rep, customer_key, now):
-    renewed = uow.session.execute(
-        sa.update(Protection).where(Protection.customer_key == customer_key, Protection.rep == rep,
-                                    Protection.expires_at > now)
-        .values(expires_at=now + timedelta(days=settings.protection_days), expiry_notified_at=None)).rowcount
-    if not renewed:
+    if not storage.extend_protection(uow.session, customer_key, rep, now,
+                                     now + timedelta(days=settings.protection_days)):
         raise _not_yours(uow.session, rep, customer_key, now)
-    return uow.session.get(Protection, customer_key, populate_existing=True)
+    return storage.reloaded(uow.session, Protection, customer_key)
 
 
 def release(uow, rep, customer_key, now):
@@ -52,7 +47,7 @@ def reassign(uow, settings, manager, customer_keys, to_rep, reason, now):
     """All or nothing: every customer must be held by someone other than `to_rep`."""
     moved = []
     for key in dict.fromkeys(customer_keys):
-        protection = uow.session.get(Protection, key, with_for_update=True)
+        protection = storage.locked_protection(uow.session, key)
         if protection is None or protection.rep == to_rep or not _end(uow, protection, "reassigned", manager, now,
                                                                       note=reason):
             raise Conflict(f"{key} is not held by another rep", code="not_reassignable", customer_key=key)
@@ -64,11 +59,8 @@ def reassign(uow, settings, manager, customer_keys, to_rep, reason, now):
 
 def expire_due(uow, now, customer_key=None):
     """Protections past their expiry go back to the public pool; each says whose it was."""
-    query = sa.select(Protection).where(Protection.expires_at <= now)
-    if customer_key is not None:
-        query = query.where(Protection.customer_key == customer_key)
     expired = []
-    for protection in uow.session.scalars(query.with_for_update()).all():
+    for protection in storage.due_protections(uow.session, now, customer_key):
         if _end(uow, protection, "expired", "system", now):
             uow.publish("protection_expired", {"customer_key": protection.customer_key, "rep": protection.rep,
                                                "expired_at": protection.expires_at},
@@ -80,14 +72,9 @@ def expire_due(uow, now, customer_key=None):
 def notify_expiring(uow, settings, now):
     """Tell each rep, once per protection period, about customers expiring within the notice days."""
     soon = now + timedelta(days=settings.expiry_notice_days)
-    due = uow.session.scalars(sa.select(Protection).where(
-        Protection.expires_at > now, Protection.expires_at <= soon, Protection.expiry_notified_at.is_(None))).all()
     notices = []
-    for protection in due:
-        marked = uow.session.execute(sa.update(Protection).where(
-            Protection.customer_key == protection.customer_key, Protection.expiry_notified_at.is_(None))
-            .values(expiry_notified_at=now)).rowcount
-        if marked:
+    for protection in storage.unnotified_expiring(uow.session, now, soon):
+        if storage.mark_expiry_notified(uow.session, protection.customer_key, now):
             notices.append(Notice(
                 rep=protection.rep, customer_key=protection.customer_key, kind="protection_expiring", created_at=now,
                 message=f"protection of {protection.customer_key} expires at {to_iso(protection.expires_at)}; "
@@ -97,26 +84,21 @@ def notify_expiring(uow, settings, now):
 
 
 def notices_for(session, rep):
-    rows = session.scalars(sa.select(Notice).where(Notice.rep == rep).order_by(Notice.id.desc()).limit(200)).all()
     return [{"id": n.id, "customer_key": n.customer_key, "kind": n.kind, "message": n.message,
-             "created_at": to_iso(n.created_at)} for n in rows]
+             "created_at": to_iso(n.created_at)} for n in storage.notices_of(session, rep, NOTICES_SHOWN)]
 
 
 def pool_view(session, settings, now, rep=None, flagged_only=False):
-    query = sa.select(Protection, Account.display_name).join(Account).order_by(Protection.expires_at)
-    if rep is not None:
-        query = query.where(Protection.rep == rep)
-    rows = [_view(protection, name, settings, now) for protection, name in session.execute(query).all()]
+    rows = [_view(protection, name, settings, now)
+            for protection, name in storage.protections_with_names(session, rep)]
     return [row for row in rows if row["flagged"]] if flagged_only else rows
 
 
 def history(session, customer_key):
     account_of(session, customer_key)
-    rows = session.scalars(sa.select(Ownership).where(Ownership.customer_key == customer_key)
-                           .order_by(Ownership.started_at, Ownership.id)).all()
     return [{"rep": o.rep, "from": to_iso(o.started_at), "how": o.how,
              "to": o.ended_at and to_iso(o.ended_at), "ended": o.end_reason, "ended_by": o.ended_by,
-             "note": o.note} for o in rows]
+             "note": o.note} for o in storage.ownerships_of(session, customer_key)]
 
 
 def account_of(session, customer_key):
@@ -132,8 +114,8 @@ def _start(uow, settings, customer_key, rep, how, now, previous_rep=None, note=N
     uow.session.flush()
     expires_at = now + timedelta(days=settings.protection_days)
     # The primary key decides a race: of two concurrent claims, one insert lands.
-    if not insert_if_absent(uow, Protection, customer_key=customer_key, rep=rep, ownership_id=ownership.id,
-                            claimed_at=now, expires_at=expires_at):
+    if not storage.insert_if_absent(uow.session, Protection, customer_key=customer_key, rep=rep,
+                                    ownership_id=ownership.id, claimed_at=now, expires_at=expires_at):
         raise _held(uow.session.get(Protection, customer_key))
     care.hand_over(uow, customer_key, None, rep)
     uow.publish("protection_claimed", {"customer_key": customer_key, "rep": rep, "expires_at": expires_at,
@@ -143,13 +125,8 @@ def _start(uow, settings, customer_key, rep, how, now, previous_rep=None, note=N
 
 def _end(uow, protection, reason, by, now, note=None):
     """Close a holding; False when someone else closed it first."""
-    gone = uow.session.execute(sa.delete(Protection).where(
-        Protection.customer_key == protection.customer_key,
-        Protection.ownership_id == protection.ownership_id)).rowcount
-    if not gone:
+    if not storage.end_protection(uow.session, protection, reason, by, now, note):
         return False
-    uow.session.execute(sa.update(Ownership).where(Ownership.id == protection.ownership_id).values(
-        ended_at=now, end_reason=reason, ended_by=by, note=note or Ownership.note))
     limits.adjust_load(uow, protection.rep, -1)
     care.hand_over(uow, protection.customer_key, protection.rep, None)
     return True
@@ -157,8 +134,7 @@ def _end(uow, protection, reason, by, now, note=None):
 
 def _check_cooldown(session, rep, customer_key, now):
     days = limits.limit(session, "reclaim_cooldown_days", rep)
-    last_lost = session.scalar(sa.select(sa.func.max(Ownership.ended_at)).where(
-        Ownership.customer_key == customer_key, Ownership.rep == rep, Ownership.end_reason.in_(LOST)))
+    last_lost = storage.last_lost_at(session, customer_key, rep, LOST)
     if last_lost is not None:
         until = as_utc(last_lost) + timedelta(days=days)
         if now < until:
@@ -172,7 +148,7 @@ def _held(protection):
 
 
 def _not_yours(session, rep, customer_key, now):
-    protection = session.get(Protection, customer_key, populate_existing=True)
+    protection = storage.reloaded(session, Protection, customer_key)
     if protection is None:
         return Conflict(f"{customer_key} is in the public pool", code="not_protected")
     if protection.rep != rep:

@@ -1,29 +1,21 @@
-"""The customer retention service (保护库/客户关怀): consumes the order's life from the bus,
-serves the pool and the care team over HTTP, and runs its rounds on a timer."""
+"""The customer retention service (保护库/客户关怀): consumes the order's life from the bus and runs its
+rounds on a timer; its HTTP API (the pool and the care team) is in http/."""
 
 from services.customer_retention import reactions, rounds
-from services.customer_retention.http_care import CareEndpoints
-from services.customer_retention.http_pool import PoolEndpoints
+from services.customer_retention.http import CustomerRetentionHttp
 from services.customer_retention.models import Base
 from services.customer_retention.settings import Settings
-from shared.messaging.relayed_database import RelayedDatabase
 from shared.messaging.consumer import consume_event
+from shared.messaging.relayed_database import RelayedDatabase
+from shared.settings_provider import ServiceSettings
 from shared.timers import timer
 from shared.timeutil import utcnow
-from shared.web.standard import StandardEndpoints
 
 
-class CustomerRetentionService(PoolEndpoints, CareEndpoints, StandardEndpoints):
+class CustomerRetentionService(CustomerRetentionHttp):
     name = "customer_retention"
     db = RelayedDatabase(Base)
-
-    @property
-    def settings(self):
-        return Settings.from_config(self.config)
-
-    def _react(self, reaction, event):
-        with self.db.unit_of_work() as uow:
-            reaction(uow, self.settings, event)
+    settings = ServiceSettings(Settings)
 
     @timer(60, "ROUNDS_SECONDS")
     def make_rounds(self):
@@ -31,55 +23,68 @@ class CustomerRetentionService(PoolEndpoints, CareEndpoints, StandardEndpoints):
 
     @consume_event("storefront", "order_placed")
     def on_order_placed(self, event):
-        self._react(reactions.order_placed, event)
+        with self.db.unit_of_work() as uow:
+            reactions.order_placed(uow, self.settings, event)
 
     @consume_event("storefront", "review_posted")
     def on_review_posted(self, event):
-        self._react(reactions.review_posted, event)
+        with self.db.unit_of_work() as uow:
+            reactions.review_posted(uow, self.settings, event)
 
     @consume_event("order_review", "order_held")
     def on_order_held(self, event):
-        self._react(reactions.order_held, event)
+        with self.db.unit_of_work() as uow:
+            reactions.order_held(uow, self.settings, event)
 
     @consume_event("order_review", "customer_notification_requested")
     def on_customer_notification_requested(self, event):
-        self._react(reactions.stock_notice, event)
+        with self.db.unit_of_work() as uow:
+            reactions.stock_notice(uow, self.settings, event)
 
     @consume_event("picking_packing", "order_out_of_stock")
     def on_order_out_of_stock(self, event):
-        self._react(reactions.stock_notice, event)
+        with self.db.unit_of_work() as uow:
+            reactions.stock_notice(uow, self.settings, event)
 
     @consume_event("shipping_labels", "order_shipped")
     def on_order_shipped(self, event):
-        self._react(reactions.order_shipped, event)
+        with self.db.unit_of_work() as uow:
+            reactions.order_shipped(uow, self.settings, event)
 
     @consume_event("shipping_labels", "parcel_delivered")
     def on_parcel_delivered(self, event):
-        self._react(reactions.parcel_delivered, event)
+        with self.db.unit_of_work() as uow:
+            reactions.parcel_delivered(uow, self.settings, event)
 
     @consume_event("shipping_labels", "parcel_delivery_failed")
     def on_parcel_delivery_failed(self, event):
-        self._react(reactions.parcel_delivery_failed, event)
+        with self.db.unit_of_work() as uow:
+            reactions.parcel_delivery_failed(uow, self.settings, event)
 
     @consume_event("shipping_labels", "parcel_returned_to_sender")
     def on_parcel_returned_to_sender(self, event):
-        self._react(reactions.parcel_returned_to_sender, event)
+        with self.db.unit_of_work() as uow:
+            reactions.parcel_returned_to_sender(uow, self.settings, event)
 
     @consume_event("after_sales", "case_opened")
     def on_case_opened(self, event):
-        self._react(reactions.case_opened, event)
+        with self.db.unit_of_work() as uow:
+            reactions.case_opened(uow, self.settings, event)
 
     @consume_event("after_sales", "return_received")
     def on_return_received(self, event):
-        self._react(reactions.return_received, event)
+        with self.db.unit_of_work() as uow:
+            reactions.return_received(uow, self.settings, event)
 
     @consume_event("after_sales", "refund_paid")
     def on_refund_paid(self, event):
-        self._react(reactions.refund_paid, event)
+        with self.db.unit_of_work() as uow:
+            reactions.refund_paid(uow, self.settings, event)
 
     @consume_event("after_sales", "case_closed")
     def on_case_closed(self, event):
-        self._react(reactions.case_closed, event)
+        with self.db.unit_of_work() as uow:
+            reactions.case_closed(uow, self.settings, event)
 
 
 SERVICE = CustomerRetentionService

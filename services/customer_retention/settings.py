@@ -1,10 +1,14 @@
-"""Thresholds of the pool and the care team, from the service config (defaults here).
+"""Thresholds of the pool and the care team, from the service config (defaults here): each field is
+overridden by its upper-case key (`CUSTOMER_RETENTION_PROTECTION_DAYS=30` in the environment), read once
+by the service (`shared.settings_provider.ServiceSettings(Settings)`).
 
 Sales limits (how many customers a rep holds, claims a day, the re-claim
 cooldown) are data, not config: see limits.py.
 """
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
+
+from shared.settings import read_settings
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,5 @@ class Settings:
 
     @classmethod
     def from_config(cls, config):
-        """Each field may be overridden by the upper-case key, e.g. PROTECTION_DAYS=30."""
-        return cls(**{field.name: field.type(str(config[field.name.upper()]))
-                      for field in fields(cls) if field.name.upper() in config})
+        """What the service reads: the defaults, overridden by the config's keys (PROTECTION_DAYS=30)."""
+        return read_settings(cls, config)

@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from services.customer_retention.flags import colour, days_left
+from services.customer_retention.deadlines import colour, days_left
 from services.customer_retention.settings import Settings
 
 

@@ -357,7 +357,7 @@ def test_the_manifest_csv_writes_formula_like_cells_as_text(start_service, rabbi
 def test_every_csv_the_suite_writes_shows_formula_like_cells_as_text():
     from services.after_sales.http import reports as weekly
     from services.after_sales.flow import REASONS
-    from services.customer_retention import analytics
+    from services.customer_retention.http import analytics
     from services.shipping_labels import cod_report
     from services.staff_performance import export
     written = {

@@ -1,11 +1,9 @@
 """HTTP for the protection pool: claims, renewals, releases, reassignments, limits, follow-ups."""
-from services.customer_retention import follow_ups, limits, names, pool
-from services.customer_retention.customers import ensure_account
+from services.customer_retention import customers, follow_ups, limits, pool
 from services.customer_retention.schemas import (
     ClaimSchema, CustomerKeySchema, FollowUpQuery, FollowUpSchema, KeyQuery, LimitSchema, PoolQuery,
     ReassignSchema,
 )
-from shared.errors import RuleViolation
 from shared.timeutil import to_iso, utcnow
 from shared.web import Role, api
 
@@ -17,13 +15,13 @@ def protection_body(protection):
             "claimed_at": to_iso(protection.claimed_at), "expires_at": to_iso(protection.expires_at)}
 
 
-class PoolEndpoints:
+class PoolHttp:
 
     @api("POST", "/pool/claims", roles=[SALES], body=ClaimSchema, idempotent=True,
          summary="claim a customer into your protection pool (409 if someone holds it)")
     def claim(self, request, body):
         with self.db.unit_of_work() as uow:
-            key = body.get("customer_key") or _company_key(uow, body["company_name"])
+            key = body.get("customer_key") or customers.company_account(uow, body["company_name"])
             protection = pool.claim(uow, self.settings, request.identity.staff_id, key, utcnow())
             return uow.respond(201, protection_body(protection))
 
@@ -91,9 +89,3 @@ class PoolEndpoints:
         with self.db.read() as session:
             return {"follow_ups": follow_ups.follow_ups_of(session, query["customer_key"], rep)}
 
-
-def _company_key(uow, company_name):
-    if names.business_key(company_name) is None:
-        raise RuleViolation("the registered name has no letters or digits", code="invalid_company_name",
-                            fields={"company_name": ["no letters or digits"]})
-    return ensure_account(uow, None, company_name, company_name)

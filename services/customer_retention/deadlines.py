@@ -1,4 +1,5 @@
-"""Red / yellow / green (三色预警, §8) for anything with a deadline."""
+"""Deadlines: their colour, red / yellow / green (三色预警, §8), and the days left to them; for protections and
+care tasks alike. (A `flagged` customer is another thing: held too long without a follow-up, pool.py.)"""
 import math
 
 GREEN, YELLOW, RED = "green", "yellow", "red"

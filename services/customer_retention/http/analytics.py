@@ -1,34 +1,17 @@
-"""HTTP for the care team and the customer database: tasks, customer records, RFM, cohorts."""
+"""HTTP for the customer database: customers with RFM, one customer's record, the lookup before a
+claim, merged names, repeat purchase and cohorts (JSON or CSV)."""
 
-from services.customer_retention import analytics, care, lookup, rfm
-from services.customer_retention.schemas import AnalyticsQuery, CompleteTaskSchema, KeyQuery, LookupQuery, TaskQuery
+from services.customer_retention import analytics, lookup, rfm
+from services.customer_retention.schemas import AnalyticsQuery, KeyQuery, LookupQuery
 from shared.timeutil import utcnow
 from shared.web import Role, api, file_response
+from shared.web.downloads import csv_text
 
 SALES, MANAGER, CARE = Role.SALES, Role.MANAGER, Role.CARE
 EVERYONE = [SALES, MANAGER, CARE]
 
 
-class CareEndpoints:
-
-    @api("GET", "/care-tasks", roles=EVERYONE, query=TaskQuery,
-         summary="care tasks: mine, the care queue, or all (managers); overdue ones are red")
-    def care_tasks(self, request, query):
-        view = "mine" if request.identity.role == SALES else query["view"]
-        with self.db.read() as session:
-            return {"tasks": care.task_list(session, self.settings, utcnow(),
-                                            assignee=request.identity.staff_id if view == "mine" else None,
-                                            queue=view == "queue",
-                                            status=None if query["status"] == "any" else query["status"])}
-
-    @api("POST", "/care-tasks/<int:task_id>/completion", roles=EVERYONE, body=CompleteTaskSchema,
-         idempotent=True, summary="complete a care task with its outcome")
-    def complete_task(self, request, task_id, body):
-        with self.db.unit_of_work() as uow:
-            task = care.complete(uow, task_id, request.identity.staff_id, request.identity.role, body["outcome"],
-                                 body["notes"], utcnow())
-            who = care.contacts(uow.session, [task]).get(task.id)
-            return uow.respond(200, care.task_view(task, self.settings, utcnow(), who))
+class AnalyticsHttp:
 
     @api("GET", "/customers", roles=EVERYONE, query=AnalyticsQuery, summary="customers with RFM scores")
     def customers(self, request, query):
@@ -65,5 +48,10 @@ class CareEndpoints:
         with self.db.read() as session:
             table = rfm.cohorts(analytics.purchases(session))
         if query["format"] == "csv":
-            return file_response(analytics.cohort_csv(table), "text/csv", "cohorts.csv")
+            return file_response(cohort_csv(table), "text/csv", "cohorts.csv")
         return {"cohorts": table}
+
+
+def cohort_csv(table):
+    """The cohort table for spreadsheets (cells that look like formulas are kept as text)."""
+    return csv_text(rfm.cohort_csv_rows(table), lineterminator="\n")
