@@ -1,6 +1,7 @@
 """Fines a manager records, their ledger with interest, notice and payments; the policy's versions."""
-from services.staff_performance import fines, policies, views
+from services.staff_performance import fines, policies
 from services.staff_performance.business_days import business_day
+from services.staff_performance.http import replies
 from services.staff_performance.http.roles import MANAGERS, READERS
 from services.staff_performance.schemas import AsOfQuery, DaySchema, FineIssueSchema, FineSchema, PaymentSchema, \
     PolicyVersionSchema
@@ -13,27 +14,27 @@ class FineEndpoints:
     @api("POST", "/fines", roles=MANAGERS, body=FineIssueSchema, idempotent=True)
     def issue_fine(self, request, body):
         with self.db.unit_of_work() as uow:
-            policy = policies.book(uow.session).for_day(views.by_today(body["day"]))
+            policy = policies.book(uow.session).for_day(replies.by_today(body["day"]))
             fine = fines.issue(uow, policy, by=request.identity.staff_id, **body)
             return uow.respond(201, schema(FineSchema).dump(fine))
 
     @api("GET", "/fines", roles=READERS, query=AsOfQuery)
     def fine_ledger(self, request, query):
         with self.db.read() as session:
-            return views.ledger(session, query["staff_id"], query["as_of"] or business_day(utcnow()))
+            return replies.ledger(session, query["staff_id"], query["as_of"] or business_day(utcnow()))
 
     @api("POST", "/fines/<int:fine_id>/notice", roles=MANAGERS, body=DaySchema)
     def give_notice(self, request, fine_id, body):
         with self.db.unit_of_work() as uow:
-            return schema(FineSchema).dump(fines.give_notice(uow, fine_id, views.by_today(body["day"])))
+            return schema(FineSchema).dump(fines.give_notice(uow, fine_id, replies.by_today(body["day"])))
 
     @api("POST", "/fines/<int:fine_id>/payments", roles=MANAGERS, body=PaymentSchema, idempotent=True)
     def pay_fine(self, request, fine_id, body):
         with self.db.unit_of_work() as uow:
             fine = fines.get(uow.session, fine_id)
             policy = policies.book(uow.session).for_day(fine.day)
-            fines.pay(uow, policy, fine_id, body["amount"], views.by_today(body["day"]), request.identity.staff_id)
-            return uow.respond(201, views.fine_line(uow.session, policy, fine, body["day"]))
+            fines.pay(uow, policy, fine_id, body["amount"], replies.by_today(body["day"]), request.identity.staff_id)
+            return uow.respond(201, replies.fine_line(uow.session, policy, fine, body["day"]))
 
 
 class PolicyEndpoints:

@@ -1,5 +1,6 @@
 """The staff register and the department's own records: clock-in readings, leave, daily reports, closing a day."""
-from services.staff_performance import policies, register, reports, timesheet, views
+from services.staff_performance import policies, register, reports, timesheet
+from services.staff_performance.http import replies
 from services.staff_performance.http.roles import MANAGERS, READERS
 from services.staff_performance.schemas import (
     DailyReportSchema, DaySchema, LeaveSchema, PunchSchema, StaffFilter, StaffQuery, StaffSchema)
@@ -14,7 +15,7 @@ class RecordEndpoints:
     @api("PUT", "/staff/<staff_id>", roles=MANAGERS, body=StaffSchema)
     def save_staff(self, request, staff_id, body):
         with self.db.unit_of_work() as uow:
-            return schema(StaffSchema).dump(register.save_staff(uow, views.staff_id(staff_id), body))
+            return schema(StaffSchema).dump(register.save_staff(uow, replies.staff_id(staff_id), body))
 
     @api("GET", "/staff", roles=READERS, query=StaffQuery)
     def list_staff(self, request, query):
@@ -42,7 +43,7 @@ class RecordEndpoints:
     @api("POST", "/leave/<int:leave_id>/proof", roles=MANAGERS, body=DaySchema)
     def record_leave_proof(self, request, leave_id, body):
         with self.db.unit_of_work() as uow:
-            return schema(LeaveSchema).dump(timesheet.record_proof(uow, leave_id, views.by_today(body["day"])))
+            return schema(LeaveSchema).dump(timesheet.record_proof(uow, leave_id, replies.by_today(body["day"])))
 
     @api("GET", "/leave", roles=READERS, query=StaffFilter)
     def list_leave(self, request, query):
@@ -52,7 +53,7 @@ class RecordEndpoints:
     @api("PUT", "/daily-reports/<staff_id>/<day>", roles=MANAGERS, body=DailyReportSchema)
     def save_daily_report(self, request, staff_id, day, body):
         with self.db.unit_of_work() as uow:
-            report = reports.save_report(uow, views.staff_id(staff_id), views.by_today(path_day(day)), body,
+            report = reports.save_report(uow, replies.staff_id(staff_id), replies.by_today(path_day(day)), body,
                                          request.identity.staff_id)
             return schema(DailyReportSchema).dump(report)
 
@@ -60,4 +61,4 @@ class RecordEndpoints:
     def close_day(self, request, body):
         with self.db.unit_of_work() as uow:
             judged = timesheet.close_day(uow, policies.book(uow.session), body["day"], utcnow())
-            return {"day": body["day"].isoformat(), "judged": views.judgements(judged)}
+            return {"day": body["day"].isoformat(), "judged": replies.judgements(judged)}

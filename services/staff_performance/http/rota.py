@@ -1,6 +1,7 @@
 """The duty rota: a week's view, putting people on duty and taking them off."""
-from services.staff_performance import policies, rota, views
+from services.staff_performance import policies, rota
 from services.staff_performance.business_days import business_day
+from services.staff_performance.http import replies
 from services.staff_performance.http.roles import MANAGERS, READERS
 from services.staff_performance.schemas import RotaEntrySchema, RotaQuery
 from shared.timeutil import utcnow
@@ -19,7 +20,7 @@ class RotaEndpoints:
     def put_on_duty(self, request, day, staff_id, body):
         with self.db.unit_of_work() as uow:
             day = path_day(day)
-            added = rota.put(uow, policies.book(uow.session).for_day(day), day, views.staff_id(staff_id),
+            added = rota.put(uow, policies.book(uow.session).for_day(day), day, replies.staff_id(staff_id),
                              body["start"], body["end"], request.identity.staff_id, business_day(utcnow()))
             return (201 if added else 200), {"day": day.isoformat(), "staff_id": staff_id, "added": added}
 
