@@ -1,8 +1,8 @@
 """Shaping answers for the HTTP API (JSON / CSV) from the rules and use cases, and checking path values."""
 from services.staff_performance import (
     attendance, fines, policies, register, scorecard, scorecard_data, storage, windows)
-from services.staff_performance.http import export
 from services.staff_performance.business_days import business_day, period_bounds
+from services.staff_performance.http import export
 from services.staff_performance.schemas import FineSchema, FlagSchema
 from shared.timeutil import utcnow
 from shared.web.errors import HttpError
