@@ -22,10 +22,6 @@ class FactSource:
     part_field: Optional[str] = None        # what tells the items apart (kept as the fact's `part`)
 
     @property
-    def method_name(self):
-        return f"on_{self.event_type}"
-
-    @property
     def origin(self):
         return f"{self.source}.{self.event_type}"
 
@@ -60,3 +56,10 @@ SOURCES = (
     FactSource("customer_retention", "care_task_completed", "care_task_completed", "staff_id", "completed_at",
                "task_id"),
 )
+
+BY_ORIGIN = {spec.origin: spec for spec in SOURCES}
+
+
+def source_of(source, event_type):
+    """What `source`'s `event_type` proves; each has its consumer in service.py, named `on_<event_type>`."""
+    return BY_ORIGIN[f"{source}.{event_type}"]

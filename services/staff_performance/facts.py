@@ -1,11 +1,7 @@
 """Recording per-person facts from the bus (no nameko here)."""
-import sqlalchemy as sa
-
+from services.staff_performance import storage
 from services.staff_performance.business_days import business_day
-from services.staff_performance.models import Fact
 from services.staff_performance.register import note_if_unknown
-
-_INSERT_FACTS = sa.insert(Fact.__table__)   # built once: every consumed event inserts facts
 
 
 def facts_of(spec, event):
@@ -30,7 +26,7 @@ def record(uow, spec, rows):
     """Store the facts; someone the register doesn't know yet enters it (and a manager is told)."""
     if not rows:
         return
-    uow.session.connection().execute(_INSERT_FACTS, rows)
+    storage.add_facts(uow.session, rows)
     noted = set()
     for row in rows:
         if row["staff_id"] not in noted:

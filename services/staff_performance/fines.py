@@ -1,11 +1,7 @@
 """The fine ledger: issuing a ladder's next rung, notice, payments, interest (business-rules §6)."""
 from datetime import timedelta
-from decimal import Decimal
 
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-
-from services.staff_performance import ladders
+from services.staff_performance import ladders, storage
 from services.staff_performance.business_days import period_key
 from services.staff_performance.flags import raise_flag
 from services.staff_performance.interest import WEEK, balance
@@ -22,17 +18,14 @@ def issue(uow, policy, staff_id, rule, day, reason, by):
     get_staff(uow.session, staff_id)
     ladder = policy.ladder(rule)
     key = period_key(ladder.period, day)
-    count = uow.session.scalar(sa.select(sa.func.count(Fine.id)).where(
-        Fine.staff_id == staff_id, Fine.rule == rule, Fine.period_key == key))
+    count = storage.fines_in_period(uow.session, staff_id, rule, key)
     step = ladders.step_for(ladder, count + 1)
     fine = Fine(staff_id=staff_id, rule=rule, day=day, period_key=key, occurrence=count + 1, amount=step.amount,
                 flag=step.flag, reason=reason[:500], policy_version=policy.version, issued_by=by,
                 issued_at=utcnow())
     uow.session.add(fine)
-    try:
-        uow.session.flush()   # the unique rung: of two concurrent issues one loses (and is retried)
-    except IntegrityError:
-        raise Conflict("another fine took this rung at the same moment; retry", code="concurrent_fine") from None
+    if not storage.flushed_unless_taken(uow.session):   # the unique rung: of two concurrent issues one loses
+        raise Conflict("another fine took this rung at the same moment; retry", code="concurrent_fine")
     _announce(uow, fine, count + 1)
     return fine
 
@@ -48,7 +41,7 @@ def _announce(uow, fine, occurrence):
 
 
 def _locked(uow, fine_id):
-    fine = uow.session.scalar(sa.select(Fine).where(Fine.id == fine_id).with_for_update())
+    fine = storage.fine_for_update(uow.session, fine_id)
     if fine is None:
         raise NotFound(f"no fine {fine_id}", fine_id=fine_id)
     return fine
@@ -75,25 +68,18 @@ def pay(uow, policy, fine_id, amount, day, by):
 
 
 def statement(session, policy, fine, as_of):
-    payments = session.execute(sa.select(FinePayment.paid_on, FinePayment.amount)
-                               .where(FinePayment.fine_id == fine.id)).all()
-    return balance(fine.amount, fine.day, fine.noticed_on is not None, [tuple(p) for p in payments], as_of,
+    return balance(fine.amount, fine.day, fine.noticed_on is not None, storage.payments(session, fine.id), as_of,
                    policy.interest_rates)
 
 
 def flag_interest_beyond_policy(uow, book, as_of):
     """After week 3 the rules are silent: interest keeps at the last rate and a manager is told."""
     described = WEEK * len(book.for_day(as_of).interest_rates)
-    for fine in _noticed_before(uow.session, as_of - timedelta(days=described)):
+    for fine in storage.noticed_fines_before(uow.session, as_of - timedelta(days=described)):
         owed = statement(uow.session, book.for_day(fine.day), fine, as_of)
         if owed.beyond_policy:
             raise_flag(uow, fine.staff_id, "interest_beyond_policy", fine.day,
                        f"fine {fine.id} unpaid {(as_of - fine.day).days} days after notice", subject=str(fine.id))
-
-
-def _noticed_before(session, day):
-    return session.scalars(sa.select(Fine).where(Fine.amount > 0, Fine.noticed_on.is_not(None),
-                                                 Fine.day < day)).all()
 
 
 def get(session, fine_id):
@@ -104,7 +90,4 @@ def get(session, fine_id):
 
 
 def ledger(session, staff_id=None):
-    query = sa.select(Fine).where(Fine.amount > Decimal("0")).order_by(Fine.day, Fine.id)
-    if staff_id:
-        query = query.where(Fine.staff_id == staff_id)
-    return session.scalars(query).all()
+    return storage.fines_owed(session, staff_id)

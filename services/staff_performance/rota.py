@@ -1,16 +1,10 @@
 """The duty rota in the database: a manager puts people on duty or takes them off, a week is read
 with who is short, and days coming near with fewer than the policy asks are flagged (duty.py)."""
-from collections import defaultdict
-
-import sqlalchemy as sa
-
-from services.staff_performance import duty, windows
+from services.staff_performance import duty, storage, windows
 from services.staff_performance.attendance import summary
 from services.staff_performance.business_days import days_between, week_of
 from services.staff_performance.flags import raise_flag
-from services.staff_performance.models import AttendanceDay, RotaEntry, StaffMember
 from services.staff_performance.register import get_staff
-from shared.db.unit_of_work import insert_ignoring_duplicates
 from shared.errors import NotFound, RuleViolation
 from shared.timeutil import utcnow
 
@@ -29,44 +23,25 @@ def put(uow, policy, day, staff_id, start, end, by, today):
     if not (member.registered and member.active):
         raise RuleViolation(f"{staff_id} is not an active member of the register", code="not_on_the_register",
                             fields={"staff_id": ["not an active member of the register"]})
-    values = {"start": start, "end": end, "set_by": by, "set_at": utcnow()}
-    added = uow.session.execute(insert_ignoring_duplicates(uow.session.get_bind().dialect.name, RotaEntry.__table__)
-                                .values(day=day, staff_id=staff_id, **values)).rowcount
-    if not added:
-        uow.session.execute(sa.update(RotaEntry).where(RotaEntry.day == day, RotaEntry.staff_id == staff_id)
-                            .values(**values))
-    return bool(added)
+    return storage.put_on_rota(uow.session, day, staff_id, {"start": start, "end": end, "set_by": by,
+                                                             "set_at": utcnow()})
 
 
 def remove(uow, day, staff_id, today):
     windows.refuse("day", duty.rota_day_problem(day, today))
-    removed = uow.session.execute(sa.delete(RotaEntry).where(RotaEntry.day == day, RotaEntry.staff_id == staff_id))
-    if not removed.rowcount:
+    if not storage.take_off_rota(uow.session, day, staff_id):
         raise NotFound(f"{staff_id} is not on duty on {day}", code="not_on_duty")
 
 
 def by_person(session, first, last):
     """{staff_id: {day: entry}} for the days first..last."""
-    found = defaultdict(dict)
-    for entry in session.scalars(sa.select(RotaEntry).where(RotaEntry.day >= first, RotaEntry.day <= last)):
-        found[entry.staff_id][entry.day] = entry
-    return found
-
-
-def _on_duty_by_day(session, first, last):
-    found = defaultdict(list)
-    query = (sa.select(RotaEntry, StaffMember.name).join(StaffMember, StaffMember.staff_id == RotaEntry.staff_id,
-                                                         isouter=True)
-             .where(RotaEntry.day >= first, RotaEntry.day <= last).order_by(RotaEntry.day, RotaEntry.staff_id))
-    for entry, name in session.execute(query):
-        found[entry.day].append((entry, name or ""))
-    return found
+    return storage.rota_by_person(session, first, last)
 
 
 def flag_short_days(uow, book, today):
     """Each day from today to `duty.warn_days_ahead` with fewer on duty than asked: flagged once."""
     days = duty.days_to_watch(book.for_day(today), today)
-    on_duty = _on_duty_by_day(uow.session, days[0], days[-1])
+    on_duty = storage.on_duty_by_day(uow.session, days[0], days[-1])
     for day in duty.staffing(book, days, on_duty):
         if day.short_by:
             raise_flag(uow, ROTA, UNDERSTAFFED, day.day,
@@ -77,9 +52,8 @@ def week(session, book, day, today):
     """The week (Monday to Sunday) holding `day`: each day's people with their hours and, once the day is
     judged, their attendance; how many short; whether the rota of that day may still change."""
     first, last = week_of(day)
-    on_duty = _on_duty_by_day(session, first, last)
-    judged = {(row.staff_id, row.day): row for row in session.scalars(
-        sa.select(AttendanceDay).where(AttendanceDay.day >= first, AttendanceDay.day <= last))}
+    on_duty = storage.on_duty_by_day(session, first, last)
+    judged = {(row.staff_id, row.day): row for row in storage.judged_days(session, first, last)}
     return {"first": first.isoformat(), "last": last.isoformat(), "today": today.isoformat(),
             "days": [_day(book.for_day(s.day), s, judged, today)
                      for s in duty.staffing(book, days_between(first, last), on_duty)]}

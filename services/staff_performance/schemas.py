@@ -5,7 +5,7 @@ from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime
 from shared.web.days import day_field
 from services.staff_performance.attendance import DIRECTIONS
 from services.staff_performance.fines import MANAGER_RULES
-from services.staff_performance.policy import RANKS, invalid_changes
+from services.staff_performance.policies import RANKS, invalid_changes
 
 StaffId = validate.Length(min=1, max=64)
 Count = validate.Range(min=0, max=100000)

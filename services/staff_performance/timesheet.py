@@ -1,14 +1,11 @@
 """Clock-in readings, leave, and closing a working day into lateness and absence fines."""
 from datetime import timedelta
 
-import sqlalchemy as sa
-
-from services.staff_performance import attendance, duty, fines, leave, register, rota, windows
+from services.staff_performance import attendance, duty, fines, leave, register, rota, storage, windows
 from services.staff_performance.business_days import business_day, week_of
 from services.staff_performance.flags import raise_flag
 from services.staff_performance.ladders import lateness_rule
-from services.staff_performance.models import AttendanceDay, LeaveRequest, Punch, StaffMember
-from shared.db.unit_of_work import insert_ignoring_duplicates
+from services.staff_performance.models import LeaveRequest
 from shared.errors import Conflict, NotFound, RuleViolation
 
 SYSTEM = "system"
@@ -20,18 +17,12 @@ def record_punch(uow, punch_id, staff_id, at, device, now, direction=None, skew=
     or for a day already judged (it would change nothing), is refused."""
     windows.refuse("at", windows.not_yet(at, now, skew))
     day = business_day(at)
-    stmt = insert_ignoring_duplicates(uow.session.get_bind().dialect.name, Punch.__table__).values(
-        punch_id=punch_id, staff_id=staff_id, at=at, day=day, device=device, direction=direction)
-    new = bool(uow.session.execute(stmt).rowcount)
-    if new and _judged(uow.session, staff_id, day):
+    new = storage.add_punch(uow.session, punch_id=punch_id, staff_id=staff_id, at=at, day=day, device=device,
+                            direction=direction)
+    if new and storage.is_judged(uow.session, staff_id, day):
         windows.refuse("at", f"on {day}, whose attendance is already judged", code="day_closed")
     register.note_if_unknown(uow, staff_id, day, f"clock-in device {device}")
     return new
-
-
-def _judged(session, staff_id, day):
-    return session.scalar(sa.select(AttendanceDay.id).where(AttendanceDay.staff_id == staff_id,
-                                                            AttendanceDay.day == day)) is not None
 
 
 def request_leave(uow, policy, staff_id, kind, first_day, last_day, requested_at, reason, now):
@@ -49,10 +40,8 @@ def request_leave(uow, policy, staff_id, kind, first_day, last_day, requested_at
 
 def record_proof(uow, leave_id, day):
     """Sick or emergency leave is granted at once; the proof (治疗证明) comes afterwards."""
-    done = uow.session.execute(sa.update(LeaveRequest).where(
-        LeaveRequest.id == leave_id, LeaveRequest.proof_required.is_(True),
-        LeaveRequest.proof_received_on.is_(None)).values(proof_received_on=day)).rowcount
-    leave_request = uow.session.get(LeaveRequest, leave_id, populate_existing=True)
+    done = storage.note_proof(uow.session, leave_id, day)
+    leave_request = storage.leave_request(uow.session, leave_id)
     if leave_request is None:
         raise NotFound(f"no leave request {leave_id}", leave_id=leave_id)
     if not done:
@@ -61,23 +50,14 @@ def record_proof(uow, leave_id, day):
 
 
 def leave_requests(session, staff_id=None):
-    query = sa.select(LeaveRequest).order_by(LeaveRequest.first_day, LeaveRequest.id)
-    return session.scalars(query.where(LeaveRequest.staff_id == staff_id) if staff_id else query).all()
-
-
-def _on_leave(session, staff_id, day):
-    """Only leave asked for in time excuses the day (otherwise 按旷工处理)."""
-    return session.scalar(sa.select(sa.func.count(LeaveRequest.id)).where(
-        LeaveRequest.staff_id == staff_id, LeaveRequest.notice_ok.is_(True),
-        LeaveRequest.first_day <= day, LeaveRequest.last_day >= day)) > 0
+    return storage.leave_requests(session, staff_id)
 
 
 def close_day(uow, book, day, now):
     """Judge everyone's `day` once; returns the judgements made now (a closed day is not judged twice)."""
     if day >= business_day(now):
         raise RuleViolation(f"{day} is not over yet", code="day_not_over", fields={"day": ["not over yet"]})
-    staff = uow.session.scalars(sa.select(StaffMember).where(
-        StaffMember.active.is_(True), StaffMember.registered.is_(True))).all()
+    staff = storage.active_registered_staff(uow.session)
     rotas = rota.by_person(uow.session, *week_of(day))
     return {member.staff_id: judgement for member in staff
             if (judgement := _close_for(uow, book, member, day, rotas.get(member.staff_id, {}))) is not None}
@@ -85,16 +65,16 @@ def close_day(uow, book, day, now):
 
 def _close_for(uow, book, member, day, person_rota):
     """Judged against the person's shift that day: the rota's, or the policy's week (duty.py)."""
-    readings = [attendance.Reading(at, direction) for at, direction in uow.session.execute(
-        sa.select(Punch.at, Punch.direction).where(Punch.staff_id == member.staff_id, Punch.day == day))]
+    readings = [attendance.Reading(at, direction)
+                for at, direction in storage.readings(uow.session, member.staff_id, day)]
     policy = book.for_day(day)
     shift = duty.shift_on(policy, day, person_rota)
     judgement = attendance.judge_day(shift, day, readings, policy.zone, policy["absence_after_minutes"],
-                                     _on_leave(uow.session, member.staff_id, day))
-    stmt = insert_ignoring_duplicates(uow.session.get_bind().dialect.name, AttendanceDay.__table__).values(
-        staff_id=member.staff_id, day=day, status=judgement.status, late_minutes=judgement.late_minutes,
-        early_minutes=judgement.early_minutes, away_minutes=judgement.away_minutes, reason=judgement.reason)
-    if not uow.session.execute(stmt).rowcount:
+                                     # only leave asked for in time excuses the day (otherwise 按旷工处理)
+                                     storage.on_leave_in_time(uow.session, member.staff_id, day))
+    if not storage.add_judged_day(uow.session, staff_id=member.staff_id, day=day, status=judgement.status,
+                                  late_minutes=judgement.late_minutes, early_minutes=judgement.early_minutes,
+                                  away_minutes=judgement.away_minutes, reason=judgement.reason):
         return None
     if judgement.status == attendance.ABSENT:
         _absent(uow, book, policy, member, day, judgement)
@@ -116,8 +96,7 @@ def _absent(uow, book, policy, member, day, judgement):
 def _absent_streak(session, book, staff_id, day):
     """Working days absent in a row, ending with `day`; the person's working days follow the rota (duty.py)."""
     first = day - timedelta(days=STREAK_LOOKBACK_DAYS)
-    closed = dict(session.execute(sa.select(AttendanceDay.day, AttendanceDay.status).where(
-        AttendanceDay.staff_id == staff_id, AttendanceDay.day <= day, AttendanceDay.day > first)).all())
+    closed = storage.statuses(session, staff_id, first, day)
     person_rota = rota.by_person(session, week_of(first)[0], day).get(staff_id, {})
     streak = 0
     for cursor in (day - timedelta(days=n) for n in range(STREAK_LOOKBACK_DAYS)):

@@ -359,7 +359,7 @@ def test_every_csv_the_suite_writes_shows_formula_like_cells_as_text():
     from services.after_sales.flow import REASONS
     from services.customer_retention.http import analytics
     from services.shipping_labels import cod_report
-    from services.staff_performance import export
+    from services.staff_performance.http import export
     written = {
         "after-sales weekly": weekly.as_csv({"rows": [
             {"agent": "@SUM(A1)", "cases_opened": 1, "cases_closed": 0, "refunded_amount": "-5.00", "sla_decided": 0,

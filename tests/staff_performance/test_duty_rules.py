@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from services.staff_performance import duty
-from services.staff_performance.policy import Policy, PolicyBook, invalid_changes
+from services.staff_performance.policies import Policy, PolicyBook, invalid_changes
 
 POLICY = Policy({})
 MONDAY, SATURDAY, NEXT_MONDAY = date(2026, 3, 16), date(2026, 3, 21), date(2026, 3, 23)

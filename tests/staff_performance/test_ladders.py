@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from services.staff_performance.ladders import DISMISSAL_REVIEW, lateness_rule, step_for
-from services.staff_performance.policy import Policy
+from services.staff_performance.policies import Policy
 
 POLICY = Policy({})
 

@@ -8,7 +8,7 @@ import pytest
 from services.staff_performance import attendance
 from services.staff_performance.attendance import Reading, judge_day
 from services.staff_performance.leave import check_notice
-from services.staff_performance.policy import Policy
+from services.staff_performance.policies import Policy
 
 POLICY = Policy({})
 SH = ZoneInfo("Asia/Shanghai")

@@ -2,7 +2,7 @@
 from datetime import date, datetime, timezone
 
 from services.staff_performance import colours
-from services.staff_performance.policy import Policy, PolicyBook, invalid_changes
+from services.staff_performance.policies import Policy, PolicyBook, invalid_changes
 
 
 def test_each_day_is_judged_by_the_version_in_force_that_day():

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.staff_performance.policy import Policy
+from services.staff_performance.policies import Policy
 from services.staff_performance.quotas import (
     SalesHistory, daily_calls, daily_leads, lead_exemption, ranking, weekly_visits,
 )

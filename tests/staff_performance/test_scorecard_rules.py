@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from services.staff_performance.policy import PolicyBook
+from services.staff_performance.policies import PolicyBook
 from services.staff_performance.scorecard import ScorecardInputs, build
 
 SH = ZoneInfo("Asia/Shanghai")

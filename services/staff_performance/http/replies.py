@@ -1,10 +1,8 @@
-"""Shaping answers for the HTTP API (JSON / CSV) from the domain modules."""
-import sqlalchemy as sa
-
+"""Shaping answers for the HTTP API (JSON / CSV) from the rules and use cases, and checking path values."""
 from services.staff_performance import (
-    attendance, export, fines, policies, register, scorecard, scorecard_data, windows)
+    attendance, fines, policies, register, scorecard, scorecard_data, storage, windows)
 from services.staff_performance.business_days import business_day, period_bounds
-from services.staff_performance.models import Flag
+from services.staff_performance.http import export
 from services.staff_performance.schemas import FineSchema, FlagSchema
 from shared.timeutil import utcnow
 from shared.web.errors import HttpError
@@ -68,7 +66,4 @@ def leaderboard_answer(session, query, today):
 
 
 def flags(session, staff):
-    query = sa.select(Flag).order_by(Flag.raised_at, Flag.id)
-    if staff:
-        query = query.where(Flag.staff_id == staff)
-    return schema(FlagSchema, many=True).dump(session.scalars(query).all())
+    return schema(FlagSchema, many=True).dump(storage.flags(session, staff))

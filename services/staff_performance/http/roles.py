@@ -1,0 +1,5 @@
+"""Who may call what."""
+from shared.web import Role
+
+MANAGERS = [Role.MANAGER]
+READERS = [Role.MANAGER, Role.SUPERVISOR]
