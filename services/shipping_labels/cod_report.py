@@ -17,8 +17,6 @@ import sqlalchemy as sa
 from services.shipping_labels import remittance
 from services.shipping_labels.models import RemittanceLine, RemittanceStatement, Shipment
 from services.shipping_labels.remittance_views import plain
-from shared.web import spreadsheets
-from shared.web.downloads import csv_text
 
 COLUMNS = ("carrier", "month", "cod_shipped", "cod_delivered", "cod_returned", "return_rate_pct", "collected",
            "remitted", "outstanding", "remitted_in_month")
@@ -86,11 +84,6 @@ def _present(row):
     return {key: plain(row[key]) for key in COLUMNS}
 
 
-def as_csv(report):
-    return csv_text(report["rows"], COLUMNS)
-
-
-def as_xlsx(report):
-    """Amounts as numbers (they add up in the spreadsheet), the rest as text made safe (spreadsheets.py)."""
-    rows = [{key: Decimal(row[key]) if key in AMOUNTS else row[key] for key in COLUMNS} for row in report["rows"]]
-    return spreadsheets.xlsx_bytes(f"COD {report['month']}", COLUMNS, rows, money_columns=AMOUNTS)
+def spreadsheet_rows(report):
+    """The report's rows with amounts as numbers (they add up in a spreadsheet), the rest as text."""
+    return [{key: Decimal(row[key]) if key in AMOUNTS else row[key] for key in COLUMNS} for row in report["rows"]]

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from services.shipping_labels.models import Shipment, UnmatchedHandover, Waybill
 from shared.timeutil import business_day_bounds, to_iso
-from shared.web.downloads import csv_text
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"   # the warehouse's working day, not UTC's
 CSV_COLUMNS = ("kind", "order_no", "tracking_no", "weight_g", "cost", "cod_amount", "at", "shipper", "note")
@@ -54,8 +53,9 @@ def _without_label(session, carrier, start, end):
              "at": to_iso(u.handed_over_at), "shipper": u.shipper, "note": u.reason} for u in rows]
 
 
-def as_csv(manifest):
+def table(manifest):
+    """The manifest as one table (CSV_COLUMNS): its parcels, the totals row, then the exceptions."""
     totals = manifest["totals"]
-    return csv_text([{"kind": "parcel", "at": parcel["handed_over_at"], **parcel} for parcel in manifest["parcels"]]
-                    + [{"kind": "total", "note": f"{totals['parcels']} parcels", **totals}]
-                    + manifest["exceptions"], CSV_COLUMNS)
+    return ([{"kind": "parcel", "at": parcel["handed_over_at"], **parcel} for parcel in manifest["parcels"]]
+            + [{"kind": "total", "note": f"{totals['parcels']} parcels", **totals}]
+            + manifest["exceptions"])

@@ -1,10 +1,9 @@
-"""Printable documents of a shipment, as bytes."""
+"""Printable documents of a shipment, as bytes. A PDF needs an embeddable CJK font: without one the
+renderers raise NoEmbeddableFont (the host lacks the font package: nothing to retry, nothing to print)."""
 from services.shipping_labels.documents import dispatch_note, label_pdf, label_zpl
 from services.shipping_labels.documents.content import label_content
-from services.shipping_labels.documents.fonts import NoEmbeddableFont
 from services.shipping_labels.shipments import get
 from shared.errors import Conflict
-from shared.web.errors import HttpError
 
 
 def _labelled(session, order_no):
@@ -18,15 +17,8 @@ def _content(desk, shipment):
     return label_content(shipment, desk.carrier_name(shipment.carrier), desk.sender)
 
 
-def _pdf(render, *args):
-    try:
-        return render(*args)
-    except NoEmbeddableFont as exc:   # the host lacks the font package: nothing to retry, nothing to print
-        raise HttpError(503, "no_font", str(exc)) from exc
-
-
 def label_as_pdf(session, desk, order_no):
-    return _pdf(label_pdf.render, _content(desk, _labelled(session, order_no)), desk.font_path)
+    return label_pdf.render(_content(desk, _labelled(session, order_no)), desk.font_path)
 
 
 def label_as_zpl(session, desk, order_no):
@@ -35,4 +27,4 @@ def label_as_zpl(session, desk, order_no):
 
 def dispatch_note_pdf(session, desk, order_no):
     shipment = get(session, order_no)
-    return _pdf(dispatch_note.render, shipment, desk.carrier_name(shipment.carrier), desk.font_path)
+    return dispatch_note.render(shipment, desk.carrier_name(shipment.carrier), desk.font_path)

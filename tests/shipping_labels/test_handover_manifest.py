@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from services.shipping_labels import changes, labelling, manifest, s10
+from services.shipping_labels import changes, labelling, s10
+from services.shipping_labels.http import manifests as manifest
 from services.shipping_labels.models import Shipment, ShipmentHistory, UnmatchedHandover
 from shared.errors import Conflict
 from tests.shipping_labels.factories import T0, approved, events, hand_over_at, order_no, packed
