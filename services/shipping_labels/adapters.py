@@ -92,14 +92,14 @@ class WebApiAdapter(CarrierAdapter):
         return response.json() if response.content else {}
 
 
-def adapters_for(tariff, config):
-    """One adapter per carrier of the tariff; web carriers read their URL and key from the tariff entry."""
+def adapters_for(tariff, timeout=10.0):
+    """One adapter per carrier of the tariff; web carriers read their URL and key from the tariff entry and
+    wait `timeout` seconds (CARRIER_API_TIMEOUT) for an answer."""
     adapters = {}
     for code, spec in tariff.carriers.items():
         number_format = tariff.number_format(code)
         if spec.get("adapter", "range") == "web":
-            adapters[code] = WebApiAdapter(code, number_format, spec["base_url"], spec.get("api_key"),
-                                           float(config.get("CARRIER_API_TIMEOUT", 10.0)))
+            adapters[code] = WebApiAdapter(code, number_format, spec["base_url"], spec.get("api_key"), timeout)
         else:
             adapters[code] = RangeAdapter(code, number_format)
     return adapters

@@ -33,15 +33,15 @@ def month_bounds(month, timezone):
     return datetime.combine(first, time.min, zone), datetime.combine(following, time.min, zone)
 
 
-def build(session, desk, month, carriers, now):
-    start, end = month_bounds(month, desk.timezone)
-    rows = [_carrier_row(session, desk, carrier, month, start, end, now) for carrier in carriers]
+def build(session, settings, month, carriers, now):
+    start, end = month_bounds(month, settings.timezone)
+    rows = [_carrier_row(session, settings, carrier, month, start, end, now) for carrier in carriers]
     total = {"carrier": TOTAL, "month": month, **{key: sum(row[key] for row in rows) for key in COUNTS + AMOUNTS}}
-    return {"month": month, "timezone": desk.timezone,
+    return {"month": month, "timezone": settings.timezone,
             "rows": [_present(row) for row in rows + [_with_rate(total)]]}
 
 
-def _carrier_row(session, desk, carrier, month, start, end, now):
+def _carrier_row(session, settings, carrier, month, start, end, now):
     cod = sa.and_(Shipment.carrier == carrier, Shipment.payment_method == "cod")
 
     def within(column):
@@ -49,7 +49,7 @@ def _carrier_row(session, desk, carrier, month, start, end, now):
 
     delivered = session.execute(sa.select(Shipment.order_no, Shipment.cod_amount).where(
         within(Shipment.delivered_at), Shipment.status == "delivered")).all()
-    credited = remittance.reconcile(session, desk, carrier, now).credited
+    credited = remittance.reconcile(session, settings, carrier, now).credited
     collected = sum((row.cod_amount for row in delivered), Decimal("0.00"))
     remitted = sum((credited.get(row.order_no, Decimal("0.00")) for row in delivered), Decimal("0.00"))
     outstanding = sum((max(row.cod_amount - credited.get(row.order_no, Decimal("0.00")), Decimal("0.00"))

@@ -1,6 +1,6 @@
 """Hand-over to the courier (发货): the shipper scans the parcel's label at the dock (POST /handovers).
 
-The scan is decided here, where labels are issued and voided, so a void (at the desk, a correction's re-route, a
+The scan is decided here, where labels are issued and voided, so a void (POST /void, a correction's re-route, a
 cancellation, a repack) and the hand-over of the same label exclude each other in one database (waybills.py):
 a handed-over parcel can't be voided (409 already_handed_over, labelling.retire_waybill), a voided number
 can't be handed over (409 waybill_voided, with the void's reason and the label to scan instead). Refusals are
@@ -22,8 +22,9 @@ def dock_scan(uow, scan, shipper, now):
     connection, tracking_no = uow.session.connection(), scan["tracking_no"]
     issued = waybills.label(connection, tracking_no)
     if issued is None:
-        return NEVER_ISSUED, {"error": "unknown_tracking_no", "message": f"tracking number {tracking_no} was not issued here",
-                     "tracking_no": tracking_no, "next": "scan the parcel's current waybill"}
+        return NEVER_ISSUED, {"error": "unknown_tracking_no",
+                              "message": f"tracking number {tracking_no} was not issued here",
+                              "tracking_no": tracking_no, "next": "scan the parcel's current waybill"}
     shipment = locked_row(uow.session, issued.order_no)
     if waybills.ship(connection, shipment.order_no, tracking_no, now, shipper):
         return SHIPPED, _shipped(uow, shipment, scan, shipper, now)

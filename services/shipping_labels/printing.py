@@ -13,18 +13,18 @@ def _labelled(session, order_no):
     return shipment
 
 
-def _content(desk, shipment):
-    return label_content(shipment, desk.carrier_name(shipment.carrier), desk.sender)
+def _content(settings, shipment):
+    return label_content(shipment, settings.carriers.carrier_name(shipment.carrier), settings.sender)
 
 
-def label_as_pdf(session, desk, order_no):
-    return label_pdf.render(_content(desk, _labelled(session, order_no)), desk.font_path)
+def label_as_pdf(session, settings, order_no):
+    return label_pdf.render(_content(settings, _labelled(session, order_no)), settings.font_path)
 
 
-def label_as_zpl(session, desk, order_no):
-    return label_zpl.render(_content(desk, _labelled(session, order_no)), desk.zpl_font)
+def label_as_zpl(session, settings, order_no):
+    return label_zpl.render(_content(settings, _labelled(session, order_no)), settings.zpl_font)
 
 
-def dispatch_note_pdf(session, desk, order_no):
+def dispatch_note_pdf(session, settings, order_no):
     shipment = get(session, order_no)
-    return dispatch_note.render(shipment, desk.carrier_name(shipment.carrier), desk.font_path)
+    return dispatch_note.render(shipment, settings.carriers.carrier_name(shipment.carrier), settings.font_path)

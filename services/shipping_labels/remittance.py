@@ -35,10 +35,10 @@ class Upload:
     filename: str
 
 
-def import_statement(uow, desk, carrier, upload, by, now):
+def import_statement(uow, settings, carrier, upload, by, now):
     """-> (statement, created): created False when this statement was imported before."""
-    desk.known_carrier(carrier)
-    kind, lines = _read(upload, desk.statement_limits, business_day(now, ZoneInfo(desk.timezone)))
+    settings.carriers.known_carrier(carrier)
+    kind, lines = _read(upload, settings.statement_limits, business_day(now, ZoneInfo(settings.timezone)))
     session, fingerprint = uow.session, _fingerprint(carrier, lines)
     created = session.execute(insert_ignoring_duplicates(session.bind.dialect.name, RemittanceStatement.__table__)
                               .values(carrier=carrier, fingerprint=fingerprint, filename=upload.filename[:200],
@@ -71,7 +71,7 @@ def _fingerprint(carrier, lines):
     return hashlib.sha256("\n".join([carrier, *canonical]).encode()).hexdigest()
 
 
-def reconcile(session, desk, carrier, now):
+def reconcile(session, settings, carrier, now):
     """The carrier's statements against its delivered COD parcels, as of `now` (reconciliation.py)."""
     statements = RemittanceStatement.__table__
     lines = [Line(**row._mapping) for row in session.execute(
@@ -86,7 +86,7 @@ def reconcile(session, desk, carrier, now):
     delivered = _parcels(session, sa.select(*_PARCEL).where(
         Shipment.carrier == carrier, Shipment.payment_method == "cod", Shipment.status == "delivered"))
     return reconciliation.reconcile(carrier, lines, {p.tracking_no: p for p in named}, delivered,
-                                    desk.remittance_ageing, now)
+                                    settings.remittance_ageing, now)
 
 
 _PARCEL = (Shipment.order_no, Shipment.tracking_no, Shipment.carrier, Shipment.payment_method, Shipment.cod_amount,

@@ -25,29 +25,30 @@ class CodMoneyEndpoints:
     @api("POST", "/remittances", roles=COD_MONEY, query=StatementQuery,
          summary="import a courier's remittance statement, CSV or XLSX (multipart `file`, or the raw file)")
     def import_remittance(self, request, query):
-        upload = upload_of(request, self.desk.statement_limits.max_bytes, query["filename"])
+        upload = upload_of(request, self.settings.statement_limits.max_bytes, query["filename"])
         now = utcnow()
         with self.db.unit_of_work() as uow:
-            statement, created = remittance.import_statement(uow, self.desk, query["carrier"], upload,
+            statement, created = remittance.import_statement(uow, self.settings, query["carrier"], upload,
                                                              request.identity.staff_id, now)
-            result = remittance.reconcile(uow.session, self.desk, query["carrier"], now)
+            result = remittance.reconcile(uow.session, self.settings, query["carrier"], now)
             return 201 if created else 200, remittance_views.import_view(statement, created, result)
 
     @api("GET", "/remittances/reconciliation", roles=COD_MONEY, query=CarrierQuery,
          summary="what is missing, short, over, unexpected or remitted twice, and what is owed, aged in colour")
     def remittance_reconciliation(self, request, query):
-        now, carrier = utcnow(), self.desk.known_carrier(query["carrier"])
+        now, carrier = utcnow(), self.settings.carriers.known_carrier(query["carrier"])
         with self.db.read() as session:
-            result = remittance.reconcile(session, self.desk, carrier, now)
-            return remittance_views.reconciliation_view(carrier, result, self.desk.remittance_ageing, now,
+            result = remittance.reconcile(session, self.settings, carrier, now)
+            return remittance_views.reconciliation_view(carrier, result, self.settings.remittance_ageing, now,
                                                         remittance.recent_statements(session, carrier))
 
     @api("GET", "/reports/cod-monthly", roles=COD_MONEY, query=CodReportQuery,
          summary="回款及退回统计报表: per carrier per month, JSON, CSV or XLSX")
     def cod_monthly_report(self, request, query):
-        carriers = [self.desk.known_carrier(query["carrier"])] if query["carrier"] else self.desk.cod_carriers()
+        known = self.settings.carriers
+        carriers = [known.known_carrier(query["carrier"])] if query["carrier"] else known.cod_carriers()
         with self.db.read() as session:
-            report = build(session, self.desk, query["month"], carriers, utcnow())
+            report = build(session, self.settings, query["month"], carriers, utcnow())
         name = f"cod-{query['month']}"
         if query["format"] == "csv":
             return file_response(as_csv(report), "text/csv", f"{name}.csv")

@@ -17,7 +17,7 @@ class ManifestEndpoints:
     @api("GET", "/manifests/<day>", roles=READERS, query=ManifestQuery, summary="daily manifest, JSON or CSV")
     def get_manifest(self, request, day, query):
         with self.db.read() as session:
-            sheet = build(session, query["carrier"], path_day(day), self.desk.timezone)
+            sheet = build(session, query["carrier"], path_day(day), self.settings.timezone)
         if query["format"] == "csv":
             return document(as_csv(sheet), "text/csv", f"manifest-{query['carrier']}-{day}.csv")
         return json_response(sheet)

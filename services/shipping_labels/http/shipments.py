@@ -44,14 +44,14 @@ class ShipmentEndpoints:
     def _printed(self, render, order_no, mimetype, name):
         try:
             with self.db.read() as session:
-                return document(render(session, self.desk, order_no), mimetype, f"{order_no}-{name}")
+                return document(render(session, self.settings, order_no), mimetype, f"{order_no}-{name}")
         except NoEmbeddableFont as exc:   # the host lacks the font package: nothing to retry, nothing to print
             raise HttpError(503, "no_font", str(exc)) from exc
 
     @api("GET", "/shipments/<order_no>/tracking", roles=READERS, summary="the carrier's scans, via its adapter")
     def get_tracking(self, request, order_no):
         with self.db.read() as session:
-            return tracking.fetch(session, self.desk, order_no)
+            return tracking.fetch(session, self.settings, order_no)
 
     @api("POST", "/shipments/<order_no>/reprints", roles=PRINTERS, body=ReasonBody, idempotent=True)
     def reprint_label(self, request, order_no, body):
@@ -63,7 +63,7 @@ class ShipmentEndpoints:
     @api("POST", "/shipments/<order_no>/void", roles=PRINTERS, body=ReasonBody, idempotent=True)
     def void_label(self, request, order_no, body):
         with self.db.unit_of_work() as uow:
-            shipment = changes.void_label(uow, self.desk, order_no, body["reason"], request.identity.staff_id,
+            shipment = changes.void_label(uow, self.settings, order_no, body["reason"], request.identity.staff_id,
                                           utcnow())
             return uow.respond(200, {"order_no": order_no, "status": shipment.status,
                                      "tracking_no": shipment.tracking_no})
@@ -78,7 +78,7 @@ class ShipmentEndpoints:
     @api("POST", "/waybill-ranges", roles=OPERATORS, body=RangeBody, idempotent=True)
     def load_range(self, request, body):
         with self.db.unit_of_work() as uow:
-            block, labelled = labelling.load_range(uow, self.desk, body, request.identity.staff_id, utcnow())
+            block, labelled = labelling.load_range(uow, self.settings, body, request.identity.staff_id, utcnow())
             return uow.respond(201, {**range_view(block), "labelled_waiting": labelled})
 
     @api("POST", "/tracking-events", roles=[Role.CARRIER, Role.MANAGER], body=TrackingEventBody,
@@ -88,6 +88,6 @@ class ShipmentEndpoints:
         # A carrier's token carries its carrier code as staff id; staff (a manager) speak for any carrier.
         carrier = request.identity.staff_id if request.identity.role == Role.CARRIER else None
         with self.db.unit_of_work() as uow:
-            recorded, shipment = tracking.record(uow, self.desk, body, utcnow(), carrier=carrier)
+            recorded, shipment = tracking.record(uow, self.settings, body, utcnow(), carrier=carrier)
             return uow.respond(201 if recorded else 200, {"recorded": recorded, "order_no": shipment.order_no,
                                                           "status": shipment.status})
