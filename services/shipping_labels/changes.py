@@ -1,10 +1,8 @@
 """Changes to a labelled parcel: void and relabel, reprint, address corrections, interceptions, cancellations."""
-import sqlalchemy as sa
-
-from services.shipping_labels.history import note
+from services.shipping_labels.handover import HANDED_OVER
 from services.shipping_labels.labelling import issue_label, relabel, retire_waybill
-from services.shipping_labels.models import Shipment
-from services.shipping_labels.shipments import HANDED_OVER, locked
+from services.shipping_labels.storage.history import note
+from services.shipping_labels.storage.shipments import count_reprint, locked
 from shared.errors import Conflict
 from shared.timeutil import to_iso
 
@@ -29,9 +27,7 @@ def void_label(uow, settings, order_no, reason, by, now):
 def reprint(uow, order_no, reason, by, now):
     """Counted: who reprinted, why, and how many times (a label printed twice can ship twice)."""
     session = uow.session
-    counted = session.execute(
-        sa.update(Shipment).where(Shipment.order_no == order_no, Shipment.status == "labelled")
-        .values(reprint_count=Shipment.reprint_count + 1).execution_options(synchronize_session=False)).rowcount
+    counted = count_reprint(session, order_no)
     shipment = locked(session, order_no)
     if not counted:
         raise Conflict(f"order {order_no} has no live label to reprint (status {shipment.status})",

@@ -12,11 +12,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
 from services.shipping_labels import remittance
-from services.shipping_labels.models import RemittanceLine, RemittanceStatement, Shipment
-from services.shipping_labels.remittance_views import plain
+from services.shipping_labels.replies import plain
+from services.shipping_labels.storage import reports
 
 COLUMNS = ("carrier", "month", "cod_shipped", "cod_delivered", "cod_returned", "return_rate_pct", "collected",
            "remitted", "outstanding", "remitted_in_month")
@@ -42,13 +40,7 @@ def build(session, settings, month, carriers, now):
 
 
 def _carrier_row(session, settings, carrier, month, start, end, now):
-    cod = sa.and_(Shipment.carrier == carrier, Shipment.payment_method == "cod")
-
-    def within(column):
-        return sa.and_(cod, column >= start, column < end)
-
-    delivered = session.execute(sa.select(Shipment.order_no, Shipment.cod_amount).where(
-        within(Shipment.delivered_at), Shipment.status == "delivered")).all()
+    delivered = reports.cod_delivered(session, carrier, start, end)
     credited = remittance.reconcile(session, settings, carrier, now).credited
     collected = sum((row.cod_amount for row in delivered), Decimal("0.00"))
     remitted = sum((credited.get(row.order_no, Decimal("0.00")) for row in delivered), Decimal("0.00"))
@@ -56,23 +48,11 @@ def _carrier_row(session, settings, carrier, month, start, end, now):
                        for row in delivered), Decimal("0.00"))
     row = {"carrier": carrier, "month": month, "cod_delivered": len(delivered), "collected": collected,
            "remitted": remitted, "outstanding": outstanding,
-           "cod_shipped": _count(session, within(Shipment.handed_over_at)),
-           "cod_returned": _count(session, sa.and_(within(Shipment.returned_at), Shipment.status == "returned")),
-           "remitted_in_month": _remitted_in_month(session, carrier, start, end)}
+           "cod_shipped": reports.cod_shipped_count(session, carrier, start, end),
+           "cod_returned": reports.cod_returned_count(session, carrier, start, end),
+           "remitted_in_month": sum(reports.remitted_amounts(session, carrier, start.date(), end.date()),
+                                    Decimal("0.00"))}
     return _with_rate(row)
-
-
-def _count(session, condition):
-    return session.scalar(sa.select(sa.func.count()).select_from(Shipment).where(condition))
-
-
-def _remitted_in_month(session, carrier, start, end):
-    first, last = start.date(), end.date()
-    amounts = session.scalars(sa.select(RemittanceLine.amount)
-                              .join(RemittanceStatement, RemittanceStatement.id == RemittanceLine.statement_id)
-                              .where(RemittanceStatement.carrier == carrier, RemittanceLine.remitted_on >= first,
-                                     RemittanceLine.remitted_on < last))
-    return sum(amounts, Decimal("0.00"))
 
 
 def _with_rate(row):

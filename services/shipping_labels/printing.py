@@ -2,7 +2,7 @@
 renderers raise NoEmbeddableFont (the host lacks the font package: nothing to retry, nothing to print)."""
 from services.shipping_labels.documents import dispatch_note, label_pdf, label_zpl
 from services.shipping_labels.documents.content import label_content
-from services.shipping_labels.shipments import get
+from services.shipping_labels.storage.shipments import get
 from shared.errors import Conflict
 
 

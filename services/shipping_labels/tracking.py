@@ -3,12 +3,10 @@ other services. A scan writes a parcel's history (a delivery opens returns, sets
 amount): a carrier may write only its own parcels', dated between the hand-over and now."""
 from datetime import timedelta
 
-import sqlalchemy as sa
-
-from services.shipping_labels.history import note
-from services.shipping_labels.models import TrackingEvent, Waybill
-from services.shipping_labels.shipments import get, locked
-from shared.db.unit_of_work import insert_ignoring_duplicates
+from services.shipping_labels.storage import tracking as scans
+from services.shipping_labels.storage.history import note
+from services.shipping_labels.storage.shipments import get, locked
+from services.shipping_labels.storage.waybills import by_tracking_no
 from shared.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from shared.timeutil import to_iso
 
@@ -25,7 +23,7 @@ def record(uow, settings, scan, now, carrier=None):
     """-> (recorded: bool, shipment). `carrier`: the carrier the caller speaks for (None: staff, any
     parcel). A scan already stored is not applied twice."""
     session, tracking_no = uow.session, scan["tracking_no"]
-    waybill = session.scalar(sa.select(Waybill).where(Waybill.tracking_no == tracking_no))
+    waybill = by_tracking_no(session, tracking_no)
     if waybill is None:
         _reject_unknown(settings, tracking_no)
     if carrier is not None and waybill.carrier != carrier:
@@ -40,10 +38,10 @@ def record(uow, settings, scan, now, carrier=None):
     if problem:
         raise RuleViolation(f"{tracking_no}: the scan is dated {problem}", code="implausible_date",
                             fields={"occurred_at": [problem]})
-    stored = session.execute(insert_ignoring_duplicates(session.bind.dialect.name, TrackingEvent.__table__).values(
+    stored = scans.insert_if_new(session, dict(
         tracking_no=tracking_no, order_no=shipment.order_no, status=scan["status"],
         occurred_at=scan["occurred_at"], location=scan.get("location"), reason=scan.get("reason"),
-        received_at=now)).rowcount
+        received_at=now))
     if stored:
         note(session, shipment.order_no, f"tracking_{scan['status']}", scan["occurred_at"],
              location=scan.get("location"), reason=scan.get("reason"))

@@ -114,7 +114,7 @@ def test_address_corrections_follow_the_reviewer_and_interceptions_are_recorded(
     run(changes.record_interception, desk, {"order_no": number, "case_id": 7, "tracking_no": tracking_no,
                                             "by": "A-1"}, T0)
     with db.read() as session:
-        from services.shipping_labels.views import shipment_view
+        from services.shipping_labels.replies import shipment_view
         view = shipment_view(session, session.get(Shipment, number))
     assert view["history"][-2]["detail"]["action"] == "reprint the label"
     assert view["history"][-1]["detail"]["tracking_no_valid"] is True

@@ -1,10 +1,11 @@
 """COD money over HTTP (issue 18 items 5, 6): importing a courier's remittance statement, the
 reconciliation, and the monthly report as JSON, CSV or XLSX."""
-from services.shipping_labels import remittance, remittance_views
+from services.shipping_labels import remittance, replies
 from services.shipping_labels.cod_report import AMOUNTS, COLUMNS, build, spreadsheet_rows
 from services.shipping_labels.http.roles import COD_MONEY
 from services.shipping_labels.http.uploads import upload_of
 from services.shipping_labels.schemas import CarrierQuery, CodReportQuery, StatementQuery
+from services.shipping_labels.storage import remittances
 from shared.timeutil import utcnow
 from shared.web import api, file_response, spreadsheets
 from shared.web.downloads import csv_text
@@ -31,7 +32,7 @@ class CodMoneyEndpoints:
             statement, created = remittance.import_statement(uow, self.settings, query["carrier"], upload,
                                                              request.identity.staff_id, now)
             result = remittance.reconcile(uow.session, self.settings, query["carrier"], now)
-            return 201 if created else 200, remittance_views.import_view(statement, created, result)
+            return 201 if created else 200, replies.import_view(statement, created, result)
 
     @api("GET", "/remittances/reconciliation", roles=COD_MONEY, query=CarrierQuery,
          summary="what is missing, short, over, unexpected or remitted twice, and what is owed, aged in colour")
@@ -39,8 +40,8 @@ class CodMoneyEndpoints:
         now, carrier = utcnow(), self.settings.carriers.known_carrier(query["carrier"])
         with self.db.read() as session:
             result = remittance.reconcile(session, self.settings, carrier, now)
-            return remittance_views.reconciliation_view(carrier, result, self.settings.remittance_ageing, now,
-                                                        remittance.recent_statements(session, carrier))
+            return replies.reconciliation_view(carrier, result, self.settings.remittance_ageing, now,
+                                                        remittances.recent_statements(session, carrier))
 
     @api("GET", "/reports/cod-monthly", roles=COD_MONEY, query=CodReportQuery,
          summary="回款及退回统计报表: per carrier per month, JSON, CSV or XLSX")

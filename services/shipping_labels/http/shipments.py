@@ -4,7 +4,7 @@ from services.shipping_labels import changes, handover, labelling, printing, tra
 from services.shipping_labels.documents.fonts import NoEmbeddableFont
 from services.shipping_labels.http.roles import LABEL_READERS, OPERATORS, PRINTERS, READERS
 from services.shipping_labels.schemas import HandoverBody, RangeBody, ReasonBody, TrackingEventBody
-from services.shipping_labels.views import range_view, shipment_by_order_no
+from services.shipping_labels.replies import range_view, shipment_by_order_no
 from shared.timeutil import utcnow
 from shared.web import Role, api, file_response
 from shared.web.errors import HttpError
