@@ -3,11 +3,9 @@
 `RangeAdapter` takes numbers from ranges the operator loaded (电子面单号段); `WebApiAdapter`
 asks a carrier's web API for them. Either way the number is checked before we print it.
 """
-import sqlalchemy as sa
 import requests
 
-from services.shipping_labels import ranges
-from services.shipping_labels.models import TrackingEvent
+from services.shipping_labels.storage import ranges, tracking
 from shared.timeutil import to_iso
 
 
@@ -52,9 +50,8 @@ class RangeAdapter(CarrierAdapter):
 
     def fetch_tracking(self, session, tracking_no):
         # Range carriers push their scans to POST /tracking-events.
-        rows = session.scalars(sa.select(TrackingEvent).where(TrackingEvent.tracking_no == tracking_no)
-                               .order_by(TrackingEvent.occurred_at))
-        return [{"status": r.status, "occurred_at": to_iso(r.occurred_at), "location": r.location} for r in rows]
+        return [{**scan, "occurred_at": to_iso(scan["occurred_at"])}
+                for scan in tracking.scans_of(session, tracking_no)]
 
 
 class WebApiAdapter(CarrierAdapter):
@@ -92,14 +89,14 @@ class WebApiAdapter(CarrierAdapter):
         return response.json() if response.content else {}
 
 
-def adapters_for(tariff, config):
-    """One adapter per carrier of the tariff; web carriers read their URL and key from the tariff entry."""
+def adapters_for(tariff, timeout=10.0):
+    """One adapter per carrier of the tariff; web carriers read their URL and key from the tariff entry and
+    wait `timeout` seconds (CARRIER_API_TIMEOUT) for an answer."""
     adapters = {}
     for code, spec in tariff.carriers.items():
         number_format = tariff.number_format(code)
         if spec.get("adapter", "range") == "web":
-            adapters[code] = WebApiAdapter(code, number_format, spec["base_url"], spec.get("api_key"),
-                                           float(config.get("CARRIER_API_TIMEOUT", 10.0)))
+            adapters[code] = WebApiAdapter(code, number_format, spec["base_url"], spec.get("api_key"), timeout)
         else:
             adapters[code] = RangeAdapter(code, number_format)
     return adapters

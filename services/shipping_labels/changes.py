@@ -1,10 +1,8 @@
 """Changes to a labelled parcel: void and relabel, reprint, address corrections, interceptions, cancellations."""
-import sqlalchemy as sa
-
-from services.shipping_labels.history import note
+from services.shipping_labels.handover import HANDED_OVER
 from services.shipping_labels.labelling import issue_label, relabel, retire_waybill
-from services.shipping_labels.models import Shipment
-from services.shipping_labels.shipments import HANDED_OVER, locked
+from services.shipping_labels.storage.history import note
+from services.shipping_labels.storage.shipments import count_reprint, locked
 from shared.errors import Conflict
 from shared.timeutil import to_iso
 
@@ -14,24 +12,22 @@ DESTINATION = ("province", "city", "district", "line1", "postcode")
 REROUTABLE = ("labelled", "awaiting_number", "unroutable")   # weighed: routed (or tried) already
 
 
-def void_label(uow, desk, order_no, reason, by, now):
+def void_label(uow, settings, order_no, reason, by, now):
     """Before hand-over only: the number is retired and a new label issued at once."""
     shipment = locked(uow.session, order_no)
     if shipment.status in HANDED_OVER:
         raise Conflict(AFTER_SALES, code="already_handed_over", tracking_no=shipment.tracking_no)
     if shipment.status != "labelled":
         raise Conflict(f"order {order_no} has no label to void (status {shipment.status})", code="no_label")
-    retire_waybill(uow, desk, shipment, reason, by, now)
-    issue_label(uow, desk, shipment, now)
+    retire_waybill(uow, settings, shipment, reason, by, now)
+    issue_label(uow, settings, shipment, now)
     return shipment
 
 
 def reprint(uow, order_no, reason, by, now):
     """Counted: who reprinted, why, and how many times (a label printed twice can ship twice)."""
     session = uow.session
-    counted = session.execute(
-        sa.update(Shipment).where(Shipment.order_no == order_no, Shipment.status == "labelled")
-        .values(reprint_count=Shipment.reprint_count + 1).execution_options(synchronize_session=False)).rowcount
+    counted = count_reprint(session, order_no)
     shipment = locked(session, order_no)
     if not counted:
         raise Conflict(f"order {order_no} has no live label to reprint (status {shipment.status})",
@@ -44,7 +40,7 @@ def reprint(uow, order_no, reason, by, now):
     return shipment
 
 
-def correct_address(uow, desk, corrected, now):
+def correct_address(uow, settings, corrected, now):
     """Our copy follows the reviewer's correction until the hand-over. A new destination re-routes a weighed
     parcel (carrier and price chosen again, its label voided and a new one issued); a new name or phone only
     needs the label reprinted. After the hand-over nothing changes: the correction is refused, visibly."""
@@ -65,21 +61,22 @@ def correct_address(uow, desk, corrected, now):
     note(session, order_no, "address_corrected", corrected["corrected_at"], corrected["reviewer"], changes=changes,
          action="re-route" if reroute else {"labelled": "reprint the label"}.get(shipment.status, "none"))
     if reroute:
-        relabel(uow, desk, shipment, "address corrected", corrected["reviewer"], now)
+        relabel(uow, settings, shipment, "address corrected", corrected["reviewer"], now)
     return shipment
 
 
-def record_interception(uow, desk, requested, now):
+def record_interception(uow, settings, requested, now):
     """Recorded on the shipment; the carrier is asked by after-sales. A number that fails its check is flagged."""
     shipment = locked(uow.session, requested["order_no"])
     tracking_no = requested["tracking_no"]
-    valid = bool(tracking_no) and shipment.carrier is not None and desk.is_valid_number(shipment.carrier, tracking_no)
+    valid = (bool(tracking_no) and shipment.carrier is not None
+             and settings.carriers.is_valid_number(shipment.carrier, tracking_no))
     note(uow.session, shipment.order_no, "interception_requested", now, requested["by"],
          case_id=requested["case_id"], tracking_no=tracking_no, tracking_no_valid=valid,
          matches_label=tracking_no == shipment.tracking_no)
 
 
-def cancel(uow, desk, cancelled, now):
+def cancel(uow, settings, cancelled, now):
     """A refund before hand-over stops the parcel: its label, if any, is voided."""
     shipment = locked(uow.session, cancelled["order_no"], missing_ok=True)
     if shipment is None:   # cancelled before approval reached us: nothing to stop
@@ -87,6 +84,6 @@ def cancel(uow, desk, cancelled, now):
     if shipment.status in HANDED_OVER:
         return note(uow.session, shipment.order_no, "cancel_after_handover", now, cancelled["by"])
     if shipment.status == "labelled":
-        retire_waybill(uow, desk, shipment, "order cancelled", cancelled["by"], now)
+        retire_waybill(uow, settings, shipment, "order cancelled", cancelled["by"], now)
     shipment.status = "cancelled"
     note(uow.session, shipment.order_no, "cancelled", now, cancelled["by"], reason=cancelled["reason"])

@@ -12,13 +12,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
 from services.shipping_labels import remittance
-from services.shipping_labels.models import RemittanceLine, RemittanceStatement, Shipment
-from services.shipping_labels.remittance_views import plain
-from shared.web import spreadsheets
-from shared.web.downloads import csv_text
+from services.shipping_labels.replies import plain
+from services.shipping_labels.storage import reports
 
 COLUMNS = ("carrier", "month", "cod_shipped", "cod_delivered", "cod_returned", "return_rate_pct", "collected",
            "remitted", "outstanding", "remitted_in_month")
@@ -35,46 +31,28 @@ def month_bounds(month, timezone):
     return datetime.combine(first, time.min, zone), datetime.combine(following, time.min, zone)
 
 
-def build(session, desk, month, carriers, now):
-    start, end = month_bounds(month, desk.timezone)
-    rows = [_carrier_row(session, desk, carrier, month, start, end, now) for carrier in carriers]
+def build(session, settings, month, carriers, now):
+    start, end = month_bounds(month, settings.timezone)
+    rows = [_carrier_row(session, settings, carrier, month, start, end, now) for carrier in carriers]
     total = {"carrier": TOTAL, "month": month, **{key: sum(row[key] for row in rows) for key in COUNTS + AMOUNTS}}
-    return {"month": month, "timezone": desk.timezone,
+    return {"month": month, "timezone": settings.timezone,
             "rows": [_present(row) for row in rows + [_with_rate(total)]]}
 
 
-def _carrier_row(session, desk, carrier, month, start, end, now):
-    cod = sa.and_(Shipment.carrier == carrier, Shipment.payment_method == "cod")
-
-    def within(column):
-        return sa.and_(cod, column >= start, column < end)
-
-    delivered = session.execute(sa.select(Shipment.order_no, Shipment.cod_amount).where(
-        within(Shipment.delivered_at), Shipment.status == "delivered")).all()
-    credited = remittance.reconcile(session, desk, carrier, now).credited
+def _carrier_row(session, settings, carrier, month, start, end, now):
+    delivered = reports.cod_delivered(session, carrier, start, end)
+    credited = remittance.reconcile(session, settings, carrier, now).credited
     collected = sum((row.cod_amount for row in delivered), Decimal("0.00"))
     remitted = sum((credited.get(row.order_no, Decimal("0.00")) for row in delivered), Decimal("0.00"))
     outstanding = sum((max(row.cod_amount - credited.get(row.order_no, Decimal("0.00")), Decimal("0.00"))
                        for row in delivered), Decimal("0.00"))
     row = {"carrier": carrier, "month": month, "cod_delivered": len(delivered), "collected": collected,
            "remitted": remitted, "outstanding": outstanding,
-           "cod_shipped": _count(session, within(Shipment.handed_over_at)),
-           "cod_returned": _count(session, sa.and_(within(Shipment.returned_at), Shipment.status == "returned")),
-           "remitted_in_month": _remitted_in_month(session, carrier, start, end)}
+           "cod_shipped": reports.cod_shipped_count(session, carrier, start, end),
+           "cod_returned": reports.cod_returned_count(session, carrier, start, end),
+           "remitted_in_month": sum(reports.remitted_amounts(session, carrier, start.date(), end.date()),
+                                    Decimal("0.00"))}
     return _with_rate(row)
-
-
-def _count(session, condition):
-    return session.scalar(sa.select(sa.func.count()).select_from(Shipment).where(condition))
-
-
-def _remitted_in_month(session, carrier, start, end):
-    first, last = start.date(), end.date()
-    amounts = session.scalars(sa.select(RemittanceLine.amount)
-                              .join(RemittanceStatement, RemittanceStatement.id == RemittanceLine.statement_id)
-                              .where(RemittanceStatement.carrier == carrier, RemittanceLine.remitted_on >= first,
-                                     RemittanceLine.remitted_on < last))
-    return sum(amounts, Decimal("0.00"))
 
 
 def _with_rate(row):
@@ -86,11 +64,6 @@ def _present(row):
     return {key: plain(row[key]) for key in COLUMNS}
 
 
-def as_csv(report):
-    return csv_text(report["rows"], COLUMNS)
-
-
-def as_xlsx(report):
-    """Amounts as numbers (they add up in the spreadsheet), the rest as text made safe (spreadsheets.py)."""
-    rows = [{key: Decimal(row[key]) if key in AMOUNTS else row[key] for key in COLUMNS} for row in report["rows"]]
-    return spreadsheets.xlsx_bytes(f"COD {report['month']}", COLUMNS, rows, money_columns=AMOUNTS)
+def spreadsheet_rows(report):
+    """The report's rows with amounts as numbers (they add up in a spreadsheet), the rest as text."""
+    return [{key: Decimal(row[key]) if key in AMOUNTS else row[key] for key in COLUMNS} for row in report["rows"]]

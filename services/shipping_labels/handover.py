@@ -1,29 +1,37 @@
 """Hand-over to the courier (发货): the shipper scans the parcel's label at the dock (POST /handovers).
 
-The scan is decided here, where labels are issued and voided, so a void (at the desk, a correction's re-route, a
-cancellation, a repack) and the hand-over of the same label exclude each other in one database (waybills.py):
+The scan is decided here, where labels are issued and voided, so a void (POST /void, a correction's re-route, a
+cancellation, a repack) and the hand-over of the same label exclude each other in one database (storage/waybills.py):
 a handed-over parcel can't be voided (409 already_handed_over, labelling.retire_waybill), a voided number
 can't be handed over (409 waybill_voided, with the void's reason and the label to scan instead). Refusals are
-answered, not raised: stored under the scan's id, a retried scan gets the same answer.
+answered, not raised: the outcome and its answer go back to the edge (http/shipments.py), which stores them under
+the scan's id, so a retried scan gets the same answer.
 """
-from services.shipping_labels import waybills
-from services.shipping_labels.history import note
-from services.shipping_labels.shipments import HANDED_OVER, locked_row
+from services.shipping_labels.storage import waybills
+from services.shipping_labels.storage.history import note
+from services.shipping_labels.storage.shipments import locked_row
 from shared.timeutil import to_iso
 
+HANDED_OVER = ("shipped", "delivered", "returned")   # with the carrier, or back from it: nothing changes now
 
-def hand_over(uow, scan, shipper, now):
-    """(HTTP status, answer) for one hand-over scan {scan_id, tracking_no, station_id}."""
-    connection, tracking_no = uow.session.connection(), scan["tracking_no"]
-    issued = waybills.label(connection, tracking_no)
+# What a scan comes to (the edge answers 200, 404, 409).
+SHIPPED, NEVER_ISSUED, REFUSED = "shipped", "never_issued", "refused"
+
+
+def dock_scan(uow, scan, shipper, now):
+    """(outcome, answer) for one hand-over scan {scan_id, tracking_no, station_id}: SHIPPED, NEVER_ISSUED
+    (the number was not issued here) or REFUSED (the answer says why)."""
+    session, tracking_no = uow.session, scan["tracking_no"]
+    issued = waybills.label(session, tracking_no)
     if issued is None:
-        return 404, {"error": "unknown_tracking_no", "message": f"tracking number {tracking_no} was not issued here",
-                     "tracking_no": tracking_no, "next": "scan the parcel's current waybill"}
-    shipment = locked_row(uow.session, issued.order_no)
-    if waybills.ship(connection, shipment.order_no, tracking_no, now, shipper):
-        return 200, _shipped(uow, shipment, scan, shipper, now)
+        return NEVER_ISSUED, {"error": "unknown_tracking_no",
+                              "message": f"tracking number {tracking_no} was not issued here",
+                              "tracking_no": tracking_no, "next": "scan the parcel's current waybill"}
+    shipment = locked_row(session, issued.order_no)
+    if waybills.ship(session, shipment.order_no, tracking_no, now, shipper):
+        return SHIPPED, _shipped(uow, shipment, scan, shipper, now)
     # Read again under the shipment's lock: as the void (or hand-over) that came first left it.
-    return 409, _refused(uow.session, shipment, waybills.label(connection, tracking_no), scan, shipper, now)
+    return REFUSED, _refused(session, shipment, waybills.label(session, tracking_no), scan, shipper, now)
 
 
 def _shipped(uow, shipment, scan, shipper, now):

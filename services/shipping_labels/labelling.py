@@ -1,14 +1,9 @@
 """Labelling (打单): route a weighed parcel, take a waybill number, and wait (never lose it) when there is none."""
-from functools import lru_cache
-
-import sqlalchemy as sa
-
-from services.shipping_labels import ranges, waybills
-from services.shipping_labels.history import note
-from services.shipping_labels.models import Shipment, Waybill
-from services.shipping_labels.shipments import locked_row
+from services.shipping_labels import ranges
+from services.shipping_labels.storage import ranges as range_stock
+from services.shipping_labels.storage import shipments, waybills
+from services.shipping_labels.storage.history import note
 from services.shipping_labels.tariff import NoCarrier, Parcel
-from shared.db.unit_of_work import insert_ignoring_duplicates
 from shared.errors import Conflict, RuleViolation
 
 LABELLABLE = ("awaiting_parcel", "awaiting_number", "unroutable", "labelled")
@@ -18,29 +13,19 @@ class ShipmentNotKnownYet(Exception):
     """parcel_packed before order_approved reached us: retried until it has."""
 
 
-@lru_cache(maxsize=None)
-def _insert_shipment(dialect_name):
-    return insert_ignoring_duplicates(dialect_name, Shipment.__table__)
-
-
-_INSERT_WAYBILL = sa.insert(Waybill.__table__)
-
-
 def expect_shipment(uow, approved, now):
-    # One statement: the insert is skipped when the order is already here (no lookup first).
-    connection = uow.session.connection()
-    created = connection.execute(_insert_shipment(connection.dialect.name), {
+    created = shipments.insert_if_new(uow.session, {
         "order_no": approved["order_no"], "status": "awaiting_parcel", "recipient": dict(approved["shipping_address"]),
         "lines": [{"sku": line["sku"], "name": line["name"], "qty": line["qty"]} for line in approved["lines"]],
         "payment_method": approved["payment_method"], "cod_amount": approved["cod_amount"], "created_at": now,
-        "reprint_count": 0}).rowcount
+        "reprint_count": 0})
     if not created:   # approved again: our copy stands
         note(uow.session, approved["order_no"], "approved_again", now, approved["reviewer"])
 
 
-def parcel_packed(uow, desk, packed):
+def parcel_packed(uow, settings, packed):
     session, now = uow.session, packed["packed_at"]
-    shipment = locked_row(session, packed["order_no"])
+    shipment = shipments.locked_row(session, packed["order_no"])
     if shipment is None:
         raise ShipmentNotKnownYet(packed["order_no"])
     if shipment.status not in LABELLABLE:
@@ -48,23 +33,23 @@ def parcel_packed(uow, desk, packed):
     shipment.weight_g, shipment.packed_at = packed["weight_g"], now
     note(session, shipment.order_no, "packed", now, packed["packer"], weight_g=packed["weight_g"])
     # Packed again (re-check): the old label no longer fits the parcel.
-    relabel(uow, desk, shipment, "repacked", packed["packer"], now)
+    relabel(uow, settings, shipment, "repacked", packed["packer"], now)
     shipment.save(session)
 
 
-def relabel(uow, desk, shipment, reason, by, now):
+def relabel(uow, settings, shipment, reason, by, now):
     """Route the parcel again (carrier and price from the tariff, for its weight and address) and give it a
     label; a label it had is voided first."""
     if shipment.status == "labelled":
-        retire_waybill(uow, desk, shipment, reason, by, now)
-    if route(uow.session, desk, shipment, now):
-        issue_label(uow, desk, shipment, now)
+        retire_waybill(uow, settings, shipment, reason, by, now)
+    if route(uow.session, settings, shipment, now):
+        issue_label(uow, settings, shipment, now)
 
 
-def route(session, desk, shipment, now):
+def route(session, settings, shipment, now):
     parcel = Parcel(shipment.recipient["province"], shipment.weight_g, shipment.payment_method == "cod")
     try:
-        chosen = desk.tariff.route(parcel)
+        chosen = settings.carriers.tariff.route(parcel)
     except NoCarrier as exc:
         shipment.status, shipment.problem = "unroutable", str(exc)
         note(session, shipment.order_no, "unroutable", now, reason=str(exc))
@@ -77,13 +62,13 @@ def route(session, desk, shipment, now):
     return chosen
 
 
-def issue_label(uow, desk, shipment, now):
+def issue_label(uow, settings, shipment, now):
     """Give the shipment a new waybill number, or leave it waiting for one."""
-    session, adapter = uow.session, desk.adapter(shipment.carrier)
+    session, adapter = uow.session, settings.carriers.adapter(shipment.carrier)
     tracking_no, left_in_range = adapter.issue(session, shipment)
     if tracking_no is None:
-        return _wait_for_number(uow, desk, shipment, now)
-    session.connection().execute(_INSERT_WAYBILL, {
+        return _wait_for_number(uow, settings, shipment, now)
+    waybills.insert(session, {
         "tracking_no": tracking_no, "order_no": shipment.order_no, "carrier": shipment.carrier,
         "service": shipment.service, "zone": shipment.zone, "cost": shipment.cost,
         "recipient": dict(shipment.recipient), "status": "active", "issued_at": now})
@@ -93,24 +78,23 @@ def issue_label(uow, desk, shipment, now):
         "order_no": shipment.order_no, "carrier": shipment.carrier, "service": shipment.service,
         "tracking_no": tracking_no, "weight_g": shipment.weight_g, "cost": shipment.cost,
         "cod_amount": shipment.cod_amount, "issued_at": now}, aggregate_id=shipment.order_no)
-    if left_in_range is not None and left_in_range <= desk.low_threshold:
+    if left_in_range is not None and left_in_range <= settings.low_threshold:
         # The carrier's whole stock can only be low when this range is: count it only then.
-        left = ranges.remaining(session, shipment.carrier)
-        if ranges.alert_due(left + 1, left, desk.low_threshold):
+        left = range_stock.remaining(session, shipment.carrier)
+        if ranges.alert_due(left + 1, left, settings.low_threshold):
             _range_low(uow, shipment.carrier, left)
     return tracking_no
 
 
-def _wait_for_number(uow, desk, shipment, now):
+def _wait_for_number(uow, settings, shipment, now):
     session = uow.session
-    others_waiting = session.scalar(sa.select(sa.func.count()).select_from(Shipment).where(
-        Shipment.carrier == shipment.carrier, Shipment.status == "awaiting_number",
-        Shipment.order_no != shipment.order_no))
+    others_waiting = shipments.others_waiting(session, shipment.carrier, shipment.order_no)
     if shipment.status != "awaiting_number":
         note(session, shipment.order_no, "awaiting_number", now, carrier=shipment.carrier)
     shipment.status, shipment.waiting_since = "awaiting_number", shipment.waiting_since or now
     # An exhausted range alerted when it ran out; a carrier that never had numbers alerts here, once.
-    never_had_numbers = desk.adapter(shipment.carrier).uses_ranges and not ranges.ever_loaded(session, shipment.carrier)
+    never_had_numbers = (settings.carriers.adapter(shipment.carrier).uses_ranges
+                         and not range_stock.ever_loaded(session, shipment.carrier))
     if never_had_numbers and not others_waiting:
         _range_low(uow, shipment.carrier, 0)
     return None
@@ -120,46 +104,43 @@ def _range_low(uow, carrier, remaining):
     uow.publish("waybill_range_low", {"carrier": carrier, "remaining": remaining}, aggregate_id=carrier)
 
 
-def retire_waybill(uow, desk, shipment, reason, by, now):
+def retire_waybill(uow, settings, shipment, reason, by, now):
     """The number is retired (it stays in `waybills`, so it is never issued to another parcel).
 
-    A hand-over of the same label excludes it (waybills.py): a label handed over first is not voided."""
+    A hand-over of the same label excludes it (storage/waybills.py): a label handed over first is not voided."""
     tracking_no = shipment.tracking_no
-    if not waybills.take_off(uow.session.connection(), shipment.order_no, tracking_no, reason, by, now):
+    if not waybills.take_off(uow.session, shipment.order_no, tracking_no, reason, by, now):
         raise Conflict(f"{tracking_no} is no longer the live label of order {shipment.order_no}: it was handed "
                        "over", code="already_handed_over", tracking_no=tracking_no)
-    desk.adapter(shipment.carrier).void(uow.session, tracking_no, reason)
+    settings.carriers.adapter(shipment.carrier).void(uow.session, tracking_no, reason)
     shipment.tracking_no = None
     note(uow.session, shipment.order_no, "voided", now, by, tracking_no=tracking_no, reason=reason)
     uow.publish("waybill_voided", {"order_no": shipment.order_no, "tracking_no": tracking_no,
                                    "reason": reason, "by": by}, aggregate_id=shipment.order_no)
 
 
-def load_range(uow, desk, body, by, now):
+def load_range(uow, settings, body, by, now):
     """An operator loads a carrier's range; parcels waiting for numbers are labelled from it at once."""
     carrier = body["carrier"]
-    if carrier not in desk.tariff.carriers or not desk.adapter(carrier).uses_ranges:
+    if carrier not in settings.carriers.tariff.carriers or not settings.carriers.adapter(carrier).uses_ranges:
         raise RuleViolation(f"{carrier} does not take numbers from ranges", code="unknown_carrier",
                             fields={"carrier": ["not a range carrier"]})
-    block = ranges.load_range(uow.session, desk.number_format(carrier), carrier, body["first_number"],
+    block = ranges.load_range(uow.session, settings.carriers.number_format(carrier), carrier, body["first_number"],
                               body["last_number"], by, now)
-    labelled = resume_waiting(uow, desk, carrier, now)
+    labelled = resume_waiting(uow, settings, carrier, now)
     if labelled:
         uow.session.expire(block)   # numbers were taken from it by Core statements: reload what is left
-    left = ranges.remaining(uow.session, carrier)
-    if left <= desk.low_threshold:
+    left = range_stock.remaining(uow.session, carrier)
+    if left <= settings.low_threshold:
         _range_low(uow, carrier, left)   # still short after loading: warn now, not at the next label
     return block, labelled
 
 
-def resume_waiting(uow, desk, carrier, now):
+def resume_waiting(uow, settings, carrier, now):
     """Label waiting parcels, first come first served, while numbers last."""
-    waiting = uow.session.scalars(
-        sa.select(Shipment).where(Shipment.carrier == carrier, Shipment.status == "awaiting_number")
-        .order_by(Shipment.waiting_since, Shipment.order_no).with_for_update()).all()
     labelled = []
-    for shipment in waiting:
-        if issue_label(uow, desk, shipment, now) is None:
+    for shipment in shipments.waiting_locked(uow.session, carrier):
+        if issue_label(uow, settings, shipment, now) is None:
             break
         labelled.append(shipment.order_no)
     return labelled

@@ -2,11 +2,8 @@
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
-from services.shipping_labels.models import Shipment, UnmatchedHandover, Waybill
+from services.shipping_labels.storage import reports
 from shared.timeutil import business_day_bounds, to_iso
-from shared.web.downloads import csv_text
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"   # the warehouse's working day, not UTC's
 CSV_COLUMNS = ("kind", "order_no", "tracking_no", "weight_g", "cost", "cod_amount", "at", "shipper", "note")
@@ -18,9 +15,7 @@ def day_bounds(day, timezone=DEFAULT_TIMEZONE):
 
 def build(session, carrier, day, timezone=DEFAULT_TIMEZONE):
     start, end = day_bounds(day, timezone)
-    shipped = session.scalars(sa.select(Shipment).where(
-        Shipment.carrier == carrier, Shipment.handed_over_at >= start, Shipment.handed_over_at < end)
-        .order_by(Shipment.handed_over_at, Shipment.order_no)).all()
+    shipped = reports.handed_over_between(session, carrier, start, end)
     parcels = [{"order_no": s.order_no, "tracking_no": s.tracking_no, "weight_g": s.weight_g, "cost": s.cost,
                 "cod_amount": s.cod_amount, "handed_over_at": to_iso(s.handed_over_at), "shipper": s.shipper}
                for s in shipped]
@@ -35,27 +30,20 @@ def build(session, carrier, day, timezone=DEFAULT_TIMEZONE):
 
 def _not_handed_over(session, carrier, end):
     """Labels live at the end of the day whose parcel had not been handed over by then."""
-    rows = session.execute(
-        sa.select(Waybill, Shipment).join(Shipment, Shipment.order_no == Waybill.order_no).where(
-            Waybill.carrier == carrier, Waybill.issued_at < end,
-            sa.or_(Waybill.voided_at.is_(None), Waybill.voided_at >= end),
-            sa.or_(Shipment.handed_over_at.is_(None), Shipment.handed_over_at >= end))
-        .order_by(Waybill.issued_at, Waybill.id)).all()
+    rows = reports.live_not_handed_over(session, carrier, end)
     return [{"kind": "labelled_not_handed_over", "order_no": w.order_no, "tracking_no": w.tracking_no,
              "at": to_iso(w.issued_at), "status": s.status, "note": f"labelled, status {s.status}"} for w, s in rows]
 
 
 def _without_label(session, carrier, start, end):
-    rows = session.scalars(sa.select(UnmatchedHandover).where(
-        sa.or_(UnmatchedHandover.carrier == carrier, UnmatchedHandover.carrier.is_(None)),
-        UnmatchedHandover.handed_over_at >= start, UnmatchedHandover.handed_over_at < end)
-        .order_by(UnmatchedHandover.handed_over_at, UnmatchedHandover.id)).all()
+    rows = reports.unmatched_handovers(session, carrier, start, end)
     return [{"kind": "handed_over_without_label", "order_no": u.order_no, "tracking_no": u.tracking_no,
              "at": to_iso(u.handed_over_at), "shipper": u.shipper, "note": u.reason} for u in rows]
 
 
-def as_csv(manifest):
+def table(manifest):
+    """The manifest as one table (CSV_COLUMNS): its parcels, the totals row, then the exceptions."""
     totals = manifest["totals"]
-    return csv_text([{"kind": "parcel", "at": parcel["handed_over_at"], **parcel} for parcel in manifest["parcels"]]
-                    + [{"kind": "total", "note": f"{totals['parcels']} parcels", **totals}]
-                    + manifest["exceptions"], CSV_COLUMNS)
+    return ([{"kind": "parcel", "at": parcel["handed_over_at"], **parcel} for parcel in manifest["parcels"]]
+            + [{"kind": "total", "note": f"{totals['parcels']} parcels", **totals}]
+            + manifest["exceptions"])

@@ -1,10 +1,9 @@
-"""Printable documents of a shipment, as bytes."""
+"""Printable documents of a shipment, as bytes. A PDF needs an embeddable CJK font: without one the
+renderers raise NoEmbeddableFont (the host lacks the font package: nothing to retry, nothing to print)."""
 from services.shipping_labels.documents import dispatch_note, label_pdf, label_zpl
 from services.shipping_labels.documents.content import label_content
-from services.shipping_labels.documents.fonts import NoEmbeddableFont
-from services.shipping_labels.shipments import get
+from services.shipping_labels.storage.shipments import get
 from shared.errors import Conflict
-from shared.web.errors import HttpError
 
 
 def _labelled(session, order_no):
@@ -14,25 +13,18 @@ def _labelled(session, order_no):
     return shipment
 
 
-def _content(desk, shipment):
-    return label_content(shipment, desk.carrier_name(shipment.carrier), desk.sender)
+def _content(settings, shipment):
+    return label_content(shipment, settings.carriers.carrier_name(shipment.carrier), settings.sender)
 
 
-def _pdf(render, *args):
-    try:
-        return render(*args)
-    except NoEmbeddableFont as exc:   # the host lacks the font package: nothing to retry, nothing to print
-        raise HttpError(503, "no_font", str(exc)) from exc
+def label_as_pdf(session, settings, order_no):
+    return label_pdf.render(_content(settings, _labelled(session, order_no)), settings.font_path)
 
 
-def label_as_pdf(session, desk, order_no):
-    return _pdf(label_pdf.render, _content(desk, _labelled(session, order_no)), desk.font_path)
+def label_as_zpl(session, settings, order_no):
+    return label_zpl.render(_content(settings, _labelled(session, order_no)), settings.zpl_font)
 
 
-def label_as_zpl(session, desk, order_no):
-    return label_zpl.render(_content(desk, _labelled(session, order_no)), desk.zpl_font)
-
-
-def dispatch_note_pdf(session, desk, order_no):
+def dispatch_note_pdf(session, settings, order_no):
     shipment = get(session, order_no)
-    return _pdf(dispatch_note.render, shipment, desk.carrier_name(shipment.carrier), desk.font_path)
+    return dispatch_note.render(shipment, settings.carriers.carrier_name(shipment.carrier), settings.font_path)

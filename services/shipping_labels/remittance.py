@@ -9,12 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
 from services.shipping_labels import reconciliation, statement_files, statement_rows
-from services.shipping_labels.models import RemittanceLine, RemittanceStatement, Shipment
-from services.shipping_labels.reconciliation import Line, Parcel
-from shared.db.unit_of_work import insert_ignoring_duplicates
+from services.shipping_labels.storage import remittances
 from shared.errors import RuleViolation
 from shared.timeutil import business_day
 
@@ -35,21 +31,13 @@ class Upload:
     filename: str
 
 
-def import_statement(uow, desk, carrier, upload, by, now):
+def import_statement(uow, settings, carrier, upload, by, now):
     """-> (statement, created): created False when this statement was imported before."""
-    desk.known_carrier(carrier)
-    kind, lines = _read(upload, desk.statement_limits, business_day(now, ZoneInfo(desk.timezone)))
-    session, fingerprint = uow.session, _fingerprint(carrier, lines)
-    created = session.execute(insert_ignoring_duplicates(session.bind.dialect.name, RemittanceStatement.__table__)
-                              .values(carrier=carrier, fingerprint=fingerprint, filename=upload.filename[:200],
-                                      file_format=kind, line_count=len(lines), total=sum(l.amount for l in lines),
-                                      imported_by=by, imported_at=now)).rowcount
-    statement = session.scalar(sa.select(RemittanceStatement).where(RemittanceStatement.fingerprint == fingerprint))
-    if created:
-        session.execute(sa.insert(RemittanceLine.__table__), [
-            {"statement_id": statement.id, "row_no": line.row_no, "tracking_no": line.tracking_no,
-             "amount": line.amount, "remitted_on": line.remitted_on} for line in lines])
-    return statement, bool(created)
+    settings.carriers.known_carrier(carrier)
+    kind, lines = _read(upload, settings.statement_limits, business_day(now, ZoneInfo(settings.timezone)))
+    return remittances.store(uow.session, dict(
+        carrier=carrier, fingerprint=_fingerprint(carrier, lines), filename=upload.filename[:200], file_format=kind,
+        line_count=len(lines), total=sum(l.amount for l in lines), imported_by=by, imported_at=now), lines)
 
 
 def _read(upload, limits, today):
@@ -71,32 +59,10 @@ def _fingerprint(carrier, lines):
     return hashlib.sha256("\n".join([carrier, *canonical]).encode()).hexdigest()
 
 
-def reconcile(session, desk, carrier, now):
+def reconcile(session, settings, carrier, now):
     """The carrier's statements against its delivered COD parcels, as of `now` (reconciliation.py)."""
-    statements = RemittanceStatement.__table__
-    lines = [Line(**row._mapping) for row in session.execute(
-        sa.select(RemittanceLine.id, RemittanceLine.statement_id, RemittanceLine.row_no, RemittanceLine.tracking_no,
-                  RemittanceLine.amount, RemittanceLine.remitted_on)
-        .join(statements, statements.c.id == RemittanceLine.statement_id).where(statements.c.carrier == carrier)
-        .order_by(RemittanceLine.statement_id, RemittanceLine.row_no, RemittanceLine.id))]
-    named = _parcels(session, sa.select(*_PARCEL).distinct()
-                     .join(RemittanceLine, RemittanceLine.tracking_no == Shipment.tracking_no)
-                     .join(statements, statements.c.id == RemittanceLine.statement_id)
-                     .where(statements.c.carrier == carrier))
-    delivered = _parcels(session, sa.select(*_PARCEL).where(
-        Shipment.carrier == carrier, Shipment.payment_method == "cod", Shipment.status == "delivered"))
+    lines = remittances.lines_of(session, carrier)
+    named = remittances.parcels_named(session, carrier)
+    delivered = remittances.delivered_cod_parcels(session, carrier)
     return reconciliation.reconcile(carrier, lines, {p.tracking_no: p for p in named}, delivered,
-                                    desk.remittance_ageing, now)
-
-
-_PARCEL = (Shipment.order_no, Shipment.tracking_no, Shipment.carrier, Shipment.payment_method, Shipment.cod_amount,
-           Shipment.status, Shipment.delivered_at)
-
-
-def _parcels(session, query):
-    return [Parcel(**row._mapping) for row in session.execute(query)]
-
-
-def recent_statements(session, carrier, limit=20):
-    return session.scalars(sa.select(RemittanceStatement).where(RemittanceStatement.carrier == carrier)
-                           .order_by(RemittanceStatement.id.desc()).limit(limit)).all()
+                                    settings.remittance_ageing, now)

@@ -3,12 +3,10 @@ other services. A scan writes a parcel's history (a delivery opens returns, sets
 amount): a carrier may write only its own parcels', dated between the hand-over and now."""
 from datetime import timedelta
 
-import sqlalchemy as sa
-
-from services.shipping_labels.history import note
-from services.shipping_labels.models import TrackingEvent, Waybill
-from services.shipping_labels.shipments import get, locked
-from shared.db.unit_of_work import insert_ignoring_duplicates
+from services.shipping_labels.storage import tracking as scans
+from services.shipping_labels.storage.history import note
+from services.shipping_labels.storage.shipments import get, locked
+from services.shipping_labels.storage.waybills import by_tracking_no
 from shared.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from shared.timeutil import to_iso
 
@@ -21,13 +19,13 @@ COMING_BACK = ("intercepted", "returning")
 DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 
 
-def record(uow, desk, scan, now, carrier=None):
+def record(uow, settings, scan, now, carrier=None):
     """-> (recorded: bool, shipment). `carrier`: the carrier the caller speaks for (None: staff, any
     parcel). A scan already stored is not applied twice."""
     session, tracking_no = uow.session, scan["tracking_no"]
-    waybill = session.scalar(sa.select(Waybill).where(Waybill.tracking_no == tracking_no))
+    waybill = by_tracking_no(session, tracking_no)
     if waybill is None:
-        _reject_unknown(desk, tracking_no)
+        _reject_unknown(settings, tracking_no)
     if carrier is not None and waybill.carrier != carrier:
         # Nothing about the parcel (its order, its carrier, its state) goes to another carrier.
         raise PermissionDenied(f"{tracking_no} is not one of your parcels", code="not_your_parcel")
@@ -36,14 +34,14 @@ def record(uow, desk, scan, now, carrier=None):
     shipment = locked(session, waybill.order_no)
     if shipment.handed_over_at is None:
         raise Conflict(f"{tracking_no} has not been handed over to the carrier yet", code="not_handed_over")
-    problem = date_problem(scan["occurred_at"], shipment.handed_over_at, now, desk.tracking_clock_skew)
+    problem = date_problem(scan["occurred_at"], shipment.handed_over_at, now, settings.tracking_clock_skew)
     if problem:
         raise RuleViolation(f"{tracking_no}: the scan is dated {problem}", code="implausible_date",
                             fields={"occurred_at": [problem]})
-    stored = session.execute(insert_ignoring_duplicates(session.bind.dialect.name, TrackingEvent.__table__).values(
+    stored = scans.insert_if_new(session, dict(
         tracking_no=tracking_no, order_no=shipment.order_no, status=scan["status"],
         occurred_at=scan["occurred_at"], location=scan.get("location"), reason=scan.get("reason"),
-        received_at=now)).rowcount
+        received_at=now))
     if stored:
         note(session, shipment.order_no, f"tracking_{scan['status']}", scan["occurred_at"],
              location=scan.get("location"), reason=scan.get("reason"))
@@ -64,8 +62,9 @@ def date_problem(occurred_at, handed_over_at, now, skew):
     return None
 
 
-def _reject_unknown(desk, tracking_no):
-    if not any(desk.is_valid_number(carrier, tracking_no) for carrier in desk.tariff.carriers):
+def _reject_unknown(settings, tracking_no):
+    carriers = settings.carriers
+    if not any(carriers.is_valid_number(carrier, tracking_no) for carrier in carriers.tariff.carriers):
         raise RuleViolation(f"{tracking_no} is not a valid tracking number (format or check digit)",
                             code="invalid_tracking_no", fields={"tracking_no": ["invalid format or check digit"]})
     raise NotFound(f"no waybill {tracking_no} was issued here", code="unknown_tracking_no")
@@ -92,9 +91,9 @@ def _apply(uow, shipment, scan):
             aggregate_id=shipment.order_no)
 
 
-def fetch(session, desk, order_no):
+def fetch(session, settings, order_no):
     shipment = get(session, order_no)
     if not shipment.tracking_no:
         raise Conflict(f"order {order_no} has no tracking number yet (status {shipment.status})", code="no_label")
     return {"order_no": order_no, "carrier": shipment.carrier, "tracking_no": shipment.tracking_no,
-            "events": desk.adapter(shipment.carrier).fetch_tracking(session, shipment.tracking_no)}
+            "events": settings.carriers.adapter(shipment.carrier).fetch_tracking(session, shipment.tracking_no)}

@@ -358,7 +358,7 @@ def test_every_csv_the_suite_writes_shows_formula_like_cells_as_text():
     from services.after_sales.http import reports as weekly
     from services.after_sales.flow import REASONS
     from services.customer_retention.http import analytics
-    from services.shipping_labels import cod_report
+    from services.shipping_labels.http import cod_money as cod_report
     from services.staff_performance.http import export
     written = {
         "after-sales weekly": weekly.as_csv({"rows": [

@@ -1,6 +1,6 @@
 import pytest
 
-from services.shipping_labels.desk import ShippingDesk
+from services.shipping_labels.settings import Settings as ShippingDesk
 from services.shipping_labels.models import Base
 from shared.db.dependency import standalone
 

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from services.shipping_labels import handover, labelling, s10, tracking
+from services.shipping_labels import labelling, s10, tracking
+from services.shipping_labels.http import shipments as handover
 from services.shipping_labels.models import Base, Shipment
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)   # 10:00 in Nanjing

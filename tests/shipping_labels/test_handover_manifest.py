@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from services.shipping_labels import changes, labelling, manifest, s10
+from services.shipping_labels import changes, labelling, s10
+from services.shipping_labels.http import manifests as manifest
 from services.shipping_labels.models import Shipment, ShipmentHistory, UnmatchedHandover
 from shared.errors import Conflict
 from tests.shipping_labels.factories import T0, approved, events, hand_over_at, order_no, packed
@@ -113,7 +114,7 @@ def test_address_corrections_follow_the_reviewer_and_interceptions_are_recorded(
     run(changes.record_interception, desk, {"order_no": number, "case_id": 7, "tracking_no": tracking_no,
                                             "by": "A-1"}, T0)
     with db.read() as session:
-        from services.shipping_labels.views import shipment_view
+        from services.shipping_labels.replies import shipment_view
         view = shipment_view(session, session.get(Shipment, number))
     assert view["history"][-2]["detail"]["action"] == "reprint the label"
     assert view["history"][-1]["detail"]["tracking_no_valid"] is True

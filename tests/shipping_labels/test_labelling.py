@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from services.shipping_labels import changes, labelling, s10
 from services.shipping_labels.models import Shipment, Waybill
-from services.shipping_labels.views import shipment_by_order_no
+from services.shipping_labels.replies import shipment_by_order_no
 from shared.errors import Conflict, NotFound, RuleViolation
 from tests.shipping_labels.factories import T0, approved, events, order_no, packed
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from services.shipping_labels import cod_report, remittance, s10
+from services.shipping_labels import remittance, s10
+from services.shipping_labels.http import cod_money as cod_report
 from services.shipping_labels.models import RemittanceLine, RemittanceStatement
 from services.shipping_labels.reconciliation import Ageing
 from services.shipping_labels.remittance import Upload

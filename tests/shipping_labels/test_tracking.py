@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.shipping_labels import labelling, s10, tracking
-from services.shipping_labels.desk import ShippingDesk
+from services.shipping_labels.settings import Settings as ShippingDesk
 from services.shipping_labels.models import Shipment, TrackingEvent
 from shared.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from tests.shipping_labels.factories import HANDED_OVER_AT, T0, approved, events, hand_over_at, packed

@@ -8,7 +8,7 @@ import pytest
 
 from services.shipping_labels import changes, labelling, s10
 from services.shipping_labels.adapters import CarrierRejected, WebApiAdapter
-from services.shipping_labels.desk import ShippingDesk
+from services.shipping_labels.settings import Settings as ShippingDesk
 from services.shipping_labels.models import Shipment
 from services.shipping_labels.numbering import S10Format
 from services.shipping_labels.s10 import InvalidTrackingNumber

@@ -22,22 +22,33 @@ _VOID = (_waybills.update().where(_waybills.c.tracking_no == sa.bindparam("numbe
                  voided_by=sa.bindparam("by")))
 _LABEL = sa.select(_waybills.c.order_no, _waybills.c.status, _waybills.c.void_reason, _waybills.c.voided_at,
                    _waybills.c.voided_by).where(_waybills.c.tracking_no == sa.bindparam("number"))
+_INSERT = sa.insert(_waybills)
 
 
-def take_off(connection, order_no, tracking_no, reason, by, now):
+def take_off(session, order_no, tracking_no, reason, by, now):
     """Void the order's live label: False (nothing changed) when it is not live any more (handed over)."""
+    connection = session.connection()
     if not connection.execute(_TAKE_OFF, {"for_order_no": order_no, "live": tracking_no}).rowcount:
         return False
     connection.execute(_VOID, {"number": tracking_no, "voided_at": now, "reason": reason, "by": by})
     return True
 
 
-def ship(connection, order_no, tracking_no, at, shipper):
+def ship(session, order_no, tracking_no, at, shipper):
     """Hand the order's live label over: False when it is not live (voided, or not this order's)."""
-    return bool(connection.execute(_SHIP, {"for_order_no": order_no, "live": tracking_no, "handed_over_at": at,
-                                           "shipper": shipper}).rowcount)
+    return bool(session.connection().execute(_SHIP, {"for_order_no": order_no, "live": tracking_no,
+                                                     "handed_over_at": at, "shipper": shipper}).rowcount)
 
 
-def label(connection, tracking_no):
+def label(session, tracking_no):
     """The waybill `tracking_no` as issued here (order_no, status, void_reason, voided_at, voided_by), or None."""
-    return connection.execute(_LABEL, {"number": tracking_no}).first()
+    return session.connection().execute(_LABEL, {"number": tracking_no}).first()
+
+
+def insert(session, values):
+    """A waybill just issued (one prepared Core INSERT)."""
+    session.connection().execute(_INSERT, values)
+
+
+def by_tracking_no(session, tracking_no):
+    return session.scalar(sa.select(Waybill).where(Waybill.tracking_no == tracking_no))
