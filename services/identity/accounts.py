@@ -1,12 +1,10 @@
 """People's accounts: created, given roles, disabled and enabled, their passwords reset, by an
 administrator (or `tools.accounts` and the first deploy); every change audited."""
-import sqlalchemy as sa
-
-from services.identity import audit, passwords, sessions
+from services.identity import audit, passwords, sessions, storage
 from services.identity.models import Account
 from shared.errors import Conflict, NotFound, RuleViolation
+from shared.roles import Role
 from shared.timeutil import to_iso
-from shared.web.auth import Role
 
 ADMIN = Role.ADMIN.value
 
@@ -19,12 +17,11 @@ def view(account):
 
 
 def listing(session):
-    return [view(account) for account in session.scalars(sa.select(Account).order_by(Account.staff_id))]
+    return [view(account) for account in storage.accounts_in_order(session)]
 
 
 def find(session, staff_id, for_update=False):
-    query = sa.select(Account).where(Account.staff_id == staff_id)
-    return session.scalar(query.with_for_update() if for_update else query)
+    return storage.account(session, staff_id, for_update)
 
 
 def get(session, staff_id):
@@ -35,7 +32,7 @@ def get(session, staff_id):
 
 
 def has_enabled_admin(session):
-    return any(ADMIN in account.roles and not account.disabled for account in session.scalars(sa.select(Account)))
+    return any(ADMIN in account.roles and not account.disabled for account in storage.accounts(session))
 
 
 def create(session, staff_id, name, roles, by, now):
@@ -115,7 +112,7 @@ def unlock(session, account, by, now, why):
 
 
 def _keep_an_admin(session, account, what):
-    others = [other for other in session.scalars(sa.select(Account).with_for_update())
+    others = [other for other in storage.accounts(session, for_update=True)
               if other.staff_id != account.staff_id and ADMIN in other.roles and not other.disabled]
     if not others:
         raise Conflict(f"{account.staff_id} is the last enabled administrator: cannot {what} it",

@@ -3,14 +3,12 @@ device id, or for a carrier its carrier code, which its tokens then carry), show
 SHA-256, revocable, its last use recorded. A device exchanges it for a short-lived token."""
 import hmac
 
-import sqlalchemy as sa
-
-from services.identity import audit
+from services.identity import audit, storage
 from services.identity.credentials import digest, new_api_key, parse_api_key
 from services.identity.models import ApiKey
 from shared.errors import NotFound
+from shared.roles import Role
 from shared.timeutil import to_iso
-from shared.web.auth import Role
 
 
 def subject_of(key_id):
@@ -35,11 +33,11 @@ def register(session, role, subject, label, by, now):
 
 
 def listing(session):
-    return [view(key) for key in session.scalars(sa.select(ApiKey).order_by(ApiKey.created_at, ApiKey.key_id))]
+    return [view(key) for key in storage.api_keys_in_order(session)]
 
 
 def revoke(session, key_id, by, now):
-    key = session.get(ApiKey, key_id)
+    key = storage.api_key(session, key_id)
     if key is None:
         raise NotFound(f"no API key {key_id}", code="no_such_api_key")
     if key.revoked_at is None:
@@ -53,7 +51,7 @@ def live(session, text):
     parsed = parse_api_key(text)
     if parsed is None:
         return None
-    key = session.get(ApiKey, parsed[0])
+    key = storage.api_key(session, parsed[0])
     if key is None or key.revoked_at is not None or not hmac.compare_digest(key.secret_digest, digest(parsed[1])):
         return None
     return key

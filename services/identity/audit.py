@@ -1,7 +1,6 @@
 """The audit of account changes: created, roles, disabled, enabled, password reset or changed,
 locked, unlocked (and machines' keys registered or revoked), with who and when."""
-import sqlalchemy as sa
-
+from services.identity import storage
 from services.identity.models import AccountChange
 from shared.timeutil import to_iso
 
@@ -13,8 +12,7 @@ def record(session, subject, change, by, now, detail=""):
 
 
 def changes(session, subject):
-    rows = session.scalars(sa.select(AccountChange).where(AccountChange.subject == subject)
-                           .order_by(AccountChange.at, AccountChange.id))
+    rows = storage.changes_of(session, subject)
     return [{"change": row.change, "detail": row.detail, "params": params(row.change, row.detail), "by": row.by,
              "at": to_iso(row.at)} for row in rows]
 

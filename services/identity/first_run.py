@@ -1,7 +1,7 @@
 """What identity needs before anyone can sign in (run by `tools.deploy`): an administrator, and the
 console's own API key. Each is made only when missing, so a second deploy changes nothing."""
 from services.identity import accounts, api_keys
-from shared.web.auth import Role
+from shared.roles import Role
 
 FIRST_ADMIN = "admin"
 CONSOLE_SUBJECT = "web-console"

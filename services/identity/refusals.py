@@ -41,7 +41,3 @@ def wrong_password():
     return Refusal("wrong_password", "the current password is wrong",
                    fields={"current_password": ["is not the current password"]})
 
-
-# How each refusal is answered over HTTP.
-STATUS = {"invalid_credentials": 401, "account_locked": 423, "account_disabled": 403, "too_many_attempts": 429,
-          "session_ended": 401, "wrong_password": 422}

@@ -1,10 +1,8 @@
 """People's sessions, kept here so that signing out, disabling an account or resetting its password
 ends them at once. The console holds the id; this table only its SHA-256."""
-import sqlalchemy as sa
-
-from services.identity import refusals
+from services.identity import refusals, storage
 from services.identity.credentials import digest, new_session_id
-from services.identity.models import Account, PersonSession
+from services.identity.models import PersonSession
 from shared.errors import PermissionDenied
 from shared.timeutil import to_iso
 
@@ -44,7 +42,7 @@ def current(session, policy, session_id, now, touch=True):
     stored = _find(session, session_id)
     if stored is None:
         return refusals.session_ended("unknown")
-    account = session.get(Account, stored.staff_id)
+    account = storage.loaded_account(session, stored.staff_id)
     held = held_roles(stored, account)
     if stored.ended_at is None:
         why = "disabled" if account.disabled else NO_ROLE if not held else \
@@ -76,11 +74,7 @@ def end(session, session_id, why, now):
 
 def end_all(session, staff_id, why, now, keep=None):
     """End every live session of the account (but `keep`, the one that asked)."""
-    query = (sa.update(PersonSession).where(PersonSession.staff_id == staff_id, PersonSession.ended_at.is_(None))
-             .values(ended_at=now, ended_why=why))
-    if keep is not None:
-        query = query.where(PersonSession.id_digest != keep.id_digest)
-    session.execute(query)
+    storage.end_live_sessions(session, staff_id, why, now, keep_digest=keep.id_digest if keep is not None else None)
 
 
 def view(stored, account, session_id, issue, now):
@@ -99,5 +93,4 @@ def view(stored, account, session_id, issue, now):
 def _find(session, session_id):
     if not session_id or len(session_id) > MAX_ID_LENGTH:
         return None
-    return session.scalar(sa.select(PersonSession).where(PersonSession.id_digest == digest(session_id))
-                          .with_for_update())
+    return storage.person_session(session, digest(session_id))

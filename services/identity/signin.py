@@ -5,9 +5,7 @@ of work commits them. Locks and refused addresses are logged with the staff id a
 """
 import logging
 
-import sqlalchemy as sa
-
-from services.identity import accounts, audit, passwords, refusals, sessions
+from services.identity import accounts, audit, passwords, refusals, sessions, storage
 from services.identity.models import SignInFailure
 
 log = logging.getLogger(__name__)
@@ -15,7 +13,8 @@ log = logging.getLogger(__name__)
 
 def sign_in(session, policy, staff_id, password, address, now):
     """-> (session id, stored session, account), or a Refusal."""
-    refused_until = policy.address_refused_until(_failures_from(session, policy, address, now), now)
+    refused_until = policy.address_refused_until(
+        storage.failure_times(session, address, policy.window_start(now)), now)
     if refused_until is not None:
         log.warning("sign-in refused: address %s has too many failures (staff id %s)", address, staff_id)
         return refusals.too_many_attempts(refused_until)
@@ -54,13 +53,6 @@ def failed_attempt(session, policy, account, staff_id, address, now):
 
 def _failed(session, address, staff_id, now):
     session.add(SignInFailure(address=address, staff_id=staff_id[:64], at=now))
-
-
-def _failures_from(session, policy, address, now):
-    start = policy.window_start(now)
-    session.execute(sa.delete(SignInFailure).where(SignInFailure.at <= start))   # out of every window
-    return list(session.scalars(sa.select(SignInFailure.at).where(SignInFailure.address == address,
-                                                                   SignInFailure.at > start)))
 
 
 def change_password(session, policy, stored, account, current_password, new_password, now):

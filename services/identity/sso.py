@@ -4,7 +4,7 @@ PKCE, through Authlib's requests client.
 `start()` gives the URL to send the person to and what the server must keep (state, nonce, code
 verifier); `finish(query, kept)` turns the query the provider sent the browser back with into a
 verified sign-in (staff id, name, roles) or raises SsoRefused with the reason. The rules are in
-sso_rules / sso_id_token / sso_settings; this module does the talking: discovery and signing keys
+sso_rules / sso_id_token / settings; this module does the talking: discovery and signing keys
 are fetched once and kept for OIDC_METADATA_MAX_AGE_SECONDS, every request has a time-out, and a
 provider that can't be reached is a refusal, never a crash.
 """
@@ -20,7 +20,7 @@ from authlib.integrations.requests_client import OAuth2Session, OAuthError
 from services.identity.sso_id_token import UnknownSigningKey, verified_claims
 from services.identity.sso_rules import (KeptState, SsoRefused, claims_with_userinfo, code_from_callback,
                                          endpoints_from_discovery, needs_userinfo, sign_in_from_claims)
-from services.identity.sso_settings import SsoMisconfigured, settings_from_config
+from services.identity.settings import SsoMisconfigured, sso_configured, sso_settings
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,12 @@ def read_client_secret(path):
     if os.stat(path).st_mode & 0o077:
         log.warning("%s can be read by others than its owner: chmod 600 it", path)
     return secret
+
+
+def single_sign_on(config):
+    """`self.sso`: the OpenID Connect client, one per container (it keeps the provider's discovery
+    document and keys); None when OIDC_ISSUER is not set. A mistake in its settings stops identity."""
+    return SingleSignOn.from_config(config) if sso_configured(config) else None
 
 
 class _Cached:
@@ -73,7 +79,7 @@ class SingleSignOn:
 
     @classmethod
     def from_config(cls, config, **kwargs):
-        settings = settings_from_config(config)
+        settings = sso_settings(config)
         return cls(settings, read_client_secret(settings.client_secret_file), **kwargs)
 
     def start(self):

@@ -7,7 +7,7 @@ from hmac import compare_digest
 from urllib.parse import parse_qsl, urlsplit
 
 from shared.errors import PermissionDenied
-from services.identity.sso_settings import is_loopback
+from services.identity.settings import is_loopback
 
 # Why a sign-in was refused; the console shows a sentence for each.
 REASONS = {

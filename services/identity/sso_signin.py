@@ -10,9 +10,7 @@ administrator gives the account the role too.
 """
 import logging
 
-import sqlalchemy as sa
-
-from services.identity import accounts, refusals, sessions
+from services.identity import accounts, refusals, sessions, storage
 from services.identity.credentials import digest, new_session_id
 from services.identity.models import SsoFlow
 from services.identity.sso_rules import KeptState, SsoRefused
@@ -24,7 +22,7 @@ MAX_FLOW_ID_LENGTH = 100
 def begin(session, kept, now, max_age):
     """Keep what the server must remember until the provider sends the person back; -> (the flow id
     for the console's cookie, when it expires). Flows left unfinished go when the next one begins."""
-    session.execute(sa.delete(SsoFlow).where(SsoFlow.expires_at <= now))
+    storage.delete_flows_expired(session, now)
     flow_id, expires_at = new_session_id(), now + max_age
     session.add(SsoFlow(flow_digest=digest(flow_id), kept=kept.as_dict(), expires_at=expires_at))
     return flow_id, expires_at
@@ -35,7 +33,7 @@ def take(session, flow_id, now):
     or (None, the refusal's reason) for a flow unknown, used already, or expired (at `expires_at`)."""
     if not flow_id or len(flow_id) > MAX_FLOW_ID_LENGTH:
         return None, "state_mismatch"
-    row = session.scalar(sa.select(SsoFlow).where(SsoFlow.flow_digest == digest(flow_id)).with_for_update())
+    row = storage.sso_flow(session, digest(flow_id))
     if row is None:
         return None, "state_mismatch"
     session.delete(row)

@@ -5,7 +5,6 @@ role acted in), optional `carrier` (a carrier key's carrier code), `iss` "identi
 "back-office", `iat`, `exp`, `jti`. Services hold only the public key: they can check a token,
 never make one.
 """
-import enum
 import time
 import uuid
 from dataclasses import dataclass
@@ -14,26 +13,8 @@ from functools import lru_cache
 
 import jwt
 
+from shared.roles import Role   # the vocabulary lives in shared.roles; re-exported here
 from shared.timeutil import utcnow
-
-
-class Role(str, enum.Enum):
-    REVIEWER = "reviewer"
-    PICKER = "picker"
-    PACKER = "packer"
-    SHIPPER = "shipper"
-    SCANNER = "scanner"
-    AGENT = "agent"
-    SUPERVISOR = "supervisor"
-    WAREHOUSE = "warehouse"
-    MANAGER = "manager"
-    SALES = "sales"
-    CARE = "care"
-    CARRIER = "carrier"
-    CLOCK = "clock"   # the clock-in device
-    ADMIN = "admin"       # manages accounts and machines' keys (identity)
-    CONSOLE = "console"   # the web console itself: signs people in at identity
-
 
 # Roles that only machines act in (an API key's); people hold the others.
 MACHINE_ROLES = frozenset({Role.SCANNER, Role.CARRIER, Role.CLOCK, Role.CONSOLE})

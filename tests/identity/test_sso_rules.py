@@ -7,7 +7,7 @@ import pytest
 from services.identity.sso_rules import (KeptState, SsoRefused, claims_with_userinfo, code_from_callback,
                                          endpoints_from_discovery, needs_userinfo, roles_from_claims,
                                          sign_in_from_claims)
-from services.identity.sso_settings import settings_from_config
+from services.identity.settings import sso_settings as settings_from_config
 from shared.web.errors import response_from_exception
 
 ISSUER = "https://login.example.test"

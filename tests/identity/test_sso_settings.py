@@ -4,7 +4,8 @@ import json
 import pytest
 
 from services.identity.sso import read_client_secret
-from services.identity.sso_settings import SsoMisconfigured, role_map_from, settings_from_config, sso_configured
+from services.identity.settings import SsoMisconfigured, role_map_from, sso_configured
+from services.identity.settings import sso_settings as settings_from_config
 
 GOOD = {
     "OIDC_ISSUER": "https://login.example.test/realms/shop",

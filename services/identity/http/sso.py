@@ -2,30 +2,14 @@
 the person back). Only the console's own key (role console) may call these."""
 from datetime import timedelta
 
-from nameko.extensions import DependencyProvider
-
 from services.identity import clock, sessions, sso_signin
-from services.identity.http_sessions import CONSOLE, answer
+from services.identity.http.sessions import CONSOLE, answer
 from services.identity.refusals import Refusal
 from services.identity.schemas import SsoFinishSchema
-from services.identity.sso import SingleSignOn
 from services.identity.sso_rules import SsoRefused
-from services.identity.sso_settings import sso_configured
 from shared.errors import NotFound
 from shared.timeutil import to_iso
 from shared.web import api
-
-
-class SingleSignOnProvider(DependencyProvider):
-    """`self.sso`: the OpenID Connect client, one per container (it keeps the provider's discovery
-    document and keys); None when OIDC_ISSUER is not set. A mistake in its settings stops identity."""
-
-    def setup(self):
-        config = self.container.config
-        self.sso = SingleSignOn.from_config(config) if sso_configured(config) else None
-
-    def get_dependency(self, worker_ctx):
-        return self.sso
 
 
 class SsoEndpoints:

@@ -3,12 +3,15 @@ their own password change. Only the console's own key (role console) may call th
 from werkzeug.wrappers import Response
 
 from services.identity import clock, sessions, signin
-from services.identity.refusals import STATUS, Refusal
+from services.identity.refusals import Refusal
 from services.identity.schemas import CurrentSessionQuery, PasswordChangeSchema, RoleSchema, SignInSchema
 from shared.web import Role, api
 from shared.web.errors import HttpError
 
 CONSOLE = [Role.CONSOLE]
+# How each refusal is answered over HTTP.
+STATUS = {"invalid_credentials": 401, "account_locked": 423, "account_disabled": 403, "too_many_attempts": 429,
+          "session_ended": 401, "wrong_password": 422}
 
 
 def answer(outcome, status=200):
