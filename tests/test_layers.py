@@ -35,6 +35,10 @@ def rules_contracts():
             if name.endswith("-rules")}
 
 
+def test_every_service_has_its_rules_contract():
+    assert sorted(rules_contracts()) == sorted(SERVICES)
+
+
 @pytest.mark.parametrize("service", sorted(rules_contracts()))
 def test_every_module_of_a_service_is_edge_or_checked_rules(service):
     """A module added to a service is either one of the skeleton's edge files or listed in the
