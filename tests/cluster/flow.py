@@ -58,7 +58,14 @@ def running_suite(tmp_path, make_suite, postgres=None):
     with Databases(postgres_url() if postgres else None) as databases, \
             make_suite(databases.urls, new_key_pair(tmp_path / "keys"), str(tmp_path / "logs"),
                        extra_env={"RETRY_DELAYS_MS": RETRY_DELAYS_MS}) as suite:
-        suite.deploy()
+        try:
+            suite.deploy()
+        except RuntimeError as exc:
+            # A loaded cluster may not start a quorum queue's Raft group in time, and refuses its declare
+            # with INTERNAL_ERROR (541; seen at load 20 to 30). Deploy declares idempotently: again, once,
+            # as an operator would.
+            print(f"\ndeploy failed ({exc}); deploying again")
+            suite.deploy()
         suite.start()
         suite.wait_healthy(timeout=120)
         yield suite, databases
