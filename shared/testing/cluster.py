@@ -21,6 +21,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
+from shared.testing.started import Started
+
 SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
 CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
 USER = "rabbitmq"
@@ -73,12 +75,13 @@ class Node:
     address: str = None    # where its outgoing distribution connections come from (own_addresses)
     log: str = field(default="", repr=False)
 
-    def uri(self, vhost="/", user="guest", password="guest"):
+    def uri(self, vhost="/", user="guest", password="guest", host="127.0.0.1"):
+        """`host`: where the node is reached, if not on loopback (a relay to its port, say)."""
         from urllib.parse import quote
-        return f"amqp://{user}:{password}@127.0.0.1:{self.port}/{quote(vhost, safe='')}"
+        return f"amqp://{user}:{password}@{host}:{self.port}/{quote(vhost, safe='')}"
 
 
-class RabbitCluster:
+class RabbitCluster(Started):
     def __init__(self, size=3, prefix="c21", partition_handling="pause_minority", own_addresses=False):
         """`own_addresses`: each node opens its distribution connections from a loopback address of its
         own (127.0.0.11, .12, ...), so `cut_off` can tell its traffic from its peers'."""
@@ -91,18 +94,6 @@ class RabbitCluster:
         self._chains = []
 
     # -- life ----------------------------------------------------------------------------------
-    def __enter__(self):
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
-
     def start(self):
         self.root = tempfile.mkdtemp(prefix=f"{self.prefix}-cluster-")
         tag = self.tag
@@ -190,8 +181,22 @@ class RabbitCluster:
         node.pid = int(self.ctl(node, "eval", "list_to_integer(os:getpid()).").stdout.strip())
 
     def ctl(self, node, *args, check=True, timeout=120):
-        done = subprocess.run(["runuser", "-u", USER, "--", CTL, "-q", "-n", node.name, *args], env=self._env(node),
-                              cwd=node.base, capture_output=True, text=True, timeout=timeout)
+        """`rabbitmqctl -n <node> args`. Without `check`, a call that takes longer than `timeout` (an Erlang VM
+        of its own to start, on a loaded machine; a node that does not answer) is a failed call, which
+        the callers poll again, not an exception."""
+        command = ["runuser", "-u", USER, "--", CTL, "-q", "-n", node.name, *args]
+        call = subprocess.Popen(command, env=self._env(node), cwd=node.base, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            out, err = call.communicate(timeout=timeout)
+            done = subprocess.CompletedProcess(command, call.returncode, out, err)
+        except subprocess.TimeoutExpired:   # the call's own process group: runuser and rabbitmqctl's VM
+            try:
+                os.killpg(call.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            call.communicate()
+            done = subprocess.CompletedProcess(command, 124, "", f"no answer within {timeout} s")
         if check and done.returncode != 0:
             raise RuntimeError(f"rabbitmqctl -n {node.name} {' '.join(args)}: {done.stderr or done.stdout}")
         return done
@@ -215,9 +220,9 @@ class RabbitCluster:
         self._launch(node)
         self.await_node(node)
 
-    def uris(self, vhost="/", rotate=0):
-        """Every node's URI, starting at node `rotate`, as `AMQP_URI` lists them."""
-        uris = [node.uri(vhost) for node in self.nodes]
+    def uris(self, vhost="/", rotate=0, host="127.0.0.1"):
+        """Every node's URI, starting at node `rotate`, as `AMQP_URI` lists them; `host` as in `Node.uri`."""
+        uris = [node.uri(vhost, host=host) for node in self.nodes]
         rotate %= len(uris)
         return ";".join(uris[rotate:] + uris[:rotate])
 

@@ -19,6 +19,8 @@ import signal
 import subprocess
 from dataclasses import dataclass, field
 
+from shared.testing.started import Started
+
 
 def ip(*args, check=True):
     done = subprocess.run(["ip", *args], capture_output=True, text=True, timeout=60)
@@ -53,23 +55,11 @@ class Host:
     relays: list = field(default_factory=list)
 
 
-class Hosts:
+class Hosts(Started):
     def __init__(self, count=2, prefix="h21"):
         self.count, self.prefix = count, prefix
         self.tag = secrets.token_hex(3)
         self.hosts = []
-
-    def __enter__(self):
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
 
     def _free_subnets(self):
         used = [ipaddress.ip_interface(a["local"] + "/" + str(a["prefixlen"])).network

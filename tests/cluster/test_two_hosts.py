@@ -1,10 +1,10 @@
 """Two hosts (issue 21): picking_packing and shipping_labels each run one instance on each of two
 "hosts", network namespaces the test makes with `ip netns` and veth pairs (shared/testing/hosts.py),
-against PostgreSQL and a broker of our own, both reached over the veth. The other services run in
-the root namespace. While orders flow, every process of host A is SIGKILLed; host B carries on:
-every order ships exactly once (no effect twice), the stock is exact, the outboxes drain (host A's
-unsent events go out through B's relay once A's advisory lock dies with its connection) and nothing
-lands in a dead-letter queue.
+against PostgreSQL and the three-node cluster, both reached over the veth (a relay per host to
+PostgreSQL and to each node). The other services run in the root namespace. While orders flow, every
+process of host A is SIGKILLed; host B carries on: every order ships exactly once (no effect twice),
+the stock is exact, the outboxes drain (host A's unsent events go out through B's relay once A's
+advisory lock dies with its connection) and nothing lands in a dead-letter queue.
 
 The floor's scanners talk to host B, as a load balancer would once A stops answering; host A's part
 is the message work (competing consumers on the same queues, checked before the kill).
@@ -14,9 +14,9 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
@@ -24,27 +24,16 @@ from nameko.testing.utils import find_free_port
 
 from shared.config import ROOT, SERVICES
 from shared.db.engine import normalize_url
-from shared.messaging.dead_letters import list_dead_letters, list_unrouted
 from shared.testing import hosts as hosts_module
-from shared.testing.cluster import RabbitCluster, available
-from shared.testing.keys import new_key_pair
 from shared.testing.polling import wait_for
-from tests.cluster import test_node_loss as node_loss
-from tools.bench import timeline, warehouse
-from tools.bench.databases import DEFAULT_POSTGRES_URL, Databases
-from tools.bench.scanners import Floor
-from tools.bench.storefront_load import bench_orders
-from tools.bench.suite import ServiceProcess, Suite
+from tests.cluster.flow import ClusterSuite, Flow, postgres_url, running_suite
+from tools.bench.suite import ServiceProcess
 
-# Not yet in CI: it passed in repeated runs here, but has not yet been through a CI run from a clean
-# clone; CLUSTER_MORE=1 runs it (issue #21).
-pytestmark = [pytest.mark.cluster, pytest.mark.skipif(os.environ.get("CLUSTER_MORE") != "1",
-                                                     reason="the two-hosts test runs with CLUSTER_MORE=1 (not yet in CI)")]
+pytestmark = pytest.mark.cluster
 
 HOSTED = ("picking_packing", "shipping_labels")
-ORDERS = 150
+ORDERS = 100
 KILL_AT = ORDERS // 3
-STATIONS = 4
 
 
 @dataclass
@@ -57,19 +46,20 @@ class HostedProcess(ServiceProcess):
         return f"http://{self.address}:{self.port}"
 
 
-class HostsSuite(Suite):
-    """The hosted services once per host (inside its namespace), the others once in the root one.
-    HTTP for the hosted services goes to `serving`, the host that stays up."""
+class HostsSuite(ClusterSuite):
+    """The hosted services once per host (inside its namespace), the others once in the root one, every
+    process given the three nodes in its own order. HTTP for the hosted services goes to `serving`, the
+    host that stays up."""
 
-    def __init__(self, hosts, broker, *args, **kwargs):
-        super().__init__(broker.uris(), *args, **kwargs)
-        self.hosts, self.broker = hosts, broker
+    def __init__(self, hosts, cluster, *args, **kwargs):
+        super().__init__(cluster, *args, **kwargs)
+        self.hosts = hosts
         self.serving = hosts.hosts[-1]
 
-    def hosted_env(self, host, service, port):
+    def hosted_env(self, index, host, service, port):
         env = self.env({service: port})
         env["HTTP_HOST"] = "0.0.0.0"
-        env["AMQP_URI"] = ";".join(f"amqp://guest:guest@{host.gateway}:{node.port}/" for node in self.broker.nodes)
+        env["AMQP_URI"] = self.cluster.uris(rotate=SERVICES.index(service) + index, host=host.gateway)
         for name, url in list(env.items()):
             if name.endswith("_DATABASE_URL") and url.startswith("postgresql"):
                 env[name] = sa.engine.make_url(url).set(host=host.gateway).render_as_string(hide_password=False)
@@ -85,11 +75,12 @@ class HostsSuite(Suite):
                 command = [sys.executable, "-m", "shared.run", service]
                 with open(log_path, "wb") as log:
                     if host:
-                        popen = self.hosts.popen(host, command, cwd=ROOT, env=self.hosted_env(host, service, port),
+                        popen = self.hosts.popen(host, command, cwd=ROOT,
+                                                 env=self.hosted_env(instance, host, service, port),
                                                  stdout=log, stderr=subprocess.STDOUT)
                     else:
                         popen = subprocess.Popen(command, cwd=ROOT, env=self.env({service: port}),
-                                               stdout=log, stderr=subprocess.STDOUT)
+                                                 stdout=log, stderr=subprocess.STDOUT)
                 self.processes.append(HostedProcess(service, instance, port, popen, log_path,
                                                     address=address, host=host.name if host else "root"))
 
@@ -116,94 +107,51 @@ def postgres_unreachable(url):
         return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
-def consumers(broker, service):
+@pytest.fixture(scope="module")
+def hosts():
+    """Two hosts, or a skip before the cluster starts if they can't be made or used here."""
+    if os.environ.get("TEST_DB") != "postgres":
+        pytest.skip("two processes of a service share its database: PostgreSQL only (the TEST_DB=postgres pass)")
+    why_not = hosts_module.available()
+    if why_not:
+        pytest.skip(f"no network namespaces here: {why_not}")
+    why_not = postgres_unreachable(postgres_url())
+    if why_not:
+        pytest.skip(f"two hosts share PostgreSQL, which does not answer: {why_not}")
+    with hosts_module.Hosts(2) as made:
+        yield made
+
+
+def consumers(cluster, service):
     """{queue: consumer count} for `service`'s consumer queues."""
-    out = broker.ctl(broker.nodes[0], "list_queues", "--no-table-headers", "name", "consumers").stdout
+    out = cluster.ctl(cluster.running()[0], "list_queues", "--no-table-headers", "name", "consumers").stdout
     rows = (line.split("\t") for line in out.splitlines() if "\t" in line)
     return {name: int(count) for name, count in rows if f"--{service}." in name}
 
 
-def unsent(engine):
-    """Events not yet published, or None while a busy PostgreSQL refuses one more client."""
-    try:
-        return node_loss.unsent(engine)
-    except sa.exc.OperationalError:
-        return None
-
-
-def test_one_host_killed_mid_flow_the_other_carries_on(tmp_path):
-    why_not = hosts_module.available()
-    if why_not:
-        pytest.skip(f"no network namespaces here: {why_not}")
-    if os.environ.get("TEST_DB") != "postgres":
-        pytest.skip("two processes of a service share its database: PostgreSQL only (the TEST_DB=postgres pass)")
-    postgres_url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    why_not = postgres_unreachable(postgres_url)
-    if why_not:
-        pytest.skip(f"two hosts share PostgreSQL, which does not answer: {why_not}")
-    _run(tmp_path, postgres_url)
-
-
-def _run(tmp_path, postgres_url):
-    why_not = available()
-    if why_not:
-        pytest.skip(f"no RabbitMQ node of our own can be started here: {why_not}")
-    with RabbitCluster(size=1, prefix=f"h21{os.getpid() % 1000}") as broker, \
-            hosts_module.Hosts(2) as hosts, \
-            Databases(postgres_url) as databases, \
-            HostsSuite(hosts, broker, databases.urls, new_key_pair(tmp_path / "keys"), str(tmp_path / "logs"),
-                       extra_env={"RETRY_DELAYS_MS": "500,1000,2000"}) as suite:
-        hosts.forward(sa.engine.make_url(postgres_url).port or 5432)
-        for node in broker.nodes:
-            hosts.forward(node.port)
-        doomed, survivor = hosts.hosts
-        suite.deploy()
-        suite.start()
-        suite.wait_healthy(timeout=120)
-        warehouse.load_stock(suite, ORDERS)
-        warehouse.load_waybill_ranges(suite, ORDERS)
+def test_one_host_killed_mid_flow_the_other_carries_on(hosts, cluster, tmp_path):
+    hosts.forward(sa.engine.make_url(postgres_url()).port or 5432)
+    for node in cluster.nodes:
+        hosts.forward(node.port)
+    doomed, survivor = hosts.hosts
+    with running_suite(tmp_path, partial(HostsSuite, hosts, cluster), postgres=True) as (suite, databases):
         for service in HOSTED:   # both hosts consume every queue of both services
-            wait_for(lambda: set(consumers(broker, service).values()) == {2}, timeout=60, interval=0.5,
+            wait_for(lambda: set(consumers(cluster, service).values()) == {2}, timeout=60, interval=0.5,
                      message=f"{service}: not two consumers on every queue")
-        engines = {service: databases.engine(service) for service in databases.urls}
-        orders = bench_orders(ORDERS, databases.run_id)
-
-        floor = Floor(suite, STATIONS)
-        floor.start()
-        placed, problems = {}, []
-        storefront = threading.Thread(target=node_loss.place, args=(broker.uris(), orders, placed, problems))
-        storefront.start()
-        try:
-            wait_for(lambda: len(placed) >= KILL_AT, timeout=60)
+        with Flow(suite, databases, cluster.uris(rotate=1), ORDERS) as flow:
+            flow.wait_placed(KILL_AT)
             killed_at = time.monotonic()
             victims = suite.on(doomed)
             for process in victims:
                 os.kill(process.popen.pid, signal.SIGKILL)
             for process in victims:
                 process.popen.wait(timeout=30)
-            in_flight = ORDERS - node_loss.shipped(engines["shipping_labels"])
-            print(f"\nkilled host {doomed.name} ({', '.join(p.service for p in victims)}) with {len(placed)} "
-                  f"orders placed and {in_flight} not shipped yet")
-            assert in_flight > ORDERS - KILL_AT
-            wait_for(lambda: all(set(consumers(broker, s).values()) == {1} for s in HOSTED), timeout=60,
+            in_flight = flow.in_flight(KILL_AT)
+            print(f"\nkilled host {doomed.name} ({', '.join(p.service for p in victims)}) with "
+                  f"{len(flow.placed)} orders placed and {in_flight} not shipped yet")
+            wait_for(lambda: all(set(consumers(cluster, s).values()) == {1} for s in HOSTED), timeout=60,
                      message="the dead host's consumers never left the queues")
-            storefront.join(timeout=120)
-            wait_for(lambda: node_loss.shipped(engines["shipping_labels"]) >= ORDERS, timeout=180, interval=0.5)
+            flow.wait_all_shipped(timeout=180)
             print(f"all {ORDERS} orders shipped {time.monotonic() - killed_at:.1f} s after the kill, "
                   f"host {survivor.name} alone")
-        finally:
-            floor.stop()
-            storefront.join(timeout=30)
-
-        timeline.settle(engines)
-        stages, repeats = timeline.read(engines, placed)
-        assert sum(1 for reached in stages.values() if "shipped" in reached) == ORDERS
-        assert repeats == {stage: 0 for stage in repeats}, repeats
-        assert warehouse.stock_problems(suite, orders, stages) == []
-        assert not floor.stats.failures, floor.stats.failures[:5]
-        for service, engine in engines.items():
-            wait_for(lambda: unsent(engine) == 0, timeout=60, message=f"{service}'s outbox did not drain")
-        uri = broker.uris()
-        for service in SERVICES:
-            assert list_dead_letters(uri, service) == [], service
-        assert list_unrouted(uri, "storefront") == []
+        flow.check()

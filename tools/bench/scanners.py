@@ -17,6 +17,7 @@ import requests
 LIST_EVERY_S = 0.05     # the floor screen's refresh when nothing new came
 FIRST_LABEL_CHECK_S = 0.15  # a label usually exists this soon after packing...
 LAST_LABEL_CHECK_S = 0.5    # ...else ask less and less often, not to load the service we wait for
+RETRY_PAUSE_S = 0.5         # a device's pause before it sends a refused scan again (with `retry_for`)
 
 
 @dataclass
@@ -39,6 +40,7 @@ class PackedParcel:
 class FloorStats:
     scans: list = field(default_factory=list)
     failures: list = field(default_factory=list)
+    retried: int = 0       # scans sent again after a 503 or no answer, and floor screen looks that failed (retry_for)
     profile: dict = None   # filled by --profile
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -46,12 +48,23 @@ class FloorStats:
         with self.lock:
             self.scans.append(record)
 
+    def retry(self):
+        with self.lock:
+            self.retried += 1
+
 
 class Floor:
-    """The floor screen plus K stations; `stop()` ends them."""
+    """The floor screen plus K stations; `stop()` ends them.
 
-    def __init__(self, suite, stations):
-        self.suite, self.stations = suite, stations
+    `retry_for` (seconds, 0 by default: the benchmark counts every refusal as it comes): as a device
+    does, a station sends a scan answered 503 ("try again shortly": the service's database or its
+    connection limit refused it) or not answered at all again, with the same scan_id (the service
+    answers a retry from its idempotency store), until it has tried for that long; and a floor screen
+    look that failed is not a failure, since the screen looks again. Without it, such a scan drops its
+    order for good: the screen never hands a pick list out twice."""
+
+    def __init__(self, suite, stations, retry_for=0.0):
+        self.suite, self.stations, self.retry_for = suite, stations, retry_for
         self.work = queue.Queue()
         self.stop_event = threading.Event()
         self.stats = FloorStats()
@@ -64,7 +77,7 @@ class Floor:
         label_urls = self.suite.urls("shipping_labels", "")
         for k in range(self.stations):
             station = Station(f"ST-{k + 1:02d}", floor_urls[k % len(floor_urls)], label_urls[k % len(label_urls)],
-                              self.suite.token, self.work, self.stop_event, self.stats)
+                              self.suite.token, self.work, self.stop_event, self.stats, retry_for=self.retry_for)
             self.threads.append(threading.Thread(target=station.run, daemon=True))
         for thread in self.threads:
             thread.start()
@@ -88,7 +101,10 @@ class Floor:
             try:
                 ready = http.get(url, timeout=10).json()["pick_lists"]
             except (requests.RequestException, ValueError, KeyError) as exc:
-                self.stats.failures.append(f"floor screen: {exc}")
+                if self.retry_for:
+                    self.stats.retry()
+                else:
+                    self.stats.failures.append(f"floor screen: {exc}")
                 ready = []
             fresh = [entry for entry in ready if entry["order_no"] not in dispatched]
             for entry in fresh:
@@ -100,8 +116,9 @@ class Floor:
 
 
 class Station:
-    def __init__(self, station_id, floor_url, labels_url, token, work, stop_event, stats):
+    def __init__(self, station_id, floor_url, labels_url, token, work, stop_event, stats, retry_for=0.0):
         self.station_id, self.floor_url, self.labels_url = station_id, floor_url, labels_url
+        self.retry_for = retry_for
         self.work, self.stop_event, self.stats = work, stop_event, stats
         self.scanner = requests.Session()
         self.scanner.headers["Authorization"] = f"Bearer {token(station_id, 'scanner')}"
@@ -131,11 +148,21 @@ class Station:
             url = self.labels_url + "/handovers"
         else:
             url, body["type"] = self.floor_url + "/scans", kind
-        started = time.monotonic()
-        answer = self.scanner.post(url, json=body, timeout=30)
-        done = time.monotonic()
-        self.stats.scanned(ScanRecord(kind, answer.status_code, done - started, done))
-        return answer
+        give_up_at = time.monotonic() + self.retry_for
+        while True:
+            started = time.monotonic()
+            try:
+                answer = self.scanner.post(url, json=body, timeout=30)
+            except (requests.ConnectionError, requests.Timeout):
+                if time.monotonic() >= give_up_at or self.stop_event.is_set():
+                    raise
+            else:
+                done = time.monotonic()
+                self.stats.scanned(ScanRecord(kind, answer.status_code, done - started, done))
+                if answer.status_code != 503 or time.monotonic() >= give_up_at or self.stop_event.is_set():
+                    return answer
+            self.stats.retry()
+            self.stop_event.wait(RETRY_PAUSE_S)
 
     def pick_and_pack(self, entry):
         order_no = entry["order_no"]
