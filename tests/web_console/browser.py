@@ -28,6 +28,12 @@ FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-u
          "--window-size=1280,900")
 
 
+def detached(exc):
+    """The element is no longer in the page: "stale", or Chromium's "does not belong to the document" for a
+    node of a document it is replacing."""
+    return isinstance(exc, StaleElementReferenceException) or "does not belong to the document" in str(exc)
+
+
 def available():
     return os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)
 
@@ -108,10 +114,8 @@ class Browser:
                 if element:
                     element.click()
                 return bool(element)
-            except StaleElementReferenceException:
-                return False
             except WebDriverException as exc:
-                if "does not belong to the document" in str(exc):
+                if detached(exc):
                     return False
                 raise
         WebDriverWait(self.driver, WAIT_SECONDS).until(clicked)
@@ -130,10 +134,8 @@ class Browser:
             try:
                 element.is_enabled()
                 return False
-            except StaleElementReferenceException:
-                return True
             except WebDriverException as exc:
-                if "does not belong to the document" in str(exc):
+                if detached(exc):
                     return True
                 raise
         WebDriverWait(self.driver, timeout).until(gone)
