@@ -18,7 +18,7 @@ class Settings:
     timezone: str = setting(DEFAULT_TIMEZONE, key="SLA_TIMEZONE")
     workdays: tuple[int, ...] = setting(ALL_WEEK, key="SLA_WORKDAYS")   # Monday is 0
 
-    from_config = classmethod(read_settings)   # Settings.from_config(config): what ServiceSettings does
+    from_config = classmethod(read_settings)   # Settings.from_config(config): what ServiceSettings reads
 
     def budget_seconds(self, difficult):
         return 60 * (self.difficult_minutes if difficult else self.ordinary_minutes)

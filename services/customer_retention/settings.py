@@ -28,7 +28,4 @@ class Settings:
     win_back_due_days: int = 7           # a win-back task is due this many days after it is opened
     task_yellow_hours: int = 4           # a care task due within this many hours is yellow
 
-    @classmethod
-    def from_config(cls, config):
-        """What the service reads: the defaults, overridden by the config's keys (PROTECTION_DAYS=30)."""
-        return read_settings(cls, config)
+    from_config = classmethod(read_settings)   # Settings.from_config(config): what ServiceSettings reads

@@ -21,7 +21,4 @@ class Settings:
     # A reviewer's claim on an order lapses after this long without activity.
     claim_ttl: timedelta = setting(timedelta(minutes=15), key="CLAIM_MINUTES", unit="minutes")
 
-    @classmethod
-    def from_config(cls, config):
-        """The settings a config gives: the one reader ServiceSettings uses (tests and tools call this)."""
-        return read_settings(cls, config)
+    from_config = classmethod(read_settings)   # Settings.from_config(config): what ServiceSettings reads

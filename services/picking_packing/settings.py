@@ -15,7 +15,7 @@ class Settings:
     weight_tolerance_min_g: int = Tolerance.min_g              # §3 称重: the larger of this margin …
     weight_tolerance_percent: Decimal = Tolerance.percent      # … and this share of the expected weight
 
-    from_config = classmethod(read_settings)
+    from_config = classmethod(read_settings)   # Settings.from_config(config): what ServiceSettings reads
 
     @property
     def tolerance(self):

@@ -46,10 +46,7 @@ class Settings:
             raise SettingsError("REMITTANCE_RED_DAYS", "must not be less than REMITTANCE_YELLOW_DAYS")
         object.__setattr__(self, "carriers", Carriers.load(self.tariff_source, self.carrier_api_timeout))
 
-    @classmethod
-    def from_config(cls, config):
-        """What ServiceSettings(Settings) builds from the service's config."""
-        return read_settings(cls, config)
+    from_config = classmethod(read_settings)   # Settings.from_config(config): what ServiceSettings reads
 
     @property
     def remittance_ageing(self):
