@@ -13,13 +13,21 @@ class ContractViolation(Exception):
     """An event we are about to publish does not match its own contract (a bug in the publisher)."""
 
 
-def event(source, event_type):
+def event(source, event_type, outside=None):
+    """Register an event's schema. `outside`: the outside party that consumes it (a storefront): its
+    contract is fixed for that party, and deploy binds that party's own queue to it (`consumed_outside`)."""
     def register(schema_cls):
         _REGISTRY[(source, event_type)] = schema_cls
         schema_cls.source = source
         schema_cls.event_type = event_type
+        schema_cls.outside = outside
         return schema_cls
     return register
+
+
+def consumed_outside(party):
+    """{(source, event_type): schema class} of the events the outside party `party` consumes."""
+    return {key: schema_cls for key, schema_cls in _REGISTRY.items() if schema_cls.outside == party}
 
 
 _INSTANCES = {}

@@ -25,7 +25,8 @@ class CaseOpened(CaseEvent):
     case_type = fields.String(required=True, validate=validate.OneOf(CASE_TYPES))
     reason = fields.String(required=True)
     amount = Money(required=True)
-    agent = fields.String(required=True)
+    agent = fields.String(required=True, metadata={
+        "description": "who opened it; empty for the buyer's application on the platform (storefront refund_requested)"})
     difficult = fields.Boolean(required=True)
 
 
@@ -79,6 +80,21 @@ class RefundPaid(CaseEvent):
     paid_at = UtcDateTime(required=True)
 
 
+@event("after_sales", "refund_execution_requested", outside="storefront")   # read from storefront.feed
+class RefundExecutionRequested(CaseEvent):
+    """A supervisor decided to pay: the storefront executes the refund on the platform (001 3.15: 在淘宝后台操作)
+    and answers with storefront refund_executed or refund_refused. Asked again (`attempt` > 1) only after
+    the platform did not answer in time; the platform refunds a case once."""
+    amount = Money(required=True)
+    reason = fields.String(required=True)
+    reason_text = fields.String(required=True)
+    platform_request_id = fields.String(required=True, allow_none=True, metadata={
+        "description": "the buyer's application on the platform, when the buyer applied there"})
+    attempt = fields.Integer(required=True, strict=True, validate=Positive)
+    requested_by = fields.String(required=True)
+    requested_at = UtcDateTime(required=True)
+
+
 @event("after_sales", "replacement_ordered")
 class ReplacementOrdered(EventSchema):
     case_id = fields.Integer(required=True, strict=True)
@@ -92,6 +108,15 @@ class SlaBreached(CaseEvent):
     agent = fields.String(required=True)
     deadline = UtcDateTime(required=True)
     difficult = fields.Boolean(required=True)
+
+
+@event("after_sales", "case_escalated")
+class CaseEscalated(CaseEvent):
+    """A missed deadline sent the case to the supervisors (each missed deadline once; deadlines.py)."""
+    agent = fields.String(required=True, metadata={"description": "the case's assignee when it was missed"})
+    clock = fields.String(required=True, validate=validate.OneOf(("first_answer", "update", "resolution")))
+    deadline = UtcDateTime(required=True)
+    escalated_at = UtcDateTime(required=True)
 
 
 @event("after_sales", "case_closed")

@@ -29,6 +29,12 @@ class OrderApproved(EventSchema):
     payment_method = fields.String(required=True, validate=validate.OneOf(["prepaid", "cod"]))
     cod_amount = Money(required=True, metadata={"description": "amount to collect; 0.00 when prepaid"})
     total = Money(required=True)
+    courier = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "the courier to ship with: the buyer's choice (指定快递) review allowed, or the reviewer's; "
+                       "null: shipping chooses by its tariff"})
+    split_from = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "a backorder (拆单, issue #23): the order it was split from, which keeps the goods in stock; "
+                       "null: an order of its own. Consumers don't count a backorder as another order or review"})
 
 
 class Hold(StrictSchema):
@@ -72,6 +78,18 @@ class OrderCorrected(EventSchema):
     changes = fields.List(fields.Nested(Change), required=True, validate=validate.Length(min=1))
     corrected_at = UtcDateTime(required=True)
     shipping_address = fields.Nested(ShippingAddress, required=True)
+
+
+@event("order_review", "order_goods_changed")
+class OrderGoodsChanged(EventSchema):
+    """A reviewer changed the goods of an approved order still waiting for them (picking has not started, as far
+    as review knows): the pick list takes `lines` instead, or refuses (order_goods_change_refused) if picking
+    started meanwhile."""
+    order_no = fields.String(required=True, validate=NonEmpty)
+    change_id = fields.Integer(required=True, strict=True, metadata={"description": "review's record of the change"})
+    lines = fields.List(fields.Nested(ApprovedLine), required=True, validate=validate.Length(min=1))
+    reviewer = fields.String(required=True, validate=NonEmpty)
+    changed_at = UtcDateTime(required=True)
 
 
 @event("order_review", "customer_notification_requested")

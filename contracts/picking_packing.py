@@ -72,6 +72,9 @@ class ParcelPacked(EventSchema):
     override_by = fields.String(load_default=None, allow_none=True,
                                 metadata={"description": "supervisor who accepted a weight outside tolerance"})
     override_reason = fields.String(load_default=None, allow_none=True)
+    merged_orders = fields.List(fields.String(validate=NonEmpty), load_default=list, validate=validate.Length(max=19),
+                                metadata={"description": "合单 (issue #23): the other orders packed in this parcel; "
+                                                         "absent or empty: the parcel is this order's alone"})
 
 
 @event("picking_packing", "parcel_weight_mismatch")
@@ -98,3 +101,22 @@ class StockRestocked(EventSchema):
     sku = fields.String(required=True, validate=NonEmpty)
     qty = fields.Integer(required=True, strict=True, validate=Positive)
     reason = fields.String(required=True, validate=validate.OneOf(["received", "returned", "repacked", "cancelled"]))
+
+
+@event("picking_packing", "order_goods_change_taken")
+class OrderGoodsChangeTaken(EventSchema):
+    """Review's change of an order's goods was taken: the pick list has the new lines (issue #23: a split's
+    backorder is approved on it)."""
+    order_no = fields.String(required=True, validate=NonEmpty)
+    change_id = fields.Integer(required=True, strict=True)
+    status = fields.String(required=True, metadata={"description": "where the pick list stands now: waiting_stock "
+                                                                  "or ready"})
+
+
+@event("picking_packing", "order_goods_change_refused")
+class OrderGoodsChangeRefused(EventSchema):
+    """Review's change of an order's goods came after picking started: the pick list keeps its lines."""
+    order_no = fields.String(required=True, validate=NonEmpty)
+    change_id = fields.Integer(required=True, strict=True)
+    reason = fields.String(required=True, validate=validate.OneOf(["picking_started"]))
+    status = fields.String(required=True, metadata={"description": "where the pick list stood"})

@@ -57,8 +57,61 @@ class Order(StrictSchema):
     buyer_remark = fields.String(required=True)
     # Set by after-sales when an exchange sends a replacement (issue: after-sales).
     replacement_of = fields.String(load_default=None, allow_none=True, validate=ORDER_NO)
+    # The courier the buyer chose (指定快递, 001 3.5), as the tariff's carrier code (EMS, ZTO, ...); none: ours.
+    courier = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
 
 
 @event("storefront", "order_placed")
 class OrderPlaced(EventSchema):
     order = fields.Nested(Order, required=True)
+
+
+# -- refunds on the platform (001 3.15: 在淘宝后台操作; the chart starts with 买家申请退款) ----------------------
+# The buyer applies on the platform; the platform tells after-sales, which opens the case. When a supervisor
+# decides to pay, after-sales asks the platform to execute the refund (after_sales refund_execution_requested);
+# the platform answers that it executed it, or refused it.
+REFUND_REASONS = ("not_received", "damaged", "wrong_item", "quality", "not_as_described", "changed_mind", "other")
+REFUND_KINDS = ("refund_only", "return_refund")
+PLATFORM_ID = validate.Length(min=1, max=64)
+
+
+class RefundLine(StrictSchema):
+    sku = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_QTY))
+
+
+@event("storefront", "refund_requested")
+class RefundRequested(EventSchema):
+    """The buyer applied for a refund on the platform (买家申请退款, with a reason)."""
+    platform_request_id = fields.String(required=True, validate=PLATFORM_ID, metadata={
+        "description": "the platform's id of the buyer's application: one case per id"})
+    order_no = fields.String(required=True, validate=ORDER_NO)
+    kind = fields.String(required=True, validate=validate.OneOf(REFUND_KINDS))
+    reason = fields.String(required=True, validate=validate.OneOf(REFUND_REASONS))
+    reason_text = fields.String(load_default="", validate=validate.Length(max=500))
+    lines = fields.List(fields.Nested(RefundLine), load_default=None, validate=validate.Length(min=1, max=200),
+                        metadata={"description": "the goods asked about; left out: the whole order"})
+    amount = Money(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    include_shipping_fee = fields.Boolean(load_default=False)
+    requested_at = UtcDateTime(required=True)
+
+
+class RefundAnswer(EventSchema):
+    case_id = fields.Integer(required=True, strict=True)
+    order_no = fields.String(required=True, validate=ORDER_NO)
+
+
+@event("storefront", "refund_executed")
+class RefundExecuted(RefundAnswer):
+    """The platform paid the buyer back (answer to after_sales refund_execution_requested)."""
+    platform_refund_id = fields.String(required=True, validate=PLATFORM_ID)
+    amount = Money(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    executed_at = UtcDateTime(required=True)
+
+
+@event("storefront", "refund_refused")
+class RefundRefused(RefundAnswer):
+    """The platform would not execute the refund (e.g. the buyer withdrew, the order is in a dispute)."""
+    code = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    text = fields.String(load_default="", validate=validate.Length(max=500))
+    refused_at = UtcDateTime(required=True)

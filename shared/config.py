@@ -23,6 +23,9 @@ SERVICES = (
 
 # Publishers outside the suite whose events exchange the suite declares (and consumes from).
 OUTSIDE_PUBLISHERS = ("storefront",)
+# Parties outside the suite that consume its events: each reads its own queue `<party>.feed`, bound by deploy
+# to the events the contracts mark `outside=<party>` (contracts/storefront_feed.py).
+OUTSIDE_CONSUMERS = ("storefront",)
 
 DEFAULT_PORTS = {
     "order_review": 8001,
@@ -161,6 +164,7 @@ def service_config(service, **overrides):
         "OUTBOX_LINGER_MS": float(os.environ.get("OUTBOX_LINGER_MS", "50")),
         "MAX_BODY_BYTES": int(os.environ.get("MAX_BODY_BYTES", str(1024 * 1024))),
         "max_workers": int(os.environ.get("MAX_WORKERS", "10")),
+        "STOP_GRACE_SECONDS": int(os.environ.get("STOP_GRACE_SECONDS", "12")),
         **http_limits(),
     }
     if service == "identity":   # the one holder of the private key

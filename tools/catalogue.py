@@ -1,5 +1,6 @@
-"""Regenerate the table in contracts/README.md from the code: every registered event schema,
-its fields, and the services that actually consume it.
+"""Regenerate the tables in contracts/README.md from the code: every registered event schema,
+its fields, and the services that actually consume it; the events an outside party (a storefront)
+consumes in a section of their own (`@event(..., outside="storefront")`).
 
     python -m tools.catalogue          # rewrite the table
     python -m tools.catalogue --check  # exit 1 if the README is out of date
@@ -9,7 +10,7 @@ import inspect
 import sys
 
 import contracts
-from shared.config import ROOT, SERVICES
+from shared.config import OUTSIDE_CONSUMERS, ROOT, SERVICES
 
 README = ROOT / "contracts" / "README.md"
 BEGIN, END = "<!-- catalogue:begin -->", "<!-- catalogue:end -->"
@@ -31,24 +32,33 @@ def consumers():
     return {key: sorted(names) for key, names in found.items()}
 
 
-def table():
+def table(outside=None):
+    """The catalogue's rows: the suite's own events, or (`outside`) those the outside party consumes."""
     consumed = consumers()
     rows = ["| event | emitter | fields (besides event_id, occurred_at) | consumers |", "|---|---|---|---|"]
     order = {name: n for n, name in enumerate(("storefront",) + SERVICES)}
     for (source, event_type), schema_cls in sorted(contracts.catalogue().items(),
                                                    key=lambda item: (order.get(item[0][0], 99), item[0][1])):
-        if source not in order:
-            continue   # test-only events
+        if source not in order or schema_cls.outside != outside:
+            continue   # test-only events, or the other table's
         fields = ", ".join(name for name in schema_cls._declared_fields if name not in ENVELOPE)
-        users = ", ".join(consumed.get((source, event_type), [])) or "—"
+        users = ", ".join(([f"{outside} (`{outside}.feed`)"] if outside else [])
+                          + consumed.get((source, event_type), [])) or "—"
         rows.append(f"| `{event_type}` | {source} | {fields} | {users} |")
     return "\n".join(rows)
 
 
+def markers(outside=None):
+    return (BEGIN, END) if outside is None else (f"<!-- {outside}-feed:begin -->", f"<!-- {outside}-feed:end -->")
+
+
 def render(text):
-    head, _, rest = text.partition(BEGIN)
-    _, _, tail = rest.partition(END)
-    return f"{head}{BEGIN}\n{table()}\n{END}{tail}"
+    for outside in (None,) + OUTSIDE_CONSUMERS:
+        begin, end = markers(outside)
+        head, _, rest = text.partition(begin)
+        _, _, tail = rest.partition(end)
+        text = f"{head}{begin}\n{table(outside)}\n{end}{tail}"
+    return text
 
 
 def main(argv=None):

@@ -1,6 +1,7 @@
 """Declare every exchange and queue of the suite (run once per deploy, before traffic), move the
 queues whose type or arguments changed (classic to quorum: `shared.messaging.queue_moves`), and
-retire the queues of consumers a release removed: what they hold goes to the dead letters.
+retire the queues of consumers a release removed: what they hold goes to the dead letters; then the
+outside parties' feed queues (`storefront.feed`, shared/messaging/feeds.py).
 
     python -m tools.declare_topology [service ...]
 """
@@ -12,9 +13,11 @@ from shared.bus_credentials import DEPLOY, bus_uri
 from shared.messaging.deploy import declare_service
 from shared.messaging.deploy import service_queue_list
 from shared.messaging.exchanges import upgrade_events_exchanges
+from shared.messaging.feeds import feed_queues
 from shared.messaging.queue_moves import IN_USE, upgrade_queues
 from shared.messaging.retired import retire_queues
-from shared.messaging.topology import unrouted_queue
+from shared.messaging.topology import declare, unrouted_queue
+from shared.messaging.transport import connect
 from shared.service_registry import service_class
 
 
@@ -41,7 +44,18 @@ def main(argv=None):
                 print(f"{name}: {queue} is retired but an old release still consumes it; deploy again once it stops")
             else:
                 print(f"{name}: retired {queue}; {moved} message(s) moved to {name}.dead-letters")
+    declare_feeds(uri)
     return 0
+
+
+def declare_feeds(uri):
+    """The outside parties' own queues (`storefront.feed`), after every events exchange they bind to."""
+    feeds = feed_queues()
+    report_moves(upgrade_queues(uri, feeds))
+    with connect(uri) as connection:
+        declare(connection, feeds)
+    for queue in feeds:
+        print(f"{queue.name}: declared, bound to {', '.join(b.routing_key for b in queue.bindings)}")
 
 
 def report_moves(moved):

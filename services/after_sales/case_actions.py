@@ -2,13 +2,15 @@
 moving it on the chart, the audit record, the answer clock (no nameko here)."""
 from dataclasses import dataclass
 
-from services.after_sales import duties, flow, storage
+from services.after_sales import deadlines, duties, flow, storage
 from services.after_sales.models import CaseAction
 from services.after_sales.sla import SlaClock
 from shared.errors import NotFound
 
 AUDITED = ("status", "amount", "lines", "difficult", "assignee", "return_tracking_no", "return_in_hand",
-           "refunded_amount", "outcome", "sla_deadline", "sla_breached_at", "answered_at")
+           "refunded_amount", "outcome", "sla_deadline", "sla_breached_at", "answered_at", "update_due_at",
+           "update_breached_at", "resolution_breached_at", "escalated_at", "escalation_taken_by", "platform_state",
+           "platform_timed_out_at")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class CaseActions:
         case.updated_at = self.now
 
     def record(self, case, action, before, **detail):
+        deadlines.after_action(self, case, action, detail)
         self.session.flush()
         self.session.add(CaseAction(case_id=case.id, actor=self.actor.staff_id, role=self.actor.role,
                                     action=action, at=self.now, before=before, after=snapshot(case),
@@ -91,6 +94,7 @@ class CaseActions:
         case.answered_by = self.actor.staff_id
         if case.sla_breached_at is not None and not already_breached:
             publish_breach(self.uow, case)
+            deadlines.escalate(self, case, deadlines.FIRST_ANSWER, case.sla_breached_at)
         self.publish(case, "case_answered", agent=self.actor.staff_id, answered_at=self.now, within_sla=within)
 
 

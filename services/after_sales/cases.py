@@ -1,5 +1,5 @@
 """Use cases of a refund case on the flow chart (business-rules §5), on a unit of work."""
-from services.after_sales import flow, ledger, money, orders, securing, storage
+from services.after_sales import assignment, deadlines, flow, ledger, money, orders, return_window, securing, storage
 from services.after_sales.case_actions import CaseActions, wanted_of
 from services.after_sales.models import RefundCase
 from services.after_sales.refunds import RefundActions
@@ -12,7 +12,10 @@ from shared.errors import Conflict
 class CaseLifecycle(CaseActions):
     """Agents open, note and resubmit; supervisors approve, reject and reassign; either may close."""
 
-    def open(self, body):
+    def open(self, body, platform_request_id=None, requested_at=None):
+        """An agent's case; or the buyer's application on the platform (buyer_requests.py), with the platform's
+        id and when the buyer applied. Its assignee: the opener's, or, for someone else's (`for_duty_agent`, as
+        every buyer's application is), the agent on duty's (assignment.py)."""
         order = self.order(body["order_no"])
         wanted = money.check_lines(self._order_lines(order.order_no), body["lines"], body["case_type"])
         amount = self._checked_amount(order, body["case_type"], wanted, body["include_shipping_fee"],
@@ -25,13 +28,22 @@ class CaseLifecycle(CaseActions):
             status=flow.PENDING, reason=body["reason"], reason_text=body["reason_text"],
             lines=[{"sku": sku, "qty": qty} for sku, qty in sorted(wanted.items())], amount=amount,
             include_shipping_fee=body["include_shipping_fee"], difficult=because is not None,
-            difficult_because=because, assignee=self.actor.staff_id, opened_by=self.actor.staff_id,
-            opened_at=self.now, updated_at=self.now, return_in_hand=False)
+            difficult_because=because, opened_by=self.actor.staff_id,
+            assignee=assignment.assignee_of_new(self.session, self.settings, self.actor.staff_id,
+                                                body.get("for_duty_agent", False)),
+            opened_at=self.now, updated_at=self.now, return_in_hand=False, platform_request_id=platform_request_id)
         self.clock(case).start(self.now, self.settings.budget_seconds(case.difficult))
+        return_window.mark(case, order, self.settings.return_window_days)
+        deadlines.start(case, self.calendar, self.settings, self.now)
         self.session.add(case)
-        self.record(case, "open", None, difficult_because=because)
+        self.record(case, "open", None, difficult_because=because,
+                    after_return_window=return_window.after_window(case) or None,
+                    **({"platform_request_id": platform_request_id, "requested_at": requested_at}
+                       if platform_request_id else {}))
+        # A case the buyer opened on the platform names no agent: it proves nothing about a person.
         self.publish(case, "case_opened", customer_id=case.customer_id, case_type=case.case_type,
-                     reason=case.reason, amount=amount, agent=self.actor.staff_id, difficult=case.difficult)
+                     reason=case.reason, amount=amount, agent="" if platform_request_id else self.actor.staff_id,
+                     difficult=case.difficult)
         return case
 
     def _checked_amount(self, order, case_type, wanted, include_shipping_fee, amount, case_id=None):

@@ -1,5 +1,6 @@
 """Separation of duties on a case (issue 17), beyond what a role may do (no nameko here):
 
+- an agent approves only a return or exchange asked for within the shop's return window (return_window.py);
 - whoever opened a case may not approve it, pay its refund or let its refund through before the goods
   are secured (securing.py), whatever role they hold: a second person decides on the money;
 - an agent speaks with the buyer (answers, asks, records a reply), resubmits and closes (withdraws,
@@ -7,6 +8,7 @@
   Internal notes and the buyer's return tracking number stay open to every agent. A case in the agents'
   queue (a stuck parcel, opened by the service) is no one's yet: the first agent to act on it takes it.
 """
+from services.after_sales import return_window
 from shared.errors import PermissionDenied
 
 OPENER_MAY_NOT = ("approve", "refund", "secure")
@@ -21,6 +23,8 @@ def refusal(case, actor, action, kind=None):
     if action in OPENER_MAY_NOT and actor.staff_id == case.opened_by:
         return PermissionDenied(f"{actor.staff_id} opened case {case.id}: another supervisor must {action} it",
                                 code="opened_by_you", action=action, opened_by=case.opened_by)
+    if action == "approve" and (denied := return_window.refusal(case, actor)) is not None:
+        return denied   # an agent approves only a return within the shop's window
     if actor.role == "agent" and actor.staff_id != case.assignee and case.assignee != AGENTS_QUEUE and (
             action in ASSIGNED_AGENT_ONLY or (action == "note" and kind in BUYER_NOTES)):
         return PermissionDenied(f"case {case.id} is assigned to {case.assignee}: only they speak with the buyer,"

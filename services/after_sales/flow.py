@@ -1,9 +1,14 @@
 """The refund flow chart of seed 001 (business-rules §5) as a transition table.
 
-refund_only (买家未收到货):  pending → approved → refunded → closed
-                            pending → awaiting_secured → approved → refunded → closed, when the goods
+refund_only (买家未收到货):  pending → approved → refund_pending → refunded → closed
+                            pending → awaiting_secured → approved → refund_pending → …, when the goods
                             must be secured first (securing.py; approved after hand-over)
-return_refund (买家已收到货): pending → awaiting_return → return_shipped → received → refunded → closed
+return_refund (买家已收到货): pending → awaiting_return → return_shipped → received → refund_pending → refunded
+                            → closed
+The refund is executed by the platform (001 3.15: 在淘宝后台操作; platform_refunds.py): the refund action
+asks the storefront to execute it (refund_pending, 待平台退款); its answer refund_executed makes the case
+refunded, refund_refused sends it back to where the refund was asked from, with the refusal shown. A case
+the platform did not answer in time is flagged, and may be asked again.
 exchange:                    pending → awaiting_return → return_shipped → replacement_ordered → closed
 recovery (追回, opened by the service when a parcel is delivered after its refund was paid):
                              recovery_open → closed
@@ -34,12 +39,14 @@ AWAITING_SECURED = "awaiting_secured"   # approved; the refund waits until the g
 AWAITING_RETURN = "awaiting_return"
 RETURN_SHIPPED = "return_shipped"
 RECEIVED = "received"
+REFUND_PENDING = "refund_pending"   # 待平台退款: asked the platform to execute the refund, waiting for its answer
 REFUNDED = "refunded"
 REPLACEMENT_ORDERED = "replacement_ordered"
 RECOVERY_OPEN = "recovery_open"
 EXCEPTION_OPEN = "exception_open"
 CLOSED = "closed"
-STATES = (PENDING, NEGOTIATION, APPROVED, AWAITING_SECURED, AWAITING_RETURN, RETURN_SHIPPED, RECEIVED, REFUNDED,
+STATES = (PENDING, NEGOTIATION, APPROVED, AWAITING_SECURED, AWAITING_RETURN, RETURN_SHIPPED, RECEIVED,
+          REFUND_PENDING, REFUNDED,
           REPLACEMENT_ORDERED, RECOVERY_OPEN, EXCEPTION_OPEN, CLOSED)
 
 # Where the goods go once the warehouse has accepted them.
@@ -59,8 +66,14 @@ CHART = {
     # The carrier delivered after all, before the refund was paid: back to talking with the buyer.
     ("parcel_delivered", AWAITING_SECURED): {REFUND_ONLY: NEGOTIATION},
     ("parcel_delivered", APPROVED): {REFUND_ONLY: NEGOTIATION},
-    ("refund", APPROVED): {REFUND_ONLY: REFUNDED},
-    ("refund", RECEIVED): {RETURN_REFUND: REFUNDED},
+    # The refund is asked of the platform; its answer decides (platform_refunds.py).
+    ("refund", APPROVED): {REFUND_ONLY: REFUND_PENDING},
+    ("refund", RECEIVED): {RETURN_REFUND: REFUND_PENDING},
+    # Asked again, only once the platform's answer is overdue (next_state).
+    ("refund", REFUND_PENDING): dict.fromkeys(PAYING_TYPES, REFUND_PENDING),
+    ("refund_executed", REFUND_PENDING): dict.fromkeys(PAYING_TYPES, REFUNDED),
+    # Refused: back to where the refund was asked from (the refusal is shown on the case).
+    ("refund_refused", REFUND_PENDING): {REFUND_ONLY: APPROVED, RETURN_REFUND: RECEIVED},
     ("close", PENDING): dict.fromkeys(CASE_TYPES, CLOSED),
     ("close", NEGOTIATION): dict.fromkeys(CASE_TYPES, CLOSED),
     ("close", AWAITING_SECURED): {REFUND_ONLY: CLOSED},
@@ -78,7 +91,7 @@ OUTCOMES = {PENDING: "withdrawn", NEGOTIATION: "settled_in_negotiation", AWAITIN
 REFUSED_BY_BUYER = "refused_by_buyer"
 
 # Moves the service makes on news from the carrier; nobody asks for them over HTTP.
-SYSTEM_ACTIONS = ("parcel_delivered",)
+SYSTEM_ACTIONS = ("parcel_delivered", "refund_executed", "refund_refused")
 
 # Why a refund is refused while the case waits (409 goods_not_secured).
 NOT_SECURED = ("the parcel is still with the carrier: the refund waits until a tracking scan says it was "
@@ -92,11 +105,21 @@ def allowed_actions(case_type, state):
     return actions + ["note", "reassign"] if state != CLOSED else actions
 
 
-def next_state(case_type, state, action, discrepancy=False, return_in_hand=False, must_secure=False):
+# Why a refund is not asked again while the platform may still answer (409 refund_awaiting_platform).
+AWAITING_PLATFORM = ("the platform was asked to execute this refund and may still answer: ask again only once "
+                     "the case is flagged as not answered in time")
+
+
+def next_state(case_type, state, action, discrepancy=False, return_in_hand=False, must_secure=False,
+               platform_overdue=False):
     """The state after `action`, or Conflict (409) naming the state and what may be done in it.
-    `must_secure`: an approval whose refund must wait for the goods (securing.py)."""
+    `must_secure`: an approval whose refund must wait for the goods (securing.py); `platform_overdue`:
+    the platform did not answer the refund asked of it in time (platform_refunds.py)."""
     if action == "refund" and state == AWAITING_SECURED:
         raise Conflict(NOT_SECURED, code="goods_not_secured", state=state,
+                       allowed_actions=allowed_actions(case_type, state))
+    if action == "refund" and state == REFUND_PENDING and not platform_overdue:
+        raise Conflict(AWAITING_PLATFORM, code="refund_awaiting_platform", state=state,
                        allowed_actions=allowed_actions(case_type, state))
     targets = CHART.get((action, state), {})
     if case_type not in targets:

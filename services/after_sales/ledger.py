@@ -20,3 +20,8 @@ def claim_return(session, order_no, wanted):
         if not storage.claim_returned(session, order_no, sku, qty):
             raise RuleViolation(f"{sku}: {qty} more would pass the delivered quantity",
                                 code="over_quantity", sku=sku, asked=qty)
+
+
+def release_refund(session, order_no, amount):
+    """A refund the platform refused: what was reserved for it (pay_refund) may be asked again."""
+    storage.remove_refund(session, order_no, amount)

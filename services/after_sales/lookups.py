@@ -28,7 +28,10 @@ def colour(case, now):
 
 
 def allowed_actions(case):
-    return flow.allowed_actions(case.case_type, case.status)
+    actions = flow.allowed_actions(case.case_type, case.status)
+    if case.status == flow.REFUND_PENDING and case.platform_timed_out_at is None:
+        return [action for action in actions if action != "refund"]   # asked again only once overdue
+    return actions
 
 
 def order_context(session, order_no):

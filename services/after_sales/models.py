@@ -77,6 +77,18 @@ class RefundCase(Base):
     secured_how: Mapped[str] = mapped_column(sa.String(30), nullable=True)
     secured_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
     secured_reason: Mapped[str] = mapped_column(sa.String(2000), nullable=True)
+    # The buyer's application on the platform, when the buyer applied there (买家申请退款): one case per id.
+    platform_request_id: Mapped[str] = mapped_column(sa.String(64), nullable=True, unique=True)
+    # The refund asked of the platform (platform_refunds.py): when, by whom, how many times; its answer.
+    platform_state: Mapped[str] = mapped_column(sa.String(20), nullable=True)   # waiting, executed, refused
+    platform_requested_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True, index=True)
+    platform_requested_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
+    platform_attempts: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    platform_timed_out_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    platform_answered_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    platform_refund_id: Mapped[str] = mapped_column(sa.String(64), nullable=True)
+    platform_refusal_code: Mapped[str] = mapped_column(sa.String(50), nullable=True)
+    platform_refusal_text: Mapped[str] = mapped_column(sa.String(500), nullable=True)
     refunded_amount: Mapped[object] = mapped_column(Money, nullable=True)
     refunded_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True, index=True)
     replacement_order_no: Mapped[str] = mapped_column(sa.String(64), nullable=True)
@@ -92,6 +104,21 @@ class RefundCase(Base):
     answered_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
     answered_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
     answered_within_sla: Mapped[bool] = mapped_column(sa.Boolean, nullable=True)
+    # The shop's return window (return_window.py): when it ends for this case, and whether it was asked after.
+    return_window_from: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    return_window_ends_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    # The deadlines beyond the first answer (deadlines.py): the next update due, the resolution due.
+    update_due_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True, index=True)
+    update_yellow_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    update_breached_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    resolution_due_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True, index=True)
+    resolution_yellow_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    resolution_breached_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    # Escalated to the supervisors on a breach, until a supervisor acts on the case (deadlines.py).
+    escalated_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True, index=True)
+    escalated_for: Mapped[str] = mapped_column(sa.String(20), nullable=True)
+    escalation_taken_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    escalation_taken_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
 
 
 class ReturnNote(Base):
@@ -131,3 +158,12 @@ class Holiday(Base):
 
     day: Mapped[object] = mapped_column(sa.Date, primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100))
+
+
+class DutyAgent(Base):
+    """An agent on duty now, as a supervisor keeps the roster (值班): new cases go to them (assignment.py)."""
+    __tablename__ = "duty_roster"
+
+    staff_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    since: Mapped[object] = mapped_column(UtcDateTime)
+    set_by: Mapped[str] = mapped_column(sa.String(64))

@@ -49,6 +49,9 @@ class OpenCaseSchema(StrictSchema):
     amount = Amount()
     include_shipping_fee = fields.Boolean(load_default=False)
     difficult = fields.Boolean(load_default=False, metadata={"description": "the agent marks it difficult (4 h)"})
+    for_duty_agent = fields.Boolean(load_default=False, metadata={
+        "description": "opened for someone else: assigned to the agent on duty with the fewest open cases "
+                       "(the agents' queue when nobody is on duty or AUTO_ASSIGN is off); else the opener's"})
 
 
 class NoteSchema(StrictSchema):
@@ -111,6 +114,10 @@ class CaseQuerySchema(StrictSchema):
     sort = fields.String(load_default="newest", validate=validate.OneOf(["newest", "time_left"]), metadata={
         "description": "newest first, or the nearest answer deadline first"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    escalated = fields.Boolean(load_default=False, metadata={
+        "description": "only open cases escalated to the supervisors on a missed deadline, not yet taken by one"})
+    platform = fields.String(validate=validate.OneOf(["waiting", "timed_out"]), metadata={
+        "description": "cases waiting for the platform's refund: still in time, or not answered in time"})
 
     @pre_load
     def drop_empty(self, data, **kwargs):
@@ -212,11 +219,66 @@ class ReturnNoteView(StrictSchema):
     received_at = UtcDateTime()
 
 
+class DeadlineView(StrictSchema):
+    due_at = UtcDateTime(allow_none=True, metadata={"description": "None while the clock does not run"})
+    yellow_at = UtcDateTime(allow_none=True)
+    breached_at = UtcDateTime(allow_none=True)
+    colour = fields.String()
+    resolved = fields.Boolean()
+
+
+class DeadlinesView(StrictSchema):
+    update = fields.Nested(DeadlineView, metadata={"description": "the next update to the buyer (UPDATE_EVERY_HOURS)"})
+    resolution = fields.Nested(DeadlineView, metadata={"description": "resolved by (RESOLUTION_HOURS)"})
+
+
+class EscalationView(StrictSchema):
+    open = fields.Boolean(metadata={"description": "escalated and not yet taken by a supervisor"})
+    at = UtcDateTime(allow_none=True)
+    clock = fields.String(allow_none=True, metadata={"description": "first_answer, update or resolution"})
+    taken_at = UtcDateTime(allow_none=True)
+    taken_by = fields.String(allow_none=True)
+
+
+class ReturnWindowView(StrictSchema):
+    starts_at = UtcDateTime(metadata={"description": "the delivery, or the hand-over when no delivery was told"})
+    ends_at = UtcDateTime()
+    days = fields.Integer(metadata={"description": "RETURN_WINDOW_DAYS when the case opened"})
+    asked_after_days = fields.Integer(metadata={"description": "days begun since delivery (or hand-over)"})
+    after = fields.Boolean(metadata={"description": "asked after the window: a supervisor approves it"})
+
+
+class DutyAgentView(StrictSchema):
+    staff_id = fields.String()
+    since = UtcDateTime()
+    set_by = fields.String()
+    open_cases = fields.Integer()
+
+
+class RosterView(StrictSchema):
+    agents = fields.List(fields.Nested(DutyAgentView))
+    next = fields.String(allow_none=True, metadata={"description": "who the next case for an agent on duty goes to"})
+
+
 class RefusalView(StrictSchema):
     action = fields.String()
     kind = fields.String(allow_none=True, metadata={"description": "the note kind, for a note"})
     error = fields.String()
     message = fields.String()
+
+
+class PlatformRefundView(StrictSchema):
+    state = fields.String(metadata={"description": "waiting, executed or refused"})
+    requested_at = UtcDateTime(metadata={"description": "when the refund was (last) asked of the platform"})
+    requested_by = fields.String()
+    attempts = fields.Integer()
+    amount = Money()
+    timed_out_at = UtcDateTime(allow_none=True, metadata={
+        "description": "when the platform's answer became overdue (PLATFORM_REFUND_TIMEOUT_MINUTES): ask again"})
+    answered_at = UtcDateTime(allow_none=True)
+    refund_id = fields.String(allow_none=True, metadata={"description": "the platform's refund, once executed"})
+    refusal_code = fields.String(allow_none=True)
+    refusal_text = fields.String(allow_none=True)
 
 
 class CaseView(StrictSchema):
@@ -248,6 +310,15 @@ class CaseView(StrictSchema):
     closed_at = UtcDateTime(allow_none=True)
     outcome = fields.String(allow_none=True)
     sla = fields.Nested(SlaView)
+    deadlines = fields.Nested(DeadlinesView, allow_none=True, metadata={
+        "description": "beyond the first answer; none for a recovery or stuck-parcel case"})
+    escalation = fields.Nested(EscalationView)
+    return_window = fields.Nested(ReturnWindowView, allow_none=True, metadata={
+        "description": "a return or exchange: the shop's window it was asked in (or after)"})
+    platform = fields.Nested(PlatformRefundView, allow_none=True, metadata={
+        "description": "the refund asked of the platform (在淘宝后台操作), once it was"})
+    platform_request_id = fields.String(allow_none=True, metadata={
+        "description": "the buyer's application on the platform, for a case the buyer opened there"})
     return_note = fields.Nested(ReturnNoteView, allow_none=True)
     history = fields.List(fields.Nested(ActionView))
     refused = fields.List(fields.Nested(RefusalView), metadata={

@@ -1,7 +1,7 @@
 """The after-sales refunds service (售后): the order copy kept from the bus, SLA breaches found by a
 timer; agents, supervisors and the warehouse over HTTP (http/)."""
 
-from services.after_sales import orders, parcels, sla_watch, stuck_parcels
+from services.after_sales import buyer_requests, orders, parcels, platform_refunds, sla_watch, stuck_parcels
 from services.after_sales.http import AfterSalesHttp
 from services.after_sales.models import Base
 from services.after_sales.settings import Settings
@@ -12,6 +12,7 @@ from shared.timers import timer
 from shared.timeutil import utcnow
 
 SLA_CHECK_SECONDS = 10
+PLATFORM_REFUND_CHECK_SECONDS = 60
 
 
 class AfterSalesService(AfterSalesHttp):
@@ -55,11 +56,32 @@ class AfterSalesService(AfterSalesHttp):
         with self.db.unit_of_work() as uow:
             orders.record_rejected(uow, event)
 
-    # -- SLA breaches ----------------------------------------------------------
+    # -- the platform: the buyer's application, the refunds it executes -------------------------------------
+    @consume_event("storefront", "refund_requested")
+    def on_refund_requested(self, event):
+        with self.db.unit_of_work() as uow:
+            buyer_requests.open_from_platform(uow, event, utcnow(), self.settings)
+
+    @consume_event("storefront", "refund_executed")
+    def on_refund_executed(self, event):
+        with self.db.unit_of_work() as uow:
+            platform_refunds.refund_executed(uow, event, utcnow())
+
+    @consume_event("storefront", "refund_refused")
+    def on_refund_refused(self, event):
+        with self.db.unit_of_work() as uow:
+            platform_refunds.refund_refused(uow, event, utcnow())
+
+    @timer(PLATFORM_REFUND_CHECK_SECONDS, "PLATFORM_REFUND_CHECK_SECONDS")
+    def watch_platform_refunds(self):
+        with self.db.unit_of_work() as uow:
+            platform_refunds.flag_unanswered(uow, utcnow(), self.settings.platform_refund_timeout_minutes)
+
+    # -- SLA breaches: the first answer, the updates, the resolution ---------------------------
     @timer(SLA_CHECK_SECONDS, "SLA_CHECK_SECONDS")
     def watch_slas(self):
         with self.db.unit_of_work() as uow:
-            sla_watch.record_breaches(uow, utcnow())
+            sla_watch.record_breaches(uow, utcnow(), self.settings)
 
 
 SERVICE = AfterSalesService

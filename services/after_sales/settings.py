@@ -17,11 +17,24 @@ class Settings:
     periods: str = setting(DEFAULT_PERIODS, key="SLA_WORKING_PERIODS")   # "08:30-12:00,14:00-18:00"
     timezone: str = setting(DEFAULT_TIMEZONE, key="SLA_TIMEZONE")
     workdays: tuple[int, ...] = setting(ALL_WEEK, key="SLA_WORKDAYS")   # Monday is 0
+    # The shop's policy (issue 23, return_window.py, deadlines.py, assignment.py).
+    return_window_days: int = setting(7, key="RETURN_WINDOW_DAYS")     # 七天无理由, from delivery (or hand-over)
+    update_every_hours: int = setting(8, key="UPDATE_EVERY_HOURS")     # working hours between updates
+    resolution_hours: int = setting(75, key="RESOLUTION_HOURS")        # working hours from opening to resolved
+    auto_assign: bool = setting(True, key="AUTO_ASSIGN")              # new cases for the duty roster's agents
+    # How long the platform may take to answer a refund asked of it before the case is flagged (platform_refunds.py).
+    platform_refund_timeout_minutes: int = setting(120, key="PLATFORM_REFUND_TIMEOUT_MINUTES")
 
     from_config = classmethod(read_settings)   # Settings.from_config(config): what ServiceSettings reads
 
     def budget_seconds(self, difficult):
         return 60 * (self.difficult_minutes if difficult else self.ordinary_minutes)
+
+    def update_seconds(self):
+        return 3600 * self.update_every_hours
+
+    def resolution_seconds(self):
+        return 3600 * self.resolution_hours
 
     def calendar(self, holidays=()):
         return WorkingCalendar(self.periods, holidays, self.timezone, self.workdays)

@@ -6,7 +6,9 @@ from functools import lru_cache
 import sqlalchemy as sa
 
 from services.after_sales import flow
-from services.after_sales.models import CaseAction, Holiday, RefundCase, ReturnNote, SalesOrder, SalesOrderLine
+from services.after_sales.models import (
+    CaseAction, DutyAgent, Holiday, RefundCase, ReturnNote, SalesOrder, SalesOrderLine,
+)
 from services.after_sales.sla import GREEN, RED, YELLOW
 from shared.db.unit_of_work import insert_ignoring_duplicates
 
@@ -74,11 +76,18 @@ def add_refund(session, order_no, amount):
     return result.rowcount == 1
 
 
+def remove_refund(session, order_no, amount):
+    """Takes `amount` off the order's refunded total (a reservation the platform refused)."""
+    session.execute(sa.update(SalesOrder).where(SalesOrder.order_no == order_no)
+                    .values(refunded=SalesOrder.refunded - amount))
+
+
 def held_by_open_cases(session, order_no, but_case_id=None):
-    """What the order's open refund cases (other than `but_case_id`) still ask for: not yet paid, not closed."""
+    """What the order's open refund cases (other than `but_case_id`) still ask for: not yet asked of the platform
+    (a case waiting for the platform has its amount in the order's refunded total already), not closed."""
     query = sa.select(sa.func.coalesce(sa.func.sum(RefundCase.amount), 0)).where(
         RefundCase.order_no == order_no, RefundCase.case_type.in_(flow.PAYING_TYPES),
-        RefundCase.status.not_in((flow.REFUNDED, flow.CLOSED)))
+        RefundCase.status.not_in((flow.REFUND_PENDING, flow.REFUNDED, flow.CLOSED)))
     if but_case_id is not None:
         query = query.where(RefundCase.id != but_case_id)
     return session.scalar(query)
@@ -147,15 +156,52 @@ def order_cases_for_update(session, order_no, states=None, open_only=False, case
     return session.scalars(query).all()
 
 
+def case_of_platform_request(session, platform_request_id):
+    """The id of the case opened for the buyer's application on the platform, or None."""
+    return session.scalar(sa.select(RefundCase.id).where(RefundCase.platform_request_id == platform_request_id))
+
+
+def unanswered_platform_refunds_for_update(session, asked_before):
+    """Cases waiting for the platform's refund since `asked_before` or earlier, not yet flagged, locked (those
+    another transaction holds are left for the next round)."""
+    return session.scalars(
+        sa.select(RefundCase)
+        .where(RefundCase.status == flow.REFUND_PENDING, RefundCase.platform_timed_out_at.is_(None),
+               RefundCase.platform_requested_at <= asked_before)
+        .order_by(RefundCase.id)
+        .with_for_update(skip_locked=True)).all()
+
+
 def overdue_cases_for_update(session, now):
     """Unanswered cases whose deadline has passed and whose breach is not yet recorded, locked (those another
     transaction holds are left for the next round)."""
-    return session.scalars(
-        sa.select(RefundCase)
-        .where(RefundCase.answered_at.is_(None), RefundCase.sla_breached_at.is_(None),
-               RefundCase.sla_deadline <= now)
-        .order_by(RefundCase.id)
-        .with_for_update(skip_locked=True)).all()
+    return session.scalars(_locked_skipping(RefundCase.answered_at.is_(None), RefundCase.sla_breached_at.is_(None),
+                                            RefundCase.sla_deadline <= now)).all()
+
+
+def _locked_skipping(*conditions):
+    """Cases matching, oldest first, locked (those another transaction holds are left for the timer's next round)."""
+    return sa.select(RefundCase).where(*conditions).order_by(RefundCase.id).with_for_update(skip_locked=True)
+
+
+def unclocked_cases_for_update(session, not_in_hand):
+    """Agents' cases back in hand whose update clock is not running (the service moved them: deadlines.py)."""
+    return session.scalars(_locked_skipping(RefundCase.case_type.in_(flow.CASE_TYPES),
+                                            RefundCase.status.not_in(not_in_hand),
+                                            RefundCase.update_due_at.is_(None))).all()
+
+
+def late_updates_for_update(session, now, not_in_hand):
+    """Cases in hand whose next update is overdue and not yet recorded as missed."""
+    return session.scalars(_locked_skipping(RefundCase.update_due_at <= now, RefundCase.update_breached_at.is_(None),
+                                            RefundCase.status.not_in(not_in_hand))).all()
+
+
+def late_resolutions_for_update(session, now, resolved):
+    """Unresolved cases past their resolution deadline, not yet recorded as missed."""
+    return session.scalars(_locked_skipping(RefundCase.resolution_due_at <= now,
+                                            RefundCase.resolution_breached_at.is_(None),
+                                            RefundCase.status.not_in(resolved))).all()
 
 
 def _colour_condition(colour, now):
@@ -172,8 +218,9 @@ def _colour_condition(colour, now):
 
 
 def find_cases(session, now, status=None, sla=None, assignee=None, order_no=None, case_type=None, limit=100,
-               open_only=False, return_tracking_no=None, sort="newest"):
-    """`sort`: newest first, or time_left (the nearest answer deadline first; answered or paused ones last)."""
+               open_only=False, return_tracking_no=None, sort="newest", platform=None, escalated=False):
+    """`sort`: newest first, or time_left (the nearest answer deadline first; answered or paused ones last).
+    `platform`: waiting (for the platform's refund, in time) or timed_out (its answer overdue)."""
     if sort == "time_left":
         unanswered = sa.and_(RefundCase.answered_at.is_(None), RefundCase.sla_deadline.is_not(None))
         order = (sa.case((unanswered, 0), else_=1), RefundCase.sla_deadline, RefundCase.id)
@@ -194,6 +241,13 @@ def find_cases(session, now, status=None, sla=None, assignee=None, order_no=None
         query = query.where(RefundCase.order_no == order_no)
     if sla:
         query = query.where(_colour_condition(sla, now))
+    if escalated:   # escalated to the supervisors and not yet taken by one (deadlines.py)
+        query = query.where(RefundCase.escalated_at.is_not(None), RefundCase.escalation_taken_at.is_(None),
+                            RefundCase.status != flow.CLOSED)
+    if platform:
+        overdue = RefundCase.platform_timed_out_at.is_not(None)
+        query = query.where(RefundCase.status == flow.REFUND_PENDING,
+                            overdue if platform == "timed_out" else sa.not_(overdue))
     return session.scalars(query).all()
 
 
@@ -203,6 +257,33 @@ def load_cases(session, start, end):
         return sa.and_(column >= start, column < end)
     return session.scalars(sa.select(RefundCase).where(sa.or_(
         within(RefundCase.opened_at), within(RefundCase.closed_at), within(RefundCase.refunded_at)))).all()
+
+
+# -- the duty roster (assignment.py) -------------------------------------------------------------------------
+def duty_roster(session):
+    return session.scalars(sa.select(DutyAgent).order_by(DutyAgent.staff_id)).all()
+
+
+def put_on_duty(session, staff_id, by, now):
+    """True if inserted (a second put keeps the first `since`)."""
+    if session.get(DutyAgent, staff_id) is not None:
+        return False
+    session.add(DutyAgent(staff_id=staff_id, since=now, set_by=by))
+    return True
+
+
+def take_off_duty(session, staff_id):
+    return session.execute(sa.delete(DutyAgent).where(DutyAgent.staff_id == staff_id)).rowcount == 1
+
+
+def open_cases_by_assignee(session, staff_ids):
+    """{staff_id: how many open cases they have} (those with none are left out)."""
+    if not staff_ids:
+        return {}
+    return dict(session.execute(
+        sa.select(RefundCase.assignee, sa.func.count(RefundCase.id))
+        .where(RefundCase.assignee.in_(staff_ids), RefundCase.status != flow.CLOSED)
+        .group_by(RefundCase.assignee)).all())
 
 
 # -- the holiday calendar ------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ _ORDER_OWNER = sa.select(
     _orders.c.delivery_disputed, _orders.c.recipient, _orders.c.recipient_phone,
 ).where(_orders.c.order_no == sa.bindparam("order_no"))
 _INSERT_ORDER = sa.insert(_orders)
-_INSERT_EVENT = sa.insert(CustomerEvent.__table__)
+_INSERT_EVENT = sa.insert(CustomerEvent.__table__).inline().execution_options(at_commit=True)   # read later only
 
 
 def order_known(session, order_no):

@@ -6,12 +6,15 @@ then applies only before the warehouse starts (`review.ensure_review_decides`); 
 `warehouse_started` and the claim is not kept (the unit of work rolls back). A correction is taken until
 the hand-over (`review.ensure_correctable`): shipping re-routes or reprints the label until then.
 """
-from services.order_review import events, review, rules, storage
-from services.order_review.models import BY_APPROVAL, HELD, Correction
+from contracts.base import schema
+from contracts.storefront import Order, OrderLine
+from services.order_review import blacklist, events, review, rules, storage
+from services.order_review.models import BY_APPROVAL, BY_CORRECTION, HELD, Correction, GoodsChange
 from shared.errors import Conflict, RuleViolation
 from shared.timeutil import to_iso
 
 CORRECTABLE = ("recipient", "phone", "province", "city", "district", "line1", "postcode")
+KEEP = object()   # approve: the courier stays as the order has it
 
 
 def claim(uow, order_no, staff_id, now, settings):
@@ -46,10 +49,14 @@ def release_hold(uow, order_no, staff_id, code, now, settings):
     return record
 
 
-def approve(uow, order_no, staff_id, reason, now, settings):
+def approve(uow, order_no, staff_id, reason, courier=KEEP, *, now, settings):
     """Release every hold a person may release; a held order then goes to the warehouse. Overruling a
-    hold is a person's decision: it takes a reason, kept with who and when (the decision's record)."""
+    hold is a person's decision: it takes a reason, kept with who and when (the decision's record).
+    `courier`: ship with this courier instead of the buyer's choice (None: shipping chooses), kept as a
+    correction of the order's `courier`."""
     record = _decide_on(uow, order_no, staff_id, now, settings)
+    if courier is not KEEP:
+        _choose_courier(uow, record, courier, staff_id, now, settings)
     releasable = [hold.code for hold in storage.open_holds(uow.session, order_no)
                   if hold.code not in rules.NOT_RELEASABLE_BY_STAFF]
     if record.status != HELD and not releasable:
@@ -63,6 +70,60 @@ def approve(uow, order_no, staff_id, reason, now, settings):
         review.release_hold(uow, record, code, staff_id, now, how=BY_APPROVAL, reason=reason)
     if record.status == HELD:
         review.approve(uow, record, staff_id, now, reason)
+    return record
+
+
+def _choose_courier(uow, record, courier, staff_id, now, settings):
+    """The reviewer's courier for the approval: one the tariff allows for the parcel (422 naming the field
+    otherwise), or None for shipping's own choice. The buyer's own choice is kept as it is (approving over
+    COURIER_NOT_SERVED takes a reason)."""
+    before = record.order.get("courier")
+    if courier == before:
+        return
+    if record.status != HELD:
+        raise Conflict(f"order {record.order_no} is already approved: its courier went with the approval",
+                       code="already_approved")
+    if courier is not None:
+        problems = rules.courier_problems(courier, record.order, settings)
+        if problems:
+            raise RuleViolation(f"{courier} can't take the parcel of order {record.order_no}: {', '.join(problems)}",
+                                code="courier_not_served", courier=courier, problems=problems,
+                                fields={"courier": problems})
+    uow.session.add(Correction(order_no=record.order_no, field="courier", before=before or "", after=courier or "",
+                               reviewer=staff_id, corrected_at=now))
+    record.order = {**record.order, "courier": courier}
+    if storage.has_open_hold(uow.session, record.order_no, rules.COURIER_NOT_SERVED):   # its cause is gone
+        storage.release_hold(uow.session, record.order_no, rules.COURIER_NOT_SERVED, staff_id, now, BY_CORRECTION)
+
+
+def change_goods(uow, order_no, staff_id, lines, reason, now, settings):
+    """Change an order's goods (another SKU, another quantity) while review still decides (held, or approved and
+    waiting for its goods): kept with the lines before and after, who, when and why. The rules that read the
+    goods run again (amounts, the chosen courier's weight): on a held order a hold whose cause is gone clears
+    itself and a new one holds it; an approved order can't be held (422 `goods_change_fails_review`), and
+    the warehouse is told (order_goods_changed). Once the warehouse started: 409 `warehouse_started`."""
+    record = _decide_on(uow, order_no, staff_id, now, settings)
+    after = schema(OrderLine, many=True).dump(lines)
+    before = record.order["lines"]
+    if after == before:
+        raise RuleViolation("nothing changes: the goods are those already on the order", code="no_change",
+                            fields={"lines": ["the same as on the order"]})
+    changed = {**record.order, "lines": after}
+    firing = rules.recheck_goods(schema(Order).load(changed), settings)
+    if firing and record.status != HELD:
+        raise RuleViolation(f"order {order_no} is with the warehouse and can't be held: "
+                            + " ".join(hold.message for hold in firing), code="goods_change_fails_review",
+                            holds=[{"code": hold.code, "params": hold.params} for hold in firing],
+                            fields={"lines": ["fails review"]})
+    change = GoodsChange(order_no=order_no, before=before, after=after, reviewer=staff_id, changed_at=now,
+                         reason=reason)
+    uow.session.add(change)
+    record.order, record.goods_key = changed, rules.goods_key(after)   # a new dict: JSON columns track assignment
+    if record.status == HELD:
+        review.recheck_after_correction(uow, record, firing, staff_id, now, codes=rules.GOODS_CODES)
+    else:   # approved, waiting for its goods: the pick list follows, or refuses once a scan came first
+        uow.session.flush()
+        uow.publish("order_goods_changed", events.goods_changed(record, change), aggregate_id=order_no)
     return record
 
 
@@ -86,7 +147,7 @@ def correct(uow, order_no, staff_id, new_values, now, settings):
         raise RuleViolation("nothing changes: the values are those already on the order", code="no_change")
     address.update({change.field: change.after for change in changes})
     corrected = {**record.order, "shipping_address": address}
-    firing = rules.recheck_contact(corrected)
+    firing = rules.recheck_contact(corrected) + _newly_blacklisted(uow.session, record.order, corrected)
     if firing and record.status != HELD:
         raise RuleViolation(f"order {order_no} is with the warehouse and can't be held: "
                             + " ".join(hold.message for hold in firing), code="correction_fails_review",
@@ -97,6 +158,14 @@ def correct(uow, order_no, staff_id, new_values, now, settings):
     uow.publish("order_corrected", events.corrected(record, changes, staff_id, now), aggregate_id=order_no)
     review.recheck_after_correction(uow, record, firing, staff_id, now)
     return changes
+
+
+def _newly_blacklisted(session, before, corrected):
+    """BLACKLISTED for a listed phone or address the correction brought in ([] if none). A correction never
+    clears the hold (a person releases it), and what the order named before was decided on already."""
+    was = {entry.id for entry in storage.blacklisted(session, blacklist.order_values(before))}
+    new = [entry for entry in storage.blacklisted(session, blacklist.order_values(corrected)) if entry.id not in was]
+    return [rules.blacklisted(corrected, rules.CustomerHistory(blacklisted=new), None)] if new else []
 
 
 def _fields_of(holds, sent):

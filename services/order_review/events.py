@@ -9,6 +9,7 @@ def approved(order, reviewer, approved_at, seconds):
         "lines": order["lines"], "shipping_address": order["shipping_address"],
         "payment_method": payment["method"], "cod_amount": order["total"] if payment["method"] == "cod" else 0,
         "total": order["total"], "seconds_to_decision": seconds, "replacement_of": order.get("replacement_of"),
+        "courier": order.get("courier"),
     }
 
 
@@ -26,6 +27,13 @@ def corrected(record, changes, reviewer, corrected_at):
     return {"order_no": record.order_no, "reviewer": reviewer, "corrected_at": corrected_at,
             "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in changes],
             "shipping_address": record.order["shipping_address"]}
+
+
+def goods_changed(record, change):
+    return {"order_no": record.order_no, "change_id": change.id, "reviewer": change.reviewer,
+            "changed_at": change.changed_at,
+            "lines": [{key: line[key] for key in ("sku", "name", "qty", "unit_price", "unit_weight_g")}
+                      for line in change.after]}
 
 
 def out_of_stock_notice(record, short):

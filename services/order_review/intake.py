@@ -11,7 +11,7 @@ import json
 
 from contracts.base import schema
 from contracts.storefront import Order
-from services.order_review import events, review, rules, storage
+from services.order_review import blacklist, events, review, rules, storage
 from services.order_review.models import APPROVED, AUTO, HELD, ReviewOrder
 from shared.errors import PermanentFailure
 
@@ -44,7 +44,8 @@ def customer_history(session, columns, settings):
         # An exchange's replacement repeats the original's goods on purpose.
         original=columns["replacement_of"] or columns["order_no"],
         earliest=columns["placed_at"] - window, latest=columns["placed_at"] + window)
-    return rules.CustomerHistory(cod_refusals=refusals, same_goods_orders=same_goods)
+    listed = storage.blacklisted(session, blacklist.order_values(columns["order"]))
+    return rules.CustomerHistory(cod_refusals=refusals, same_goods_orders=same_goods, blacklisted=listed)
 
 
 def _hold(uow, columns, holds, now):
@@ -89,4 +90,11 @@ def _columns(order, stored, now):
 
 
 def _content_hash(stored):
+    """Of the order as received; no chosen courier hashes as before the field existed (issue #23), so an
+    order received before it, arriving again, is still the same order."""
+    if stored.get("courier", ...) is None:
+        stored = {key: value for key, value in stored.items() if key != "courier"}
     return hashlib.sha256(json.dumps(stored, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+content_hash = _content_hash   # a split's backorder is recorded with one too (split.py, issue #23)

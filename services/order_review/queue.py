@@ -20,16 +20,35 @@ def held_orders(session, now, code=None, older_than_minutes=None, younger_than_m
 def order_detail(session, order_no, now):
     record = find_order(session, order_no)
     corrections = storage.corrections(session, order_no)
+    goods_changes = storage.goods_changes(session, order_no)
     return {**summary(record, storage.open_holds(session, order_no), now), "order": record.order,
             "decided_at": to_iso(record.decided_at) if record.decided_at else None,
             "handed_over_at": to_iso(record.handed_over_at) if record.handed_over_at else None,
             "delivered_at": to_iso(record.delivered_at) if record.delivered_at else None,
             "corrections": [{"field": c.field, "before": c.before, "after": c.after, "reviewer": c.reviewer,
                              "corrected_at": to_iso(c.corrected_at)} for c in corrections],
-            "history": history(session, record, corrections)}
+            "goods_changes": [{"id": g.id, "before": g.before, "after": g.after, "reviewer": g.reviewer, "reason": g.reason,
+                               "changed_at": to_iso(g.changed_at), "refused_reason": g.refused_reason,
+                               "refused_at": to_iso(g.refused_at) if g.refused_at else None} for g in goods_changes],
+            "splits": [_split(found) for found in storage.splits(session, order_no)],
+            "split_from": _split_from(session, order_no),
+            "history": history(session, record, corrections, goods_changes)}
 
 
-def history(session, record, corrections):
+def _split(found):
+    """A split of the order (拆单, issue #23): its backorder, and whether the warehouse took it yet."""
+    return {"backorder_no": found.backorder_no, "lines": found.lines, "by": found.by,
+            "requested_at": to_iso(found.requested_at), "status": found.status,
+            "settled_at": to_iso(found.settled_at) if found.settled_at else None}
+
+
+def _split_from(session, order_no):
+    """The order a backorder was split from (None: an order of its own)."""
+    found = storage.split_into(session, order_no)
+    return found.order_no if found else None
+
+
+def history(session, record, corrections, goods_changes=()):
     """What happened to the order in review, oldest first: each entry an `event` code with its `at`, `by`
     and parameters (the screens word them)."""
     order_no = record.order_no
@@ -41,6 +60,10 @@ def history(session, record, corrections):
                                                   "how": hold.released_how or BY_HAND}))
     entries += [(c.corrected_at, 2, {"event": "corrected", "field": c.field, "before": c.before, "after": c.after,
                                      "by": c.reviewer}) for c in corrections]
+    entries += [(g.changed_at, 2, {"event": "goods_changed", "before": g.before, "after": g.after, "by": g.reviewer,
+                                   "reason": g.reason}) for g in goods_changes]
+    entries += [(g.refused_at, 5, {"event": "goods_change_refused", "reason": g.refused_reason, "after": g.after})
+                for g in goods_changes if g.refused_at]
     for decision in storage.decisions(session, order_no):
         entries.append((decision.decided_at, 4, {"event": decision.outcome, "by": decision.reviewer,
                                                  "reason": decision.reason}))

@@ -44,13 +44,13 @@ def release_hold(uow, record, code, by, now, how=BY_HAND, reason=None):
     _approve_if_clear(uow, record, by, now, reason)
 
 
-def recheck_after_correction(uow, record, firing, by, now):
-    """A correction re-ran the rules it can change (`firing`: their holds now): a hold whose cause is gone
-    clears itself, one still firing says what is wrong now, a new cause is held. The order goes on only
+def recheck_after_correction(uow, record, firing, by, now, codes=rules.CORRECTABLE_CODES):
+    """A correction re-ran the rules it can change (`codes`; `firing`: their holds now): a hold whose cause is
+    gone clears itself, one still firing says what is wrong now, a new cause is held. The order goes on only
     when no hold is left."""
     firing = {hold.code: hold for hold in firing}
     still_open = {hold.code: hold for hold in storage.open_holds(uow.session, record.order_no)}
-    for code in rules.CORRECTABLE_CODES:
+    for code in codes:
         if code in still_open and code not in firing:
             storage.release_hold(uow.session, record.order_no, code, by, now, BY_CORRECTION)
         elif code in still_open:

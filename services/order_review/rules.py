@@ -18,8 +18,10 @@ COD_RISK = "COD_RISK"
 POSSIBLE_DUPLICATE = "POSSIBLE_DUPLICATE"
 CONFLICTING_ORDER = "CONFLICTING_ORDER"
 OUT_OF_STOCK = "OUT_OF_STOCK"
+COURIER_NOT_SERVED = "COURIER_NOT_SERVED"
+BLACKLISTED = "BLACKLISTED"
 CODES = (BUYER_REMARK, BAD_PHONE, INCOMPLETE_ADDRESS, AMOUNT_MISMATCH, COD_RISK, POSSIBLE_DUPLICATE,
-         CONFLICTING_ORDER, OUT_OF_STOCK)
+         CONFLICTING_ORDER, OUT_OF_STOCK, COURIER_NOT_SERVED, BLACKLISTED)
 
 # Released by the warehouse's stock, not by a person (picking & packing owns stock).
 NOT_RELEASABLE_BY_STAFF = frozenset({OUT_OF_STOCK})
@@ -38,6 +40,7 @@ class CustomerHistory:
     """What earlier orders say about this one's customer."""
     cod_refusals: int = 0
     same_goods_orders: list = field(default_factory=list)   # [(order_no, placed_at)] inside the window
+    blacklisted: list = field(default_factory=list)   # the listed entries the order names (BlacklistEntry)
 
 
 def goods_key(lines):
@@ -111,10 +114,68 @@ def possible_duplicate(order, history, settings):
                                               for no, at in history.same_goods_orders]})
 
 
-RULES = (buyer_remark, bad_phone, incomplete_address, amount_mismatch, cod_risk, possible_duplicate)
+def courier_not_served(order, history, settings):
+    """The buyer chose a courier (指定快递, 001 3.5) the tariff does not allow for this parcel."""
+    chosen = order.get("courier")
+    if not chosen:
+        return None
+    problems = courier_problems(chosen, order, settings)
+    if problems:
+        weight = order_weight_g(order)
+        return Hold(COURIER_NOT_SERVED, f"The buyer chose {chosen}, which can't take this parcel: "
+                                         f"{', '.join(problems)} ({order['shipping_address']['province']}, "
+                                         f"{weight} g, {order['payment']['method']}).",
+                    {"courier": chosen, "problems": problems, "province": order["shipping_address"]["province"],
+                     "weight_g": weight, "cod": order["payment"]["method"] == "cod"})
+
+
+def order_weight_g(order):
+    """The goods' weight (the parcel's before packing)."""
+    return sum(line["unit_weight_g"] * line["qty"] for line in order["lines"])
+
+
+def courier_problems(courier, order, settings):
+    """Why `courier` can't take the order's parcel, as the tariff's carrier data in the settings says
+    (`unknown`, `cod`: it collects no cash, `remote`: it does not reach the province, `weight`: too heavy);
+    [] when it can."""
+    spec = settings.couriers.get(courier)
+    if spec is None:
+        return ["unknown"]
+    problems = []
+    if order["payment"]["method"] == "cod" and not spec.get("collects_cash", False):
+        problems.append("cod")
+    if (order["shipping_address"]["province"] or "").startswith(tuple(settings.remote_provinces)) and not spec.get(
+            "reaches_remote", False):
+        problems.append("remote")
+    if "max_weight_g" in spec and order_weight_g(order) > spec["max_weight_g"]:
+        problems.append("weight")
+    return problems
+
+
+def blacklisted(order, history, settings):
+    """The order names a listed phone, address or customer (the entries found: `history.blacklisted`)."""
+    if history.blacklisted:
+        found = [{"kind": entry.kind, "value": entry.shown, "reason": entry.reason, "listed_by": entry.listed_by}
+                 for entry in history.blacklisted]
+        named = "; ".join(f"{item['kind']} {item['value']} ({item['reason']})" for item in found)
+        return Hold(BLACKLISTED, f"The order names what is blacklisted: {named}.", {"matches": found})
+
+
+RULES = (buyer_remark, bad_phone, incomplete_address, amount_mismatch, cod_risk, possible_duplicate,
+         courier_not_served, blacklisted)
 # What a reviewer's correction (recipient, phone, address) can change: these rules run again after one.
 CORRECTABLE_RULES = (bad_phone, incomplete_address)
 CORRECTABLE_CODES = (BAD_PHONE, INCOMPLETE_ADDRESS)
+
+
+# What a change of goods can change: these rules run again after one.
+GOODS_RULES = (amount_mismatch, courier_not_served)
+GOODS_CODES = (AMOUNT_MISMATCH, COURIER_NOT_SERVED)
+
+
+def recheck_goods(order, settings):
+    """The holds the order with its changed goods gives now (`order` loaded: Decimals)."""
+    return [hold for hold in (rule(order, None, settings) for rule in GOODS_RULES) if hold]
 
 
 def recheck_contact(order):

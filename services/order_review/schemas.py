@@ -2,7 +2,9 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from contracts.base import StrictSchema
+from contracts.storefront import OrderLine
 from services.order_review.decisions import CORRECTABLE
+from services.order_review.models import BLACKLIST_KINDS
 from services.order_review.rules import CODES
 from shared.web.days import day_field
 Minutes = validate.Range(min=0, max=60 * 24 * 365)
@@ -16,8 +18,10 @@ class QueueQuery(StrictSchema):
 
 
 class ApproveBody(StrictSchema):
-    """No body, or a reason: required when the approval releases holds (the decision keeps it)."""
+    """No body, or a reason: required when the approval releases holds (the decision keeps it). `courier`:
+    the courier to ship with instead of the buyer's choice (null: shipping chooses)."""
     reason = fields.String(validate=validate.Length(min=1, max=500))
+    courier = fields.String(allow_none=True, validate=validate.Length(min=1, max=20))
 
 
 class RejectBody(StrictSchema):
@@ -42,3 +46,23 @@ class CorrectionBody(StrictSchema):
 
 class DailyStatsQuery(StrictSchema):
     day = day_field(metadata={"description": "the company's day (Asia/Shanghai), YYYY-MM-DD; default today"})
+
+
+class GoodsBody(StrictSchema):
+    """The order's lines as they are to be: another SKU, another quantity (the storefront's line shape)."""
+    lines = fields.List(fields.Nested(OrderLine), required=True, validate=validate.Length(min=1, max=200))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class BlacklistQuery(StrictSchema):
+    kind = fields.String(validate=validate.OneOf(BLACKLIST_KINDS))
+
+
+class ListBody(StrictSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(BLACKLIST_KINDS))
+    value = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class UnlistBody(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))

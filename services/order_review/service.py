@@ -1,5 +1,5 @@
 """The order review service (审单): reviews every order, holds doubtful ones, serves the reviewers."""
-from services.order_review import intake, warehouse_news
+from services.order_review import intake, split, warehouse_news
 from services.order_review.http import OrderReviewHttp
 from services.order_review.models import Base
 from services.order_review.settings import Settings
@@ -29,7 +29,7 @@ class OrderReviewService(OrderReviewHttp):
     @consume_event("picking_packing", "order_out_of_stock")
     def on_order_out_of_stock(self, event):
         with self.db.unit_of_work() as uow:
-            warehouse_news.goods_short(uow, event, utcnow())
+            warehouse_news.goods_short(uow, event, utcnow(), self.settings)
 
     @consume_event("picking_packing", "stock_reserved")
     def on_stock_reserved(self, event):
@@ -42,6 +42,16 @@ class OrderReviewService(OrderReviewHttp):
                     return
         with self.db.unit_of_work() as uow:
             warehouse_news.goods_reserved(uow, event, utcnow())
+
+    @consume_event("picking_packing", "order_goods_change_refused")
+    def on_order_goods_change_refused(self, event):
+        with self.db.unit_of_work() as uow:
+            warehouse_news.goods_change_refused(uow, event, utcnow())
+
+    @consume_event("picking_packing", "order_goods_change_taken")
+    def on_order_goods_change_taken(self, event):
+        with self.db.unit_of_work() as uow:
+            split.change_taken(uow, event, utcnow())
 
     @consume_event("shipping_labels", "parcel_returned_to_sender")
     def on_parcel_returned_to_sender(self, event):

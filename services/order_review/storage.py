@@ -5,7 +5,8 @@ the queries."""
 import sqlalchemy as sa
 
 from services.order_review.models import (
-    REJECTED, CodRefusal, Correction, OrderHold, ReviewCustomer, ReviewDecision, ReviewOrder)
+    REJECTED, SPLIT_PENDING, BlacklistEntry, CodRefusal, Correction, GoodsChange, OrderHold, OrderSplit,
+    ReviewCustomer, ReviewDecision, ReviewOrder)
 from shared.db.unit_of_work import insert_ignoring_duplicates
 
 _orders, _holds, _refusals = ReviewOrder.__table__, OrderHold.__table__, CodRefusal.__table__
@@ -25,6 +26,9 @@ _SAME_GOODS = sa.select(_orders.c.order_no, _orders.c.placed_at).where(
     _orders.c.placed_at.between(sa.bindparam("earliest"), sa.bindparam("latest"))).order_by(_orders.c.placed_at)
 _INSERT_ORDER = sa.insert(_orders)
 _RECORD_DECISION = sa.insert(ReviewDecision.__table__)
+_LISTED = BlacklistEntry.__table__
+_BLACKLISTED = sa.select(BlacklistEntry).where(
+    _LISTED.c.value.in_(sa.bindparam("values", expanding=True)), _LISTED.c.unlisted_at.is_(None)).order_by(_LISTED.c.id)
 _OPEN_HOLD = sa.select(_holds.c.id).where(
     _holds.c.order_no == sa.bindparam("order_no"), _holds.c.code == sa.bindparam("code"),
     _holds.c.released_at.is_(None)).limit(1)
@@ -57,6 +61,13 @@ def same_goods_orders(session, customer_id, goods_key, order_no, original, earli
         "customer_id": customer_id, "goods_key": goods_key, "order_no": order_no, "original": original,
         "earliest": earliest, "latest": latest}).all()
     return [tuple(row) for row in rows]
+
+
+def blacklisted(session, pairs):
+    """The listed entries (not taken off) among `pairs`: [(kind, normalised value)], oldest first."""
+    pairs = set(pairs)
+    return [entry for entry in session.scalars(_BLACKLISTED, {"values": sorted({value for _, value in pairs})})
+            if (entry.kind, entry.value) in pairs]
 
 
 def insert_order(session, columns):
@@ -162,6 +173,58 @@ def holds(session, order_no):
 
 def corrections(session, order_no):
     return list(session.scalars(sa.select(Correction).where(Correction.order_no == order_no).order_by(Correction.id)))
+
+
+def goods_changes(session, order_no):
+    return list(session.scalars(sa.select(GoodsChange).where(GoodsChange.order_no == order_no)
+                                .order_by(GoodsChange.id)))
+
+
+def goods_change(session, change_id):
+    return session.get(GoodsChange, change_id, with_for_update=True)
+
+
+# -- splits (拆单, issue #23) -----------------------------------------------------------------------
+def splits(session, order_no):
+    """The order's splits, oldest first."""
+    return list(session.scalars(sa.select(OrderSplit).where(OrderSplit.order_no == order_no).order_by(OrderSplit.id)))
+
+
+def split_pending(session, order_no):
+    return session.scalar(sa.select(OrderSplit).where(OrderSplit.order_no == order_no,
+                                                      OrderSplit.status == SPLIT_PENDING)) is not None
+
+
+def split_of_change(session, change_id):
+    """The split a goods change made (locked), or None: most goods changes are a reviewer's own."""
+    return session.scalar(sa.select(OrderSplit).where(OrderSplit.change_id == change_id).with_for_update())
+
+
+def split_into(session, backorder_no):
+    """The split that made `backorder_no`, or None (an order of its own)."""
+    return session.scalar(sa.select(OrderSplit).where(OrderSplit.backorder_no == backorder_no))
+
+
+# -- the blacklist ---------------------------------------------------------------------------------
+def listed_entry(session, kind, value):
+    """The entry listing (kind, value) now, if any."""
+    return session.scalar(sa.select(BlacklistEntry).where(
+        BlacklistEntry.kind == kind, BlacklistEntry.value == value, BlacklistEntry.unlisted_at.is_(None)))
+
+
+def blacklist_entry(session, entry_id, lock=False):
+    query = sa.select(BlacklistEntry).where(BlacklistEntry.id == entry_id)
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def blacklist(session, kind=None, listed_only=True, limit=500):
+    """Entries, newest first: those listed now, or (`listed_only=False`) every one ever listed (the audit)."""
+    query = sa.select(BlacklistEntry)
+    if kind:
+        query = query.where(BlacklistEntry.kind == kind)
+    if listed_only:
+        query = query.where(BlacklistEntry.unlisted_at.is_(None))
+    return list(session.scalars(query.order_by(BlacklistEntry.id.desc()).limit(limit)))
 
 
 def decisions(session, order_no):

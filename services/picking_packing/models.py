@@ -31,6 +31,75 @@ class StockItem(Base):
         return self.on_hand - self.reserved
 
 
+class StorefrontStockLevel(Base):
+    """What the storefront was last told of a SKU's available quantity (stock_levels_changed), and when: a SKU
+    whose available differs from it, or that has none, is told in the next round (stock_levels.py)."""
+    __tablename__ = "storefront_stock_levels"
+
+    sku: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    available: Mapped[int] = mapped_column(sa.Integer)
+    sent_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
+DEFAULT_WAREHOUSE, DEFAULT_BIN = "MAIN", "DEFAULT"   # where today's stock lives (the migration's)
+
+
+class Warehouse(Base):
+    """A warehouse (仓库); `rank` orders it for a province none of its WarehouseProvince rows name."""
+    __tablename__ = "warehouses"
+
+    code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    rank: Mapped[int] = mapped_column(sa.Integer, default=1000)
+
+
+class WarehouseProvince(Base):
+    """How near a warehouse is to a province: the lower the rank, the nearer (allocation tries it first)."""
+    __tablename__ = "warehouse_provinces"
+
+    warehouse: Mapped[str] = mapped_column(sa.ForeignKey("warehouses.code"), primary_key=True)
+    province: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    rank: Mapped[int] = mapped_column(sa.Integer)
+
+
+class Bin(Base):
+    """A bin location (库位) in a warehouse, e.g. A-01-03 (aisle, rack, level): the pick route sorts by it."""
+    __tablename__ = "bins"
+
+    warehouse: Mapped[str] = mapped_column(sa.ForeignKey("warehouses.code"), primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+
+
+class BinStock(Base):
+    """One SKU in one bin: on hand, reserved for pick lists. The bins of a SKU add up to its StockItem."""
+    __tablename__ = "bin_stock"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(["warehouse", "bin"], ["bins.warehouse", "bins.code"]),
+        sa.CheckConstraint("on_hand >= 0", name="bin_on_hand_not_negative"),
+        sa.CheckConstraint("reserved >= 0", name="bin_reserved_not_negative"),
+        sa.CheckConstraint("reserved <= on_hand", name="bin_available_not_negative"),
+        sa.Index("ix_bin_stock_sku", "sku", "warehouse", "bin"),
+    )
+
+    warehouse: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    bin: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    sku: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    on_hand: Mapped[int] = mapped_column(sa.Integer, default=0)
+    reserved: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class PickBin(Base):
+    """Which bin a pick line's goods are reserved in (a line may take from several bins of its warehouse)."""
+    __tablename__ = "pick_bins"
+    __table_args__ = (sa.CheckConstraint("qty > 0", name="pick_bin_qty_positive"),)
+
+    order_no: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    sku: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    warehouse: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    bin: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    qty: Mapped[int] = mapped_column(sa.Integer)
+
+
 class Barcode(Base):
     """A barcode printed on goods that is not the SKU itself."""
     __tablename__ = "barcodes"
@@ -45,7 +114,9 @@ class StockMovement(Base):
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     sku: Mapped[str] = mapped_column(sa.String(64), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(20), index=True)   # received, count, shipped, repacked
+    kind: Mapped[str] = mapped_column(sa.String(20), index=True)   # received, count, shipped, repacked, transfer_*
+    warehouse: Mapped[str] = mapped_column(sa.String(32), nullable=True)   # the bin moved (None: before bins)
+    bin: Mapped[str] = mapped_column(sa.String(32), nullable=True)
     change: Mapped[int] = mapped_column(sa.Integer)
     on_hand_after: Mapped[int] = mapped_column(sa.Integer)
     by: Mapped[str] = mapped_column(sa.String(64))
@@ -61,6 +132,9 @@ class PickList(Base):
     order_no: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     customer_id: Mapped[str] = mapped_column(sa.String(64))
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    warehouse: Mapped[str] = mapped_column(sa.String(32), nullable=True)   # serving it (None while waiting)
+    province: Mapped[str] = mapped_column(sa.String(64), nullable=True)    # shipped to: the nearest warehouse
+    courier: Mapped[str] = mapped_column(sa.String(20), nullable=True)     # order_approved's (None: not chosen)
     expected_weight_g: Mapped[int] = mapped_column(sa.Integer)
     approved_at: Mapped[object] = mapped_column(UtcDateTime)          # first come, first served
     created_at: Mapped[object] = mapped_column(UtcDateTime)
@@ -73,6 +147,8 @@ class PickList(Base):
     shipper: Mapped[str] = mapped_column(sa.String(64), nullable=True)
     handed_over_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
     cancel_reason: Mapped[str] = mapped_column(sa.String(500), nullable=True)
+    # How often a later order took stock this one waits for (bounded FIFO overtaking, issue #23).
+    overtaken: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
 
     lines: Mapped[list["PickLine"]] = relationship(order_by="PickLine.sku", lazy="selectin")
 
@@ -90,6 +166,7 @@ class PickLine(Base):
     qty: Mapped[int] = mapped_column(sa.Integer)
     picked: Mapped[int] = mapped_column(sa.Integer, default=0)
     unit_weight_g: Mapped[int] = mapped_column(sa.Integer)
+    bin: Mapped[str] = mapped_column(sa.String(32), nullable=True)   # its first bin on the pick route (PickBin)
     # Who scanned the line's last goods, and when: order_picked tells staff performance per line.
     picker: Mapped[str] = mapped_column(sa.String(64), nullable=True)
     picked_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
@@ -169,3 +246,62 @@ class ParcelReturnLine(Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     qty: Mapped[int] = mapped_column(sa.Integer)
     outcome: Mapped[str] = mapped_column(sa.String(20), nullable=True)   # restock | damaged (破损)
+
+
+class Wave(Base):
+    """波次: pick lists of one warehouse picked in one walk along a route sorted by bin (waves.py)."""
+    __tablename__ = "waves"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    warehouse: Mapped[str] = mapped_column(sa.String(32))
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)   # open | picked
+    created_by: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[object] = mapped_column(UtcDateTime)
+    courier: Mapped[str] = mapped_column(sa.String(20), nullable=True)   # the selection: a courier's orders …
+    zone: Mapped[str] = mapped_column(sa.String(32), nullable=True)      # … and/or a bin-location prefix
+    size: Mapped[int] = mapped_column(sa.Integer)                        # at most this many orders were asked for
+
+
+class WaveOrder(Base):
+    """A pick list in a wave and its put-wall slot (1..N, oldest approval first). A pick list is in one wave
+    at most: the unique order_no keeps two waves from taking it."""
+    __tablename__ = "wave_orders"
+    __table_args__ = (sa.UniqueConstraint("wave_id", "slot", name="wave_slot_once"),)
+
+    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("waves.id"), primary_key=True)
+    order_no: Mapped[str] = mapped_column(sa.String(64), primary_key=True, unique=True)
+    slot: Mapped[int] = mapped_column(sa.Integer)
+
+
+class MergeCandidate(Base):
+    """What merging (合单, issue #23; merging.py) needs of an approved order that the pick list does not keep:
+    the buyer, the normalised address and phone (shared/addresses.py), how it is paid, when it was placed."""
+    __tablename__ = "merge_candidates"
+
+    order_no: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    address_key: Mapped[str] = mapped_column(sa.String(600))
+    phone_key: Mapped[str] = mapped_column(sa.String(40))
+    payment_method: Mapped[str] = mapped_column(sa.String(10))
+    placed_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
+class MergeGroup(Base):
+    """Orders packed as one parcel: merged → packed, or dissolved (a member cancelled, its goods or address
+    changed). Its members stay listed after it is dissolved (the history)."""
+    __tablename__ = "merge_groups"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)   # merged | packed | dissolved
+    merged_by: Mapped[str] = mapped_column(sa.String(64))            # staff_id, or 'auto'
+    merged_at: Mapped[object] = mapped_column(UtcDateTime)
+    dissolved_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    dissolved_reason: Mapped[str] = mapped_column(sa.String(200), nullable=True)
+
+
+class MergeMember(Base):
+    """An order of a merge group; an order is in at most one group that is not dissolved (merging.py)."""
+    __tablename__ = "merge_members"
+
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("merge_groups.id"), primary_key=True)
+    order_no: Mapped[str] = mapped_column(sa.String(64), primary_key=True, index=True)

@@ -8,8 +8,9 @@ from services.picking_packing.sheet import Line, Sheet
 from services.picking_packing.status import CANCELLED, HANDED_OVER, NEXT_STEP, READY, RESERVING, WAITING
 from services.picking_packing.storage import pick_lists as stored
 from services.picking_packing.storage import stock as stored_stock
+from services.picking_packing.storage import waves as stored_waves
 from services.picking_packing.weighing import expected_weight_g
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound, PermanentFailure
 from shared.timeutil import utcnow
 
 _UNKNOWN = object()
@@ -44,29 +45,34 @@ def merged_lines(lines):
 
 
 def open_pick_list(uow, approved, settings):
-    """An approved order becomes a pick list; it reserves its goods or waits for them in turn.
+    """An approved order becomes a pick list; it reserves its goods in one warehouse or waits for them in turn.
 
     Usually no order is waiting for stock, and first come, first served reduces to "are its goods
-    on the shelf": the stock rows are locked first (a concurrent approval waits), then the list is
-    stored with its final status. Otherwise every waiting order is planned again, this one in turn.
+    on the shelves of one warehouse": the stock rows and their bins are locked first (a concurrent
+    approval waits), then the list is stored with its final status, warehouse and bins. Otherwise every
+    waiting order is planned again, this one in turn.
     Returns the new Sheet, or None for an order already known (approved twice, or cancelled first).
     """
     session, order_no = uow.session, approved["order_no"]
+    province = approved["shipping_address"]["province"]
     lines = merged_lines(approved["lines"])
     needs = {line["sku"]: line["qty"] for line in lines}
-    levels = stored_stock.locked_levels(session, needs)
+    levels, shelves = stored_stock.locked_stock(session, needs)
     alone = not stored.anyone_in(session, WAITING)
-    short = {}
+    short, served = {}, None
     if alone:
-        _, short = allocation.plan([(order_no, needs)], {sku: level.available for sku, level in levels.items()})
-    sheet = _insert(session, approved, lines, WAITING if short or not alone else READY, settings)
+        planned, short = allocation.plan_from([(order_no, needs, province)], shelves,
+                                              allocation.nearest(session, shelves, [province]))
+        served = planned[0] if planned else None
+    sheet = _insert(session, approved, lines, WAITING if short or not alone else READY, settings, served)
     if sheet is None:
         return None
     if not alone:
         short = allocation.serve_waiting(uow, settings, new_order_no=order_no)
         sheet.status = WAITING if order_no in short else READY
     elif not short:
-        stock.reserve(session, needs)
+        _, warehouse, takes = served
+        stock.reserve(session, needs, order_no, warehouse, takes, line_bins_stored=True)
         allocation.announce_reserved(uow, order_no, needs, was_waiting=False)
         stock.check_low(uow, needs, settings.low_stock_threshold, levels=stock.after_reserving(levels, needs))
     else:
@@ -77,17 +83,58 @@ def open_pick_list(uow, approved, settings):
     return sheet
 
 
-def _insert(session, approved, lines, status, settings):
-    """The pick list and its lines; None if the order is already known."""
+def change_goods(uow, changed, settings):
+    """Order review changed the goods of an approved order (order_goods_changed). Taken while nothing is
+    picked (waiting for stock, or reserved and not yet scanned): the reserved goods go back to the bins they were
+    reserved in, the lines are replaced and the order is planned again in its turn, from whichever warehouse now
+    ships the changed goods whole (stock_reserved or order_out_of_stock, as on arrival).
+    Once a scan came first (the pick list's lock settles the race) it is refused: order_goods_change_refused,
+    and the pick list keeps its lines."""
+    session, order_no = uow.session, changed["order_no"]
+    sheet = stored.locked(session, order_no)
+    if sheet is None:
+        raise PermanentFailure(f"order {order_no} has no pick list: review changes goods only of an order the "
+                               "warehouse reported waiting")
+    if sheet.status == CANCELLED:
+        return sheet
+    if sheet.status not in (WAITING, READY) or any(line.picked for line in sheet.lines):
+        uow.publish("order_goods_change_refused", {"order_no": order_no, "change_id": changed["change_id"],
+                                                   "reason": "picking_started", "status": sheet.status},
+                    aggregate_id=order_no)
+        return sheet
+    if sheet.status == READY:
+        stock.release(session, allocation.needs_of(sheet), order_no)
+    stored_stock.forget_pick_bins(session, order_no)   # its warehouse and bins are chosen again
+    lines = merged_lines(changed["lines"])
+    stored.replace_lines(session, order_no, [{"sku": l["sku"], "name": l["name"], "qty": l["qty"], "picked": 0,
+                                              "unit_weight_g": l["unit_weight_g"], "bin": None} for l in lines])
+    save(session, sheet, status=WAITING, warehouse=None,
+         expected_weight_g=expected_weight_g(lines, settings.packaging_allowance_g))
+    session.flush()
+    short = allocation.serve_waiting(uow, settings)   # in its turn (approved_at), as every waiting order
+    if order_no in short:
+        uow.publish("order_out_of_stock", {"order_no": order_no, "customer_id": stored.customer_of(session, order_no),
+                                           "short": short[order_no]}, aggregate_id=order_no)
+    uow.publish("order_goods_change_taken", {"order_no": order_no, "change_id": changed["change_id"],
+                                             "status": WAITING if order_no in short else READY}, aggregate_id=order_no)
+    return sheet
+
+
+def _insert(session, approved, lines, status, settings, served):
+    """The pick list and its lines (with the warehouse and first bins when `served`); None if the order is
+    already known."""
     order_no = approved["order_no"]
+    warehouse, bins = (served[1], stock.first_bins(served[2])) if served else (None, {})
     weight = expected_weight_g(lines, settings.packaging_allowance_g)
     stored_lines = [{"sku": l["sku"], "name": l["name"], "qty": l["qty"], "picked": 0,
-                     "unit_weight_g": l["unit_weight_g"]} for l in lines]
+                     "unit_weight_g": l["unit_weight_g"], "bin": bins.get(l["sku"])} for l in lines]
     if not stored.insert(session, {"order_no": order_no, "customer_id": approved["customer_id"], "status": status,
-                                   "expected_weight_g": weight, "approved_at": approved["approved_at"],
+                                   "warehouse": warehouse, "province": approved["shipping_address"]["province"],
+                                   "courier": approved.get("courier"), "expected_weight_g": weight, "approved_at": approved["approved_at"],
                                    "created_at": utcnow()}, stored_lines):
         return None
-    return Sheet(order_no, status, weight, lines=[Line(l["sku"], l["name"], l["qty"], 0) for l in lines])
+    return Sheet(order_no, status, weight, warehouse=warehouse,
+                 lines=[Line(l["sku"], l["name"], l["qty"], 0, bin=bins.get(l["sku"])) for l in lines])
 
 
 def cancel(uow, order_no, reason, settings):
@@ -110,7 +157,7 @@ def cancel(uow, order_no, reason, settings):
                 aggregate_id=order_no)
     if held_stock:
         needs = allocation.needs_of(sheet)
-        stock.release(session, needs)
+        stock.release(session, needs, order_no)
         inventory.restocked(uow, needs, "cancelled", settings)
     elif was_waiting:
         session.flush()
@@ -124,14 +171,21 @@ def refusal(pick_list, code, message, **details):
 
 
 def remaining(pick_list):
-    return [{"sku": line.sku, "name": line.name, "qty": line.qty, "picked": line.picked,
-             "left": line.qty - line.picked} for line in pick_list.lines if line.picked < line.qty]
+    """What is left to pick, in pick route order (by bin)."""
+    return [{"sku": line.sku, "name": line.name, "qty": line.qty, "picked": line.picked, "bin": line.bin,
+             "left": line.qty - line.picked} for line in route(pick_list.lines) if line.picked < line.qty]
+
+
+def route(lines):
+    """The pick route: lines by bin (lines not reserved yet last), then SKU."""
+    return sorted(lines, key=lambda line: (line.bin is None, line.bin or "", line.sku))
 
 
 def progress(pick_list):
-    """What the scanner screen shows: where the list stands and what is left to do."""
+    """What the scanner screen shows: where the list stands, the warehouse, and what is left to do."""
     return {"order_no": pick_list.order_no, "status": pick_list.status, "next": NEXT_STEP[pick_list.status],
-            "remaining": remaining(pick_list), "expected_weight_g": pick_list.expected_weight_g}
+            "warehouse": pick_list.warehouse, "remaining": remaining(pick_list),
+            "expected_weight_g": pick_list.expected_weight_g}
 
 
 def listing(session, status=None, limit=100):
@@ -145,6 +199,11 @@ def shown(session, order_no, tolerance):
     if found is None:
         raise NotFound(f"no pick list for order {order_no}", code="unknown_order", order_no=order_no)
     low, high = tolerance.expected_range(found["expected_weight_g"])
+    bins = {}
+    for _, code, sku, qty in stored_stock.pick_bins(session, order_no):
+        bins.setdefault(sku, []).append({"bin": code, "qty": qty})
+    found["lines"] = [{**line, "bins": bins.get(line["sku"], [])} for line in found["lines"]]
+    found["wave"] = stored_waves.slot_of(session, order_no)   # its wave and put-wall slot, if any
     return {**_with_next(found), "expected_min_g": low, "expected_max_g": high}
 
 

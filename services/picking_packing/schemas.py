@@ -47,8 +47,20 @@ class SkuQty(StrictSchema):
     qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1_000_000))
 
 
+BinCode = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$", error="letters, digits, - _ . (at most 32)")
+WAREHOUSE_FIELD = {"validate": BinCode, "metadata": {"description": "warehouse code; default MAIN"}}
+BIN_FIELD = {"validate": BinCode, "metadata": {"description": "bin location, e.g. A-01-03; default DEFAULT"}}
+
+
+class ReceivedLine(SkuQty):
+    warehouse = fields.String(**WAREHOUSE_FIELD)
+    bin = fields.String(**BIN_FIELD)
+
+
 class ReceiptSchema(StrictSchema):
-    lines = fields.List(fields.Nested(SkuQty), required=True, validate=validate.Length(min=1, max=500))
+    lines = fields.List(fields.Nested(ReceivedLine), required=True, validate=validate.Length(min=1, max=500))
+    warehouse = fields.String(**WAREHOUSE_FIELD)
+    bin = fields.String(**BIN_FIELD)
     reference = fields.String(validate=validate.Length(max=100), metadata={"description": "delivery note"})
     note = fields.String(validate=validate.Length(max=500))
 
@@ -61,12 +73,40 @@ class CountLine(StrictSchema):
 class CountSchema(StrictSchema):
     lines = fields.List(fields.Nested(CountLine), required=True, validate=validate.Length(min=1, max=500))
     reason = fields.String(required=True, validate=Reason)
+    warehouse = fields.String(**WAREHOUSE_FIELD)
+    bin = fields.String(**BIN_FIELD)
 
     @validates_schema
     def each_sku_once(self, data, **kwargs):
         skus = [line["sku"] for line in data.get("lines", [])]
         if len(skus) != len(set(skus)):
             raise ValidationError("each SKU may be counted once per count", field_name="lines")
+
+
+class BinRef(StrictSchema):
+    warehouse = fields.String(required=True, validate=BinCode)
+    bin = fields.String(required=True, validate=BinCode)
+
+
+class TransferSchema(StrictSchema):
+    sku = fields.String(required=True, validate=Code)
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1_000_000))
+    source = fields.Nested(BinRef, required=True, metadata={"description": "the bin the goods leave"})
+    target = fields.Nested(BinRef, required=True, metadata={"description": "the bin they go to (any warehouse)"})
+    reason = fields.String(required=True, validate=Reason)
+
+
+class WarehouseSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    rank = fields.Integer(load_default=1000, strict=True, validate=validate.Range(min=0, max=1_000_000),
+                          metadata={"description": "nearness for provinces not listed (lower: nearer)"})
+    provinces = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=64)),
+                            values=fields.Integer(strict=True, validate=validate.Range(min=0, max=1_000_000)),
+                            load_default=dict, metadata={"description": "{province: rank}, lower is nearer"})
+
+
+class BinSchema(StrictSchema):
+    code = fields.String(required=True, validate=BinCode)
 
 
 class InspectedLine(StrictSchema):
@@ -120,6 +160,11 @@ class MovementQuery(Paging):
     sku = fields.String(validate=Code)
 
 
+class BinStockQuery(Paging):
+    warehouse = fields.String(validate=BinCode)
+    sku = fields.String(validate=Code)
+
+
 # -- answers -----------------------------------------------------------------
 class StockItemOut(StrictSchema):
     sku = fields.String()
@@ -128,6 +173,12 @@ class StockItemOut(StrictSchema):
     available = fields.Integer()
     low_threshold = fields.Integer(allow_none=True)
     name = fields.String(allow_none=True, metadata={"description": "the goods' name as orders gave it"})
+
+
+class StorefrontLevelOut(StrictSchema):
+    """What the storefront was last told of a SKU (stock_levels_changed)."""
+    available = fields.Integer()
+    sent_at = UtcDateTime()
 
 
 class MovementOut(StrictSchema):
@@ -139,6 +190,8 @@ class MovementOut(StrictSchema):
     by = fields.String()
     reason = fields.String()
     reference = fields.String(allow_none=True)
+    warehouse = fields.String(allow_none=True)
+    bin = fields.String(allow_none=True)
     at = UtcDateTime()
 
 
@@ -185,10 +238,43 @@ class ParcelReturnOut(StrictSchema):
     lines = fields.List(fields.Nested(ParcelReturnLineOut))
 
 
-def path_code(name, value):
+def path_code(name, value, rule=Code):
     """Path values are not loaded by a schema: bound them like body codes (400 naming the field)."""
     try:
-        Code(value)
+        rule(value)
     except ValidationError as exc:
         raise ValidationError({name: exc.messages}) from None
     return value
+
+
+class WaveSchema(StrictSchema):
+    """A new wave (波次); its size bounds are the rule's (waves.py: `wave_size_out_of_range`)."""
+    size = fields.Integer(required=True, strict=True, metadata={"description": "orders in the wave, 1 to 50"})
+    courier = fields.String(validate=validate.Length(min=1, max=20), metadata={"description": "only this courier's"})
+    zone = fields.String(validate=BinCode, metadata={"description": "only orders whose bins all start so, e.g. A-01"})
+    warehouse = fields.String(validate=BinCode, metadata={"description": "default: the oldest matching order's"})
+
+
+class WaveScanSchema(StrictSchema):
+    scan_id = UuidString(required=True, metadata={"description": "a retry with the same id gets the first answer"})
+    sku = fields.String(required=True, validate=Code, metadata={"description": "the SKU or a barcode mapped to it"})
+    bin = fields.String(validate=BinCode, metadata={"description": "where it was taken (checked against the route)"})
+    quantity = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1, max=999))
+
+
+class WaveQuery(Paging):
+    status = fields.String(validate=validate.OneOf(["open", "picked"]))
+
+
+class MergeSchema(StrictSchema):
+    """合单 (issue #23): the orders to pack as one parcel."""
+    order_nos = fields.List(fields.String(validate=Code), required=True, validate=validate.Length(min=2, max=20))
+
+    @validates_schema
+    def distinct(self, data, **kwargs):
+        if len(set(data.get("order_nos", []))) != len(data.get("order_nos", [])):
+            raise ValidationError({"order_nos": ["Each order once."]})
+
+
+class MergeQuery(Paging):
+    status = fields.String(validate=validate.OneOf(["merged", "packed", "dissolved"]))

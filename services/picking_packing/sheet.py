@@ -14,6 +14,7 @@ class Line:
     picked: int
     picker: Optional[str] = None
     picked_at: object = None
+    bin: Optional[str] = None       # its first bin on the pick route (None while the list waits)
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Sheet:
     packer: Optional[str] = None
     station_id: Optional[str] = None
     tracking_no: Optional[str] = None
+    warehouse: Optional[str] = None   # serving it (None while it waits)
+    province: Optional[str] = None
     lines: list = field(default_factory=list)
 
     def line(self, sku):

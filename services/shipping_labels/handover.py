@@ -7,6 +7,7 @@ can't be handed over (409 waybill_voided, with the void's reason and the label t
 answered, not raised: the outcome and its answer go back to the edge (http/shipments.py), which stores them under
 the scan's id, so a retried scan gets the same answer.
 """
+from services.shipping_labels import merged_parcels, storefront_tracking
 from services.shipping_labels.storage import waybills
 from services.shipping_labels.storage.history import note
 from services.shipping_labels.storage.shipments import locked_row
@@ -39,8 +40,10 @@ def _shipped(uow, shipment, scan, shipper, now):
     note(uow.session, order_no, "handed_over", now, shipper, tracking_no=tracking_no, station_id=scan["station_id"])
     uow.publish("order_shipped", {"order_no": order_no, "carrier": shipment.carrier, "tracking_no": tracking_no,
                                   "shipper": shipper, "shipped_at": now}, aggregate_id=order_no)
+    storefront_tracking.tell_handed_over(uow, shipment, tracking_no, now)
+    merged = merged_parcels.shipped_with(uow, shipment, tracking_no, shipper, now)   # 合单: the orders in it
     return {"result": "handed_over", "order_no": order_no, "tracking_no": tracking_no, "carrier": shipment.carrier,
-            "status": "shipped"}
+            "status": "shipped", **({"merged_orders": merged} if merged else {})}
 
 
 def _refused(session, shipment, label, scan, shipper, now):

@@ -18,7 +18,7 @@ def expect_shipment(uow, approved, now):
         "order_no": approved["order_no"], "status": "awaiting_parcel", "recipient": dict(approved["shipping_address"]),
         "lines": [{"sku": line["sku"], "name": line["name"], "qty": line["qty"]} for line in approved["lines"]],
         "payment_method": approved["payment_method"], "cod_amount": approved["cod_amount"], "created_at": now,
-        "reprint_count": 0})
+        "reprint_count": 0, "chosen_carrier": approved.get("courier")})
     if not created:   # approved again: our copy stands
         note(uow.session, approved["order_no"], "approved_again", now, approved["reviewer"])
 
@@ -49,7 +49,7 @@ def relabel(uow, settings, shipment, reason, by, now):
 def route(session, settings, shipment, now):
     parcel = Parcel(shipment.recipient["province"], shipment.weight_g, shipment.payment_method == "cod")
     try:
-        chosen = settings.carriers.tariff.route(parcel)
+        chosen = settings.carriers.tariff.route(parcel, preferred=shipment.chosen_carrier)
     except NoCarrier as exc:
         shipment.status, shipment.problem = "unroutable", str(exc)
         note(session, shipment.order_no, "unroutable", now, reason=str(exc))
@@ -59,6 +59,9 @@ def route(session, settings, shipment, now):
     shipment.problem = None
     note(session, shipment.order_no, "routed", now, carrier=chosen.carrier, service=chosen.service,
          zone=chosen.zone, cost=chosen.cost, rule=chosen.rule)
+    if shipment.chosen_carrier and chosen.carrier != shipment.chosen_carrier:
+        # The packed parcel is more than the approved courier takes (heavier than the goods' weight said).
+        note(session, shipment.order_no, "chosen_courier_cannot_take", now, carrier=shipment.chosen_carrier)
     return chosen
 
 

@@ -20,6 +20,9 @@ class Shipment(Base):
     cod_amount: Mapped[object] = mapped_column(Money)
     created_at: Mapped[object] = mapped_column(UtcDateTime)
     carrier: Mapped[str] = mapped_column(sa.String(20), nullable=True, index=True)
+    # The courier the order was approved with (the buyer's 指定快递, or the reviewer's): routed to it when it can
+    # take the parcel; None: the tariff's rules choose.
+    chosen_carrier: Mapped[str] = mapped_column(sa.String(20), nullable=True)
     service: Mapped[str] = mapped_column(sa.String(60), nullable=True)
     zone: Mapped[str] = mapped_column(sa.String(20), nullable=True)
     weight_g: Mapped[int] = mapped_column(sa.Integer, nullable=True)
@@ -149,3 +152,13 @@ class RemittanceLine(Base):
     tracking_no: Mapped[str] = mapped_column(sa.String(40), index=True)
     amount: Mapped[object] = mapped_column(Money)
     remitted_on: Mapped[object] = mapped_column(sa.Date, index=True)
+
+
+class MergedParcel(Base):
+    """合单 (issue #23): an order packed in another order's parcel (parcel_packed's `merged_orders`). It has no
+    label of its own: the parcel's waybill is its, and the parcel's hand-over ships it (merged_parcels.py)."""
+    __tablename__ = "merged_parcels"
+
+    order_no: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    parcel_order_no: Mapped[str] = mapped_column(sa.String(64), index=True)
+    merged_at: Mapped[object] = mapped_column(UtcDateTime)

@@ -1,5 +1,5 @@
 """The shipping labels service (打单/发货): its consumers and its timer; the endpoints are in http/."""
-from services.shipping_labels import changes, labelling, stuck
+from services.shipping_labels import changes, labelling, merged_parcels, stuck
 from services.shipping_labels.http import ShippingLabelsHttp
 from services.shipping_labels.models import Base
 from services.shipping_labels.settings import Settings
@@ -31,6 +31,7 @@ class ShippingLabelsService(ShippingLabelsHttp):
     def on_parcel_packed(self, event):
         with self.db.unit_of_work() as uow:
             labelling.parcel_packed(uow, self.settings, event)
+            merged_parcels.packed_into(uow, event)
 
     @consume_event("after_sales", "interception_requested")
     def on_interception_requested(self, event):

@@ -63,8 +63,17 @@ class Tariff:
             return "neighbouring"
         return "national"
 
-    def route(self, parcel):
+    def route(self, parcel, preferred=None):
+        """The first rule that applies and whose carrier can take the parcel. `preferred`: the courier the
+        order was approved with (the buyer's 指定快递, or the reviewer's) goes first when it can take the
+        parcel, with the service of its first rule that applies (or its first rule); otherwise the rules choose."""
         zone = self.zone_of(parcel.province)
+        if preferred in self.carriers and self._can_take(preferred, parcel, zone):
+            own = [rule for rule in self.rules if rule["carrier"] == preferred]
+            if own:
+                rule = next((r for r in own if _rule_applies(r.get("when", {}), parcel, zone)), own[0])
+                return Route(preferred, rule["service"], zone, self.price(preferred, zone, parcel.weight_g),
+                             f"chosen courier ({rule['name']})")
         for rule in self.rules:
             if _rule_applies(rule.get("when", {}), parcel, zone) and self._can_take(rule["carrier"], parcel, zone):
                 cost = self.price(rule["carrier"], zone, parcel.weight_g)

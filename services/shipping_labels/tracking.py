@@ -3,14 +3,17 @@ other services. A scan writes a parcel's history (a delivery opens returns, sets
 amount): a carrier may write only its own parcels', dated between the hand-over and now."""
 from datetime import timedelta
 
+from contracts.storefront_feed import CARRIER_STATUSES
+from services.shipping_labels import storefront_tracking
 from services.shipping_labels.storage import tracking as scans
 from services.shipping_labels.storage.history import note
+from services.shipping_labels.storage.merged_parcels import merged_into
 from services.shipping_labels.storage.shipments import get, locked
 from services.shipping_labels.storage.waybills import by_tracking_no
 from shared.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from shared.timeutil import to_iso
 
-STATUSES = ("in_transit", "delivered", "delivery_failed", "intercepted", "returning", "returned_to_sender")
+STATUSES = CARRIER_STATUSES   # what a carrier may push: each is told to the storefront as it is
 TERMINAL = {"delivered": "delivered", "returned_to_sender": "returned"}
 # Stopped by the carrier (拦截成功) or on its way back to us (退回中): the goods are secured against a
 # refund, but the parcel still travels; a later `delivered` (the interception failed) is still told.
@@ -43,13 +46,20 @@ def record(uow, settings, scan, now, carrier=None):
         occurred_at=scan["occurred_at"], location=scan.get("location"), reason=scan.get("reason"),
         received_at=now))
     if stored:
-        note(session, shipment.order_no, f"tracking_{scan['status']}", scan["occurred_at"],
-             location=scan.get("location"), reason=scan.get("reason"))
-        # Scans may arrive out of order: the parcel's silence runs from the latest one (stuck.py).
-        shipment.last_scan_at = max(filter(None, (shipment.last_scan_at, scan["occurred_at"])))
-        if shipment.status == "shipped":   # after delivery or return, later scans are history only
-            _apply(uow, shipment, scan)
+        # 合单: the orders packed in this parcel travel with it, and each hears of the scan as its own
+        for each in [shipment, *(locked(session, order_no) for order_no in merged_into(session, shipment.order_no))]:
+            _follow(uow, each, scan)
     return bool(stored), shipment
+
+
+def _follow(uow, shipment, scan):
+    note(uow.session, shipment.order_no, f"tracking_{scan['status']}", scan["occurred_at"],
+         location=scan.get("location"), reason=scan.get("reason"))
+    # Scans may arrive out of order: the parcel's silence runs from the latest one (stuck.py).
+    shipment.last_scan_at = max(filter(None, (shipment.last_scan_at, scan["occurred_at"])))
+    storefront_tracking.tell_scan(uow, shipment, scan)   # the buyer sees every scan, after delivery too
+    if shipment.status == "shipped":   # after delivery or return, later scans are history only
+        _apply(uow, shipment, scan)
 
 
 def date_problem(occurred_at, handed_over_at, now, skew):

@@ -20,6 +20,7 @@ class FactSource:
     also: Callable = lambda event: ()       # extra kinds this event proves
     items_field: Optional[str] = None       # the event's list of items, each with the staff and moment fields
     part_field: Optional[str] = None        # what tells the items apart (kept as the fact's `part`)
+    proves_nothing: Callable = lambda event: False   # an event that is no one's work (e.g. a split's backorder)
 
     @property
     def origin(self):
@@ -32,7 +33,9 @@ def _in_sla(event):
 
 SOURCES = (
     FactSource("order_review", "order_approved", "order_reviewed", "reviewer", "approved_at", "order_no",
-               seconds_field="seconds_to_decision", also=lambda e: ("order_approved",)),
+               seconds_field="seconds_to_decision", also=lambda e: ("order_approved",),
+               # a backorder (拆单, issue #23) was reviewed with its order: not another review
+               proves_nothing=lambda e: bool(e.get("split_from"))),
     FactSource("order_review", "order_rejected", "order_reviewed", "reviewer", "rejected_at", "order_no",
                seconds_field="seconds_to_decision", also=lambda e: ("order_rejected",)),
     FactSource("order_review", "order_corrected", "order_corrected", "reviewer", "corrected_at", "order_no"),

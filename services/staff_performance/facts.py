@@ -8,6 +8,8 @@ def facts_of(spec, event):
     """The event's facts as rows, on the business day the event says each happened (not when it arrived).
     An event (or item) naming nobody, e.g. a case the customer opened, proves nothing about a person."""
     rows = []
+    if spec.proves_nothing(event):
+        return rows
     subject = str(event[spec.subject_field])[:100]
     seconds = event.get(spec.seconds_field) if spec.seconds_field else None
     kinds = (spec.kind, *spec.also(event))

@@ -15,7 +15,8 @@ from services.staff_performance.models import (
     StaffMember)
 from shared.db.unit_of_work import insert_ignoring_duplicates
 
-_INSERT_FACTS = sa.insert(Fact.__table__)   # built once: every consumed event inserts facts
+# Built once: every consumed event inserts facts, read in later transactions only (sent with the COMMIT).
+_INSERT_FACTS = sa.insert(Fact.__table__).inline().execution_options(at_commit=True)
 
 # Per database (engine): staff ids seen in the register. Nobody is ever removed from it, so once
 # seen, a person needs no more look-ups; the few people on the floor name themselves in every event.

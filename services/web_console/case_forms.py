@@ -9,7 +9,7 @@ CASE_TYPES = ("refund_only", "return_refund", "exchange")   # what an agent open
 QUEUE_TYPES = CASE_TYPES + ("recovery", "stuck_parcel")    # what the queue shows (the service opens those two)
 REASONS = ("not_received", "damaged", "wrong_item", "quality", "not_as_described", "changed_mind", "other")
 STATUSES = ("pending_approval", "negotiation", "approved", "awaiting_secured", "awaiting_return", "return_shipped",
-            "received", "refunded", "replacement_ordered", "recovery_open", "exception_open", "closed")
+            "received", "refund_pending", "refunded", "replacement_ordered", "recovery_open", "exception_open", "closed")
 SLA_COLOURS = ("green", "yellow", "red")
 NOTE_KINDS = ("internal", "answer", "ask_buyer", "buyer_reply")
 # What the warehouse ticks off when a return is unpacked; anything unticked is a missing accessory.
@@ -18,14 +18,16 @@ ACCESSORIES = ("packaging", "accessories", "manual", "gifts")
 # Who may take which action (the service decides too; this only keeps forms away from people who can't use them).
 ROLE_ACTIONS = {
     "supervisor": ("approve", "reject", "secure", "refund", "close", "note", "reassign"),
-    "agent": ("resubmit", "return_shipped", "close", "note"),
+    "agent": ("approve", "resubmit", "return_shipped", "close", "note"),   # approve: a return in the window
     "warehouse": ("receive",),
 }
 ENDPOINTS = {"return_shipped": "return-shipped", "note": "notes"}
 SORTS = ("time_left", "newest")
 # The queue's filters, as the form names them; a first visit (no query at all) shows open cases, the least
 # time left first, and an agent's own.
-FILTERS = ("case_type", "status", "sla", "order_no", "return_tracking_no", "sort", "mine", "open")
+FILTERS = ("case_type", "status", "sla", "order_no", "return_tracking_no", "sort", "mine", "open", "platform",
+           "escalated")
+PLATFORM_FILTERS = ("waiting", "timed_out")   # cases waiting for the platform's refund: in time, or overdue
 
 
 def actions_for(case, role):
@@ -74,7 +76,7 @@ def open_case_body(form):
             "reason": _text(form, "reason"), "reason_text": _text(form, "reason_text"),
             "lines": _lines(form, chosen_only=True),
             "include_shipping_fee": form.get("include_shipping_fee") == "on",
-            "difficult": form.get("difficult") == "on"}
+            "difficult": form.get("difficult") == "on", "for_duty_agent": form.get("for_duty_agent") == "on"}
     if _text(form, "amount"):
         body["amount"] = _text(form, "amount")
     return body
@@ -106,11 +108,13 @@ def queue_filters(args, role):
 def queue_query(filters, staff_id):
     """The service's query for the queue's filters."""
     query = {name: filters.get(name) for name in ("case_type", "status", "sla", "order_no", "return_tracking_no",
-                                                  "sort") if filters.get(name)}
+                                                  "sort", "platform") if filters.get(name)}
     if filters.get("open"):
         query["open"] = "true"
     if filters.get("mine"):
         query["assignee"] = staff_id
+    if filters.get("escalated"):
+        query["escalated"] = "true"
     return query
 
 
@@ -165,6 +169,14 @@ def _what(action, detail, t, local):
         said.append(t("hist.reassign", from_=detail.get("from") or "", to=detail.get("to") or ""))
     elif action == "refund":
         said.append(t("hist.refund", amount=detail.get("amount", "")))
+        if detail.get("attempt"):
+            said.append(t("hist.attempt", attempt=detail["attempt"]))
+    elif action == "refund_executed":
+        said.append(t("hist.refund_executed", refund_id=detail.get("platform_refund_id", "")))
+    elif action == "refund_refused":
+        said.append(t("hist.refund_refused", code=detail.get("code", ""), text=detail.get("text", "")))
+    elif action == "open" and detail.get("platform_request_id"):
+        said.append(t("hist.platform_request", request_id=detail["platform_request_id"]))
     elif action == "return_shipped":
         said.append(t("hist.return_shipped", carrier=detail.get("carrier", ""),
                       tracking_no=detail.get("tracking_no", "")))
@@ -174,7 +186,7 @@ def _what(action, detail, t, local):
             said.append(t("hist.discrepancies"))
     elif action == "secure":
         said.append(t("hist.secure", how=t(f"secured.{detail.get('how')}"), reason=detail.get("reason") or ""))
-    elif action == "sla_breached" and detail.get("deadline"):
+    elif action in ("sla_breached", "update_breached", "resolution_breached") and detail.get("deadline"):
         said.append(t("hist.deadline", at=local(detail["deadline"])))
     if detail.get("difficult_because"):
         said.append(t("hist.difficult", why=t(f"difficult_because.{detail['difficult_because']}")))

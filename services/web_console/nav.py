@@ -6,11 +6,17 @@ R = Role
 NAV = (
     ("nav.cases", "/cases", {R.AGENT, R.SUPERVISOR, R.WAREHOUSE, R.MANAGER}),
     ("nav.new_case", "/cases/new", {R.AGENT}),
+    ("nav.escalated_cases", "/cases?escalated=1&open=1", {R.SUPERVISOR}),   # missed deadlines (issue 23)
+    ("nav.roster", "/cases/roster", {R.AGENT, R.SUPERVISOR, R.MANAGER}),
     ("nav.review", "/review", {R.REVIEWER, R.SUPERVISOR, R.MANAGER}),
+    ("nav.blacklist", "/blacklist", {R.SUPERVISOR, R.MANAGER}),
     ("nav.packing", "/packing", {R.PACKER, R.PICKER, R.WAREHOUSE}),
     ("nav.handover", "/handover", {R.SHIPPER}),
     ("nav.pick_lists", "/pick-lists", {R.PICKER, R.PACKER, R.SHIPPER, R.WAREHOUSE, R.SUPERVISOR, R.MANAGER}),
+    ("nav.waves", "/waves", {R.PICKER, R.SUPERVISOR, R.MANAGER}),   # wave picking (issue #23)
     ("nav.stock", "/stock", {R.WAREHOUSE, R.MANAGER}),
+    ("nav.stock_bins", "/stock/bins", {R.WAREHOUSE, R.MANAGER}),
+    ("nav.merges", "/merges", {R.SUPERVISOR, R.MANAGER}),   # 合单 (issue #23)
     ("nav.parcel_returns", "/parcel-returns", {R.WAREHOUSE, R.MANAGER, R.SUPERVISOR}),
     ("nav.shipments", "/shipments", {R.SHIPPER, R.WAREHOUSE, R.AGENT, R.SUPERVISOR, R.MANAGER}),
     ("nav.manifest", "/manifest", {R.SHIPPER, R.WAREHOUSE, R.SUPERVISOR, R.MANAGER}),

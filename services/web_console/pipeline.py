@@ -9,7 +9,7 @@ from services.web_console.api import ApiError
 QUEUE_LIMIT = 200   # the review queue's page size: at the limit the board says "200+"
 PICK_STAGES = ("waiting_stock", "ready", "picking", "picked", "held", "packed", "handed_over")
 OPEN_CASE_STATES = ("pending_approval", "negotiation", "approved", "awaiting_secured", "awaiting_return",
-                    "return_shipped", "received", "refunded", "replacement_ordered", "recovery_open")
+                    "return_shipped", "received", "refund_pending", "refunded", "replacement_ordered", "recovery_open")
 
 
 def _review(api):

@@ -1,5 +1,5 @@
 """The console's words in Chinese (default) and English. A key without a text shows as itself."""
-from services.web_console import texts_cases, texts_common, texts_floor, texts_managers, texts_review
+from services.web_console import texts_cases, texts_common, texts_floor, texts_managers, texts_merging, texts_review
 
 TEXTS = {
     # frame, sign-in
@@ -119,6 +119,7 @@ TEXTS = {
     "nav.cases": ("售后工单", "After-sales cases"), "nav.new_case": ("新建售后", "Open a case"),
     "nav.review": ("审单队列", "Review queue"), "nav.packing": ("打包台", "Packing station"),
     "nav.pick_lists": ("配货单", "Pick lists"), "nav.stock": ("库存", "Stock"),
+    "nav.stock_bins": ("库位库存", "Stock by bin"),
     "nav.shipments": ("发货单据", "Shipments"), "nav.manifest": ("交接清单", "Manifest"),
     "nav.pipeline": ("订单看板", "Pipeline"), "nav.scorecards": ("绩效记分卡", "Scorecards"),
     "nav.fines": ("罚款台账", "Fines ledger"), "nav.pool": ("客户保护池", "Protection pool"),
@@ -128,7 +129,8 @@ TEXTS = {
     "done.open": ("售后单已创建。", "The case is open."), "done.approve": ("已审批通过。", "Approved."),
     "done.reject": ("已驳回。", "Rejected."), "done.resubmit": ("已重新提交。", "Resubmitted."),
     "done.return_shipped": ("已登记退货物流。", "Return shipment recorded."),
-    "done.receive": ("已登记收货。", "Return received."), "done.refund": ("已退款。", "Refunded."),
+    "done.receive": ("已登记收货。", "Return received."), "done.refund": ("已提交平台退款，等待平台确认。",
+                                                                    "Asked the platform to refund; waiting for it to confirm."),
     "done.close": ("已关闭。", "Closed."), "done.note": ("备注已添加。", "Note added."),
     "done.claim": ("已认领。", "Claimed."), "done.unclaim": ("已放回队列。", "Given back to the queue."),
     "done.release": ("已解除该挂起。", "Hold released."), "done.correct": ("地址已更正。", "Address corrected."),
@@ -237,7 +239,7 @@ TEXTS = {
     "status.closed": ("已关闭", "Closed"),
     "action.open": ("创建", "Open"), "action.approve": ("同意", "Approve"), "action.reject": ("驳回", "Reject"),
     "action.resubmit": ("重新提交", "Resubmit"), "action.return_shipped": ("登记退货物流", "Return shipped"),
-    "action.receive": ("确认收货", "Receive"), "action.refund": ("退款", "Refund"), "action.close": ("关闭", "Close"),
+    "action.receive": ("确认收货", "Receive"), "action.refund": ("提交平台退款", "Ask the platform to refund"), "action.close": ("关闭", "Close"),
     "action.note": ("添加备注", "Add note"), "action.reassign": ("改派", "Reassign"),
     "action.secure": ("确认货已控制，放行退款", "Goods secured: let the refund through"),
     "action.parcel_delivered": ("快递显示已签收", "Carrier: delivered"),
@@ -465,13 +467,13 @@ TEXTS = {
                    "close the task saying what you found."),
 }
 # Each area's newer words live in its own module (one file per screen family keeps edits apart).
-for _area in (texts_review, texts_floor, texts_cases, texts_managers, texts_common):
+for _area in (texts_review, texts_floor, texts_cases, texts_managers, texts_common, texts_merging):
     _clash = TEXTS.keys() & _area.TEXTS.keys()
     assert not _clash, f"text keys defined twice: {sorted(_clash)}"
     TEXTS.update(_area.TEXTS)
 # Case states and pick-list stages on the pipeline board reuse the keys above.
 for _state in ("pending_approval", "negotiation", "approved", "awaiting_secured", "awaiting_return", "return_shipped",
-               "received", "refunded", "replacement_ordered", "recovery_open", "exception_open"):
+               "received", "refund_pending", "refunded", "replacement_ordered", "recovery_open", "exception_open"):
     TEXTS[f"case.{_state}"] = TEXTS[f"status.{_state}"]
 
 

@@ -10,6 +10,8 @@ import threading
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from shared.db import postgres
+
 _write_locks = {}
 _write_locks_guard = threading.Lock()
 
@@ -65,5 +67,6 @@ def make_engines(url, pooled=True, connections=5):
         return _sqlite_engine(url, "BEGIN IMMEDIATE", pooled), _sqlite_engine(url, "BEGIN", pooled)
     pool = {"pool_size": connections, "max_overflow": 2, "pool_pre_ping": True} if pooled \
         else {"poolclass": sa.pool.NullPool}
-    engine = sa.create_engine(url, **pool)
+    engine = postgres.create_engine(url, **pool)
     return engine, engine
+

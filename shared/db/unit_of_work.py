@@ -77,10 +77,11 @@ def _statements(dialect_name, tables):
     return {
         "claim_inbox": insert_ignoring_duplicates(dialect_name, inbox),
         "find_claim": sa.select(inbox.c.fingerprint).where(claimed),
-        "outbox": sa.insert(outbox),
+        # Nothing reads these back in the transaction: on PostgreSQL they travel with the COMMIT.
+        "outbox": sa.insert(outbox).inline().execution_options(at_commit=True),
         "claim_key": insert_ignoring_duplicates(dialect_name, idempotency),
         "find_key": sa.select(idempotency.c.fingerprint, idempotency.c.status, idempotency.c.body).where(key),
-        "answer_key": sa.update(idempotency).where(key),
+        "answer_key": sa.update(idempotency).where(key).execution_options(at_commit=True),
     }
 
 
@@ -126,11 +127,13 @@ class UnitOfWork:
     def _close(self, commit):
         try:
             if self.session is not None:
-                if commit:
-                    self.session.commit()
-                else:
-                    self.session.rollback()
-                self.session.close()
+                try:
+                    if commit:
+                        self.session.commit()
+                    else:
+                        self.session.rollback()
+                finally:
+                    self.session.close()   # a failed commit gives its connection back too
         finally:
             if self._lock is not None:
                 self._lock.release()

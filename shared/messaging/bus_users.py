@@ -3,7 +3,7 @@
 | part | may |
 |---|---|
 | each service | its own exchanges and queues; read the events exchanges it consumes from |
-| `storefront` | publish to `storefront.events`, nothing else |
+| `storefront` | publish to `storefront.events`, read its own `storefront.feed` (stock levels, tracking), nothing else |
 | `web_console` | read the services' dead-letter queues, publish to their retry exchanges (replays), nothing else |
 | `deploy` | everything in the vhost: declares the topology, retires queues, replays dead letters |
 
@@ -12,6 +12,7 @@ from shared import config
 from shared.bus_credentials import CONSOLE, DEPLOY, ensure_password
 from shared.messaging.broker_admin import definitions
 from shared.messaging.deploy import consumer_queues
+from shared.messaging.feeds import feed_queue_name
 from shared.messaging.permissions import (
     FULL, dead_letter_reader_permissions, publisher_permissions, service_permissions,
 )
@@ -23,7 +24,9 @@ def suite_permissions():
     """{part: Permissions} for every part of the suite that connects to the bus."""
     parts = {service: service_permissions(service, consumer_queues(service, service_class(service)))
              for service in config.SERVICES}
-    parts.update({publisher: publisher_permissions(publisher) for publisher in config.OUTSIDE_PUBLISHERS})
+    feeds = {party: [feed_queue_name(party)] for party in config.OUTSIDE_CONSUMERS}
+    parts.update({publisher: publisher_permissions(publisher, feeds.get(publisher, ()))
+                  for publisher in config.OUTSIDE_PUBLISHERS})
     parts[CONSOLE] = dead_letter_reader_permissions([dead_letter_queue_name(s) for s in config.SERVICES],
                                                     [retry_exchange(s).name for s in config.SERVICES])
     parts[DEPLOY] = FULL

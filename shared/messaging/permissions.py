@@ -59,9 +59,11 @@ def service_permissions(service, consumer_queues):
     return Permissions(configure=mine, write=mine, read=exactly(own + sorted(sources), delays))
 
 
-def publisher_permissions(publisher):
-    """An outside publisher (the storefront) publishes to its events exchange; deploy declares it."""
-    return Permissions(configure=NOTHING, write=exactly([events_exchange(publisher).name]), read=NOTHING)
+def publisher_permissions(publisher, feed_queues=()):
+    """An outside publisher (the storefront) publishes to its events exchange; deploy declares it. It reads
+    its own feed queues (`feeds`: what the suite sends back to it), which deploy declares and binds too."""
+    return Permissions(configure=NOTHING, write=exactly([events_exchange(publisher).name]),
+                       read=exactly(feed_queues))
 
 
 def dead_letter_reader_permissions(dead_letter_queues, retry_exchanges=()):

@@ -97,7 +97,9 @@ class OutboxRelay:
 
     def _mark(self, conn, ids):
         o = self._outbox
-        conn.execute(sa.update(o).where(o.c.id.in_(ids)).values(published_at=utcnow()))
+        # The last write before the commit: on PostgreSQL it travels in the COMMIT's message.
+        conn.execute(sa.update(o).where(o.c.id.in_(ids)).values(published_at=utcnow())
+                     .execution_options(at_commit=True))
 
     def _mark_sqlite(self, ids):
         if self._lock is not None:

@@ -106,6 +106,29 @@ class Desk:
             "order_no": order_no, "tracking_no": "EE123456785CN", "delivered_at": datetime.now(timezone.utc)})
         self.wait_order(order_no, "delivered")
 
+    def pay(self, case_id, staff="S-1"):
+        """The refund asked of the platform by `staff` (the case waits, 待平台退款) and executed by it: the
+        storefront's answer on the bus. -> the case, refunded."""
+        asked = self.act(case_id, "refund", staff=staff)
+        assert asked["status"] == "refund_pending" and asked["platform"]["state"] == "waiting", asked
+        self.platform_answers(case_id, "refund_executed", amount=asked["amount"])
+        return self.wait_case(case_id, "refunded")
+
+    def platform_answers(self, case_id, answer, **fields):
+        """The storefront tells the platform's answer to the refund asked for the case."""
+        now = datetime.now(timezone.utc)
+        payload = {"case_id": case_id, "order_no": fields.pop("order_no", None) or self.case(case_id)["order_no"]}
+        if answer == "refund_executed":
+            payload.update(platform_refund_id=f"TB-RF-{case_id}", executed_at=now)
+        else:
+            payload.update(code="buyer_withdrew", text="", refused_at=now)
+        payload.update(fields)
+        publish_event(self.amqp_uri, "storefront", answer, payload)
+
+    def wait_case(self, case_id, status):
+        return wait_for(lambda: (case := self.case(case_id))["status"] == status and case,
+                        message=f"case {case_id} never {status}")
+
     def wait_order(self, order_no, status):
         def arrived():
             with self.service.db.read() as session:

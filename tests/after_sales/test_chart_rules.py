@@ -14,9 +14,16 @@ from tests.after_sales.conftest import storefront_order
 
 
 @pytest.mark.parametrize("case_type, path", [
-    ("refund_only", [("approve", "approved"), ("refund", "refunded"), ("close", "closed")]),
+    ("refund_only", [("approve", "approved"), ("refund", "refund_pending"), ("refund_executed", "refunded"),
+                     ("close", "closed")]),
     ("return_refund", [("approve", "awaiting_return"), ("return_shipped", "return_shipped"),
-                       ("receive", "received"), ("refund", "refunded"), ("close", "closed")]),
+                       ("receive", "received"), ("refund", "refund_pending"), ("refund_executed", "refunded"),
+                       ("close", "closed")]),
+    # The platform refused: back to where the refund was asked from, and asked again.
+    ("refund_only", [("approve", "approved"), ("refund", "refund_pending"), ("refund_refused", "approved"),
+                     ("refund", "refund_pending")]),
+    ("return_refund", [("approve", "awaiting_return"), ("receive", "received"), ("refund", "refund_pending"),
+                       ("refund_refused", "received")]),
     ("exchange", [("approve", "awaiting_return"), ("return_shipped", "return_shipped"),
                   ("receive", "replacement_ordered"), ("close", "closed")]),
     ("refund_only", [("reject", "negotiation"), ("resubmit", "pending_approval"), ("approve", "approved")]),
@@ -45,6 +52,8 @@ def test_rule5_reapproval_after_negotiated_discrepancy_takes_the_goods_in():
     ("exchange", "received", "refund"),                   # an exchange refunds nothing
     ("return_refund", "awaiting_return", "refund"),       # goods not back yet
     ("return_refund", "refunded", "refund"),              # never twice
+    ("refund_only", "refund_pending", "close"),           # the platform may be paying it
+    ("exchange", "received", "refund_executed"),
     ("return_refund", "closed", "approve"),
 ])
 def test_rule5_actions_off_the_chart_are_409_with_state_and_allowed_actions(case_type, state, action):
@@ -53,6 +62,15 @@ def test_rule5_actions_off_the_chart_are_409_with_state_and_allowed_actions(case
     assert raised.value.code == "invalid_transition"
     assert raised.value.details["state"] == state
     assert raised.value.details["allowed_actions"] == flow.allowed_actions(case_type, state)
+
+
+def test_a_refund_waiting_for_the_platform_is_asked_again_only_once_overdue():
+    with pytest.raises(Conflict) as raised:
+        flow.next_state("refund_only", flow.REFUND_PENDING, "refund")
+    assert (raised.value.code, raised.value.details["state"]) == ("refund_awaiting_platform", "refund_pending")
+    assert flow.next_state("refund_only", flow.REFUND_PENDING, "refund", platform_overdue=True) == "refund_pending"
+    # The platform's answers are the service's moves, never offered to a person.
+    assert flow.allowed_actions("return_refund", "refund_pending") == ["refund", "note", "reassign"]
 
 
 def test_allowed_actions_name_what_the_state_permits():

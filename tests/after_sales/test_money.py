@@ -1,6 +1,7 @@
 """Money and quantities (issue #6, business-rules §5): refunds never pass what was paid minus
 what was refunded across all of an order's cases, returns never pass delivered minus returned,
-the shipping fee only when stated; the refund is paid once however many requests race."""
+the shipping fee only when stated; the refund is asked of the platform once however many requests race (the money
+is reserved when it is asked for: platform refunds, issue #23)."""
 import uuid
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ def test_partial_refunds_up_to_what_was_paid_and_one_cent_over(desk):
     order_no = desk.place(shipping_fee="8.00")          # paid 137.90 + 8.00 = 145.90
     first = desk.open(order_no, amount="59.00")
     desk.act(first["id"], "approve")
-    desk.act(first["id"], "refund")
+    desk.pay(first["id"])                               # executed by the platform
 
     two_lines = [{"sku": "SKU-001", "qty": 1}, {"sku": "SKU-006", "qty": 1}]   # worth 78.90
     over_value = desk.open(order_no, lines=two_lines, amount="78.91", expect=422)
@@ -27,7 +28,7 @@ def test_partial_refunds_up_to_what_was_paid_and_one_cent_over(desk):
                      expect=422)["error"] in ("over_case_value", "over_refundable")
     second = desk.open(order_no, lines=two_lines, amount="86.90", include_shipping_fee=True)
     desk.act(second["id"], "approve")
-    desk.act(second["id"], "refund")
+    desk.act(second["id"], "refund")                    # asked of the platform: reserved, not yet paid
 
     nothing_left = desk.open(order_no, amount="0.01", expect=422)
     assert (nothing_left["error"], nothing_left["refundable"]) == ("over_refundable", "0.00")
@@ -92,12 +93,12 @@ def test_50_concurrent_refund_requests_never_pay_more_than_was_paid(green_postgr
     assert any(r.json().get("error") == "over_refundable" for r in answers)
     with desk.service.db.read() as session:
         assert session.get(SalesOrder, order_no).refunded == Decimal("118.00")
-    paid = tap.wait("refund_paid", count=2)
-    assert sorted(p["case_id"] for p in paid) == sorted(
-        c for c in cases if desk.case(c)["status"] == "refunded")
+    asked = tap.wait("refund_execution_requested", count=2)
+    assert sorted(p["case_id"] for p in asked) == sorted(
+        c for c in cases if desk.case(c)["status"] == "refund_pending")
     with desk.service.db.read() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Base.metadata.tables["outbox"]).where(
-            sa.column("event_type") == "refund_paid")) == 2
+            sa.column("event_type") == "refund_execution_requested")) == 2
 
 
 # Goods 47.80 + 35.50 = 83.30 paid (issue #19 item 3: 83.30 + 35.50 against 83.30 paid).

@@ -25,8 +25,16 @@ def test_rule5_2_refund_only_before_handover_cancels_fulfilment_and_refunds(desk
     assert (cancelled["order_no"], cancelled["case_id"], cancelled["by"]) == (order_no, case["id"], "SUP-1")
     assert tap.wait("case_approved")[0]["before_handover"] is True
 
-    refunded = desk.act(case["id"], "refund", staff="SUP-1")
-    assert refunded["status"] == "refunded" and refunded["refunded_amount"] == "59.00"
+    asked = desk.act(case["id"], "refund", staff="SUP-1")
+    assert asked["status"] == "refund_pending" and asked["refunded_amount"] is None
+    assert "refund" not in asked["allowed_actions"] and "close" not in asked["allowed_actions"]
+    request = tap.wait("refund_execution_requested")[0]
+    assert (request["case_id"], request["order_no"], request["amount"], request["reason"], request["attempt"]) == (
+        case["id"], order_no, "59.00", "not_received", 1)
+    assert tap.of("refund_paid") == []   # not before the platform says it paid
+    desk.platform_answers(case["id"], "refund_executed", amount="59.00")
+    refunded = desk.wait_case(case["id"], "refunded")
+    assert refunded["refunded_amount"] == "59.00" and refunded["platform"]["refund_id"] == f"TB-RF-{case['id']}"
     paid = tap.wait("refund_paid")[0]
     assert (paid["amount"], paid["paid_by"], paid["case_id"]) == ("59.00", "SUP-1", case["id"])
 
@@ -38,9 +46,11 @@ def test_rule5_2_refund_only_before_handover_cancels_fulfilment_and_refunds(desk
     assert tap.wait("case_answered")[0]["within_sla"] is True
 
     history = desk.case(case["id"])["history"]
-    assert [h["action"] for h in history] == ["open", "approve", "refund", "close"]
+    assert [h["action"] for h in history] == ["open", "approve", "refund", "refund_executed", "close"]
     assert history[1]["before"]["status"] == "pending_approval" and history[1]["after"]["status"] == "approved"
     assert history[2]["actor"] == "SUP-1" and history[2]["role"] == "supervisor"
+    assert history[2]["after"]["status"] == "refund_pending"
+    assert (history[3]["actor"], history[3]["after"]["status"]) == ("storefront", "refunded")
 
 
 def test_rule5_2_refund_only_after_handover_asks_for_interception(desk, tap):
@@ -72,7 +82,7 @@ def test_rule5_3_to_5_return_refund_walks_return_receipt_and_refund(desk, tap):
     back = tap.wait("return_received")[0]
     assert (back["lines"], back["condition"], back["received_by"]) == (
         [{"sku": "SKU-001", "qty": 2}], "resellable", "W-1")
-    assert desk.act(case_id, "refund")["status"] == "refunded"
+    assert desk.pay(case_id)["status"] == "refunded"
     assert tap.wait("refund_paid")[0]["amount"] == "118.00"
     assert desk.act(case_id, "close")["outcome"] == "refunded"
     note = desk.case(case_id)["return_note"]
@@ -98,7 +108,7 @@ def test_rule5_4_discrepancy_goes_to_negotiation_then_resubmitted_and_refunded(d
     assert (back["status"], back["amount"]) == ("pending_approval", "50.00")
     assert desk.act(case_id, "approve")["status"] == "received"   # the goods are already here
     assert tap.wait("return_received")[0]["accessories_complete"] is False
-    assert desk.act(case_id, "refund")["refunded_amount"] == "50.00"
+    assert desk.pay(case_id)["refunded_amount"] == "50.00"
 
 
 def test_rule5_exchange_sends_a_replacement_order_through_review(desk, tap):
@@ -185,6 +195,9 @@ def test_idempotent_posts_replay_the_first_answer(desk, tap):
     paid = [desk.post(f"/cases/{case_id}/refund", {}, role="supervisor", staff="S-1", key="pay-1")
             for _ in range(3)]
     assert [r.status_code for r in paid] == [200, 200, 200]
+    assert len(tap.wait("refund_execution_requested")) == 1
+    desk.platform_answers(case_id, "refund_executed", amount="59.00")
+    desk.wait_case(case_id, "refunded")
     assert len(tap.wait("refund_paid")) == 1
     assert len(tap.of("case_opened")) == 1
     listed = desk.call("GET", "/cases", params={"assignee": "A-1", "status": "refunded"}).json()["cases"]
@@ -237,8 +250,9 @@ def test_rule5_2_rejected_then_resubmitted_for_less_and_approved(desk, tap):
                     expect=422)["error"] == "over_case_value"
     desk.act(case_id, "resubmit", {"note": "买家同意部分退款", "amount": "40.00"}, role="agent")
     assert desk.act(case_id, "approve")["status"] == "approved"
-    assert desk.act(case_id, "refund")["refunded_amount"] == "40.00"
-    assert [a["action"] for a in desk.case(case_id)["history"]] == ["open", "reject", "resubmit", "approve", "refund"]
+    assert desk.pay(case_id)["refunded_amount"] == "40.00"
+    assert [a["action"] for a in desk.case(case_id)["history"]] == ["open", "reject", "resubmit", "approve", "refund",
+                                                                    "refund_executed"]
     assert len(tap.wait("case_answered")) == 1      # only the first answer counts for the SLA
 
 
@@ -266,7 +280,7 @@ def test_an_order_published_twice_keeps_its_first_copy_and_refunds(desk, publish
     order_no = desk.place()
     case_id = desk.open(order_no)["id"]
     desk.act(case_id, "approve")
-    desk.act(case_id, "refund")
+    desk.pay(case_id)
     again = storefront_order()
     again["order"]["order_no"] = order_no
     publish_order(event=again)

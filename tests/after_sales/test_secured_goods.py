@@ -62,9 +62,10 @@ def test_refund_is_refused_until_the_carrier_says_the_parcel_is_coming_back(desk
     coming_back(desk, order_no, scan)
     secured = state_becomes(desk, case_id, "approved")
     assert (secured["secured_how"], secured["secured_by"], secured["secured_reason"]) == (scan, "carrier", None)
-    assert desk.act(case_id, "refund")["refunded_amount"] == "59.00"
+    assert desk.pay(case_id)["refunded_amount"] == "59.00"
     assert tap.wait("refund_paid")[0]["amount"] == "59.00"
-    assert [h["action"] for h in desk.case(case_id)["history"]] == ["open", "approve", "secure", "refund"]
+    assert [h["action"] for h in desk.case(case_id)["history"]] == ["open", "approve", "secure", "refund",
+                                                                    "refund_executed"]
 
 
 def test_a_supervisor_who_did_not_open_the_case_may_secure_it_with_a_reason(desk, tap):
@@ -85,13 +86,13 @@ def test_a_supervisor_who_did_not_open_the_case_may_secure_it_with_a_reason(desk
     assert (record["action"], record["actor"], record["role"], record["detail"]["reason"]) == (
         "secure", "S-2", "supervisor", "快递员确认包裹丢失")
     assert desk.act(case_id, "secure", {"reason": "again"}, staff="S-2", expect=409)["error"] == "invalid_transition"
-    assert desk.act(case_id, "refund")["status"] == "refunded"
+    assert desk.pay(case_id)["status"] == "refunded"
 
 
 def test_a_parcel_delivered_after_its_refund_opens_a_red_recovery_case_for_supervisors(desk, tap):
     order_no, case_id = waiting_case(desk)
     desk.act(case_id, "secure", {"reason": "物流停滞七天，快递员称已丢失"}, staff="S-2")
-    desk.act(case_id, "refund")
+    desk.pay(case_id)
     assert recovery_cases(desk, order_no) == []
 
     delivered(desk, order_no)
@@ -133,7 +134,7 @@ def test_on_a_delivered_order_only_a_not_received_refund_waits(desk):
     assert desk.act(claim["id"], "approve")["status"] == "awaiting_secured"   # only an override now
     compensation = desk.open(order_no, amount="10.00", reason="damaged")     # the buyer keeps the goods
     assert desk.act(compensation["id"], "approve")["status"] == "approved"
-    assert desk.act(compensation["id"], "refund")["status"] == "refunded"
+    assert desk.pay(compensation["id"])["status"] == "refunded"
 
 
 @pytest.mark.parametrize("case_type, reason, order_status, secured, waits", [

@@ -26,7 +26,7 @@ def test_the_couriers_scans_secure_the_refund_and_then_open_the_recovery(start_s
 
     scan("intercepted", 30)
     assert wait_for(lambda: desk.case(case_id)["secured_how"] == "intercepted", message="not secured")
-    assert desk.act(case_id, "refund")["status"] == "refunded"
+    assert desk.pay(case_id)["status"] == "refunded"
 
     scan("delivered", 10)   # the interception failed after all
     desk.wait_order(order_no, "delivered")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from services.after_sales import sla_watch
+from services.after_sales import platform_refunds, sla_watch
 from services.after_sales.case_actions import Actor
 from services.after_sales.http import reports as weekly
 from services.after_sales.refunds import RefundActions as RefundDesk
@@ -18,8 +18,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def refund(db, case_id, now):
+    """Asked of the platform, and executed by it at once."""
     with db.unit_of_work() as uow:
-        RefundDesk(uow, SUPERVISOR, now, SlaPolicy()).refund(case_id)
+        case = RefundDesk(uow, SUPERVISOR, now, SlaPolicy()).refund(case_id)
+        executed = {"case_id": case_id, "order_no": case.order_no, "platform_refund_id": f"TB-RF-{case_id}",
+                    "amount": case.amount, "executed_at": now}
+    with db.unit_of_work() as uow:
+        platform_refunds.refund_executed(uow, executed, now)
 
 
 def table_for(db, week):
@@ -78,7 +83,7 @@ def test_weekly_table_and_holidays_over_http(desk):
     assert desk.call("GET", "/holidays").json()["holidays"] == [{"day": "2026-10-01", "name": "国庆节"}]
     case_id = desk.open(desk.place())["id"]
     desk.act(case_id, "approve")
-    desk.act(case_id, "refund")
+    desk.pay(case_id)
     year, week, _ = utcnow().astimezone(SHANGHAI).isocalendar()
     iso_week = f"{year}-W{week:02d}"
     as_json = desk.call("GET", "/reports/weekly", role="manager", params={"week": iso_week}).json()

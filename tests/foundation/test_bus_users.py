@@ -83,13 +83,15 @@ def test_names_next_to_a_services_own_are_not_its_own(name):
     assert not allows(allowed.configure, name) and not allows(allowed.write, name) and not allows(allowed.read, name)
 
 
-def test_the_storefront_only_publishes_to_its_events_exchange():
-    assert PERMISSIONS[STOREFRONT] == Permissions("^$", "^(?:storefront\\.events)$", "^$")
+def test_the_storefront_only_publishes_to_its_events_exchange_and_reads_its_own_feed():
+    assert PERMISSIONS[STOREFRONT] == Permissions("^$", "^(?:storefront\\.events)$", "^(?:storefront\\.feed)$")
     every_name = set().union(*(own_names(s) for s in config.SERVICES)) | {"amq.default", "storefront.unrouted"}
-    for name in every_name:
+    for name in every_name | {"storefront.feed2", "xstorefront.feed", "storefront.feed.x"}:
         assert not any(allows(p, name) for p in (PERMISSIONS[STOREFRONT].configure, PERMISSIONS[STOREFRONT].read))
         assert not allows(PERMISSIONS[STOREFRONT].write, name)
     assert allows(PERMISSIONS[STOREFRONT].write, "storefront.events")
+    assert allows(PERMISSIONS[STOREFRONT].read, "storefront.feed")
+    assert not allows(PERMISSIONS[STOREFRONT].write, "storefront.feed")
 
 
 def test_the_console_only_reads_the_dead_letters_and_replays_them_and_deploy_may_do_everything():

@@ -24,3 +24,4 @@ def test_the_pool_keeps_a_connection_per_worker_and_for_the_relay(container_fact
         for _ in range(workers + 2):
             busy.enter_context(engine.connect()).exec_driver_sql("SELECT 1")
     assert engine.pool.checkedin() == workers + 2   # all given back and kept open, none closed
+

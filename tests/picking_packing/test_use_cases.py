@@ -1,6 +1,7 @@
 """Use cases straight on the database (no broker): the rule variants the flows don't need to repeat."""
 from services.picking_packing import inventory, pick_lists
 from services.picking_packing.models import PickList
+from services.picking_packing.settings import Settings
 from tests.picking_packing.conftest import approved, earlier, events_in, line, stock_of, unique
 
 
@@ -19,8 +20,10 @@ def cancel(db, settings, order_no):
         pick_lists.cancel(uow, order_no, "cancelled: buyer changed mind", settings)
 
 
-def test_cancelling_a_waiting_order_lets_the_next_in_line_be_served(db, settings):
-    """§2 缺货订单: the order that waited longest is served first; once it is gone, the next one is."""
+def test_cancelling_a_waiting_order_lets_the_next_in_line_be_served(db):
+    """§2 缺货订单: the order that waited longest is served first; once it is gone, the next one is (strict first
+    come, first served: no overtaking, issue #23)."""
+    settings = Settings(fifo_overtake_limit=0)
     sku = unique("SKU")
     with db.unit_of_work() as uow:
         inventory.receive(uow, {"lines": [{"sku": sku, "qty": 1}]}, "W-1", settings)

@@ -205,8 +205,10 @@ class ChaosSuite:
 
 
 def _busy(queues):
-    """The queues with messages waiting or delivered and not acked; dead letters stay, and don't count."""
-    return {queue: held for queue, held in queues.items() if any(held) and not queue.endswith(".dead-letters")}
+    """The queues with messages waiting or delivered and not acked; dead letters stay, and don't count, nor do
+    the outside parties' feeds (`storefront.feed`): no storefront reads them here, so they only fill."""
+    return {queue: held for queue, held in queues.items()
+            if any(held) and not queue.endswith((".dead-letters", ".feed"))}
 
 
 def consumer_of(queue):

@@ -6,9 +6,7 @@ the storefront and for the warehouse and nothing moves downstream, while the sam
 signed in as itself, take a real order from the storefront to the warehouse, retry and dead-letter."""
 import json
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -20,7 +18,7 @@ from contracts import dump_event
 from services.picking_packing.models import PickList
 from services.shipping_labels.models import Shipment
 from shared.bus_credentials import CONSOLE, DEPLOY, STOREFRONT, bus_uri, password_file
-from shared.messaging.broker_admin import ManagementApi, Rabbitmqctl
+from shared.messaging.broker_admin import Rabbitmqctl
 from shared.messaging.bus_users import set_up_users, suite_permissions
 from shared.messaging.dead_letters import list_dead_letters, list_unrouted, replay_dead_letters
 from shared.messaging.topology import NotDeployed, consumer_queue_name
@@ -28,53 +26,12 @@ from shared.testing.polling import wait_for
 from shared.timeutil import utcnow
 from tests.picking_packing.conftest import Warehouse, approved, line
 from tests.reliability.harness import say
+from tests.support.deployed_bus import ADMIN_API, Bus, admin, bus, deployed, without_credentials  # noqa: F401 (fixtures)
 from tools import bus_users as bus_users_cli
-from tools import declare_topology, storefront
+from tools import storefront
 
-ADMIN_API = "http://guest:guest@127.0.0.1:15672/"
 PICKING_APPROVALS = consumer_queue_name("order_review", "order_approved", "picking_packing", "on_order_approved")
 SHIPPING_APPROVALS = consumer_queue_name("order_review", "order_approved", "shipping_labels", "on_order_approved")
-
-
-@dataclass
-class Bus:
-    """The suite's users in the test's vhost, as deploy makes them."""
-    base_uri: str     # the broker and vhost, no credentials
-    prefix: str
-    directory: Path
-
-    def uri(self, part):
-        return bus_uri(part, {"AMQP_URI": self.base_uri, "BUS_USER_PREFIX": self.prefix}, self.directory)
-
-
-def without_credentials(uri):
-    parts = urlsplit(uri)
-    return urlunsplit(parts._replace(netloc=f"{parts.hostname}:{parts.port or 5672}"))
-
-
-@pytest.fixture
-def admin():
-    return ManagementApi(ADMIN_API)
-
-
-@pytest.fixture
-def bus(container_factory, rabbit_config, tmp_path, admin):
-    # after container_factory: its services stop before their users are deleted
-    bus = Bus(without_credentials(rabbit_config["AMQP_URI"]), f"t{uuid.uuid4().hex[:10]}-", tmp_path / "secrets")
-    try:
-        set_up_users(admin, rabbit_config["vhost"], prefix=bus.prefix, directory=bus.directory)
-        yield bus
-    finally:
-        for part in suite_permissions():
-            admin.delete_user(bus.prefix + part)
-
-
-@pytest.fixture
-def deployed(bus, monkeypatch):
-    """The topology declared as deploy declares it, with deploy's own user."""
-    monkeypatch.setenv("AMQP_URI", bus.uri(DEPLOY))
-    assert declare_topology.main([]) == 0
-    return bus
 
 
 def publish_as(uri, exchange, routing_key, body):
@@ -178,6 +135,7 @@ def test_a_service_reads_only_its_own_queues_and_reaches_no_queue_through_the_de
     assert get_as(picking, PICKING_APPROVALS) is None
     bind_as(picking, PICKING_APPROVALS, "after_sales.events")
     assert get_as(bus.uri(CONSOLE), "picking_packing.dead-letters") is None
+    assert get_as(bus.uri(STOREFRONT), "storefront.feed") is None   # its own feed (issue #23), nothing else
 
 
 def get_as(uri, queue):

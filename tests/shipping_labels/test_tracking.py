@@ -125,3 +125,29 @@ def test_the_clock_skew_is_configuration():
     assert ShippingDesk.from_config({}).tracking_clock_skew == tracking.DEFAULT_CLOCK_SKEW == timedelta(minutes=5)
     assert tracking.date_problem(NOW + timedelta(seconds=60), HANDED_OVER, NOW, skew) is None
     assert "future" in tracking.date_problem(NOW + timedelta(seconds=61), HANDED_OVER, NOW, skew)
+
+
+def test_the_storefront_is_told_the_waybill_at_the_hand_over_and_every_carrier_scan_once(db, desk, run, shipped):
+    """#23 物流回传: `tracking_updated`, the storefront's own event (contracts/storefront_feed.py): the carrier,
+    waybill and order at the hand-over's time, then each scan stored (after delivery too), never one twice."""
+    number, tracking_no = shipped()
+    told = events(db, "tracking_updated")
+    assert told == [{"event_id": told[0]["event_id"], "occurred_at": told[0]["occurred_at"], "order_no": number,
+                     "carrier": "EMS", "tracking_no": tracking_no, "status": "handed_over",
+                     "at": "2026-11-23T05:00:00Z", "location": None}]   # HANDED_OVER: T0 + 3 h
+    run(tracking.record, desk, scan(tracking_no, "in_transit", hours=10), NOW)
+    run(tracking.record, desk, scan(tracking_no, "delivered", hours=30), NOW)
+    run(tracking.record, desk, scan(tracking_no, "delivered", hours=30), NOW)    # pushed twice: told once
+    run(tracking.record, desk, scan(tracking_no, "in_transit", hours=31), NOW)   # late: history, still told
+    assert [(e["status"], e["at"], e["location"]) for e in events(db, "tracking_updated")] == [
+        ("handed_over", "2026-11-23T05:00:00Z", None), ("in_transit", "2026-11-23T12:00:00Z", "杭州"),
+        ("delivered", "2026-11-24T08:00:00Z", "杭州"), ("in_transit", "2026-11-24T09:00:00Z", "杭州")]
+
+
+def test_nothing_is_told_to_the_storefront_before_the_hand_over_or_for_a_refused_scan(db, desk, run, shipped):
+    number, tracking_no = shipped(hand_over=False)
+    with pytest.raises(Conflict):
+        run(tracking.record, desk, scan(tracking_no, "in_transit"), NOW)
+    assert events(db, "tracking_updated") == []
+    assert hand_over_at(db, tracking_no)[0] == 200 and hand_over_at(db, tracking_no)[0] == 409   # scanned again
+    assert [e["status"] for e in events(db, "tracking_updated")] == ["handed_over"]

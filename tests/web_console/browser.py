@@ -141,7 +141,16 @@ class Browser:
         WebDriverWait(self.driver, timeout).until(gone)
 
     def text(self, element_id):
-        return self.find(element_id).text
+        """The element's text, looked up again if the page replaced it between the look-up and the read (a
+        click that loads a page, or htmx swapping a panel)."""
+        def read(driver):
+            try:
+                return (self.find(element_id).text,)
+            except WebDriverException as exc:
+                if detached(exc):
+                    return False
+                raise
+        return WebDriverWait(self.driver, WAIT_SECONDS).until(read)[0]
 
     def wait_text(self, element_id, expected, timeout=WAIT_SECONDS):
         """Wait until the element's text contains `expected` (pages reload or htmx swaps them)."""

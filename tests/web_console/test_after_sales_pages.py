@@ -78,7 +78,7 @@ def test_refusals_show_as_readable_messages(after_sales, start_console, browser)
     browser.open("/cases/new?order_no=SO-NO-SUCH-ORDER")
     browser.type("line_sku_0", "SKU-001")
     browser.type("line_qty_0", "1")
-    browser.click("open-case")
+    browser.submit("open-case")
     message = browser.text("error")
     assert "SO-NO-SUCH-ORDER" in message and "{" not in message and "Traceback" not in message
 

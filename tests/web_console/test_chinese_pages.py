@@ -70,7 +70,7 @@ DETAILS = (
     ("/admin/accounts", ("agent",)),     # the error page: another role's page
 )
 # The screen families, for the report: {path prefix: family} (the rest: common).
-OTHERS = {"/review": "review", "/packing": "floor", "/pick-lists": "floor", "/stock": "floor", "/shipments": "floor",
+OTHERS = {"/review": "review", "/blacklist": "review", "/packing": "floor", "/pick-lists": "floor", "/stock": "floor", "/shipments": "floor",
           "/manifest": "floor", "/cases": "cases", "/pool": "cases", "/care-tasks": "cases",
           "/scorecards": "managers", "/fines": "managers", "/pipeline": "managers", "/dead-letters": "managers"}
 

@@ -56,7 +56,8 @@ def test_rule3_the_weight_window_is_the_services_the_refusals_first_and_never_wo
 def test_rule5_a_person_sees_only_actions_the_state_and_their_role_allow():
     pending = {"allowed_actions": ["approve", "close", "reject", "note"]}
     assert case_forms.actions_for(pending, "supervisor") == ["approve", "close", "reject", "note"]
-    assert case_forms.actions_for(pending, "agent") == ["close", "note"]
+    # An agent approves a return within the shop's window (issue 23); the service's `refused` says when not.
+    assert case_forms.actions_for(pending, "agent") == ["approve", "close", "note"]
     assert case_forms.actions_for(pending, "warehouse") == []
     awaiting = {"allowed_actions": ["receive", "return_shipped", "note"]}
     assert case_forms.actions_for(awaiting, "warehouse") == ["receive"]
@@ -73,7 +74,7 @@ def test_actions_the_persons_duties_forbid_are_not_offered_and_say_why():
     assert case_forms.actions_for(agents_case, "supervisor") == ["reject", "note", "reassign"]
     assert case_forms.note_kinds_for(agents_case) == ["internal", "ask_buyer", "buyer_reply"]
     assert [(e.status, e.code) for e in case_forms.refusals_for(agents_case, "agent")] == [
-        (403, "assigned_to_another")]                   # one line per reason; approve is not an agent's anyway
+        (403, "assigned_to_another"), (403, "opened_by_you")]   # one line per reason
     assert [e.code for e in case_forms.refusals_for(agents_case, "supervisor")] == [
         "assigned_to_another", "opened_by_you"]
     assert case_forms.refusals_for(agents_case, "warehouse") == []

@@ -11,6 +11,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from services.web_console.formatting import local
 from shared.testing.polling import wait_for
 from tests.order_review.conftest import CHEAP_GOODS, storefront_order
 from tests.web_console.test_floor_pages import WAYBILL_RANGES, api, pick_list
@@ -153,7 +154,7 @@ def test_a_packers_day_and_a_shippers_day(floor, publish_order, start_console, b
 
 
 def test_a_warehouse_keepers_day(start_service, publish_order, start_console, browser):
-    review, picking = start_service("order_review"), start_service("picking_packing")
+    review, picking = start_service("order_review"), start_service("picking_packing", STOCK_LEVELS_DEBOUNCE_SECONDS=0.3)
     browser.base = start_console(review, picking)
     browser.sign_in("W-1", "warehouse")
     browser.open("/stock")
@@ -171,8 +172,12 @@ def test_a_warehouse_keepers_day(start_service, publish_order, start_console, br
     order_no = publish_order(event=storefront_order())["order"]["order_no"]
     wait_for(lambda: (found := pick_list(picking, order_no)) and found["status"] == "ready",
              message="the pick list never became ready")
+    # what the storefront was last told it may sell (issue #23): 12 received, 2 reserved, in Beijing time
+    told = wait_for(lambda: (lambda shown: shown if (shown["storefront"] or {}).get("available") == 10 else None)(
+        api(picking, "GET", "/stock/SKU-001", "warehouse").json()), message="the storefront was never told")
     browser.open("/stock")
     assert "保温杯" in browser.text("stock-SKU-001") and "数据线" in browser.text("stock-SKU-006")
+    assert f"10（{local(told['storefront']['sent_at'])}）" in browser.text("stock-SKU-001")
     browser.screenshot("floor_warehouse_receipt")
 
     browser.type("count-sku", "SKU-001")   # 12 on hand, 2 reserved: a count of 1 is refused

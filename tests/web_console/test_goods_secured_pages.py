@@ -42,6 +42,10 @@ def test_a_waiting_refund_let_through_then_a_red_recovery_case_for_supervisors(a
     assert "主管放行" in browser.text("secured") and "快递员确认包裹丢失" in browser.text("secured")
     browser.open(f"/cases/{case_id}")
     browser.click("do-refund")   # SUP-2 did not open the case either
+    assert "待平台退款" in browser.wait_text("case-status", "待平台退款")
+    after_sales.platform_answers(case_id, "refund_executed", amount="59.00")
+    after_sales.wait_case(case_id, "refunded")
+    browser.open(f"/cases/{case_id}")
     assert "已退款" in browser.wait_text("case-status", "已退款")
 
     publish_event(after_sales.amqp_uri, "shipping_labels", "parcel_delivered", {

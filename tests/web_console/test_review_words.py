@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from services.order_review import rules
+from services.order_review.models import BlacklistEntry
 from services.order_review.settings import Settings as ReviewPolicy
 from services.web_console import texts
 from services.web_console.api import ApiError
@@ -21,11 +22,14 @@ def words(lang):
 def holds_of_every_rule():
     """One real hold per code, made by the service's own rules."""
     order = {"buyer_remark": "请周末送货", "shipping_fee": Decimal("8.00"), "total": Decimal("999.00"),
-             "lines": [{"sku": "SKU-001", "qty": 1, "unit_price": Decimal("900.00")}],
+             "lines": [{"sku": "SKU-001", "qty": 1, "unit_price": Decimal("900.00"), "unit_weight_g": 500}],
+             "courier": "ZTO",
              "payment": {"method": "cod", "paid_amount": Decimal("0.00")},
              "shipping_address": {"recipient": "王", "phone": "123", "province": "火星", "city": "上海市",
                                   "district": "", "line1": "", "postcode": ""}}
-    history = rules.CustomerHistory(cod_refusals=2, same_goods_orders=[("SO-20261201-0001", utcnow())])
+    listed = BlacklistEntry(kind="phone", shown="123", reason="拒收三次", listed_by="SV-1")
+    history = rules.CustomerHistory(cod_refusals=2, same_goods_orders=[("SO-20261201-0001", utcnow())],
+                                    blacklisted=[listed])
     made = rules.review(order, history, ReviewPolicy())
     made.append(rules.conflict_hold({"order_no": "SO-1", "total": "1", "lines": [1]},
                                     {"order_no": "SO-1", "total": "2", "lines": [2]}))
@@ -46,6 +50,11 @@ def test_every_hold_the_rules_place_reads_in_both_languages():
     assert "SO-20261201-0001（下单于 " in chinese["POSSIBLE_DUPLICATE"]
     assert chinese["CONFLICTING_ORDER"].startswith("订单 SO-1 再次到达，商品、金额不同")
     assert chinese["OUT_OF_STOCK"] == "缺货：SKU-001 需要 2 件，可用 0 件。仓库占用到货后自动解除。"
+    assert chinese["COURIER_NOT_SERVED"] == "买家指定中通快递，但它不能承运此包裹：不代收货款（火星，500 克）。"
+    assert english["COURIER_NOT_SERVED"] == ("The buyer chose ZTO Express, which can't take this parcel: it collects "
+                                             "no cash on delivery (火星, 500 g).")
+    assert chinese["BLACKLISTED"] == "订单命中黑名单：电话“123”（SV-1 列入，原因：拒收三次）"
+    assert english["BLACKLISTED"] == "The order names what is blacklisted: phone “123” (listed by SV-1: 拒收三次)"
     assert english["INCOMPLETE_ADDRESS"] == "Missing: District, Street address; Implausible: Recipient “王”, Province “火星”"
     for code, text in chinese.items():   # no English sentence on a Chinese page
         assert not any(word in text for word in ("missing", "Cash", "The buyer", "needs", "placed")), (code, text)
@@ -69,6 +78,14 @@ def test_a_hold_from_before_parameters_shows_its_name_only():
     ({"event": "approved", "by": "auto", "reason": None}, "自动放行"),
     ({"event": "rejected", "by": "R-3", "reason": "买家取消"}, "R-3 拒绝，理由：买家取消"),
     ({"event": "handed_over"}, "已交接快递"), ({"event": "delivered"}, "快递已签收"),
+    ({"event": "corrected", "field": "courier", "before": "ZTO", "after": "EMS", "by": "R-2"},
+     "R-2 更正快递：中通快递 → 中国邮政 EMS"),
+    ({"event": "corrected", "field": "courier", "before": "ZTO", "after": "", "by": "R-2"}, "中通快递 → （空）"),
+    ({"event": "goods_changed", "by": "R-3", "reason": "买家留言", "before": [{"sku": "SKU-001", "qty": 2}],
+      "after": [{"sku": "SKU-002", "qty": 3}, {"sku": "SKU-006", "qty": 1}]},
+     "R-3 修改商品：SKU-001 × 2 → SKU-002 × 3、SKU-006 × 1，理由：买家留言"),
+    ({"event": "goods_change_refused", "reason": "picking_started", "after": [{"sku": "SKU-002", "qty": 3}]},
+     "仓库已开始配货，商品修改（SKU-002 × 3）未采用，订单保持原商品"),
 ])
 def test_history_entries_read_in_chinese(item, expected):
     assert expected in history_entry(words("zh"), item)
@@ -90,3 +107,19 @@ def test_refusals_read_in_the_readers_words_with_their_details():
         "请检查：电话"
     assert refusal(zh, ApiError(409, "claimed_by_other", "...", details={"holder": "R-2", "expires_at": at})) == \
         f"此单正由 R-2 审核（至 {local(at)}）。"
+
+
+def test_policy_refusals_read_in_both_languages():
+    from services.web_console.pages.blacklist import refusal as blacklist_refusal
+    zh, en = words("zh"), words("en")
+    served = ApiError(422, "courier_not_served", "...", {"courier": ["cod"]}, {"courier": "DBL", "problems": ["cod"]})
+    assert refusal(zh, served) == "德邦快递不能承运此包裹：不代收货款。"
+    assert refusal(en, served) == "Deppon can't take this parcel: it collects no cash on delivery."
+    fails = ApiError(422, "goods_change_fails_review", "...", {"lines": ["fails review"]}, {"holds": [
+        {"code": "AMOUNT_MISMATCH", "params": {"lines": "295.00", "shipping": "0.00", "total": "118.00", "paid": None}}]})
+    assert refusal(zh, fails) == "此单已交仓库处理，不能再挂起，商品未修改：金额对不上：商品 ¥295.00 + 运费 ¥0.00，订单合计 ¥118.00"
+    bad = ApiError(422, "bad_blacklist_value", "...", {"value": ["not_a_phone"]})
+    assert blacklist_refusal(zh, bad) == "无法列入：不是有效的手机号或带区号的固定电话"
+    listed = ApiError(409, "already_listed", "...", details={"entry_id": 7, "listed_by": "SV-1"})
+    assert blacklist_refusal(zh, listed) == "已在名单上（第 7 条，SV-1 列入）。"
+    assert blacklist_refusal(en, listed) == "Listed already (entry 7, by SV-1)."

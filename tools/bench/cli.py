@@ -9,6 +9,7 @@ import time
 from datetime import datetime, timezone
 
 import tools.bench
+from tools.bench.broker import ManagementOff
 from shared.config import VAR_DIR
 from tools.bench.cluster import comparison, run_on_cluster
 from tools.bench.databases import DEFAULT_POSTGRES_URL
@@ -55,6 +56,14 @@ def parse(argv):
 
 
 def main(argv=None):
+    try:
+        return _main(argv)
+    except ManagementOff as problem:
+        print(f"make bench: {problem}", file=sys.stderr)
+        return 2
+
+
+def _main(argv):
     if argv is None:
         argv = sys.argv[1:] or shlex.split(os.environ.get("BENCH_ARGS", ""))
     args = parse(argv)

@@ -53,7 +53,9 @@ class CaseEndpoints:
     def add_note(self, request, case_id, body):
         return self._act(request, AllCaseActions.note, case_id, body, status=201)
 
-    @api("POST", "/cases/<int:case_id>/approve", roles=[Role.SUPERVISOR], body=ApproveSchema, idempotent=True)
+    @api("POST", "/cases/<int:case_id>/approve", roles=STAFF, body=ApproveSchema, idempotent=True,
+         summary="approve (an agent only a return or exchange within the shop's return window: 403 "
+                 "outside_return_window, supervisor_decides)")
     def approve(self, request, case_id, body):
         return self._act(request, AllCaseActions.approve, case_id, body)
 

@@ -1,5 +1,5 @@
 """The floor's HTTP API: the fixed scanner API (`POST /scans`), pick lists, overrides, tasks."""
-from services.picking_packing import packing, pick_lists, returned_goods, scanning
+from services.picking_packing import merging, packing, pick_lists, returned_goods, scanning
 from services.picking_packing.schemas import (
     DefectiveOut, OverrideSchema, Paging, PickListQuery, ScanSchema, TaskOut, TaskQuery,
 )
@@ -34,13 +34,14 @@ class FloorEndpoints:
     @api("GET", "/pick-lists/<order_no>", roles=FLOOR_ROLES, summary="one pick list and what is left to do")
     def get_pick_list(self, request, order_no):
         with self.db.read() as session:
-            return pick_lists.shown(session, order_no, self.settings.tolerance)
+            return merging.shown(session, order_no, self.settings)   # a merged order: its parcel's window
 
     @api("POST", "/pick-lists/<order_no>/weight-override", roles=[Role.SUPERVISOR, Role.MANAGER],
          body=OverrideSchema, idempotent=True, summary="accept a held parcel's weight, with a reason")
     def override_weight(self, request, order_no, body):
         with self.db.unit_of_work() as uow:
-            pick_list = packing.override_weight(uow, order_no, request.identity.staff_id, body["reason"])
+            pick_list = packing.override_weight(uow, order_no, request.identity.staff_id, body["reason"],
+                                               self.settings)
             return uow.respond(200, pick_lists.progress(pick_list))
 
     @api("GET", "/tasks", roles=TASK_ROLES, query=TaskQuery, summary="put-away and repack tasks")

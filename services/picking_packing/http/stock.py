@@ -1,8 +1,9 @@
-"""The warehouse's stock HTTP API (roles warehouse, manager): 入库, 盘点, thresholds, warnings (预警)."""
-from services.picking_packing import inventory, stock
+"""The warehouse's stock HTTP API (roles warehouse, manager): 入库, 盘点, 调拨, thresholds, warnings (预警),
+warehouses and their bins (库位)."""
+from services.picking_packing import inventory, stock, stock_levels
 from services.picking_packing.schemas import (
-    BarcodeSchema, CountSchema, MovementOut, MovementQuery, Paging, ReceiptSchema, StockItemOut, ThresholdSchema,
-    path_code,
+    BarcodeSchema, BinCode, BinSchema, BinStockQuery, CountSchema, MovementOut, MovementQuery, Paging, ReceiptSchema,
+    StockItemOut, StorefrontLevelOut, ThresholdSchema, TransferSchema, WarehouseSchema, path_code,
 )
 from services.picking_packing.storage import stock as stored
 from shared.web import Role, api
@@ -39,6 +40,48 @@ class StockEndpoints:
         with self.db.read() as session:
             return {"receipts": schema(MovementOut, many=True).dump(stored.movements(session, "received", **query))}
 
+    @api("POST", "/stock/transfers", roles=STOCK_ROLES, body=TransferSchema, idempotent=True,
+         summary="调拨/移库: available goods move from one bin to another (or to another warehouse)")
+    def post_transfer(self, request, body):
+        with self.db.unit_of_work() as uow:
+            moved = inventory.transfer(uow, body, request.identity.staff_id, self.settings)
+            return uow.respond(201, {**moved, "stock": self._stock_of(uow.session, [body["sku"]])})
+
+    @api("GET", "/stock/transfers", roles=STOCK_ROLES, query=MovementQuery,
+         summary="transfers, newest first: each is a transfer_out and a transfer_in movement")
+    def list_transfers(self, request, query):
+        with self.db.read() as session:
+            return {"transfers": schema(MovementOut, many=True).dump(
+                stored.movements(session, ("transfer_out", "transfer_in"), **query))}
+
+    @api("GET", "/stock/bins", roles=STOCK_ROLES, query=BinStockQuery,
+         summary="stock by warehouse and bin (库位), in pick route order; empty bins too")
+    def list_bin_stock(self, request, query):
+        with self.db.read() as session:
+            rows = stored.bin_listing(session, query.get("warehouse"), query.get("sku"), query["limit"])
+            return {"bins": [{"warehouse": w, "bin": code, "sku": sku, "on_hand": on_hand or 0,
+                              "reserved": reserved or 0, "available": (on_hand or 0) - (reserved or 0)}
+                             for w, code, sku, on_hand, reserved in rows]}
+
+    @api("GET", "/warehouses", roles=STOCK_ROLES + [Role.SUPERVISOR, Role.PICKER],   # pickers: a wave's warehouse
+         summary="warehouses and the provinces they serve")
+    def list_warehouses(self, request):
+        with self.db.read() as session:
+            return {"warehouses": [{"code": w.code, "name": w.name, "rank": w.rank, "provinces": near}
+                                   for w, near in stored.warehouses(session)]}
+
+    @api("PUT", "/warehouses/<code>", roles=STOCK_ROLES, body=WarehouseSchema,
+         summary="a warehouse, its own rank and its rank per province (lower: nearer; allocation tries it first)")
+    def put_warehouse(self, request, code, body):
+        with self.db.unit_of_work() as uow:
+            return inventory.save_warehouse(uow, path_code("code", code, BinCode), body)
+
+    @api("POST", "/warehouses/<code>/bins", roles=STOCK_ROLES, body=BinSchema,
+         summary="a new bin location (库位) in the warehouse, e.g. A-01-03")
+    def post_bin(self, request, code, body):
+        with self.db.unit_of_work() as uow:
+            return uow.respond(201, inventory.add_bin(uow, path_code("code", code, BinCode), body["code"]))
+
     @api("GET", "/stock/warnings", roles=STOCK_ROLES, summary="预警: SKUs under their threshold")
     def list_warnings(self, request):
         threshold = self.settings.low_stock_threshold
@@ -47,15 +90,17 @@ class StockEndpoints:
             return {"warnings": [{**shown, "threshold": stock.threshold_of(item, threshold)}
                                  for item, shown in zip(items, _named(session, items))]}
 
-    @api("GET", "/stock", roles=STOCK_ROLES, query=Paging, summary="stock of every SKU")
+    @api("GET", "/stock", roles=STOCK_ROLES, query=Paging,
+         summary="stock of every SKU, with what the storefront was last told (`storefront`: null if never)")
     def list_stock(self, request, query):
         with self.db.read() as session:
-            return {"stock": _named(session, stored.listing(session, query["limit"]))}
+            return {"stock": _with_storefront(session, _named(session, stored.listing(session, query["limit"])))}
 
-    @api("GET", "/stock/<sku>", roles=STOCK_ROLES, summary="one SKU's stock")
+    @api("GET", "/stock/<sku>", roles=STOCK_ROLES,
+         summary="one SKU's stock, with what the storefront was last told (`storefront`: null if never)")
     def get_stock(self, request, sku):
         with self.db.read() as session:
-            return _named(session, [stock.get(session, sku)])[0]
+            return _with_storefront(session, _named(session, [stock.get(session, sku)]))[0]
 
     @api("PUT", "/stock/<sku>/threshold", roles=STOCK_ROLES, body=ThresholdSchema, summary="per-SKU warning level")
     def set_threshold(self, request, sku, body):
@@ -78,3 +123,10 @@ def _named(session, items):
     """Stock rows as the API shows them, each with its goods' name (None for a SKU never ordered)."""
     names = stored.names(session, [item.sku for item in items])
     return [{**shown, "name": names.get(shown["sku"])} for shown in schema(StockItemOut, many=True).dump(items)]
+
+
+def _with_storefront(session, shown):
+    """Each shown SKU with `storefront`: the available quantity it was last told and when, or None."""
+    told = stock_levels.last_told(session, [item["sku"] for item in shown])
+    return [{**item, "storefront": schema(StorefrontLevelOut).dump(told[item["sku"]])
+             if item["sku"] in told else None} for item in shown]

@@ -15,9 +15,9 @@ from shared.timeutil import to_iso
 LISTS, LINES, CHECKS = PickList.__table__, PickLine.__table__, WeightCheck.__table__
 
 _LIST_COLUMNS = (LISTS.c.order_no, LISTS.c.status, LISTS.c.expected_weight_g, LISTS.c.weight_g, LISTS.c.picker,
-                 LISTS.c.packer, LISTS.c.station_id, LISTS.c.tracking_no)
+                 LISTS.c.packer, LISTS.c.station_id, LISTS.c.tracking_no, LISTS.c.warehouse, LISTS.c.province)
 _LINE_COLUMNS = (LINES.c.sku, LINES.c.name, LINES.c.qty, LINES.c.picked, LINES.c.picker.label("line_picker"),
-                 LINES.c.picked_at)
+                 LINES.c.picked_at, LINES.c.bin)
 _SHEET = (sa.select(*_LIST_COLUMNS, *_LINE_COLUMNS).select_from(LISTS.join(LINES))
           .where(LISTS.c.order_no == sa.bindparam("b_order_no")).order_by(LINES.c.sku))
 _BARE = (sa.select(*_LIST_COLUMNS, *(sa.null().label(c.name) for c in _LINE_COLUMNS))
@@ -52,8 +52,8 @@ def _insert_list(dialect_name):
 def _sheet(rows):
     first = rows[0]
     sheet = Sheet(first.order_no, first.status, first.expected_weight_g, first.weight_g, first.picker,
-                  first.packer, first.station_id, first.tracking_no)
-    sheet.lines = [Line(r.sku, r.name, r.qty, r.picked, r.line_picker, r.picked_at) for r in rows if r.sku]
+                  first.packer, first.station_id, first.tracking_no, first.warehouse, first.province)
+    sheet.lines = [Line(r.sku, r.name, r.qty, r.picked, r.line_picker, r.picked_at, r.bin) for r in rows if r.sku]
     return sheet
 
 
@@ -81,6 +81,22 @@ def in_status(session, status):
     return [_sheet(list(group)) for _, group in groupby(rows, key=lambda row: row.order_no)]
 
 
+def overtaken(session, order_nos):
+    """{order_no: times a later order overtook it} (bounded FIFO, issue #23)."""
+    if not order_nos:
+        return {}
+    rows = session.connection().execute(sa.select(LISTS.c.order_no, LISTS.c.overtaken)
+                                        .where(LISTS.c.order_no.in_(order_nos)))
+    return {row.order_no: row.overtaken for row in rows}
+
+
+def count_overtaken(session, order_nos):
+    """Each of `order_nos` was overtaken once more (an order named twice: twice)."""
+    for order_no in order_nos:
+        session.connection().execute(sa.update(LISTS).where(LISTS.c.order_no == order_no)
+                                     .values(overtaken=LISTS.c.overtaken + 1))
+
+
 def anyone_in(session, status):
     return session.connection().execute(_ANYONE_IN, {"b_status": status}).first() is not None
 
@@ -92,6 +108,17 @@ def insert(session, pick_list, lines):
         return False
     connection.execute(_INSERT_LINES, [{"order_no": pick_list["order_no"], **line} for line in lines])
     return True
+
+
+def customer_of(session, order_no):
+    return session.connection().execute(sa.select(LISTS.c.customer_id).where(LISTS.c.order_no == order_no)).scalar()
+
+
+def replace_lines(session, order_no, lines):
+    """The pick list's lines become `lines` (none picked yet)."""
+    connection = session.connection()
+    connection.execute(sa.delete(LINES).where(LINES.c.order_no == order_no))
+    connection.execute(_INSERT_LINES, [{"order_no": order_no, **line} for line in lines])
 
 
 def save(session, order_no, values):
@@ -129,14 +156,16 @@ def weighers(session, order_no):
 
 # The floor screen asks for ready work many times a second: rows straight to JSON, no ORM objects.
 _SHOWN = (sa.select(LISTS.c.order_no, LISTS.c.status, LISTS.c.expected_weight_g, LISTS.c.weight_g, LISTS.c.approved_at,
-                    LISTS.c.picker, LISTS.c.packer, LISTS.c.tracking_no, LISTS.c.cancel_reason)
+                    LISTS.c.picker, LISTS.c.packer, LISTS.c.tracking_no, LISTS.c.cancel_reason, LISTS.c.warehouse,
+                    LISTS.c.overtaken)
           .order_by(LISTS.c.approved_at, LISTS.c.order_no))
 _LISTING = _SHOWN.limit(sa.bindparam("b_limit"))
 _LISTING_BY_STATUS = _LISTING.where(LISTS.c.status == sa.bindparam("b_status"))
 _ONE = _SHOWN.where(LISTS.c.order_no == sa.bindparam("b_order_no"))
-_LINES_OF = (sa.select(LINES.c.order_no, LINES.c.sku, LINES.c.name, LINES.c.qty, LINES.c.picked)
+# Each order's lines on its pick route: by bin (lines not reserved yet last), then SKU.
+_LINES_OF = (sa.select(LINES.c.order_no, LINES.c.sku, LINES.c.name, LINES.c.qty, LINES.c.picked, LINES.c.bin)
              .where(LINES.c.order_no.in_(sa.bindparam("b_order_nos", expanding=True)))
-             .order_by(LINES.c.order_no, LINES.c.sku))
+             .order_by(LINES.c.order_no, LINES.c.bin.is_(None), LINES.c.bin, LINES.c.sku))
 _COUNTS = sa.select(LISTS.c.status, sa.func.count()).group_by(LISTS.c.status)
 
 
@@ -146,11 +175,12 @@ def _shown(connection, rows):
     if rows:
         for line in connection.execute(_LINES_OF, {"b_order_nos": [row.order_no for row in rows]}):
             lines.setdefault(line.order_no, []).append(
-                {"sku": line.sku, "name": line.name, "qty": line.qty, "picked": line.picked})
+                {"sku": line.sku, "name": line.name, "qty": line.qty, "picked": line.picked, "bin": line.bin})
     return [{"order_no": row.order_no, "status": row.status, "expected_weight_g": row.expected_weight_g,
              "weight_g": row.weight_g, "approved_at": to_iso(row.approved_at), "picker": row.picker,
              "packer": row.packer, "tracking_no": row.tracking_no, "cancel_reason": row.cancel_reason,
-             "lines": lines.get(row.order_no, [])} for row in rows]
+             "warehouse": row.warehouse, "overtaken": row.overtaken, "lines": lines.get(row.order_no, [])}
+            for row in rows]
 
 
 def listing(session, status=None, limit=100):

@@ -7,10 +7,13 @@ from typing import NamedTuple, Optional
 
 import sqlalchemy as sa
 
-from services.picking_packing.models import Barcode, ParcelReturnLine, PickLine, StockItem, StockMovement
+from services.picking_packing.models import (
+    DEFAULT_BIN, DEFAULT_WAREHOUSE, Barcode, Bin, BinStock, ParcelReturnLine, PickBin, PickLine, StockItem,
+    StockMovement, Warehouse, WarehouseProvince,
+)
 from shared.db.unit_of_work import insert_ignoring_duplicates
 
-ITEMS = StockItem.__table__
+ITEMS, BINS, PICK_BINS, LINES = StockItem.__table__, BinStock.__table__, PickBin.__table__, PickLine.__table__
 
 
 class Level(NamedTuple):
@@ -24,9 +27,30 @@ class Level(NamedTuple):
 # Prebuilt: run once or twice per order and per scan, with plain parameters.
 _LEVEL_COLUMNS = (ITEMS.c.sku, (ITEMS.c.on_hand - ITEMS.c.reserved).label("available"), ITEMS.c.low_threshold,
                   ITEMS.c.low_warned)
-_LOCK_LEVELS = (sa.select(*_LEVEL_COLUMNS)
-                .where(ITEMS.c.sku.in_(sa.bindparam("b_skus", expanding=True))).order_by(ITEMS.c.sku)
-                .with_for_update())
+# The SKUs' totals with their bins, all locked in one statement (by SKU, then bin: lockers never deadlock).
+# Every stock row has a bin row (its default bin at least: ensure_rows), so the join loses no SKU.
+_LOCK_STOCK = (sa.select(*_LEVEL_COLUMNS, BINS.c.warehouse, BINS.c.bin,
+                         (BINS.c.on_hand - BINS.c.reserved).label("bin_available"))
+               .select_from(ITEMS.join(BINS, BINS.c.sku == ITEMS.c.sku))
+               .where(ITEMS.c.sku.in_(sa.bindparam("b_skus", expanding=True)))
+               .order_by(ITEMS.c.sku, BINS.c.warehouse, BINS.c.bin).with_for_update())
+_BIN_KEY = (BINS.c.warehouse == sa.bindparam("b_warehouse"), BINS.c.bin == sa.bindparam("b_bin"),
+            BINS.c.sku == sa.bindparam("b_sku"))
+# The bins' rows are locked (_LOCK_STOCK) and planned from; the CHECKs still refuse a negative quantity.
+_RESERVE_BIN = sa.update(BINS).where(*_BIN_KEY).values(reserved=BINS.c.reserved + sa.bindparam("b_qty"))
+_INSERT_PICK_BINS = sa.insert(PICK_BINS)
+_LINE_BIN = (sa.update(LINES).where(LINES.c.order_no == sa.bindparam("b_order_no"), LINES.c.sku == sa.bindparam("b_sku"))
+             .values(bin=sa.bindparam("b_bin")))
+_PICK_BINS_OF = (sa.select(PICK_BINS.c.warehouse, PICK_BINS.c.bin, PICK_BINS.c.sku, PICK_BINS.c.qty)
+                 .where(PICK_BINS.c.order_no == sa.bindparam("b_order_no"))
+                 .order_by(PICK_BINS.c.sku, PICK_BINS.c.warehouse, PICK_BINS.c.bin))
+_RELEASE_BIN = (sa.update(BINS).where(*_BIN_KEY, BINS.c.reserved >= sa.bindparam("b_qty"))
+                .values(reserved=BINS.c.reserved - sa.bindparam("b_qty")))
+_SHIP_BIN = (sa.update(BINS).where(*_BIN_KEY, BINS.c.reserved >= sa.bindparam("b_qty"))
+             .values(reserved=BINS.c.reserved - sa.bindparam("b_qty"), on_hand=BINS.c.on_hand - sa.bindparam("b_qty")))
+_SHIP_BIN_AVAILABLE = (sa.update(BINS).where(*_BIN_KEY, BINS.c.on_hand - BINS.c.reserved >= sa.bindparam("b_qty"))
+                       .values(on_hand=BINS.c.on_hand - sa.bindparam("b_qty")))
+_ADD_BIN = sa.update(BINS).where(*_BIN_KEY).values(on_hand=BINS.c.on_hand + sa.bindparam("b_qty"))
 _RESERVE = (sa.update(ITEMS).where(ITEMS.c.sku == sa.bindparam("b_sku"),
                                    ITEMS.c.on_hand - ITEMS.c.reserved >= sa.bindparam("b_qty"))
             .values(reserved=ITEMS.c.reserved + sa.bindparam("b_qty")))
@@ -41,10 +65,130 @@ _BARCODE = sa.select(Barcode.__table__.c.sku).where(Barcode.__table__.c.barcode 
 
 
 def ensure_rows(session, skus):
-    """A stock row (nothing on hand) for each SKU that has none yet."""
+    """A stock row (nothing on hand) for each SKU that has none yet, with its row in the default bin."""
     for sku in skus:
         session.execute(insert_ignoring_duplicates(session.bind.dialect.name, ITEMS)
                         .values(sku=sku, on_hand=0, reserved=0, low_warned=False))
+    ensure_bin_rows(session, DEFAULT_WAREHOUSE, DEFAULT_BIN, skus)
+
+
+def ensure_bin_rows(session, warehouse, bin, skus):
+    """A row (nothing on hand) for each SKU in the bin that has none yet."""
+    for sku in skus:
+        session.execute(insert_ignoring_duplicates(session.bind.dialect.name, BINS)
+                        .values(warehouse=warehouse, bin=bin, sku=sku, on_hand=0, reserved=0))
+
+
+def locked_stock(session, skus):
+    """({sku: Level}, {warehouse: {sku: [(bin, available)]}}) of the SKUs that have a stock row, all locked
+    until commit in one statement; each SKU's bins in route order (bin codes sorted)."""
+    levels, shelves = {}, {}
+    for row in session.connection().execute(_LOCK_STOCK, {"b_skus": sorted(skus)}):
+        levels[row.sku] = Level(row.sku, row.available, row.low_threshold, row.low_warned)
+        shelves.setdefault(row.warehouse, {}).setdefault(row.sku, []).append((row.bin, row.bin_available))
+    return levels, shelves
+
+
+def reserve_bins(session, order_no, warehouse, takes, line_bins):
+    """The takes [(bin, sku, qty)] reserved in their bins and remembered on the order (`line_bins`: {sku: bin}
+    written on its lines, or None when the lines were stored with them)."""
+    if not takes:
+        return
+    connection = session.connection()
+    connection.execute(_RESERVE_BIN, [{"b_warehouse": warehouse, "b_bin": code, "b_sku": sku, "b_qty": qty}
+                                      for code, sku, qty in takes])
+    connection.execute(_INSERT_PICK_BINS, [{"order_no": order_no, "warehouse": warehouse, "bin": code, "sku": sku,
+                                            "qty": qty} for code, sku, qty in takes])
+    if line_bins:
+        connection.execute(_LINE_BIN, [{"b_order_no": order_no, "b_sku": sku, "b_bin": code}
+                                       for sku, code in sorted(line_bins.items())])
+
+
+def pick_bins(session, order_no):
+    """[(warehouse, bin, sku, qty)] the order's goods are (or were) reserved in."""
+    return [tuple(row) for row in session.connection().execute(_PICK_BINS_OF, {"b_order_no": order_no})]
+
+
+def forget_pick_bins(session, order_no):
+    """The order's goods are reserved in no bin any more (its goods changed: they are planned again)."""
+    session.connection().execute(sa.delete(PICK_BINS).where(PICK_BINS.c.order_no == order_no))
+
+
+def release_bin(session, warehouse, bin, sku, qty):
+    return bool(session.connection().execute(_RELEASE_BIN, {"b_warehouse": warehouse, "b_bin": bin, "b_sku": sku,
+                                                            "b_qty": qty}).rowcount)
+
+
+def ship_bin(session, warehouse, bin, sku, qty, reserved=True):
+    """Take `qty` out of the bin, reserved or (`reserved=False`) available goods; False when fewer are there."""
+    return bool(session.connection().execute(_SHIP_BIN if reserved else _SHIP_BIN_AVAILABLE, {
+        "b_warehouse": warehouse, "b_bin": bin, "b_sku": sku, "b_qty": qty}).rowcount)
+
+
+def add_to_bin(session, warehouse, bin, sku, qty):
+    """On hand in the bin changes by `qty` (the CHECKs refuse below zero or below reserved)."""
+    session.connection().execute(_ADD_BIN, {"b_warehouse": warehouse, "b_bin": bin, "b_sku": sku, "b_qty": qty})
+
+
+def locked_bin_rows(session, warehouse, bin, skus):
+    """{sku: BinStock} in one bin, locked until commit (call after locking the SKUs' stock rows)."""
+    rows = session.scalars(sa.select(BinStock).where(BinStock.warehouse == warehouse, BinStock.bin == bin,
+                                                     BinStock.sku.in_(sorted(skus)))
+                           .order_by(BinStock.sku).with_for_update()
+                           .execution_options(populate_existing=True)).all()
+    return {row.sku: row for row in rows}
+
+
+def warehouse_ranks(session, provinces):
+    """({warehouse: its own rank}, {(warehouse, province): rank}) for allocation's nearest warehouse."""
+    ranks = dict(session.execute(sa.select(Warehouse.code, Warehouse.rank)).all())
+    near = session.execute(sa.select(WarehouseProvince.warehouse, WarehouseProvince.province, WarehouseProvince.rank)
+                           .where(WarehouseProvince.province.in_(sorted(p for p in provinces if p)))).all()
+    return ranks, {(w, province): rank for w, province, rank in near}
+
+
+def bin_exists(session, warehouse, bin):
+    return session.get(Bin, (warehouse, bin)) is not None
+
+
+def warehouse(session, code):
+    return session.get(Warehouse, code)
+
+
+def warehouses(session):
+    """[(Warehouse, {province: rank})] by code."""
+    found = session.scalars(sa.select(Warehouse).order_by(Warehouse.code)).all()
+    near = {}
+    for row in session.scalars(sa.select(WarehouseProvince).order_by(WarehouseProvince.rank)):
+        near.setdefault(row.warehouse, {})[row.province] = row.rank
+    return [(w, near.get(w.code, {})) for w in found]
+
+
+def save_warehouse(session, code, name, rank, provinces):
+    """Create or change a warehouse; its provinces' ranks become `provinces` ({province: rank})."""
+    session.merge(Warehouse(code=code, name=name, rank=rank))
+    session.flush()
+    session.execute(sa.delete(WarehouseProvince).where(WarehouseProvince.warehouse == code))
+    session.add_all(WarehouseProvince(warehouse=code, province=p, rank=r) for p, r in sorted(provinces.items()))
+
+
+def add_bin(session, warehouse, code):
+    """False if the bin exists already."""
+    return bool(session.execute(insert_ignoring_duplicates(session.bind.dialect.name, Bin.__table__)
+                                .values(warehouse=warehouse, code=code)).rowcount)
+
+
+def bin_listing(session, warehouse=None, sku=None, limit=500):
+    """Stock per warehouse and bin: [(warehouse, bin, sku, on_hand, reserved)], bins without stock as sku None."""
+    query = (sa.select(Bin.warehouse, Bin.code, BinStock.sku, BinStock.on_hand, BinStock.reserved)
+             .select_from(Bin.__table__.outerjoin(BINS, sa.and_(BINS.c.warehouse == Bin.warehouse,
+                                                                 BINS.c.bin == Bin.code)))
+             .order_by(Bin.warehouse, Bin.code, BinStock.sku).limit(limit))
+    if warehouse:
+        query = query.where(Bin.warehouse == warehouse)
+    if sku:
+        query = query.where(BinStock.sku == sku)
+    return [tuple(row) for row in session.execute(query)]
 
 
 def lock(session, skus):
@@ -53,12 +197,6 @@ def lock(session, skus):
                            .order_by(StockItem.sku).with_for_update()
                            .execution_options(populate_existing=True)).all()
     return {row.sku: row for row in rows}
-
-
-def locked_levels(session, skus):
-    """{sku: Level} of the SKUs that have a stock row, locked until commit (sorted: no deadlocks)."""
-    rows = session.connection().execute(_LOCK_LEVELS, {"b_skus": sorted(skus)})
-    return {row.sku: Level(*row) for row in rows}
 
 
 def levels(session, skus):
@@ -111,11 +249,11 @@ def insert_movements(session, movements):
     session.connection().execute(_INSERT_MOVEMENTS, movements)
 
 
-def record(session, sku, kind, change, by, reason, reference, now):
-    """A stock movement, with on hand as it now stands."""
+def record(session, sku, kind, change, by, reason, reference, now, warehouse=None, bin=None):
+    """A stock movement, with on hand as it now stands (the SKU's total), and the bin it moved in."""
     on_hand = session.scalar(sa.select(StockItem.on_hand).where(StockItem.sku == sku))
     session.add(StockMovement(sku=sku, kind=kind, change=change, on_hand_after=on_hand, by=by,
-                              reason=reason, reference=reference, at=now))
+                              reason=reason, reference=reference, at=now, warehouse=warehouse, bin=bin))
 
 
 def item(session, sku):
@@ -152,8 +290,8 @@ def names(session, skus):
 def movements(session, kind=None, sku=None, limit=200):
     """Stock movements, newest first."""
     query = sa.select(StockMovement).order_by(StockMovement.id.desc()).limit(limit)
-    if kind:
-        query = query.where(StockMovement.kind == kind)
+    if kind:   # one kind, or a tuple of kinds
+        query = query.where(StockMovement.kind.in_([kind] if isinstance(kind, str) else kind))
     if sku:
         query = query.where(StockMovement.sku == sku)
     return session.scalars(query).all()

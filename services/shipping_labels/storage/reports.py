@@ -1,13 +1,17 @@
 """What the daily manifest and the monthly COD report read."""
 import sqlalchemy as sa
 
-from services.shipping_labels.models import RemittanceLine, RemittanceStatement, Shipment, UnmatchedHandover, Waybill
+from services.shipping_labels.models import (
+    MergedParcel, RemittanceLine, RemittanceStatement, Shipment, UnmatchedHandover, Waybill,
+)
 
 
 def handed_over_between(session, carrier, start, end):
-    """The carrier's shipments handed over in [start, end), in hand-over order."""
+    """The carrier's parcels handed over in [start, end), in hand-over order: an order packed in another order's
+    parcel (合单) is not a parcel of its own."""
     return session.scalars(sa.select(Shipment).where(
-        Shipment.carrier == carrier, Shipment.handed_over_at >= start, Shipment.handed_over_at < end)
+        Shipment.carrier == carrier, Shipment.handed_over_at >= start, Shipment.handed_over_at < end,
+        Shipment.order_no.not_in(sa.select(MergedParcel.order_no)))
         .order_by(Shipment.handed_over_at, Shipment.order_no)).all()
 
 

@@ -7,9 +7,12 @@ from services.web_console.routing import routes
 
 STAFF = ("reviewer", "supervisor", "manager")
 HOLD_CODES = ("BUYER_REMARK", "BAD_PHONE", "INCOMPLETE_ADDRESS", "AMOUNT_MISMATCH", "COD_RISK",
-              "POSSIBLE_DUPLICATE", "CONFLICTING_ORDER", "OUT_OF_STOCK")
+              "POSSIBLE_DUPLICATE", "CONFLICTING_ORDER", "OUT_OF_STOCK", "COURIER_NOT_SERVED", "BLACKLISTED")
 NOT_RELEASABLE = ("OUT_OF_STOCK",)   # released when the warehouse reserves the goods
 ADDRESS_FIELDS = ("recipient", "phone", "province", "city", "district", "line1", "postcode")
+COURIERS = ("EMS", "ZTO", "DBL")   # the tariff's (order review's COURIERS setting)
+LINE_FIELDS = ("sku", "name", "qty", "unit_price", "unit_weight_g")
+KEEP, BY_RULES = "keep", "rules"   # the approve form's courier choices besides a courier's code
 
 
 def _queue(ctx):
@@ -37,6 +40,8 @@ def queue_rows(ctx):
 def order_page(ctx, order_no, error=None):
     order = ctx.api.get("order_review", f"/orders/{order_no}")
     return ctx.render("review_order.html", order=order, fields=ADDRESS_FIELDS, fixed=NOT_RELEASABLE,
+                      couriers=COURIERS, line_fields=LINE_FIELDS, goods_line=lambda lines: goods_text(ctx.t, lines),
+                      courier_name=lambda code: courier_name(ctx.t, code),
                       refusal=refusal(ctx.t, error) if error else None, status=error.status if error else 200,
                       reason=lambda hold: hold_reason(ctx.t, hold), entry=lambda item: history_entry(ctx.t, item),
                       releasable=[h for h in order["holds"] if h["code"] not in NOT_RELEASABLE],
@@ -65,8 +70,35 @@ def release(ctx, order_no, code):
 
 @routes.page("/review/<order_no>/approve", methods=("POST",), roles=STAFF)
 def approve(ctx, order_no):
-    reason = ctx.form("reason")
-    return _act(ctx, order_no, "POST", "/approve", {"reason": reason} if reason else {}, ok="done.approve")
+    """The courier goes only when the reviewer picked one (`rules`: none, shipping's tariff chooses)."""
+    reason, courier = ctx.form("reason"), ctx.form("courier", KEEP)
+    body = {"reason": reason} if reason else {}
+    if courier != KEEP:
+        body["courier"] = None if courier == BY_RULES else courier
+    return _act(ctx, order_no, "POST", "/approve", body, ok="done.approve")
+
+
+@routes.page("/review/<order_no>/goods", methods=("POST",), roles=STAFF)
+def change_goods(ctx, order_no):
+    """The rows with a SKU are the order's lines; numbers the service can't read go as typed (it names them)."""
+    rows = len(ctx.request.form.getlist("sku"))
+    lines = []
+    for index in range(rows):
+        line = {name: (ctx.request.form.getlist(name)[index:index + 1] or [""])[0].strip() for name in LINE_FIELDS}
+        if line["sku"]:
+            lines.append({**line, **{name: _number(line[name]) for name in ("qty", "unit_weight_g")}})
+    return _act(ctx, order_no, "POST", "/goods", {"lines": lines, "reason": ctx.form("goods_reason")},
+                ok="done.goods")
+
+
+@routes.page("/review/<order_no>/split", methods=("POST",), roles=STAFF)
+def split(ctx, order_no):
+    """拆单 (issue #23): what is in stock ships now, the rest follows as a backorder."""
+    return _act(ctx, order_no, "POST", "/split", ok="done.split")
+
+
+def _number(text):
+    return int(text) if text.isdigit() else text
 
 
 @routes.page("/review/<order_no>/reject", methods=("POST",), roles=STAFF)
@@ -139,7 +171,25 @@ _REASONS = {
         t, (t(f"order_field.{f}", default=f) for f in p["fields"]))),
     "OUT_OF_STOCK": lambda t, p: t("hold_reason.OUT_OF_STOCK", items=_clauses(
         t, (t("hold_reason.short", **s) for s in p["short"]))),
+    "COURIER_NOT_SERVED": lambda t, p: t("hold_reason.COURIER_NOT_SERVED", courier=courier_name(t, p["courier"]),
+                                         problems=_problems(t, p["problems"]), province=p["province"],
+                                         weight_g=p["weight_g"]),
+    "BLACKLISTED": lambda t, p: t("hold_reason.BLACKLISTED", matches=_clauses(t, (
+        t("hold_reason.blacklist_match", kind=t(f"blacklist.kind.{m['kind']}"), value=m["value"],
+          listed_by=m["listed_by"], reason=m["reason"]) for m in p["matches"]))),
 }
+
+
+def courier_name(t, code):
+    return t(f"courier.{code}", default=code or "")
+
+
+def _problems(t, problems):
+    return _listed(t, (t(f"courier_problem.{problem}", default=problem) for problem in problems))
+
+
+def goods_text(t, lines):
+    return _listed(t, (t("review.goods.line", sku=line["sku"], qty=line["qty"]) for line in lines))
 
 
 def history_entry(t, item):
@@ -152,8 +202,14 @@ def history_entry(t, item):
     if event == "hold_released":
         return t(f"review.history.hold_released.{item['how']}", hold=hold, by=by)
     if event == "corrected":
+        shown = (lambda v: courier_name(t, v)) if item["field"] == "courier" else (lambda v: v)
         return t("review.history.corrected", by=by, field=t(f"address.{item['field']}"),
-                 before=item["before"] or t("review.empty"), after=item["after"] or t("review.empty"))
+                 before=shown(item["before"]) or t("review.empty"), after=shown(item["after"]) or t("review.empty"))
+    if event == "goods_change_refused":
+        return t("review.history.goods_change_refused", after=goods_text(t, item["after"]))
+    if event == "goods_changed":
+        return t("review.history.goods_changed", by=by, before=goods_text(t, item["before"]),
+                 after=goods_text(t, item["after"]), reason=item.get("reason") or "")
     if event == "approved":
         if by == "auto":
             return t("review.history.approved_auto")
@@ -175,6 +231,11 @@ def refusal(t, error):
             "reasons": _clauses(t, (hold_reason(t, hold) for hold in details.get("holds", [])))},
         "already_handed_over": lambda: {"at": formatting.local(details.get("handed_over_at"))},
         "already_delivered": lambda: {"at": formatting.local(details.get("delivered_at"))},
+        "goods_change_fails_review": lambda: {
+            "reasons": _clauses(t, (hold_reason(t, hold) for hold in details.get("holds", [])))},
+        "backorder_no_too_long": lambda: {"backorder_no": details.get("backorder_no", "")},
+        "courier_not_served": lambda: {"courier": courier_name(t, details.get("courier")),
+                                       "problems": _problems(t, details.get("problems", []))},
     }
     key = f"review_error.{error.code}"
     if t(key, default=""):

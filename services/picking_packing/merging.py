@@ -1,0 +1,244 @@
+"""Merging orders (合单, issue #23): orders of one buyer to one address, from one warehouse, placed within
+MERGE_WINDOW_MINUTES of each other (inclusive), prepaid and not yet picked, are packed as one parcel.
+
+Offers are worked out when asked (`offers`), a supervisor merges them (`merge`), or, with MERGE_AUTOMATIC, an
+arriving order is merged with the offer it completes (`merge_on_arrival`), and every MERGE_ROUNDS_SECONDS the offers
+standing (orders ready after waiting for stock) are merged too (`standing_offers`, `merge_standing`). A group is dissolved, whole, when one
+of its orders is cancelled or rejected, its goods or its address change (`dissolve`): the others pack alone
+and may be offered again. Packing one order of a group packs the group (`packed_together`): one parcel, one
+parcel_packed naming the other orders in `merged_orders`."""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from services.picking_packing import pick_lists
+from services.picking_packing.status import CANCELLED, HELD, PACKED, PICKED, READY, WAITING
+from services.picking_packing.storage import merges as stored
+from services.picking_packing.storage import pick_lists as stored_lists
+from shared.addresses import address_key, phone_key
+from shared.errors import Conflict, NotFound
+
+AUTO = "auto"
+MAX_ORDERS = 20
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An order as merging sees it."""
+    order_no: str
+    customer_id: str
+    address_key: str
+    phone_key: str
+    payment_method: str
+    placed_at: object
+    status: str
+    warehouse: object = None
+    group_id: object = None
+
+
+def _candidate(row):
+    return Candidate(row.order_no, row.customer_id, row.address_key, row.phone_key, row.payment_method,
+                     row.placed_at, row.status, row.warehouse, row.group_id)
+
+
+def within(placed, window_minutes):
+    """True when the orders were placed at most `window_minutes` apart (the boundary is inside)."""
+    return max(placed) - min(placed) <= timedelta(minutes=window_minutes)
+
+
+def refusal(candidates, window_minutes):
+    """Why these orders can't be merged: (code, order_no it concerns, message), or None. Buyer, address and
+    warehouse are compared with the first order's."""
+    first = candidates[0]
+    checks = (
+        ("merge_cancelled", lambda c: c.status == CANCELLED, "is cancelled"),
+        ("merge_waiting_stock", lambda c: c.status == WAITING, "waits for stock"),
+        ("merge_already_picking", lambda c: c.status != READY, "is already being picked or packed"),
+        ("merge_already_merged", lambda c: c.group_id is not None, "is already merged"),
+        ("merge_cod", lambda c: c.payment_method != "prepaid", "is cash on delivery (COD orders are not merged)"),
+        ("merge_different_buyer", lambda c: c.customer_id != first.customer_id, "is another buyer's"),
+        ("merge_different_address", lambda c: (c.address_key, c.phone_key) != (first.address_key, first.phone_key),
+         "goes to another address"),
+        ("merge_different_warehouse", lambda c: c.warehouse != first.warehouse, "ships from another warehouse"),
+    )
+    for code, fails, why in checks:
+        for candidate in candidates:
+            if fails(candidate):
+                return code, candidate.order_no, f"order {candidate.order_no} {why}"
+    if not within([c.placed_at for c in candidates], window_minutes):
+        latest = max(candidates, key=lambda c: c.placed_at)
+        return ("merge_outside_window", latest.order_no,
+                f"the orders were placed more than {window_minutes} minutes apart")
+    return None
+
+
+def offers(candidates, window_minutes):
+    """Groups of 2+ open orders that may be merged: per buyer, address and warehouse, in placing order, each
+    offer as many orders as fall within the window from its first."""
+    buckets = {}
+    for candidate in sorted(candidates, key=lambda c: (c.placed_at, c.order_no)):
+        if candidate.status == READY and candidate.group_id is None and candidate.payment_method == "prepaid":
+            key = (candidate.customer_id, candidate.address_key, candidate.phone_key, candidate.warehouse)
+            buckets.setdefault(key, []).append(candidate)
+    found = []
+    for orders in buckets.values():
+        while orders:
+            offer = [c for c in orders if within([orders[0].placed_at, c.placed_at], window_minutes)]
+            if len(offer) > 1:
+                found.append(offer)
+            orders = orders[len(offer):]
+    return sorted(found, key=lambda offer: offer[0].placed_at)
+
+
+def remember(uow, approved):
+    """An approved order's merge facts: its buyer, normalised address and phone, payment, placing time."""
+    address = approved["shipping_address"]
+    stored.remember(uow.session, {
+        "order_no": approved["order_no"], "customer_id": approved["customer_id"],
+        "address_key": address_key(address)[:600], "phone_key": phone_key(address["phone"])[:40],
+        "payment_method": approved["payment_method"], "placed_at": approved["placed_at"]})
+
+
+def listed_offers(session, settings):
+    """The offers as the API shows them."""
+    candidates = [_candidate(row) for row in stored.open_candidates(session, (READY,))]
+    return [{"customer_id": offer[0].customer_id, "warehouse": offer[0].warehouse,
+             "orders": [{"order_no": c.order_no, "placed_at": c.placed_at} for c in offer]}
+            for offer in offers(candidates, settings.merge_window_minutes)]
+
+
+def merge(uow, order_nos, by, settings, now):
+    """Merge the orders into one parcel, or refuse (Conflict with the reason's code and the order). The pick lists
+    are locked first (in order-number order), so a scan and a merge of the same order take turns."""
+    session, named, order_nos = uow.session, list(dict.fromkeys(order_nos)), sorted(set(order_nos))
+    for order_no in order_nos:
+        if stored_lists.locked(session, order_no) is None:
+            raise NotFound(f"no pick list for order {order_no}", code="unknown_order", order_no=order_no)
+    candidates = {row.order_no: _candidate(row) for row in stored.candidates(session, order_nos)}
+    unknown = [order_no for order_no in order_nos if order_no not in candidates]
+    if unknown:   # cancelled before its approval came: there is nothing to merge
+        raise Conflict(f"order {unknown[0]} is cancelled", code="merge_cancelled", order_no=unknown[0])
+    refused = refusal([candidates[order_no] for order_no in named], settings.merge_window_minutes)   # vs the first
+    if refused:
+        code, order_no, message = refused
+        raise Conflict(message, code=code, order_no=order_no)
+    group_id = stored.create_group(session, order_nos, by, now)
+    return {"id": group_id, "status": "merged", "merged_by": by, "orders": order_nos}
+
+
+def merge_on_arrival(uow, order_no, settings, now):
+    """MERGE_AUTOMATIC: the arriving order is merged with the offer it belongs to (None: no offer, or off)."""
+    if not settings.merge_automatic:
+        return None
+    found = stored.candidates(uow.session, [order_no])
+    if not found:
+        return None
+    mine = _candidate(found[0])
+    candidates = [_candidate(row) for row in stored.open_candidates(uow.session, (READY,), mine.customer_id)]
+    offer = next((o for o in offers(candidates, settings.merge_window_minutes)
+                  if order_no in [c.order_no for c in o]), None)
+    return merge(uow, [c.order_no for c in offer], AUTO, settings, now) if offer else None
+
+
+def standing_offers(session, settings):
+    """MERGE_AUTOMATIC's round: the offers standing now (orders that became ready after waiting for stock, which
+    no arrival merged), each as its order numbers; none when automatic merging is off."""
+    if not settings.merge_automatic:
+        return []
+    candidates = [_candidate(row) for row in stored.open_candidates(session, (READY,))]
+    return [[c.order_no for c in offer] for offer in offers(candidates, settings.merge_window_minutes)]
+
+
+def merge_standing(uow, order_nos, settings, now):
+    """Merge a standing offer, unless a scan, a cancel or another merge changed it since it was read (None)."""
+    try:
+        return merge(uow, order_nos, AUTO, settings, now)
+    except (Conflict, NotFound):   # left as it now stands: the next round works the offers out again
+        return None
+
+
+def dissolve(uow, order_no, reason, now):
+    """The order's merged (not yet packed) group is dissolved: each of its orders packs alone again."""
+    group = stored.group_of(uow.session, order_no)
+    if group is not None:
+        stored.close(uow.session, group[0], "merged", "dissolved", dissolved_at=now,
+                     dissolved_reason=f"{reason}: {order_no}"[:200])
+    return group
+
+
+def goods_changed(uow, sheet, now):
+    """Review changed the order's goods: taken (the list is planned again), its group is dissolved; refused
+    (picking started), the group stays."""
+    return dissolve(uow, sheet.order_no, "goods_changed", now) if sheet.status in (WAITING, READY) else None
+
+
+def readdressed(uow, corrected, now):
+    """Order review corrected the order's address: its merge facts follow and its group is dissolved."""
+    address = corrected["shipping_address"]
+    stored.readdress(uow.session, corrected["order_no"], address_key(address)[:600], phone_key(address["phone"])[:40])
+    return dissolve(uow, corrected["order_no"], "address_changed", now)
+
+
+def others_to_pack(session, sheet):
+    """The other pick lists of the sheet's merged group, locked (order-number order), each picked (or held at
+    the scale); a refusal naming those still being picked. [] when the order is not merged."""
+    group = stored.group_of(session, sheet.order_no)
+    if group is None:
+        return []
+    others = [pick_lists.locked(session, order_no) for order_no in group[1] if order_no != sheet.order_no]
+    unpicked = [{"order_no": other.order_no, "status": other.status} for other in others
+                if other.status not in (PICKED, HELD)]
+    if unpicked:
+        raise pick_lists.refusal(sheet, "merge_incomplete", "the merged orders are not all picked",
+                                 merged_orders=unpicked)
+    return others
+
+
+def expected_weight_g(sheet, others, settings):
+    """One parcel: the goods of every order, the packaging once."""
+    return _parcel_weight(sheet.expected_weight_g, [other.expected_weight_g for other in others], settings)
+
+
+def _parcel_weight(own, others, settings):
+    return own + sum(other - settings.packaging_allowance_g for other in others)
+
+
+def shown(session, order_no, settings):
+    """One pick list as the floor sees it; a merged order's shows the orders packed with it and the weight
+    window of their one parcel (what the pack scan will weigh against)."""
+    found = pick_lists.shown(session, order_no, settings.tolerance)
+    group = stored.group_of(session, order_no)
+    if group is None:
+        return found
+    others = [stored_lists.find(session, other) for other in group[1] if other != order_no]
+    low, high = settings.tolerance.expected_range(
+        _parcel_weight(found["expected_weight_g"], [other.expected_weight_g for other in others], settings))
+    return {**found, "merged_with": [{"order_no": other.order_no, "status": other.status} for other in others],
+            "expected_min_g": low, "expected_max_g": high}
+
+
+def locked_for_packing(session, order_no):
+    """The order's pick list, locked for a pack scan or a weight override. A merged order's group is packed
+    together, so its pick lists are locked first, all in order-number order: two packers on two orders of one
+    group take turns instead of each holding one lock and waiting for the other's."""
+    group = stored.group_of(session, order_no)
+    members = sorted({*group[1], order_no}) if group else [order_no]
+    return {member: pick_lists.locked(session, member) for member in members}[order_no]
+
+
+def packed_together(uow, sheet, now, settings):
+    """The sheet's parcel was packed: the other orders of its group are packed in it.
+    ([other order numbers], the parcel's expected weight); ([], the sheet's) when it is not merged."""
+    session = uow.session
+    group = stored.group_of(session, sheet.order_no)
+    if group is None:
+        return [], sheet.expected_weight_g
+    others = [pick_lists.locked(session, order_no) for order_no in group[1] if order_no != sheet.order_no]
+    for other in others:
+        pick_lists.save(session, other, status=PACKED, packed_at=now, packer=sheet.packer,
+                        station_id=sheet.station_id, weight_g=sheet.weight_g)
+    stored.close(session, group[0], "merged", "packed")
+    return [other.order_no for other in others], expected_weight_g(sheet, others, settings)
+
+
+def listing(session, status=None, limit=100):
+    return stored.groups(session, status, limit)

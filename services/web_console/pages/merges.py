@@ -1,0 +1,27 @@
+"""Supervisors and managers: merging orders (合单, issue #23). The offers picking_packing works out (one buyer, one
+address, one warehouse, within the merge window, not yet picked), each with a merge button, and the groups: merged,
+packed as one parcel, or dissolved (an order cancelled, its goods or address changed) with the reason."""
+from services.web_console.routing import routes
+
+MERGERS = ("supervisor", "manager")
+GROUP_STATUSES = ("merged", "packed", "dissolved")   # picking_packing's merge groups
+DISSOLVE_REASONS = ("cancelled", "rejected", "goods_changed", "address_changed")   # merging.dissolve's callers
+
+
+@routes.page("/merges", roles=MERGERS)
+def merges(ctx, error=None):
+    offers = ctx.api.get("picking_packing", "/merge-offers")
+    groups = ctx.api.get("picking_packing", "/merges", limit=100)["merges"]
+    for group in groups:
+        reason = (group.get("dissolved_reason") or "").split(":")[0]
+        group["reason_key"] = f"merge.dissolved.{reason}" if reason in DISSOLVE_REASONS else None
+    return ctx.render("merges.html", offers=offers["offers"], window=offers["window_minutes"],
+                      automatic=offers["automatic"], groups=groups, error=error,
+                      status=error.status if error else 200)
+
+
+@routes.page("/merges", methods=("POST",), roles=MERGERS)
+def merge(ctx):
+    body = {"order_nos": [n.strip() for n in ctx.request.form.getlist("order_no") if n.strip()]}
+    return ctx.act("picking_packing", "POST", "/merges", body, lambda error: merges(ctx, error=error), "/merges",
+                   "done.merged")

@@ -1,0 +1,234 @@
+"""Issue #23, 合单: orders of one buyer to one address, from one warehouse, placed within MERGE_WINDOW_MINUTES
+(inclusive), prepaid and not yet picked, are offered for merging into one parcel (merged on arrival with
+MERGE_AUTOMATIC), packed as one parcel (one parcel_packed naming the others), and dissolved when an order of the
+group is cancelled or its goods or address change."""
+from datetime import timedelta
+
+import eventlet
+import pytest
+
+from services.picking_packing import merging
+from services.picking_packing.settings import Settings
+from shared.addresses import address_key, normalise, phone_key
+from shared.testing.polling import wait_for
+from shared.timeutil import utcnow
+from tests.picking_packing.conftest import ADDRESS, approved, line, unique
+
+T0 = utcnow().replace(microsecond=0)
+
+
+# --- the rules ---------------------------------------------------------------------------------------------
+
+def test_addresses_are_compared_without_spaces_punctuation_width_or_case():
+    assert normalise("中山北路 １ 号，Ａ座（东门）") == normalise("中山北路1号a座东门") == "中山北路1号a座东门"
+    assert normalise("中山北路1号") != normalise("中山北路2号")
+    written_twice = dict(ADDRESS, line1="中山北路１号　Ｂ-栋", phone="138-1234 5678")
+    assert address_key(written_twice) == address_key(dict(ADDRESS, line1="中山北路1号b栋"))
+    assert phone_key(written_twice["phone"]) == phone_key("13812345678")
+
+
+def candidate(order_no, minutes=0, **changes):
+    values = dict(customer_id="C1", address_key="k", phone_key="p", payment_method="prepaid",
+                  placed_at=T0 + timedelta(minutes=minutes), status="ready", warehouse="MAIN", group_id=None)
+    values.update(changes)
+    return merging.Candidate(order_no, **values)
+
+
+def test_the_window_is_inclusive_and_one_second_more_is_outside():
+    assert merging.refusal([candidate("A"), candidate("B", minutes=60)], 60) is None
+    late = candidate("B", minutes=60, placed_at=T0 + timedelta(minutes=60, seconds=1))
+    assert merging.refusal([candidate("A"), late], 60)[:2] == ("merge_outside_window", "B")
+
+
+@pytest.mark.parametrize("changes, code", [
+    ({"payment_method": "cod"}, "merge_cod"),
+    ({"customer_id": "C2"}, "merge_different_buyer"),
+    ({"address_key": "other"}, "merge_different_address"),
+    ({"phone_key": "other"}, "merge_different_address"),
+    ({"warehouse": "W2"}, "merge_different_warehouse"),
+    ({"status": "picking"}, "merge_already_picking"),
+    ({"status": "waiting_stock"}, "merge_waiting_stock"),
+    ({"status": "cancelled"}, "merge_cancelled"),
+    ({"group_id": 7}, "merge_already_merged"),
+])
+def test_each_refusal_names_its_reason_and_the_order(changes, code):
+    assert merging.refusal([candidate("A"), candidate("B", **changes)], 60)[:2] == (code, "B")
+
+
+def test_offers_group_a_buyers_orders_within_the_window_from_the_first():
+    orders = [candidate("A"), candidate("B", minutes=30), candidate("C", minutes=60), candidate("D", minutes=61),
+              candidate("E", minutes=90), candidate("X", customer_id="C2"), candidate("Y", payment_method="cod"),
+              candidate("Z", status="picking")]
+    assert [[c.order_no for c in offer] for offer in merging.offers(orders, 60)] == [["A", "B", "C"], ["D", "E"]]
+
+
+def test_settings_default_to_an_hour_and_offers():
+    assert (Settings().merge_window_minutes, Settings().merge_automatic) == (60, False)
+
+
+# --- the service ---------------------------------------------------------------------------------------------
+
+def order(shop, customer, sku, minutes=0, **changes):
+    event = approved(line(sku), approved_at=T0 + timedelta(minutes=minutes))
+    event.update(customer_id=customer, **changes)
+    shop.handled(shop.publish("order_review", "order_approved", event))
+    return event["order_no"]
+
+
+def merge(shop, *order_nos, role="supervisor"):
+    return shop.http("POST", "/merges", role=role, staff="SUP-1", json={"order_nos": list(order_nos)})
+
+
+def pick_and_pack(shop, order_no, sku, weight_g):
+    assert shop.scan("pick", order_no=order_no, barcode=sku).status_code == 200
+    return shop.scan("pack", order_no=order_no, weight_g=weight_g)
+
+
+def offered(shop):
+    answer = shop.http("GET", "/merge-offers", role="supervisor")
+    assert answer.status_code == 200, answer.text
+    return [[o["order_no"] for o in offer["orders"]] for offer in answer.json()["offers"]]
+
+
+def test_a_merged_group_is_packed_as_one_parcel(warehouse):
+    shop, customer, sku = warehouse(), unique("C"), unique("SKU")
+    shop.receive((sku, 10))
+    first = order(shop, customer, sku)
+    second = order(shop, customer, sku, minutes=60, shipping_address=dict(ADDRESS, line1="中山北路１号"))
+    order(shop, unique("C"), sku)   # another buyer's
+    assert offered(shop) == [[first, second]]
+    assert merge(shop, first, second, role="scanner").status_code == 403
+    answer = merge(shop, first, second)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["orders"] == sorted([first, second]) and offered(shop) == []
+    shown = shop.http("GET", f"/pick-lists/{first}").json()   # the packer sees the one parcel's window
+    assert shown["merged_with"] == [{"order_no": second, "status": "ready"}]
+    assert (shown["expected_min_g"], shown["expected_max_g"]) == (800, 900)
+    assert "merged_with" not in shop.http("GET", f"/pick-lists/{unique('SO')}").json()
+    refused = pick_and_pack(shop, first, sku, 850)
+    assert refused.status_code == 409
+    assert (refused.json()["error"], refused.json()["merged_orders"]) == (
+        "merge_incomplete", [{"order_no": second, "status": "ready"}])
+    packed = pick_and_pack(shop, second, sku, 850)   # two 400 g goods, the packaging (50 g) once
+    assert packed.status_code == 200, packed.text
+    [parcel] = shop.events("parcel_packed", order_no=second)
+    assert (parcel["merged_orders"], parcel["expected_weight_g"]) == ([first], 850)
+    assert shop.events("parcel_packed", order_no=first) == []
+    assert shop.pick_list(first).status == shop.pick_list(second).status == "packed"
+    [group] = shop.http("GET", "/merges", role="manager").json()["merges"]
+    assert group["status"] == "packed" and group["merged_by"] == "SUP-1"
+
+
+def test_merges_are_refused_with_their_reason(warehouse):
+    shop, customer, sku = warehouse(), unique("C"), unique("SKU")
+    shop.receive((sku, 10))
+    first = order(shop, customer, sku)
+    elsewhere = order(shop, customer, sku, shipping_address=dict(ADDRESS, line1="中山北路 2 号"))
+    late = order(shop, customer, sku, minutes=61)
+    cod = order(shop, customer, sku, payment_method="cod", cod_amount="59.00")
+    picking = order(shop, customer, sku)
+    assert shop.scan("pick", order_no=picking, barcode=sku).status_code == 200
+    for other, code in [(elsewhere, "merge_different_address"), (late, "merge_outside_window"),
+                        (cod, "merge_cod"), (picking, "merge_already_picking")]:
+        answer = merge(shop, first, other)
+        assert (answer.status_code, answer.json()["error"], answer.json()["order_no"]) == (409, code, other)
+    assert merge(shop, first, unique("SO")).json()["error"] == "unknown_order"
+    assert merge(shop, first, first).status_code == 400
+    assert shop.http("GET", "/merges", role="supervisor").json()["merges"] == []
+
+
+def merged_pair(shop):
+    """Two orders of one buyer, merged: (first, second, their SKU)."""
+    customer, sku = unique("C"), unique("SKU")
+    shop.receive((sku, 10))
+    first, second = order(shop, customer, sku), order(shop, customer, sku, minutes=5)
+    assert merge(shop, first, second).status_code == 201
+    return first, second, sku
+
+
+def test_a_cancelled_order_dissolves_its_group_and_the_other_packs_alone(warehouse):
+    shop = warehouse()
+    first, second, sku = merged_pair(shop)
+    shop.handled(shop.publish("after_sales", "order_cancelled", {
+        "case_id": 1, "order_no": first, "reason": "buyer asked", "by": "A-1"}))
+    [group] = shop.http("GET", "/merges?status=dissolved", role="supervisor").json()["merges"]
+    assert group["dissolved_reason"] == f"cancelled: {first}"
+    packed = pick_and_pack(shop, second, sku, 450)
+    assert packed.status_code == 200, packed.text
+    assert "merged_orders" not in shop.events("parcel_packed", order_no=second)[0]
+
+
+def test_an_address_correction_dissolves_the_group(warehouse):
+    shop = warehouse()
+    first, second, _ = merged_pair(shop)
+    shop.handled(shop.publish("order_review", "order_corrected", {
+        "order_no": second, "reviewer": "R-1", "corrected_at": utcnow(),
+        "changes": [{"field": "line1", "before": ADDRESS["line1"], "after": "中山北路 9 号"}],
+        "shipping_address": dict(ADDRESS, line1="中山北路 9 号")}))
+    [group] = shop.http("GET", "/merges", role="supervisor").json()["merges"]
+    assert (group["status"], group["dissolved_reason"]) == ("dissolved", f"address_changed: {second}")
+    assert offered(shop) == []   # no longer the same address
+
+
+def test_a_goods_change_taken_dissolves_the_group_one_refused_keeps_it(warehouse):
+    shop = warehouse()
+    first, second, sku = merged_pair(shop)
+    assert shop.scan("pick", order_no=first, barcode=sku).status_code == 200
+    change = {"order_no": first, "change_id": 1, "lines": [line(sku, qty=2)], "reviewer": "R-1", "changed_at": utcnow()}
+    shop.handled(shop.publish("order_review", "order_goods_changed", change))   # picking started: refused
+    assert shop.http("GET", "/merges", role="supervisor").json()["merges"][0]["status"] == "merged"
+    shop.handled(shop.publish("order_review", "order_goods_changed", {**change, "order_no": second, "change_id": 2}))
+    [group] = shop.http("GET", "/merges", role="supervisor").json()["merges"]
+    assert (group["status"], group["dissolved_reason"]) == ("dissolved", f"goods_changed: {second}")
+
+
+def test_automatic_merging_merges_an_arriving_order_with_its_offer(warehouse):
+    shop, customer, sku = warehouse(MERGE_AUTOMATIC=True, MERGE_WINDOW_MINUTES=30), unique("C"), unique("SKU")
+    shop.receive((sku, 10))
+    first = order(shop, customer, sku)
+    outside = order(shop, customer, sku, minutes=-31)
+    second = order(shop, customer, sku, minutes=30)
+    [group] = shop.http("GET", "/merges", role="supervisor").json()["merges"]
+    assert group["merged_by"] == "auto" and [o["order_no"] for o in group["orders"]] == sorted([first, second])
+    assert outside not in [o["order_no"] for o in group["orders"]]
+
+
+def test_automatic_merging_merges_orders_that_became_ready_after_waiting_for_stock(warehouse):
+    shop = warehouse(MERGE_AUTOMATIC=True, MERGE_WINDOW_MINUTES=30, MERGE_ROUNDS_SECONDS=0.2)
+    customer, sku = unique("C"), unique("SKU")
+    first, second = order(shop, customer, sku), order(shop, customer, sku, minutes=10)   # no stock: both wait
+    assert shop.http("GET", "/merges", role="supervisor").json()["merges"] == []
+    shop.receive((sku, 2))   # both ready now; no arrival to merge them: the round does
+
+    def merged():
+        return shop.http("GET", "/merges", role="supervisor").json()["merges"]
+    [group] = wait_for(merged, message="the standing offer was never merged")
+    assert group["merged_by"] == "auto" and [o["order_no"] for o in group["orders"]] == sorted([first, second])
+
+
+def test_without_automatic_merging_a_standing_offer_waits_for_a_supervisor(warehouse):
+    shop = warehouse(MERGE_ROUNDS_SECONDS=0.2)
+    customer, sku = unique("C"), unique("SKU")
+    first, second = order(shop, customer, sku), order(shop, customer, sku, minutes=10)
+    shop.receive((sku, 2))
+    wait_for(lambda: len(shop.http("GET", "/merge-offers", role="supervisor").json()["offers"]) == 1,
+             message="no offer")
+    with shop.db.read() as session:   # what a round merges: nothing while MERGE_AUTOMATIC is off
+        assert merging.standing_offers(session, Settings()) == []
+        assert [sorted(o) for o in merging.standing_offers(session, Settings(merge_automatic=True))] == [
+            sorted([first, second])]
+    assert shop.http("GET", "/merges", role="supervisor").json()["merges"] == []
+
+
+def test_two_packers_packing_one_group_at_once_take_turns(warehouse):
+    """Each packs a different order of the group at the same instant: one parcel, the other refused, no 5xx
+    (the group's pick lists are locked in one order, so neither waits for the other's lock)."""
+    shop = warehouse()
+    for _ in range(4):
+        first, second, sku = merged_pair(shop)
+        for order_no in (first, second):
+            assert shop.scan("pick", order_no=order_no, barcode=sku).status_code == 200
+        answers = list(eventlet.GreenPool(2).imap(
+            lambda order_no: shop.scan("pack", order_no=order_no, weight_g=850), (first, second)))
+        assert sorted(answer.status_code for answer in answers) == [200, 409], [a.text for a in answers]
+        assert len(shop.events("parcel_packed", order_no=first) + shop.events("parcel_packed", order_no=second)) == 1
