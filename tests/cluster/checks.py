@@ -36,7 +36,8 @@ def check_every_order_shipped_once(flow, amqp_uri):
     missing = {order_no: sorted(reached) for order_no, reached in stages.items() if "shipped" not in reached}
     assert len(stages) == len(flow.orders) and not missing, f"not shipped (stages reached): {missing}"
     assert repeats == {stage: 0 for stage in repeats}, repeats          # no stage twice for any order
-    assert warehouse.stock_problems(flow.suite, flow.orders, stages) == []
+    stock_problems = warehouse.stock_problems(flow.suite, flow.orders, stages)
+    assert stock_problems == [], stock_problems
     assert not flow.floor.stats.failures, flow.floor.stats.failures[:5]
     for service, engine in engines.items():                             # the outboxes drain
         wait_for(lambda: unsent(engine) == 0, timeout=60, message=f"{service}'s outbox did not drain")

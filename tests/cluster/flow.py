@@ -12,7 +12,7 @@ from shared.messaging.publisher import ConfirmedPublisher
 from shared.testing.keys import new_key_pair
 from shared.testing.polling import wait_for
 from tests.cluster.checks import check_every_order_shipped_once, shipped
-from tools.bench import warehouse
+from tools.bench import timeline, warehouse
 from tools.bench.databases import DEFAULT_POSTGRES_URL, Databases
 from tools.bench.scanners import Floor
 from tools.bench.storefront_load import bench_orders
@@ -123,8 +123,11 @@ class Flow:
         try:
             wait_for(lambda: self.shipped() >= self.count, timeout=timeout, interval=0.5)
         except AssertionError:
+            stages, _ = timeline.read(self.engines, self.placed)
+            stuck = {order_no: sorted(reached) for order_no, reached in stages.items() if "shipped" not in reached}
             raise AssertionError(f"{self.shipped()} of {self.count} orders shipped after {timeout} s; "
-                                 f"{len(self.placed)} placed; floor failures {self.floor.stats.failures[:5]}, "
+                                 f"{len(self.placed)} placed; not shipped (stages reached) {stuck}; "
+                                 f"floor failures {self.floor.stats.failures[:5]}, "
                                  f"{self.floor.stats.retried} scan(s) retried") from None
 
     def in_flight(self, placed_at):
