@@ -53,21 +53,21 @@ def release(session, needs, order_no):
 def ship(session, needs, by, reference, now, reserved=True):
     """Goods leave the warehouse with the courier (each SKU's movement says what is left): reserved goods, or
     with `reserved=False` available ones (StockShortage when fewer are), from the bins they were reserved in."""
-    movements, bins = [], {}
+    # The totals before the bins, as every stock change takes them: bins first deadlocked with allocation.
+    left = {}
+    for sku, qty in sorted(needs.items()):
+        left[sku] = stored.ship_one(session, sku, qty, reserved)
+        if left[sku] is None:
+            raise ReservationMissing(f"{sku}: less reserved than {qty}") if reserved else StockShortage(sku)
+    bins = {}
     for warehouse, code, sku, qty in stored.pick_bins(session, reference):
         if not stored.ship_bin(session, warehouse, code, sku, qty, reserved):
             raise (ReservationMissing(f"{sku}: less reserved than {qty}") if reserved else StockShortage(sku))
         bins.setdefault(sku, (warehouse, code))
-    for sku, qty in sorted(needs.items()):
-        on_hand = stored.ship_one(session, sku, qty, reserved)
-        if on_hand is None and reserved:
-            raise ReservationMissing(f"{sku}: less reserved than {qty}")
-        if on_hand is None:
-            raise StockShortage(sku)
-        warehouse, code = bins.get(sku, (None, None))
-        movements.append({"sku": sku, "kind": "shipped", "change": -qty, "on_hand_after": on_hand, "by": by,
-                          "reason": "handed over to the courier", "reference": reference, "at": now,
-                          "warehouse": warehouse, "bin": code})
+    movements = [{"sku": sku, "kind": "shipped", "change": -qty, "on_hand_after": left[sku], "by": by,
+                  "reason": "handed over to the courier", "reference": reference, "at": now,
+                  "warehouse": bins.get(sku, (None, None))[0], "bin": bins.get(sku, (None, None))[1]}
+                 for sku, qty in sorted(needs.items())]
     if movements:
         stored.insert_movements(session, movements)
 
