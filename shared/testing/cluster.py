@@ -235,6 +235,15 @@ class RabbitCluster(Started):
         out = self.ctl(node, "list_queues", "-p", vhost, "--no-table-headers", "name", "leader").stdout
         return dict(line.split("\t")[:2] for line in out.splitlines() if "\t" in line)
 
+    def holding(self, vhost="/", node=None):
+        """{queue: (messages, leader)} of the queues holding messages, asked of `node` or the first running
+        node (where a stuck message waits: a delay queue whose dead-lettering stopped, say)."""
+        node = node or self.running()[0]
+        out = self.ctl(node, "list_queues", "-p", vhost, "--no-table-headers", "name", "messages", "leader").stdout
+        rows = (line.split("\t") for line in out.splitlines() if line.count("\t") >= 2)
+        return {name: (int(messages), leader) for name, messages, leader, *_ in rows
+                if messages.isdigit() and int(messages)}
+
     def node_named(self, name):
         return next(node for node in self.nodes if node.name == name)
 

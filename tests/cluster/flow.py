@@ -127,8 +127,16 @@ class Flow:
             stuck = {order_no: sorted(reached) for order_no, reached in stages.items() if "shipped" not in reached}
             raise AssertionError(f"{self.shipped()} of {self.count} orders shipped after {timeout} s; "
                                  f"{len(self.placed)} placed; not shipped (stages reached) {stuck}; "
+                                 f"queues holding messages {self._holding()}; "
                                  f"floor failures {self.floor.stats.failures[:5]}, "
                                  f"{self.floor.stats.retried} scan(s) retried") from None
+
+    def _holding(self):
+        cluster = getattr(self.suite, "cluster", None)
+        try:
+            return cluster.holding() if cluster else "(no cluster)"
+        except Exception as exc:   # a report on a failure: never hide the failure behind another
+            return f"(could not list: {exc!r})"
 
     def in_flight(self, placed_at):
         """Orders not shipped yet, checked to be more than the `count - placed_at` not placed when the fault
