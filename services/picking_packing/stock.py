@@ -64,10 +64,12 @@ def ship(session, needs, by, reference, now, reserved=True):
         if not stored.ship_bin(session, warehouse, code, sku, qty, reserved):
             raise (ReservationMissing(f"{sku}: less reserved than {qty}") if reserved else StockShortage(sku))
         bins.setdefault(sku, (warehouse, code))
-    movements = [{"sku": sku, "kind": "shipped", "change": -qty, "on_hand_after": left[sku], "by": by,
-                  "reason": "handed over to the courier", "reference": reference, "at": now,
-                  "warehouse": bins.get(sku, (None, None))[0], "bin": bins.get(sku, (None, None))[1]}
-                 for sku, qty in sorted(needs.items())]
+    movements = []
+    for sku, qty in sorted(needs.items()):
+        warehouse, code = bins.get(sku, (None, None))
+        movements.append({"sku": sku, "kind": "shipped", "change": -qty, "on_hand_after": left[sku], "by": by,
+                          "reason": "handed over to the courier", "reference": reference, "at": now,
+                          "warehouse": warehouse, "bin": code})
     if movements:
         stored.insert_movements(session, movements)
 

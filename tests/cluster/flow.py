@@ -132,9 +132,8 @@ class Flow:
                                  f"{self.floor.stats.retried} scan(s) retried") from None
 
     def _holding(self):
-        cluster = getattr(self.suite, "cluster", None)
         try:
-            return cluster.holding() if cluster else "(no cluster)"
+            return self.suite.cluster.holding()
         except Exception as exc:   # a report on a failure: never hide the failure behind another
             return f"(could not list: {exc!r})"
 
