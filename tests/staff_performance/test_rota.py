@@ -111,7 +111,10 @@ def test_managers_keep_the_rota_over_http_and_a_week_shows_who_is_short(start_se
         assert call(svc, "PUT", f"/staff/{person}", json={"name": person, "role": "agent", "rank": "regular",
                                                            "team": "t"}).status_code == 200
     today = business_day(utcnow())
-    day1, day2 = today + timedelta(days=1), today + timedelta(days=2)
+    # Two days ahead in one Monday-to-Sunday week: tomorrow and the day after, or, when tomorrow is a Sunday
+    # (today a Saturday), Monday and Tuesday.
+    day1 = today + timedelta(days=2 if (today + timedelta(days=1)).weekday() == 6 else 1)
+    day2 = day1 + timedelta(days=1)
     assert call(svc, "PUT", f"/rota/{day1}/{amy}", json={}).status_code == 201
     assert call(svc, "PUT", f"/rota/{day1}/{bob}", json={"end": "16:00"}).status_code == 201
     again = call(svc, "PUT", f"/rota/{day1}/{bob}", json={"start": "09:00", "end": "16:00"})
