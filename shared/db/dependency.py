@@ -9,6 +9,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import Session
 
 from shared.db.engine import make_engines, write_lock
+from shared.db.postgres import statements_alone
 from shared.db.unit_of_work import UnitOfWork
 
 
@@ -33,7 +34,8 @@ class ServiceDatabase:
 
     @contextmanager
     def read(self):
-        with Session(self._reader, expire_on_commit=False) as session:
+        with self._reader.connect() as connection, statements_alone(connection), \
+                Session(bind=connection, expire_on_commit=False) as session:
             yield session
 
     def ping(self):

@@ -9,6 +9,9 @@ the socket instead of asking the server. And a write whose answer nobody reads i
 its message (`execution_options(at_commit=True)`). Transactions, isolation and errors are PostgreSQL's
 as before: a write that fails at commit fails the commit, and the whole transaction is rolled back.
 """
+from contextlib import contextmanager
+
+import psycopg2
 import psycopg2.extensions as pg
 import sqlalchemy as sa
 
@@ -26,7 +29,7 @@ class BeginningCursor(pg.cursor):
     """Sends `BEGIN;` with the first statement of a transaction (one message, one round trip)."""
 
     def execute(self, query, vars=None):
-        if self.connection.get_transaction_status() == _IDLE:
+        if self.connection.begins and self.connection.get_transaction_status() == _IDLE:
             if isinstance(query, str):
                 query = "BEGIN;" + query
             else:
@@ -34,7 +37,7 @@ class BeginningCursor(pg.cursor):
         return super().execute(query, vars)
 
     def executemany(self, query, vars_list):
-        if self.connection.get_transaction_status() == _IDLE:
+        if self.connection.begins and self.connection.get_transaction_status() == _IDLE:
             super().execute("BEGIN")
         return super().executemany(query, vars_list)
 
@@ -43,6 +46,7 @@ class OneTripConnection(pg.connection):
     """psycopg2's own transaction handling is off (autocommit), and this class does it instead: the
     first statement opens the transaction (`BeginningCursor`), commit and rollback end it, and with
     none open they send nothing, as psycopg2's do. Named (server-side) cursors are not supported."""
+    begins = True   # False while reading (`statements_alone`): no transaction at all
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +58,13 @@ class OneTripConnection(pg.connection):
         writes, self.at_commit = self.at_commit, []
         if writes:
             idle = self.get_transaction_status() == _IDLE
-            self._send((b"BEGIN;" if idle else b"") + b";".join(writes) + b";COMMIT")
+            try:
+                self._send((b"BEGIN;" if idle else b"") + b";".join(writes) + b";COMMIT")
+            except BaseException:
+                # A write that failed left the transaction open and aborted (the COMMIT behind it never
+                # ran): end it here, or the pool would hand out a connection that refuses everything.
+                self._end_failed()
+                raise
         elif not self.closed and self.get_transaction_status() != _IDLE:
             self._send(b"COMMIT")
 
@@ -63,12 +73,35 @@ class OneTripConnection(pg.connection):
         if not self.closed and self.get_transaction_status() != _IDLE:
             self._send(b"ROLLBACK")
 
+    def _end_failed(self):
+        try:
+            self.rollback()
+        except psycopg2.Error:   # the connection is gone: the pool's pre-ping replaces it
+            pass
+
     def _send(self, command):
         cursor = pg.cursor(self)
         try:
             cursor.execute(command)
         finally:
             cursor.close()
+
+
+@contextmanager
+def statements_alone(connection):
+    """Reads on `connection` (SQLAlchemy's) run each statement on its own, with no transaction around
+    them: no BEGIN before and no ROLLBACK after, one round trip fewer. It changes nothing a reader
+    sees: at READ COMMITTED, PostgreSQL's default and ours, every statement takes its own snapshot
+    inside a transaction too. Other drivers (SQLite) keep their transaction."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if not isinstance(dbapi_connection, OneTripConnection):
+        yield connection
+        return
+    dbapi_connection.begins = False
+    try:
+        yield connection
+    finally:
+        dbapi_connection.begins = True
 
 
 def deferring(do_execute):

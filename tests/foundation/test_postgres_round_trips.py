@@ -5,10 +5,13 @@ import psycopg2
 import psycopg2.extensions
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from shared.db.dependency import ServiceDatabase, _tables
 from shared.db.engine import make_engines
 from shared.testing.databases import PG_ADMIN_URL, backend
 from shared.testing.polling import wait_for
+from tests.foundation.sample_service import Base
 
 pytestmark = pytest.mark.skipif(backend() != "postgres", reason="PostgreSQL's connections")
 
@@ -193,3 +196,22 @@ def test_a_kept_write_that_fails_fails_the_commit_and_the_whole_transaction(engi
     with engine.begin() as connection:      # and the connection goes on
         connection.execute(_insert(table, 5))
     assert _numbers(engine, table) == [1, 5]
+
+
+def test_a_session_whose_kept_write_fails_gives_back_a_connection_that_works(engine, table):
+    with engine.begin() as connection:
+        connection.execute(_insert(table, 1))
+    with pytest.raises(sa.exc.IntegrityError), Session(engine) as session:
+        session.connection().execute(_insert(table, 1), execution_options={"at_commit": True})
+        session.commit()
+    # The pool hands the same connection out again: its failed transaction was ended, not left aborted.
+    with engine.connect() as connection:
+        assert connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() == 1
+
+
+def test_reads_run_each_statement_alone_and_the_connection_begins_again_after(engine):
+    database = ServiceDatabase(engine, engine, _tables(Base.metadata), "sample")
+    with database.read() as session:
+        assert session.execute(sa.text(SAME_MESSAGE)).scalar() is True
+        assert session.execute(sa.text(SAME_MESSAGE)).scalar() is True   # no transaction: no BEGIN, no ROLLBACK
+    test_the_transaction_begins_in_the_message_of_its_first_statement(engine)   # the same pooled connection

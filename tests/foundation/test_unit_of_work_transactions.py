@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from shared.db.dependency import _tables
 from shared.db.engine import make_engines, write_lock
 from shared.db.unit_of_work import (
-    AlreadyProcessed, IdempotencyClaim, IdempotencyKeyReused, InboxClaim, Replay, UnitOfWork,
+    AlreadyProcessed, EventIdReused, IdempotencyClaim, IdempotencyKeyReused, InboxClaim, Replay, UnitOfWork,
 )
 from shared.messaging.consumer import is_transient
 from shared.testing.databases import backend
@@ -102,6 +102,28 @@ def test_a_failed_handler_leaves_no_claim_row_or_event(database):
         raise RuntimeError("bug")
     assert (_count(database, "inbox"), _count(database, "outbox"), _count(database, "received_orders")) == (0, 0, 0)
     assert database.woken == []
+
+
+def test_a_duplicate_is_already_processed_and_its_work_changes_nothing(database):
+    claim = InboxClaim("sample.on_order_placed", str(uuid.uuid4()))
+    with database.unit_of_work(inbox=claim) as uow:
+        uow.session.add(ReceivedOrder(order_no="A1", event_id=claim.event_id))
+    # Whatever the second delivery's work does (here: fail on the first's effects), it is acked as done.
+    with pytest.raises(AlreadyProcessed), database.unit_of_work(inbox=claim) as uow:
+        uow.session.add(ReceivedOrder(order_no="A1", event_id=claim.event_id))
+        raise ValueError("order A1 is already received")
+    assert (_count(database, "inbox"), _count(database, "received_orders")) == (1, 1)
+
+
+def test_an_event_id_reused_for_other_content_is_refused_and_changes_nothing(database):
+    event_id = str(uuid.uuid4())
+    with database.unit_of_work(inbox=InboxClaim("sample.on_order_placed", event_id, "a" * 64)) as uow:
+        uow.session.add(ReceivedOrder(order_no="A1", event_id=event_id))
+    with pytest.raises(EventIdReused), \
+            database.unit_of_work(inbox=InboxClaim("sample.on_order_placed", event_id, "b" * 64)) as uow:
+        uow.session.add(ReceivedOrder(order_no="B1", event_id=event_id))
+        uow.publish("order_seen", {"order_no": "B1"}, aggregate_id="B1")
+    assert (_count(database, "inbox"), _count(database, "outbox"), _count(database, "received_orders")) == (1, 0, 1)
 
 
 def test_an_idempotent_request_answers_once_and_replays_the_answer(database):
