@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 N ?= 10
 RATE ?= 2
 
-.PHONY: help venv migrate run simulate test test-sqlite test-postgres bench token dead-letters compose-check clean
+.PHONY: help venv migrate run simulate test test-sqlite test-postgres bench bench-compare token dead-letters compose-check clean
 
 help:
 	@echo "make run            install, deploy (first run: keys, the admin's one-time password) and start everything"
@@ -15,6 +15,7 @@ help:
 	@echo "make token ROLE=reviewer STAFF=S1001   a bearer token signed with var/keys/token-signing.pem"
 	@echo "make dead-letters SERVICE=order_review list a service's dead letters"
 	@echo "make bench          the benchmark (BENCH_ARGS=--smoke for a quick run; see README)"
+	@echo "make bench-compare BASE=main   this tree against BASE in 3 alternating pairs of runs (BENCH_ARGS as above)"
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +45,9 @@ test-postgres: venv
 
 bench: venv
 	$(PY) -m tools.bench $(BENCH_ARGS)
+
+bench-compare: venv
+	$(PY) -m tools.bench.compare --base $(or $(BASE),HEAD) --pairs $(or $(PAIRS),3) -- $(BENCH_ARGS)
 
 token: venv
 	@$(PY) -m tools.mint_token --staff-id $(or $(STAFF),S1001) --role $(or $(ROLE),manager)
