@@ -60,6 +60,8 @@ def test_the_platforms_refund_waiting_overdue_refused_and_executed_on_the_case_p
     browser.open(f"/cases/{case_id}")
 
     browser.click("do-refund")
+    # The platform answers a request it had: once the console's request is in (it raced the click before).
+    assert "提交次数 3" in browser.wait_text("platform-requested", "提交次数 3")
     after_sales.platform_answers(case_id, "refund_executed", amount="59.00", platform_refund_id="TB-RF-777")
     after_sales.wait_case(case_id, "refunded")
     browser.open(f"/cases/{case_id}")
