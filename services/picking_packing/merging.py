@@ -5,7 +5,8 @@ Offers are worked out when asked (`offers`), a supervisor merges them (`merge`),
 arriving order is merged with the offer it completes (`merge_on_arrival`), and every MERGE_ROUNDS_SECONDS the offers
 standing (orders ready after waiting for stock) are merged too (`standing_offers`, `merge_standing`). A group is dissolved, whole, when one
 of its orders is cancelled or rejected, its goods or its address change (`dissolve`): the others pack alone
-and may be offered again. Packing one order of a group packs the group (`packed_together`): one parcel, one
+and may be offered again. A supervisor may split a group by hand before it is packed (`unmerge`, 拆开): its
+orders pack alone and are not offered or merged automatically again. Packing one order of a group packs the group (`packed_together`): one parcel, one
 parcel_packed naming the other orders in `merged_orders`."""
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +19,7 @@ from shared.addresses import address_key, phone_key
 from shared.errors import Conflict, NotFound
 
 AUTO = "auto"
+UNMERGED = "unmerged"   # a group's dissolved_reason when a person split it: "unmerged: <staff>: <reason>"
 MAX_ORDERS = 20
 
 
@@ -163,6 +165,26 @@ def dissolve(uow, order_no, reason, now):
         stored.close(uow.session, group[0], "merged", "dissolved", dissolved_at=now,
                      dissolved_reason=f"{reason}: {order_no}"[:200])
     return group
+
+
+def unmerge(uow, group_id, by, reason, now):
+    """A person splits a merged group before it is packed: each order packs alone, and none is offered or merged
+    automatically again. The group's pick lists are locked first, in order-number order, as a pack scan locks
+    them: a pack and a split of one group take turns, and the one that comes second finds the other's result."""
+    session = uow.session
+    found = stored.group(session, group_id)
+    if found is None:
+        raise NotFound(f"no merge group {group_id}", code="merge_unknown", group_id=group_id)
+    for order_no in found[1]:
+        pick_lists.locked(session, order_no)
+    status, order_nos = stored.group(session, group_id)   # again, now that no pack scan can change it
+    if status != "merged":
+        raise Conflict(f"merge group {group_id} is {status}: only a merged group can be split",
+                       code="merge_not_standing", group_id=group_id, status=status)
+    stored.close(session, group_id, "merged", "dissolved", dissolved_at=now,
+                 dissolved_reason=f"{UNMERGED}: {by}: {reason}"[:200])
+    stored.keep_apart(session, order_nos, by)
+    return {"id": group_id, "status": "dissolved", "orders": order_nos, "dissolved_by": by, "reason": reason}
 
 
 def goods_changed(uow, sheet, now):

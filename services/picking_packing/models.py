@@ -284,6 +284,8 @@ class MergeCandidate(Base):
     phone_key: Mapped[str] = mapped_column(sa.String(40))
     payment_method: Mapped[str] = mapped_column(sa.String(10))
     placed_at: Mapped[object] = mapped_column(UtcDateTime)
+    # Who split the order's group by hand (拆开合单): it is no longer offered, nor merged automatically.
+    kept_apart_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)
 
 
 class MergeGroup(Base):

@@ -266,6 +266,11 @@ class WaveQuery(Paging):
     status = fields.String(validate=validate.OneOf(["open", "picked"]))
 
 
+class UnmergeSchema(StrictSchema):
+    """拆开合单: why the group is split (shown with it)."""
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=150))
+
+
 class MergeSchema(StrictSchema):
     """合单 (issue #23): the orders to pack as one parcel."""
     order_nos = fields.List(fields.String(validate=Code), required=True, validate=validate.Length(min=2, max=20))

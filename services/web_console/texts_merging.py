@@ -3,11 +3,11 @@
 TEXTS = {
     "nav.merges": ("合单", "Merge orders"),
     "merge.help": ("同一买家、同一收货地址、同一发货仓，下单相隔不超过 {window} 分钟、尚未开始配货的款到发货订单，可以合并成一个包裹发出。"
-                   "货到付款订单不合单。合并后如有订单取消、改商品或改地址，整组自动拆开，各自单独打包。",
+                   "货到付款订单不合单。合并后如有订单取消、改商品或改地址，整组自动拆开，各自单独打包；打包前主管也可以手动拆开。",
                    "Prepaid orders of one buyer to one address, from one warehouse, placed at most {window} minutes "
                    "apart and not yet being picked, can go as one parcel. Cash-on-delivery orders are not merged. If "
                    "an order of a group is cancelled or its goods or address change, the whole group is split again "
-                   "and each order packs alone."),
+                   "and each order packs alone; before packing, a supervisor may also split a group by hand."),
     "merge.automatic_on": ("已开启自动合单：符合条件的新订单到达时自动合并。",
                            "Automatic merging is on: a matching order is merged when it arrives."),
     "merge.automatic_off": ("未开启自动合单：请在下面确认合单。", "Automatic merging is off: merge the offers below."),
@@ -20,10 +20,18 @@ TEXTS = {
     "merge.dissolved_because": ("拆单原因", "Split because"),
     "merge.status.merged": ("已合单", "Merged"), "merge.status.packed": ("已打包成一个包裹", "Packed as one parcel"),
     "merge.status.dissolved": ("已拆开", "Split"),
-    "merge.dissolved.cancelled": ("订单已取消", "an order was cancelled"),
-    "merge.dissolved.rejected": ("订单被审单驳回", "an order was rejected in review"),
-    "merge.dissolved.goods_changed": ("订单商品已修改", "an order's goods changed"),
-    "merge.dissolved.address_changed": ("收货地址已修改", "an order's address changed"),
+    "merge.dissolved.cancelled": ("订单已取消（{order_no}）", "an order was cancelled ({order_no})"),
+    "merge.dissolved.rejected": ("订单被审单驳回（{order_no}）", "an order was rejected in review ({order_no})"),
+    "merge.dissolved.goods_changed": ("订单商品已修改（{order_no}）", "an order's goods changed ({order_no})"),
+    "merge.dissolved.address_changed": ("收货地址已修改（{order_no}）", "an order's address changed ({order_no})"),
+    "merge.dissolved.unmerged": ("{by} 手动拆开：{why}", "split by {by}: {why}"),
+    "merge.unmerge": ("拆开", "Split"),
+    "merge.unmerge_reason": ("拆开原因（如：买家要求分开发货）", "why (e.g. the buyer wants separate parcels)"),
+    "done.unmerged": ("已拆开：这些订单各自单独打包，不会再被自动合单。",
+                      "Split: each order packs alone and is not merged automatically again."),
+    "error.merge_not_standing": ("合单组 {group_id} 已打包或已拆开，不能再拆开。",
+                                 "Merge group {group_id} is already packed or split: it cannot be split."),
+    "error.merge_unknown": ("没有合单组 {group_id}。", "There is no merge group {group_id}."),
     "done.merged": ("已合单：这些订单将打包成一个包裹发出。", "Merged: these orders will go as one parcel."),
     # picking_packing's refusals of a merge (POST /merges), with the order concerned
     "error.merge_cancelled": ("订单 {order_no} 已取消，不能合单。", "Order {order_no} is cancelled: it cannot be merged."),

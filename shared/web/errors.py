@@ -34,6 +34,13 @@ def error_response(status, code, message, fields=None, **extra):
     return json_response(body, status)
 
 
+def _domain_response(status, exc):
+    # The details are the parameters of the console's message, and any name may be one (`status`, `fields`):
+    # they go in the body beside the code and the message, which they never replace.
+    details = {name: value for name, value in exc.details.items() if name not in ("error", "message")}
+    return json_response({"error": exc.code, "message": exc.message, **details}, status)
+
+
 _DOMAIN_STATUS = [
     (errors.NotFound, 404), (errors.Conflict, 409), (errors.RuleViolation, 422),
     (errors.PermissionDenied, 403),
@@ -54,9 +61,9 @@ def response_from_exception(exc):
                               f"Idempotency-Key {exc} was already used for a different request")
     for cls, status in _DOMAIN_STATUS:
         if isinstance(exc, cls):
-            return error_response(status, exc.code, exc.message, **exc.details)
+            return _domain_response(status, exc)
     if isinstance(exc, errors.DomainError):
-        return error_response(422, exc.code, exc.message, **exc.details)
+        return _domain_response(422, exc)
     if isinstance(exc, HTTPException):
         return error_response(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description or exc.name)
     if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):

@@ -163,3 +163,13 @@ def test_health_keeps_one_broker_connection_and_makes_a_new_one_when_it_breaks(r
     finally:
         probe.stop()
         proxy.stop()
+
+
+def test_a_domain_errors_details_may_use_any_name_and_never_replace_its_code():
+    from shared.errors import Conflict
+    from shared.web.errors import response_from_exception
+    answer = response_from_exception(Conflict("group 7 is packed", code="merge_not_standing", status="packed",
+                                              fields="x", error="not this"))
+    assert answer.status_code == 409
+    assert json.loads(answer.get_data()) == {"error": "merge_not_standing", "message": "group 7 is packed",
+                                             "status": "packed", "fields": "x"}

@@ -232,3 +232,57 @@ def test_two_packers_packing_one_group_at_once_take_turns(warehouse):
             lambda order_no: shop.scan("pack", order_no=order_no, weight_g=850), (first, second)))
         assert sorted(answer.status_code for answer in answers) == [200, 409], [a.text for a in answers]
         assert len(shop.events("parcel_packed", order_no=first) + shop.events("parcel_packed", order_no=second)) == 1
+
+
+# --- splitting a group by hand (拆开合单) ---------------------------------------------------------------------
+
+def unmerge(shop, group_id, reason="买家要求分开发货", role="supervisor", staff="SUP-2"):
+    return shop.http("POST", f"/merges/{group_id}/unmerge", role=role, staff=staff, json={"reason": reason})
+
+
+def test_a_supervisor_splits_a_merged_group_and_each_order_packs_alone(warehouse):
+    shop = warehouse()
+    first, second, sku = merged_pair(shop)
+    assert shop.scan("pick", order_no=first, barcode=sku).status_code == 200   # picked already: still splittable
+    [group] = shop.http("GET", "/merges", role="supervisor").json()["merges"]
+    assert unmerge(shop, group["id"], role="packer").status_code == 403
+    refused = unmerge(shop, group["id"], reason="  ")
+    assert refused.status_code == 400 and "reason" in refused.text
+    split = unmerge(shop, group["id"])
+    assert split.status_code == 200, split.text
+    assert split.json() == {"id": group["id"], "status": "dissolved", "orders": sorted([first, second]),
+                            "dissolved_by": "SUP-2", "reason": "买家要求分开发货"}
+    [group] = shop.http("GET", "/merges", role="supervisor").json()["merges"]
+    assert (group["status"], group["dissolved_reason"]) == ("dissolved", "unmerged: SUP-2: 买家要求分开发货")
+    assert "merged_with" not in shop.http("GET", f"/pick-lists/{first}").json()
+    packed = pick_and_pack(shop, second, sku, 450)   # alone: one good and its packaging
+    assert packed.status_code == 200, packed.text
+    assert "merged_orders" not in shop.events("parcel_packed", order_no=second)[0]
+    assert offered(shop) == []   # nor offered again (the first is picked anyway; the pair is kept apart)
+
+
+def test_a_packed_group_or_an_unknown_one_is_not_split(warehouse):
+    shop = warehouse()
+    first, second, sku = merged_pair(shop)
+    for order_no in (first, second):
+        assert shop.scan("pick", order_no=order_no, barcode=sku).status_code == 200
+    assert shop.scan("pack", order_no=first, weight_g=850).status_code == 200
+    [group] = shop.http("GET", "/merges", role="supervisor").json()["merges"]
+    refused = unmerge(shop, group["id"])
+    assert refused.status_code == 409
+    assert (refused.json()["error"], refused.json()["status"]) == ("merge_not_standing", "packed")
+    missing = unmerge(shop, group["id"] + 1000)
+    assert (missing.status_code, missing.json()["error"]) == (404, "merge_unknown")
+
+
+def test_orders_split_by_hand_are_neither_offered_nor_merged_automatically_again(warehouse):
+    shop = warehouse(MERGE_ROUNDS_SECONDS=0.2)
+    first, second, sku = merged_pair(shop)
+    [group] = shop.http("GET", "/merges", role="supervisor").json()["merges"]
+    assert unmerge(shop, group["id"]).status_code == 200
+    assert offered(shop) == []
+    with shop.db.read() as session:   # what an automatic round would merge
+        assert merging.standing_offers(session, Settings(merge_automatic=True)) == []
+    third = order(shop, shop.pick_list(first).customer_id, sku, minutes=10)   # a new order of the same buyer
+    assert offered(shop) == []   # the two kept apart are not offered with it, and it alone is no offer
+    assert merge(shop, first, third).status_code == 201   # a person may still merge them on purpose

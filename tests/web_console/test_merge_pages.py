@@ -57,3 +57,37 @@ def test_a_supervisor_merges_a_buyers_orders_into_one_parcel(start_service, star
     browser.open("/lang/en")
     browser.open("/merges")
     assert "Merged" in browser.text("merge-groups") and "60 minutes" in browser.text("merge-rule")
+
+
+def test_a_supervisor_splits_a_merged_group_with_a_reason(start_service, start_console, browser, rabbit_config):
+    picking = start_service("picking_packing")
+    sku = unique("SKU")
+    assert api(picking, "POST", "/stock/receipts", "warehouse", json={"lines": [{"sku": sku, "qty": 10}]}).ok
+    first, second = ready_orders(picking, rabbit_config["AMQP_URI"], unique("C"), 2, sku)
+    merged = api(picking, "POST", "/merges", "manager", json={"order_nos": [first, second]})
+    assert merged.status_code == 201, merged.text
+    group_id = merged.json()["id"]
+    browser.base = start_console(picking)
+    browser.sign_in("SUP-7", "supervisor")
+    browser.open("/merges")
+    browser.type(f"unmerge-reason-{group_id}", "买家要求分开发货")
+    browser.submit(f"unmerge-{group_id}")
+    assert "已拆开" in browser.text("ok")
+    _, row = browser.row(f"#group-{group_id}")
+    assert "已拆开" in row and "SUP-7 手动拆开：买家要求分开发货" in row
+    assert f"unmerge-{group_id}" not in browser.values("#merge-groups button")
+    assert "没有可合并" in browser.text("no-offers")   # kept apart: not offered again
+    browser.screenshot("merges_split_by_hand")
+
+    # Packed meanwhile (here: another group split through the API while the page is open): refused, in words.
+    third, fourth = ready_orders(picking, rabbit_config["AMQP_URI"], unique("C"), 2, sku)
+    other = api(picking, "POST", "/merges", "manager", json={"order_nos": [third, fourth]}).json()["id"]
+    browser.open("/merges")
+    browser.type(f"unmerge-reason-{other}", "搞错了")
+    assert api(picking, "POST", f"/merges/{other}/unmerge", "manager", json={"reason": "另一位主管"}).ok
+    browser.submit(f"unmerge-{other}")
+    assert f"合单组 {other} 已打包或已拆开" in browser.text("error")
+
+    browser.open("/lang/en")
+    browser.open("/merges")
+    assert "split by SUP-7: 买家要求分开发货" in browser.row(f"#group-{group_id}")[1]

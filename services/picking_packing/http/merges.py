@@ -1,6 +1,6 @@
 """Merging orders (合单, issue #23): the offers, merging them into one parcel, the groups."""
 from services.picking_packing import merging
-from services.picking_packing.schemas import MergeQuery, MergeSchema
+from services.picking_packing.schemas import MergeQuery, MergeSchema, UnmergeSchema
 from shared.timeutil import to_iso, utcnow
 from shared.web import Role, api
 
@@ -26,6 +26,14 @@ class MergeEndpoints:
         with self.db.unit_of_work() as uow:
             group = merging.merge(uow, body["order_nos"], request.identity.staff_id, self.settings, utcnow())
             return uow.respond(201, group)
+
+    @api("POST", "/merges/<int:group_id>/unmerge", roles=MERGERS, body=UnmergeSchema, idempotent=True,
+         summary="split a merged group before it is packed: its orders pack alone and are not merged again "
+                 "(409 merge_not_standing once packed or dissolved)")
+    def post_unmerge(self, request, group_id, body):
+        with self.db.unit_of_work() as uow:
+            split = merging.unmerge(uow, group_id, request.identity.staff_id, body["reason"].strip(), utcnow())
+            return uow.respond(200, split)
 
     @api("GET", "/merges", roles=READERS, query=MergeQuery, summary="merge groups, newest first")
     def list_merges(self, request, query):

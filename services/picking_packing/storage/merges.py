@@ -30,8 +30,10 @@ def candidates(session, order_nos):
 
 
 def open_candidates(session, statuses, customer_id=None):
-    """Orders whose pick lists stand at `statuses` and that are in no live group, oldest placed first."""
-    query = _CANDIDATES.where(LISTS.c.status.in_(statuses), _LIVE_MEMBERSHIP.c.group_id.is_(None))
+    """Orders whose pick lists stand at `statuses`, in no live group and not kept apart by hand, oldest placed
+    first."""
+    query = _CANDIDATES.where(LISTS.c.status.in_(statuses), _LIVE_MEMBERSHIP.c.group_id.is_(None),
+                              CANDIDATES.c.kept_apart_by.is_(None))
     if customer_id is not None:
         query = query.where(CANDIDATES.c.customer_id == customer_id)
     return session.connection().execute(query).all()
@@ -48,6 +50,22 @@ def create_group(session, order_nos, by, at):
                                   .returning(GROUPS.c.id)).scalar_one()
     connection.execute(sa.insert(MEMBERS), [{"group_id": group_id, "order_no": order_no} for order_no in order_nos])
     return group_id
+
+
+def keep_apart(session, order_nos, by):
+    """These orders are not offered or merged automatically again (a person split their group)."""
+    session.connection().execute(sa.update(CANDIDATES).where(CANDIDATES.c.order_no.in_(order_nos))
+                                 .values(kept_apart_by=by))
+
+
+def group(session, group_id):
+    """(status, its order numbers) of a group, or None."""
+    connection = session.connection()
+    status = connection.execute(sa.select(GROUPS.c.status).where(GROUPS.c.id == group_id)).scalar()
+    if status is None:
+        return None
+    return status, connection.execute(sa.select(MEMBERS.c.order_no).where(MEMBERS.c.group_id == group_id)
+                                      .order_by(MEMBERS.c.order_no)).scalars().all()
 
 
 def group_of(session, order_no, status="merged"):
