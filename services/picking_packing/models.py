@@ -254,12 +254,15 @@ class Wave(Base):
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     warehouse: Mapped[str] = mapped_column(sa.String(32))
-    status: Mapped[str] = mapped_column(sa.String(20), index=True)   # open | picked
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)   # open | picked | cancelled
     created_by: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[object] = mapped_column(UtcDateTime)
     courier: Mapped[str] = mapped_column(sa.String(20), nullable=True)   # the selection: a courier's orders …
     zone: Mapped[str] = mapped_column(sa.String(32), nullable=True)      # … and/or a bin-location prefix
     size: Mapped[int] = mapped_column(sa.Integer)                        # at most this many orders were asked for
+    cancelled_by: Mapped[str] = mapped_column(sa.String(64), nullable=True)   # a supervisor called it off …
+    cancelled_at: Mapped[object] = mapped_column(UtcDateTime, nullable=True)
+    cancel_reason: Mapped[str] = mapped_column(sa.String(150), nullable=True)  # … and why
 
 
 class WaveOrder(Base):

@@ -266,6 +266,11 @@ class WaveQuery(Paging):
     status = fields.String(validate=validate.OneOf(["open", "picked"]))
 
 
+class CancelWaveSchema(StrictSchema):
+    """波次取消: why the wave is called off (shown with it)."""
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=150))
+
+
 class UnmergeSchema(StrictSchema):
     """拆开合单: why the group is split (shown with it)."""
     reason = fields.String(required=True, validate=validate.Length(min=3, max=150))

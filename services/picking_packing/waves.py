@@ -8,6 +8,10 @@ scan credits the wave's pick lists in slot order through the scanner's own pick 
 line's count, the pick list's status and `order_picked` are as if each order had been scanned alone; more than the
 wave still needs of the SKU is refused whole. Refusals are answered, not raised, so a retried scan (same scan_id)
 gets the same answer.
+
+A supervisor may call an open wave off (`cancel`): its pick lists with nothing picked leave it, free for another
+wave or for picking order by order; those with goods already picked keep their put-wall slot (the goods are in
+it, and the packing station still shows where), and the rest of their goods is picked order by order.
 """
 from services.picking_packing import pick_lists, scanning
 from services.picking_packing.storage import stock as stored_stock
@@ -15,7 +19,7 @@ from services.picking_packing.storage import waves as stored
 from shared.errors import Conflict, NotFound, RuleViolation
 
 SIZE_MIN, SIZE_MAX = 1, 50   # orders in one wave
-OPEN, PICKED = "open", "picked"
+OPEN, PICKED, CANCELLED = "open", "picked", "cancelled"
 DONE, REFUSED = "done", "refused"   # a wave scan's outcomes (http answers each)
 
 
@@ -65,6 +69,9 @@ def scan(uow, body, staff_id, settings, now):
     wave = stored.wave(session, wave_id, lock=True)   # a wave's scans take turns
     if wave is None:
         raise NotFound(f"no wave {wave_id}", code="unknown_wave", wave_id=wave_id)
+    if wave["status"] == CANCELLED:
+        return REFUSED, _refusal("wave_cancelled", f"wave {wave_id} was called off: pick its orders one by one",
+                                 wave)
     sku, qty = _sku_in(session, wave_id, body["sku"]), body["quantity"]
     if sku is None or (body.get("bin") and not stored.holds_bin(session, wave_id, sku, body["bin"])):
         return REFUSED, _refusal("not_in_wave", f"{body['sku']} is not in wave {wave_id}", wave,
@@ -84,6 +91,26 @@ def scan(uow, body, staff_id, settings, now):
         wave["status"] = PICKED
     return DONE, {"wave_id": wave_id, "wave_status": wave["status"], "sku": sku, "quantity": qty,
                   "credited": credited, "left": left - qty}
+
+
+def cancel(uow, wave_id, by, reason, now):
+    """Call an open wave off; the wave as `shown`, with the order numbers `released` and those `kept` in their
+    slots. The wave's row is locked first (as its scans lock it), then its pick lists in order-number order (as
+    an order's own scans lock each), so what counts as picked is what is picked."""
+    session = uow.session
+    wave = stored.wave(session, wave_id, lock=True)
+    if wave is None:
+        raise NotFound(f"no wave {wave_id}", code="unknown_wave", wave_id=wave_id)
+    if wave["status"] != OPEN:
+        raise Conflict(f"wave {wave_id} is {wave['status']}: only an open wave can be called off",
+                       code="wave_not_open", wave_id=wave_id, wave_status=wave["status"])
+    order_nos = sorted(order["order_no"] for order in stored.orders(session, wave_id))
+    sheets = [pick_lists.locked(session, order_no) for order_no in order_nos]
+    kept = [sheet.order_no for sheet in sheets if sheet and any(line.picked for line in sheet.lines)]
+    released = [order_no for order_no in order_nos if order_no not in kept]
+    stored.release(session, wave_id, released)
+    stored.set_status(session, wave_id, CANCELLED, cancelled_by=by, cancelled_at=now, cancel_reason=reason)
+    return {**shown(session, wave_id), "released": released, "kept": kept}
 
 
 def credit(uow, lefts, sku, qty, staff_id, settings, now):

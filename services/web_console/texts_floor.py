@@ -148,6 +148,20 @@ TEXTS = {
     "wave.id": ("波次号", "Wave"), "wave.orders": ("订单数", "Orders"), "wave.selection": ("条件", "Selection"),
     "wave.created_by": ("创建人", "Made by"),
     "wave.status.open": ("拣货中", "Open"), "wave.status.picked": ("已拣完", "Picked"),
+    "wave.status.cancelled": ("已取消", "Called off"),
+    "wave.cancel": ("取消波次", "Call the wave off"),
+    "wave.cancel_reason": ("取消原因", "Why"),
+    "wave.cancel_rule": ("未拣货的订单退出波次，可重新组波或单独配货；已拣的货留在原格口。",
+                         "Orders with nothing picked leave the wave, free for another wave or picking alone; "
+                         "goods already picked stay in their slots."),
+    "wave.cancelled": ("波次已取消：未拣货的订单已退出波次。", "The wave is called off: orders with nothing picked left it."),
+    "wave.cancelled_by": ("{by} 于 {at} 取消了此波次：{reason}。已拣的货仍在下列格口，其余货品请按订单单独配货。",
+                          "{by} called this wave off at {at}: {reason}. Goods already picked are in the slots below; "
+                          "pick the rest order by order."),
+    "error.wave_not_open": ("波次 {wave_id} 已拣完或已取消，不能取消。", "Wave {wave_id} is picked or called off: it "
+                                                                 "cannot be called off."),
+    "error.wave_cancelled": ("波次 {wave_id} 已取消，请按订单单独配货！", "Wave {wave_id} was called off: pick its orders "
+                                                                 "one by one!"),
     "wave.title": ("波次 {id} 拣货路线", "Wave {id}: pick route"),
     "wave.print": ("打印拣货单", "Print the pick route"), "wave.back": ("返回波次列表", "Back to the waves"),
     "wave.route": ("拣货路线（按库位排序）", "Pick route (by bin)"),

@@ -172,3 +172,53 @@ def test_an_order_cancelled_in_a_wave_leaves_its_route_and_the_wave_ends_without
     done = wave_scan(wh, wave_id, sku_a)
     assert (done.json()["credited"], done.json()["wave_status"]) == ([{"slot": 1, "order_no": kept, "qty": 1}],
                                                                      "picked")
+
+
+# -- calling a wave off (波次取消) ---------------------------------------------------------------------------
+def cancel_wave(wh, wave_id, role="supervisor", reason="拣货员临时调去收货"):
+    return wh.http("POST", f"/waves/{wave_id}/cancel", role=role, staff="SUP-4", json={"reason": reason})
+
+
+def test_a_called_off_wave_frees_its_unpicked_orders_and_keeps_the_slots_of_picked_goods(warehouse):
+    wh = warehouse()
+    code, sku_a, sku_b = floor_with_stock(wh)
+    started = ready(wh, 30, line(sku_a, 2))     # slot 1: one of two picked in the wave
+    untouched = ready(wh, 20, line(sku_b))      # slot 2: nothing picked
+    wave_id = make_wave(wh, size=2, warehouse=code).json()["id"]
+    assert wave_scan(wh, wave_id, sku_a, 1).json()["credited"] == [{"slot": 1, "order_no": started, "qty": 1}]
+    assert cancel_wave(wh, wave_id, role="picker").status_code == 403
+    assert cancel_wave(wh, wave_id, reason="no").status_code == 400   # a reason of 3 or more characters
+
+    called_off = cancel_wave(wh, wave_id)
+    assert called_off.status_code == 200, called_off.text
+    body = called_off.json()
+    assert (body["status"], body["released"], body["kept"]) == ("cancelled", [untouched], [started])
+    assert (body["cancelled_by"], body["cancel_reason"]) == ("SUP-4", "拣货员临时调去收货")
+    assert [o["order_no"] for o in body["orders"]] == [started]
+    again = cancel_wave(wh, wave_id)
+    assert (again.status_code, again.json()["error"], again.json()["wave_status"]) == (409, "wave_not_open",
+                                                                                       "cancelled")
+    assert cancel_wave(wh, 999999).json()["error"] == "unknown_wave"
+
+    refused = wave_scan(wh, wave_id, sku_a, 1)   # the wave takes no more scans
+    assert (refused.status_code, refused.json()["error"]) == (409, "wave_cancelled")
+    # the goods picked stay in their slot, and the packer is told where; the rest is picked order by order
+    assert wh.http("GET", f"/pick-lists/{started}").json()["wave"] == {"wave_id": wave_id, "slot": 1,
+                                                                        "wave_status": "cancelled"}
+    assert wh.scan("pick", order_no=started, barcode=sku_a).status_code == 200
+    assert wh.pick_list(started).status == "picked"
+    # the untouched order is free: the next wave takes it
+    assert wh.http("GET", f"/pick-lists/{untouched}").json()["wave"] is None
+    next_wave = make_wave(wh, size=5, warehouse=code)
+    assert [o["order_no"] for o in next_wave.json()["orders"]] == [untouched]
+
+
+def test_a_picked_wave_is_not_called_off(warehouse):
+    wh = warehouse()
+    code, sku_a, _ = floor_with_stock(wh)
+    ready(wh, 5, line(sku_a))
+    wave_id = make_wave(wh, size=1, warehouse=code).json()["id"]
+    assert wave_scan(wh, wave_id, sku_a).json()["wave_status"] == "picked"
+    refused = cancel_wave(wh, wave_id)
+    assert (refused.status_code, refused.json()["error"], refused.json()["wave_status"]) == (409, "wave_not_open",
+                                                                                            "picked")

@@ -10,11 +10,12 @@ from tests.picking_packing.conftest import approved, earlier, line
 from tests.web_console.test_floor_pages import api, pick_list
 from tests.web_console.test_warehouse_bins import choose
 
-WAVE_CODES = ("wave_size_out_of_range", "nothing_to_wave", "unknown_wave", "wave_over_pick", "not_in_wave")
+WAVE_CODES = ("wave_size_out_of_range", "nothing_to_wave", "unknown_wave", "wave_over_pick", "not_in_wave",
+              "wave_not_open", "wave_cancelled")
 
 
 def test_every_wave_code_and_status_has_chinese_and_english_words():
-    keys = [f"error.{code}" for code in WAVE_CODES] + [f"wave.status.{s}" for s in (waves.OPEN, waves.PICKED)]
+    keys = [f"error.{code}" for code in WAVE_CODES] + [f"wave.status.{s}" for s in (waves.OPEN, waves.PICKED, waves.CANCELLED)]
     assert [key for key in keys if key not in texts.TEXTS] == []
     assert texts.translate("zh", "error.wave_size_out_of_range", min=1, max=50, size=51) == (
         "波次订单数须在 1 到 50 之间，不能是 51！")
@@ -90,3 +91,35 @@ def test_a_supervisor_makes_a_wave_and_prints_its_route_by_bin(start_service, st
     browser.sign_in("K-1", "packer")   # at packing, the order's put-wall slot
     browser.open(f"/packing?order_no={orders[1]}")
     assert "播种墙 2 号格" in browser.text("put-wall-slot")
+
+
+def test_a_supervisor_calls_a_wave_off_and_a_picker_cannot(start_service, start_console, browser, rabbit_config):
+    picking = start_service("picking_packing")
+    stocked_floor(picking)
+    order = approved(line("SKU-CUP", 2), approved_at=earlier(10))
+    publish_event(rabbit_config["AMQP_URI"], "order_review", "order_approved", order)
+    wait_for(lambda: (found := pick_list(picking, order["order_no"])) and found["status"] == "ready",
+             message="the pick list never became ready")
+    wave_id = api(picking, "POST", "/waves", "supervisor", json={"size": 5, "warehouse": "WV"}).json()["id"]
+    scanned = api(picking, "POST", f"/waves/{wave_id}/scans", "picker",
+                  json={"scan_id": "c0ffee00-0000-4000-8000-000000000001", "sku": "SKU-CUP", "quantity": 1})
+    assert scanned.status_code == 200, scanned.text
+    browser.base = start_console(picking)
+    browser.sign_in("P-1", "picker")
+    browser.open(f"/waves/{wave_id}")
+    assert "wave-cancel" not in browser.values("button")   # a picker scans; a supervisor calls a wave off
+
+    browser.sign_in("S-1", "supervisor")
+    browser.open(f"/waves/{wave_id}")
+    browser.type("wave-cancel-reason", "拣货员临时调去收货")
+    browser.submit("wave-cancel")
+    assert "波次已取消" in browser.text("ok")
+    assert "已取消" in browser.text("wave-status")
+    assert "S-1" in browser.text("wave-cancelled") and "拣货员临时调去收货" in browser.text("wave-cancelled")
+    assert order["order_no"] in browser.text("slot-1")   # one unit picked: the order keeps its slot
+    assert "wave-scan" not in browser.values("button")
+    browser.screenshot("wave_called_off")
+    browser.open("/lang/en")
+    browser.open(f"/waves/{wave_id}")
+    assert "Called off" in browser.text("wave-status") and "pick the rest order by order" in browser.text(
+        "wave-cancelled")

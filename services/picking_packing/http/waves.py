@@ -2,12 +2,13 @@
 and scans."""
 from services.picking_packing import waves
 from services.picking_packing.http.floor import FLOOR_ROLES, SCANNER_ROLES
-from services.picking_packing.schemas import WaveQuery, WaveScanSchema, WaveSchema
+from services.picking_packing.schemas import CancelWaveSchema, WaveQuery, WaveScanSchema, WaveSchema
 from services.picking_packing.storage import waves as stored
 from shared.timeutil import utcnow
 from shared.web import Role, api
 
 WAVE_MAKERS = [Role.PICKER, Role.SUPERVISOR, Role.MANAGER]
+WAVE_CANCELLERS = [Role.SUPERVISOR, Role.MANAGER]
 SCAN_STATUS = {waves.DONE: 200, waves.REFUSED: 409}
 
 
@@ -29,6 +30,13 @@ class WaveEndpoints:
     def get_wave(self, request, wave_id):
         with self.db.read() as session:
             return waves.shown(session, wave_id)
+
+    @api("POST", "/waves/<int:wave_id>/cancel", roles=WAVE_CANCELLERS, body=CancelWaveSchema, idempotent=True,
+         summary="call an open wave off: lists with nothing picked leave it, lists with goods picked keep their slot")
+    def post_wave_cancel(self, request, wave_id, body):
+        with self.db.unit_of_work() as uow:
+            return uow.respond(200, waves.cancel(uow, wave_id, request.identity.staff_id, body["reason"].strip(),
+                                                 utcnow()))
 
     @api("POST", "/waves/<int:wave_id>/scans", roles=SCANNER_ROLES, body=WaveScanSchema,
          idempotency_field="scan_id", summary="goods taken on a wave's route: credited to its orders by slot")

@@ -59,12 +59,14 @@ def insert(session, wave, order_nos):
 
 
 _COLUMNS = (WAVES.c.id, WAVES.c.warehouse, WAVES.c.status, WAVES.c.created_by, WAVES.c.created_at, WAVES.c.courier,
-            WAVES.c.zone, WAVES.c.size)
+            WAVES.c.zone, WAVES.c.size, WAVES.c.cancelled_by, WAVES.c.cancelled_at, WAVES.c.cancel_reason)
 
 
 def _shown(row, **more):
     return {"id": row.id, "warehouse": row.warehouse, "status": row.status, "created_by": row.created_by,
-            "created_at": to_iso(row.created_at), "courier": row.courier, "zone": row.zone, "size": row.size, **more}
+            "created_at": to_iso(row.created_at), "courier": row.courier, "zone": row.zone, "size": row.size,
+            "cancelled_by": row.cancelled_by, "cancelled_at": to_iso(row.cancelled_at) if row.cancelled_at else None,
+            "cancel_reason": row.cancel_reason, **more}
 
 
 def wave(session, wave_id, lock=False):
@@ -145,8 +147,15 @@ def anything_to_pick(session, wave_id):
     return session.connection().execute(query).first() is not None
 
 
-def set_status(session, wave_id, status):
-    session.connection().execute(sa.update(WAVES).where(WAVES.c.id == wave_id).values(status=status))
+def release(session, wave_id, order_nos):
+    """These pick lists leave the wave (and its slots): another wave may take them."""
+    if order_nos:
+        session.connection().execute(sa.delete(ORDERS).where(ORDERS.c.wave_id == wave_id,
+                                                             ORDERS.c.order_no.in_(order_nos)))
+
+
+def set_status(session, wave_id, status, **values):
+    session.connection().execute(sa.update(WAVES).where(WAVES.c.id == wave_id).values(status=status, **values))
 
 
 def slot_of(session, order_no):

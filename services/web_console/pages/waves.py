@@ -1,12 +1,13 @@
 """Waves (波次, issue #23): a picker takes (or a supervisor makes) a wave of the oldest ready orders (N of them, a courier's, a zone's)
 and prints its pick route, sorted by bin, with the put-wall slot each order's goods go into; the picker scans what
-he takes along it."""
+he takes along it. A supervisor may call an open wave off, with a reason."""
 from services.web_console.api import ApiError
 from services.web_console.pages.warehouse import _number
 from services.web_console.routing import routes
 
 SHOWN_WAVES = 50
 WAVE_ROLES = ("picker", "supervisor", "manager")
+WAVE_CANCELLERS = ("supervisor", "manager")
 
 
 @routes.page("/waves", roles=WAVE_ROLES)
@@ -33,7 +34,14 @@ def make_wave(ctx):
 def wave(ctx, wave_id, error=None):
     """The route to print: one stop per bin and SKU, in bin order, and how it splits into put-wall slots."""
     return ctx.render("wave.html", wave=ctx.api.get("picking_packing", f"/waves/{wave_id}"), error=error,
-                      status=error.status if error else 200)
+                      may_cancel=ctx.role in WAVE_CANCELLERS, status=error.status if error else 200)
+
+
+@routes.page("/waves/<int:wave_id>/cancel", methods=("POST",), roles=WAVE_CANCELLERS)
+def cancel_wave(ctx, wave_id):
+    """Call the wave off, with a reason: its orders with nothing picked are free again (波次取消)."""
+    return ctx.act("picking_packing", "POST", f"/waves/{wave_id}/cancel", {"reason": ctx.form("reason")},
+                   lambda error: wave(ctx, wave_id, error=error), f"/waves/{wave_id}", "wave.cancelled")
 
 
 @routes.page("/waves/<int:wave_id>/scans", methods=("POST",), roles=WAVE_ROLES)
