@@ -1,5 +1,6 @@
 """Merging orders (合单, issue #23): orders of one buyer to one address, from one warehouse, placed within
-MERGE_WINDOW_MINUTES of each other (inclusive), prepaid and not yet picked, are packed as one parcel.
+MERGE_WINDOW_MINUTES of each other (inclusive), prepaid and not yet picked, are packed as one parcel; an order
+may join a merged group whose orders are all not yet picked, on the same terms.
 
 Offers are worked out when asked (`offers`), a supervisor merges them (`merge`), or, with MERGE_AUTOMATIC, an
 arriving order is merged with the offer it completes (`merge_on_arrival`), and every MERGE_ROUNDS_SECONDS the offers
@@ -47,15 +48,16 @@ def within(placed, window_minutes):
     return max(placed) - min(placed) <= timedelta(minutes=window_minutes)
 
 
-def refusal(candidates, window_minutes):
+def refusal(candidates, window_minutes, extending=None):
     """Why these orders can't be merged: (code, order_no it concerns, message), or None. Buyer, address and
-    warehouse are compared with the first order's."""
+    warehouse are compared with the first order's. `extending`: the merged group the orders extend, whose own
+    orders are not refused as already merged."""
     first = candidates[0]
     checks = (
         ("merge_cancelled", lambda c: c.status == CANCELLED, "is cancelled"),
         ("merge_waiting_stock", lambda c: c.status == WAITING, "waits for stock"),
         ("merge_already_picking", lambda c: c.status != READY, "is already being picked or packed"),
-        ("merge_already_merged", lambda c: c.group_id is not None, "is already merged"),
+        ("merge_already_merged", lambda c: c.group_id is not None and c.group_id != extending, "is already merged"),
         ("merge_cod", lambda c: c.payment_method != "prepaid", "is cash on delivery (COD orders are not merged)"),
         ("merge_different_buyer", lambda c: c.customer_id != first.customer_id, "is another buyer's"),
         ("merge_different_address", lambda c: (c.address_key, c.phone_key) != (first.address_key, first.phone_key),
@@ -73,15 +75,28 @@ def refusal(candidates, window_minutes):
     return None
 
 
-def offers(candidates, window_minutes):
-    """Groups of 2+ open orders that may be merged: per buyer, address and warehouse, in placing order, each
-    offer as many orders as fall within the window from its first."""
+def offers(candidates, window_minutes, groups=None):
+    """What may be merged, in placing order: each merged group whose orders are all still open (`groups`: {group
+    id: its orders as candidates}) with the open orders that may join it (same buyer, address, phone and
+    warehouse, prepaid, the whole within the window); then, of the open orders left, per buyer, address and
+    warehouse, as many as fall within the window from the first (2 or more). A group is never offered alone."""
+    groups, joined, found = groups or {}, set(), []
+    loose = [c for c in sorted(candidates, key=lambda c: (c.placed_at, c.order_no))
+             if c.status == READY and c.group_id is None and c.payment_method == "prepaid"]
+    for members in groups.values():
+        joining = []
+        for candidate in loose:
+            if (candidate.order_no not in joined and _key(candidate) == _key(members[0])
+                    and len(members) + len(joining) < MAX_ORDERS
+                    and within([c.placed_at for c in (*members, *joining, candidate)], window_minutes)):
+                joining.append(candidate)
+        if joining:
+            joined.update(c.order_no for c in joining)
+            found.append(sorted((*members, *joining), key=lambda c: (c.placed_at, c.order_no)))
     buckets = {}
-    for candidate in sorted(candidates, key=lambda c: (c.placed_at, c.order_no)):
-        if candidate.status == READY and candidate.group_id is None and candidate.payment_method == "prepaid":
-            key = (candidate.customer_id, candidate.address_key, candidate.phone_key, candidate.warehouse)
-            buckets.setdefault(key, []).append(candidate)
-    found = []
+    for candidate in loose:
+        if candidate.order_no not in joined:
+            buckets.setdefault(_key(candidate), []).append(candidate)
     for orders in buckets.values():
         while orders:
             offer = [c for c in orders if within([orders[0].placed_at, c.placed_at], window_minutes)]
@@ -89,6 +104,23 @@ def offers(candidates, window_minutes):
                 found.append(offer)
             orders = orders[len(offer):]
     return sorted(found, key=lambda offer: offer[0].placed_at)
+
+
+def _key(candidate):
+    return candidate.customer_id, candidate.address_key, candidate.phone_key, candidate.warehouse
+
+
+def _open_groups(session, candidates):
+    """{group id: its orders as candidates} of the merged groups whose orders are all among `candidates` (open)."""
+    by_order = {c.order_no: c for c in candidates}
+    groups = stored.members(session, {c.group_id for c in candidates if c.group_id is not None})
+    return {group_id: [by_order[o] for o in order_nos] for group_id, order_nos in groups.items()
+            if all(o in by_order for o in order_nos)}
+
+
+def _open_offers(session, settings, customer_id=None):
+    candidates = [_candidate(row) for row in stored.open_candidates(session, (READY,), customer_id)]
+    return offers(candidates, settings.merge_window_minutes, _open_groups(session, candidates))
 
 
 def remember(uow, approved):
@@ -101,16 +133,17 @@ def remember(uow, approved):
 
 
 def listed_offers(session, settings):
-    """The offers as the API shows them."""
-    candidates = [_candidate(row) for row in stored.open_candidates(session, (READY,))]
+    """The offers as the API shows them; an order already in a group says which (`group_id`)."""
     return [{"customer_id": offer[0].customer_id, "warehouse": offer[0].warehouse,
-             "orders": [{"order_no": c.order_no, "placed_at": c.placed_at} for c in offer]}
-            for offer in offers(candidates, settings.merge_window_minutes)]
+             "group_id": next((c.group_id for c in offer if c.group_id is not None), None),
+             "orders": [{"order_no": c.order_no, "placed_at": c.placed_at, "group_id": c.group_id} for c in offer]}
+            for offer in _open_offers(session, settings)]
 
 
 def merge(uow, order_nos, by, settings, now):
-    """Merge the orders into one parcel, or refuse (Conflict with the reason's code and the order). The pick lists
-    are locked first (in order-number order), so a scan and a merge of the same order take turns."""
+    """Merge the orders into one parcel, or refuse (Conflict with the reason's code and the order). Naming every
+    order of one merged group and orders to join it extends that group. The pick lists are locked first (in
+    order-number order), so a scan and a merge of the same order take turns."""
     session, named, order_nos = uow.session, list(dict.fromkeys(order_nos)), sorted(set(order_nos))
     for order_no in order_nos:
         if stored_lists.locked(session, order_no) is None:
@@ -119,24 +152,41 @@ def merge(uow, order_nos, by, settings, now):
     unknown = [order_no for order_no in order_nos if order_no not in candidates]
     if unknown:   # cancelled before its approval came: there is nothing to merge
         raise Conflict(f"order {unknown[0]} is cancelled", code="merge_cancelled", order_no=unknown[0])
-    refused = refusal([candidates[order_no] for order_no in named], settings.merge_window_minutes)   # vs the first
+    extended = _extended_group(session, candidates)
+    refused = refusal([candidates[order_no] for order_no in named], settings.merge_window_minutes,
+                      extended[0] if extended else None)   # vs the first
     if refused:
         code, order_no, message = refused
         raise Conflict(message, code=code, order_no=order_no)
+    if extended:
+        joining = [order_no for order_no in order_nos if order_no not in extended[1]]
+        stored.add_members(session, extended[0], joining)
+        return {"id": extended[0], "status": "merged", "merged_by": by, "orders": order_nos, "joined": joining}
     group_id = stored.create_group(session, order_nos, by, now)
     return {"id": group_id, "status": "merged", "merged_by": by, "orders": order_nos}
 
 
+def _extended_group(session, candidates):
+    """(group id, its orders) when the named orders hold every order of one merged group and others besides."""
+    group_ids = {c.group_id for c in candidates.values() if c.group_id is not None}
+    if len(group_ids) != 1:
+        return None
+    group_id = group_ids.pop()
+    members = stored.members(session, [group_id]).get(group_id, [])
+    if set(members) <= set(candidates) and len(candidates) > len(members):
+        return group_id, members
+    return None
+
+
 def merge_on_arrival(uow, order_no, settings, now):
-    """MERGE_AUTOMATIC: the arriving order is merged with the offer it belongs to (None: no offer, or off)."""
+    """MERGE_AUTOMATIC: the arriving order is merged with the offer it belongs to, joining its buyer's merged
+    group when it may (None: no offer, or off)."""
     if not settings.merge_automatic:
         return None
     found = stored.candidates(uow.session, [order_no])
     if not found:
         return None
-    mine = _candidate(found[0])
-    candidates = [_candidate(row) for row in stored.open_candidates(uow.session, (READY,), mine.customer_id)]
-    offer = next((o for o in offers(candidates, settings.merge_window_minutes)
+    offer = next((o for o in _open_offers(uow.session, settings, _candidate(found[0]).customer_id)
                   if order_no in [c.order_no for c in o]), None)
     return merge(uow, [c.order_no for c in offer], AUTO, settings, now) if offer else None
 
@@ -146,8 +196,7 @@ def standing_offers(session, settings):
     no arrival merged), each as its order numbers; none when automatic merging is off."""
     if not settings.merge_automatic:
         return []
-    candidates = [_candidate(row) for row in stored.open_candidates(session, (READY,))]
-    return [[c.order_no for c in offer] for offer in offers(candidates, settings.merge_window_minutes)]
+    return [[c.order_no for c in offer] for offer in _open_offers(session, settings)]
 
 
 def merge_standing(uow, order_nos, settings, now):

@@ -25,6 +25,8 @@ TEXTS = {
     "merge.dissolved.goods_changed": ("订单商品已修改（{order_no}）", "an order's goods changed ({order_no})"),
     "merge.dissolved.address_changed": ("收货地址已修改（{order_no}）", "an order's address changed ({order_no})"),
     "merge.dissolved.unmerged": ("{by} 手动拆开：{why}", "split by {by}: {why}"),
+    "merge.join_group": ("可加入合单组 {id}", "may join merge group {id}"),
+    "merge.in_group": ("已在合单组 {id}", "in merge group {id}"),
     "merge.unmerge": ("拆开", "Split"),
     "merge.unmerge_reason": ("拆开原因（如：买家要求分开发货）", "why (e.g. the buyer wants separate parcels)"),
     "done.unmerged": ("已拆开：这些订单各自单独打包，不会再被自动合单。",

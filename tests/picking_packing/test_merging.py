@@ -62,6 +62,21 @@ def test_offers_group_a_buyers_orders_within_the_window_from_the_first():
     assert [[c.order_no for c in offer] for offer in merging.offers(orders, 60)] == [["A", "B", "C"], ["D", "E"]]
 
 
+def test_a_merged_group_whose_orders_are_open_is_offered_whole_with_the_orders_that_may_join_it():
+    group = [candidate("A", group_id=7), candidate("B", minutes=20, group_id=7)]
+    loose = [candidate("C", minutes=50), candidate("D", minutes=61), candidate("X", customer_id="C2", minutes=5)]
+    found = merging.offers(group + loose, 60, {7: group})
+    assert [[c.order_no for c in offer] for offer in found] == [["A", "B", "C"]]   # D: 61 min after A, outside
+    # a group not wholly open is not offered, and its orders are not loose: C and D make an offer of their own
+    assert [[c.order_no for c in offer] for offer in merging.offers(group + loose, 60, {})] == [["C", "D"]]
+    assert merging.offers(group, 60, {7: group}) == []   # never alone
+    # the window holds the whole: an order 60 min after the group's first joins, one second more does not
+    late = candidate("E", minutes=60)
+    assert [c.order_no for c in merging.offers(group + [late], 60, {7: group})[0]] == ["A", "B", "E"]
+    later = candidate("E", placed_at=T0 + timedelta(minutes=60, seconds=1))
+    assert merging.offers(group + [later], 60, {7: group}) == []
+
+
 def test_settings_default_to_an_hour_and_offers():
     assert (Settings().merge_window_minutes, Settings().merge_automatic) == (60, False)
 
@@ -286,3 +301,45 @@ def test_orders_split_by_hand_are_neither_offered_nor_merged_automatically_again
     third = order(shop, shop.pick_list(first).customer_id, sku, minutes=10)   # a new order of the same buyer
     assert offered(shop) == []   # the two kept apart are not offered with it, and it alone is no offer
     assert merge(shop, first, third).status_code == 201   # a person may still merge them on purpose
+
+
+
+# --- joining a merged group -----------------------------------------------------------------------------------
+
+def test_an_arriving_order_joins_its_buyers_merged_group_automatically(warehouse):
+    shop, customer, sku = warehouse(MERGE_AUTOMATIC=True, MERGE_WINDOW_MINUTES=30), unique("C"), unique("SKU")
+    shop.receive((sku, 10))
+    first, second = order(shop, customer, sku), order(shop, customer, sku, minutes=10)
+    third = order(shop, customer, sku, minutes=30)    # 30 min after the group's first: inside
+    fourth = order(shop, customer, sku, minutes=31)   # 31: outside the group's window (and alone)
+    [group] = shop.http("GET", "/merges", role="supervisor").json()["merges"]
+    assert [o["order_no"] for o in group["orders"]] == sorted([first, second, third])
+    assert fourth not in [o["order_no"] for o in group["orders"]]
+    for order_no in (first, second, third):
+        assert shop.scan("pick", order_no=order_no, barcode=sku).status_code == 200
+    assert shop.scan("pack", order_no=third, weight_g=1250).status_code == 200   # three goods, one packaging
+    [parcel] = shop.events("parcel_packed", order_no=third)
+    assert sorted(parcel["merged_orders"]) == sorted([first, second])
+
+
+def test_a_supervisor_adds_an_order_to_a_merged_group_from_its_offer(warehouse):
+    shop = warehouse()
+    first, second, sku = merged_pair(shop)
+    third = order(shop, shop.pick_list(first).customer_id, sku, minutes=20)
+    offers = shop.http("GET", "/merge-offers", role="supervisor").json()["offers"]
+    [group] = shop.http("GET", "/merges", role="supervisor").json()["merges"]
+    assert [(o["order_no"], o["group_id"]) for o in offers[0]["orders"]] == [
+        (first, group["id"]), (second, group["id"]), (third, None)]
+    assert offers[0]["group_id"] == group["id"]
+    partial = merge(shop, first, third)   # a group is extended whole, or not at all
+    assert (partial.status_code, partial.json()["error"], partial.json()["order_no"]) == (
+        409, "merge_already_merged", first)
+    joined = merge(shop, first, second, third)
+    assert joined.status_code == 201, joined.text
+    assert (joined.json()["id"], joined.json()["joined"]) == (group["id"], [third])
+    [group] = shop.http("GET", "/merges", role="supervisor").json()["merges"]
+    assert [o["order_no"] for o in group["orders"]] == sorted([first, second, third]) and offered(shop) == []
+    assert shop.scan("pick", order_no=first, barcode=sku).status_code == 200
+    fourth = order(shop, shop.pick_list(first).customer_id, sku, minutes=25)
+    assert offered(shop) == []   # a group being picked takes no one more
+    assert merge(shop, first, second, third, fourth).json()["error"] == "merge_already_picking"

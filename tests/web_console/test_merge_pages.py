@@ -91,3 +91,22 @@ def test_a_supervisor_splits_a_merged_group_with_a_reason(start_service, start_c
     browser.open("/lang/en")
     browser.open("/merges")
     assert "split by SUP-7: 买家要求分开发货" in browser.row(f"#group-{group_id}")[1]
+
+
+def test_an_order_joins_a_merged_group_from_its_offer(start_service, start_console, browser, rabbit_config):
+    picking = start_service("picking_packing")
+    sku, customer = unique("SKU"), unique("C")
+    assert api(picking, "POST", "/stock/receipts", "warehouse", json={"lines": [{"sku": sku, "qty": 10}]}).ok
+    first, second = ready_orders(picking, rabbit_config["AMQP_URI"], customer, 2, sku)
+    group_id = api(picking, "POST", "/merges", "manager", json={"order_nos": [first, second]}).json()["id"]
+    [third] = ready_orders(picking, rabbit_config["AMQP_URI"], customer, 1, sku)
+    browser.base = start_console(picking)
+    browser.sign_in("SUP-7", "supervisor")
+    browser.open("/merges")
+    offer = browser.text(f"offer-{first}")
+    assert f"可加入合单组 {group_id}" in offer and f"已在合单组 {group_id}" in offer and third in offer
+    browser.submit(f"merge-{first}-submit")
+    assert "已合单" in browser.text("ok")
+    _, row = browser.row(f"#group-{group_id}")
+    assert first in row and second in row and third in row
+    assert "没有可合并" in browser.text("no-offers")

@@ -30,10 +30,9 @@ def candidates(session, order_nos):
 
 
 def open_candidates(session, statuses, customer_id=None):
-    """Orders whose pick lists stand at `statuses`, in no live group and not kept apart by hand, oldest placed
-    first."""
-    query = _CANDIDATES.where(LISTS.c.status.in_(statuses), _LIVE_MEMBERSHIP.c.group_id.is_(None),
-                              CANDIDATES.c.kept_apart_by.is_(None))
+    """Orders whose pick lists stand at `statuses`, not kept apart by hand (in a live group or not: `group_id`),
+    oldest placed first."""
+    query = _CANDIDATES.where(LISTS.c.status.in_(statuses), CANDIDATES.c.kept_apart_by.is_(None))
     if customer_id is not None:
         query = query.where(CANDIDATES.c.customer_id == customer_id)
     return session.connection().execute(query).all()
@@ -56,6 +55,21 @@ def keep_apart(session, order_nos, by):
     """These orders are not offered or merged automatically again (a person split their group)."""
     session.connection().execute(sa.update(CANDIDATES).where(CANDIDATES.c.order_no.in_(order_nos))
                                  .values(kept_apart_by=by))
+
+
+def add_members(session, group_id, order_nos):
+    session.connection().execute(sa.insert(MEMBERS), [{"group_id": group_id, "order_no": o} for o in order_nos])
+
+
+def members(session, group_ids):
+    """{group id: its order numbers, in order} of these groups."""
+    found = {}
+    if group_ids:
+        for row in session.connection().execute(sa.select(MEMBERS.c.group_id, MEMBERS.c.order_no)
+                                                .where(MEMBERS.c.group_id.in_(sorted(group_ids)))
+                                                .order_by(MEMBERS.c.order_no)):
+            found.setdefault(row.group_id, []).append(row.order_no)
+    return found
 
 
 def group(session, group_id):
