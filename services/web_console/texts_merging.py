@@ -3,9 +3,11 @@
 TEXTS = {
     "nav.merges": ("合单", "Merge orders"),
     "merge.help": ("同一买家、同一收货地址、同一发货仓，下单相隔不超过 {window} 分钟、尚未开始配货的款到发货订单，可以合并成一个包裹发出。"
-                   "货到付款订单不合单。合并后如有订单取消、改商品或改地址，整组自动拆开，各自单独打包；打包前主管也可以手动拆开。",
+                   "货到付款订单不合单。尚未开始配货的合单组，同一买家的新订单也可以加入。合并后如有订单取消、改商品或改地址，整组自动拆开，各自单独打包；"
+                   "打包前主管也可以手动拆开。",
                    "Prepaid orders of one buyer to one address, from one warehouse, placed at most {window} minutes "
-                   "apart and not yet being picked, can go as one parcel. Cash-on-delivery orders are not merged. If "
+                   "apart and not yet being picked, can go as one parcel; a new order of the buyer may join a group not "
+                   "yet being picked. Cash-on-delivery orders are not merged. If "
                    "an order of a group is cancelled or its goods or address change, the whole group is split again "
                    "and each order packs alone; before packing, a supervisor may also split a group by hand."),
     "merge.automatic_on": ("已开启自动合单：符合条件的新订单到达时自动合并。",
