@@ -57,6 +57,12 @@ class ReceivedLine(SkuQty):
     bin = fields.String(**BIN_FIELD)
 
 
+class TaskDoneSchema(StrictSchema):
+    """A repack done: the bin the goods are put back into (the default bin when none is named)."""
+    warehouse = fields.String(**WAREHOUSE_FIELD)
+    bin = fields.String(**BIN_FIELD)
+
+
 class ReceiptSchema(StrictSchema):
     lines = fields.List(fields.Nested(ReceivedLine), required=True, validate=validate.Length(min=1, max=500))
     warehouse = fields.String(**WAREHOUSE_FIELD)

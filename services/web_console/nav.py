@@ -18,6 +18,7 @@ NAV = (
     ("nav.stock_bins", "/stock/bins", {R.WAREHOUSE, R.MANAGER}),
     ("nav.merges", "/merges", {R.SUPERVISOR, R.MANAGER}),   # 合单 (issue #23)
     ("nav.parcel_returns", "/parcel-returns", {R.WAREHOUSE, R.MANAGER, R.SUPERVISOR}),
+    ("nav.warehouse_tasks", "/warehouse-tasks", {R.WAREHOUSE, R.MANAGER, R.PICKER, R.PACKER}),   # 上架, 重新包装
     ("nav.shipments", "/shipments", {R.SHIPPER, R.WAREHOUSE, R.AGENT, R.SUPERVISOR, R.MANAGER}),
     ("nav.manifest", "/manifest", {R.SHIPPER, R.WAREHOUSE, R.SUPERVISOR, R.MANAGER}),
     ("nav.remittances", "/remittances", {R.SUPERVISOR, R.MANAGER}),

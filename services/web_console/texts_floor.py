@@ -136,6 +136,26 @@ TEXTS = {
     "floor.history.tracking_returning": ("退回中", "Returning"),
     "floor.history.tracking_returned_to_sender": ("已退回发件人", "Returned to sender"),
     "floor.live": ("每 {seconds} 秒自动刷新", "Refreshes every {seconds} s"),
+    # warehouse tasks (仓库任务): put back after a cancelled pick, repack of resellable returns, defective goods
+    "nav.warehouse_tasks": ("仓库任务", "Warehouse tasks"),
+    "tasks.help": ("已配货的订单取消后，货品要放回原库位（上架）；买家退回的可二次销售商品要重新包装后入库（重新包装，"
+                   "可选择放入的库位，不选则放入默认库位）。做完请点完成。",
+                   "When an order is cancelled after picking, its goods go back to their bins (put away); resellable "
+                   "returns are repacked and restocked (repack: choose the bin they go into, or leave it for the "
+                   "default bin). Mark each task done when it is."),
+    "tasks.open": ("待处理", "To do"), "tasks.done": ("最近完成", "Recently done"),
+    "tasks.none_open": ("没有待处理的仓库任务。", "No warehouse task to do."),
+    "tasks.kind": ("任务", "Task"), "tasks.kind.put_away": ("上架（放回原库位）", "Put away (back to its bin)"),
+    "tasks.kind.repack": ("重新包装入库", "Repack and restock"),
+    "tasks.complete.put_away": ("已放回", "Put back"), "tasks.complete.repack": ("已包装入库", "Repacked and restocked"),
+    "tasks.default_bin": ("默认库位", "Default bin"), "tasks.done_by": ("完成人", "Done by"),
+    "tasks.done_ok": ("任务已完成。", "The task is done."),
+    "tasks.defective": ("不良品（不可二次销售的退货）", "Defective goods (returns not resellable)"),
+    "tasks.received_by": ("签收人", "Received by"), "tasks.returned_parcel": ("快递退件", "Returned parcel"),
+    "error.unknown_task": ("没有此仓库任务：{task_id}", "No such warehouse task: {task_id}"),
+    "error.task_done": ("仓库任务 {task_id} 已经处理过了。", "Warehouse task {task_id} is already done."),
+    "error.bin_not_for_put_away": ("上架任务的货品放回原库位，不用选择库位。",
+                                   "A put-away's goods go back to the bins they came from: choose no bin."),
     # waves (波次, issue #23): a supervisor makes one, the route is printed sorted by bin, with put-wall slots
     "nav.waves": ("波次拣货", "Wave picking"),
     "wave.new": ("新建波次", "New wave"), "wave.size": ("订单数（1–50）", "Orders (1–50)"),

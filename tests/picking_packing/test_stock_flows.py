@@ -172,6 +172,8 @@ def test_cancelled_orders_give_stock_back_and_picked_goods_get_a_put_away_task(w
     assert stock_of(wh.db, sku) == (3, 3) and stock_of(wh.db, other) == (1, 0)
     tasks = wh.http("GET", "/tasks?kind=put_away&status=open").json()["tasks"]
     assert [(t["order_no"], t["sku"], t["qty"]) for t in tasks] == [(picked, sku, 2)]
+    named = wh.http("POST", f"/tasks/{tasks[0]['id']}/done", role="picker", staff="P-3", json={"bin": "A-01"})
+    assert (named.status_code, named.json()["error"]) == (422, "bin_not_for_put_away")   # goods are in their bins
     done = wh.http("POST", f"/tasks/{tasks[0]['id']}/done", role="picker", staff="P-3")
     assert (done.status_code, done.json()["status"], done.json()["done_by"]) == (200, "done", "P-3")
     assert wh.http("POST", f"/tasks/{tasks[0]['id']}/done").json()["error"] == "task_done"
@@ -223,6 +225,29 @@ def test_returns_resellable_are_repacked_into_stock_damaged_are_defective(wareho
                                                          "qty": 2, "reason": "repacked"}
     with wh.db.read() as session:
         assert session.scalar(sa.select(StockMovement.by).where(StockMovement.kind == "repacked")) == "W-2"
+
+
+def test_repacked_goods_go_back_into_the_bin_named(warehouse):
+    wh = warehouse()
+    sku = unique("SKU")
+    code = unique("W")[:12]
+    assert wh.http("PUT", f"/warehouses/{code}", json={"name": "退货仓", "rank": 1}).status_code == 200
+    assert wh.http("POST", f"/warehouses/{code}/bins", json={"code": "R-01-01"}).status_code == 201
+    wh.publish("after_sales", "return_received", {"order_no": unique("SO"), "accessories_complete": True,
+                                                   "received_by": "SH-1", "case_id": 21, "condition": "resellable",
+                                                   "lines": [{"sku": sku, "qty": 2}]})
+    task = wait_for(lambda: wh.http("GET", "/tasks?kind=repack").json()["tasks"])[0]
+    unknown = wh.http("POST", f"/tasks/{task['id']}/done", json={"warehouse": code, "bin": "R-09-09"})
+    assert (unknown.status_code, unknown.json()["error"], unknown.json()["bin"]) == (404, "unknown_bin", "R-09-09")
+    assert wh.http("GET", "/tasks?kind=repack").json()["tasks"][0]["status"] == "open"   # nothing done
+    done = wh.http("POST", f"/tasks/{task['id']}/done", staff="W-2", json={"warehouse": code, "bin": "R-01-01"})
+    assert done.status_code == 200, done.text
+    with wh.db.read() as session:
+        moved = session.execute(sa.select(StockMovement.warehouse, StockMovement.bin, StockMovement.change)
+                                .where(StockMovement.kind == "repacked", StockMovement.sku == sku)).one()
+    assert tuple(moved) == (code, "R-01-01", 2)
+    listed = wh.http("GET", "/stock/bins", params={"warehouse": code, "sku": sku}).json()
+    assert [(b["bin"], b["on_hand"]) for b in listed["bins"]] == [("R-01-01", 2)]
 
 
 @pytest.mark.skipif(os.environ.get("TEST_DB") != "postgres", reason="row locks: SQLite locks the whole database")

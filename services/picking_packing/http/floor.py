@@ -1,7 +1,7 @@
 """The floor's HTTP API: the fixed scanner API (`POST /scans`), pick lists, overrides, tasks."""
 from services.picking_packing import merging, packing, pick_lists, returned_goods, scanning
 from services.picking_packing.schemas import (
-    DefectiveOut, OverrideSchema, Paging, PickListQuery, ScanSchema, TaskOut, TaskQuery,
+    DefectiveOut, OverrideSchema, Paging, PickListQuery, ScanSchema, TaskDoneSchema, TaskOut, TaskQuery,
 )
 from services.picking_packing.storage import pick_lists as stored_lists
 from services.picking_packing.storage import tasks as stored_tasks
@@ -49,11 +49,11 @@ class FloorEndpoints:
         with self.db.read() as session:
             return {"tasks": schema(TaskOut, many=True).dump(stored_tasks.tasks(session, **query))}
 
-    @api("POST", "/tasks/<int:task_id>/done", roles=TASK_ROLES, idempotent=True,
-         summary="a put-away or repack is done (repacked goods go back into stock)")
-    def complete_task(self, request, task_id):
+    @api("POST", "/tasks/<int:task_id>/done", roles=TASK_ROLES, body=TaskDoneSchema, idempotent=True,
+         summary="a put-away or repack is done (repacked goods go back into stock, into the bin named or the default)")
+    def complete_task(self, request, task_id, body):
         with self.db.unit_of_work() as uow:
-            task = returned_goods.complete_task(uow, task_id, request.identity.staff_id, self.settings)
+            task = returned_goods.complete_task(uow, task_id, request.identity.staff_id, self.settings, body)
             return uow.respond(200, schema(TaskOut).dump(task))
 
     @api("GET", "/defective-goods", roles=TASK_ROLES, query=Paging, summary="returned goods not resellable")

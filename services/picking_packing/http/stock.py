@@ -63,7 +63,7 @@ class StockEndpoints:
                               "reserved": reserved or 0, "available": (on_hand or 0) - (reserved or 0)}
                              for w, code, sku, on_hand, reserved in rows]}
 
-    @api("GET", "/warehouses", roles=STOCK_ROLES + [Role.SUPERVISOR, Role.PICKER],   # pickers: a wave's warehouse
+    @api("GET", "/warehouses", roles=STOCK_ROLES + [Role.SUPERVISOR, Role.PICKER, Role.PACKER],   # a wave, a repack
          summary="warehouses and the provinces they serve")
     def list_warehouses(self, request):
         with self.db.read() as session:
