@@ -12,8 +12,14 @@ from shared.messaging.publisher import ConfirmedPublisher
 from shared.messaging.retired import RETIRED, retire_queues
 from shared.messaging.topology import consumer_queue, declare, events_exchange, retry_exchange
 from shared.service_registry import service_class
+from shared.testing.polling import wait_for
 
 LINE_PICKED = RETIRED[0]
+
+
+def consumers(amqp_connection, name):
+    with amqp_connection.channel() as channel:
+        return channel.queue_declare(queue=name, passive=True).consumer_count
 
 
 def queue_exists(amqp_connection, name):
@@ -77,4 +83,6 @@ def test_a_retired_queue_an_old_release_still_consumes_is_left_alone(rabbit_conf
         assert queue_exists(amqp_connection, LINE_PICKED.queue_name)
     finally:
         old_release.close()
+    # The broker drops a closed channel's consumer a moment later (a quorum queue through its log): then it goes.
+    wait_for(lambda: consumers(amqp_connection, LINE_PICKED.queue_name) == 0, message="the consumer stayed")
     assert retire_queues(uri, "staff_performance") == {LINE_PICKED.queue_name: 0}   # once it has stopped
