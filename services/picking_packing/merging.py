@@ -3,12 +3,13 @@ MERGE_WINDOW_MINUTES of each other (inclusive), prepaid and not yet picked, are 
 may join a merged group whose orders are all not yet picked, on the same terms.
 
 Offers are worked out when asked (`offers`), a supervisor merges them (`merge`), or, with MERGE_AUTOMATIC, an
-arriving order is merged with the offer it completes (`merge_on_arrival`), and every MERGE_ROUNDS_SECONDS the offers
-standing (orders ready after waiting for stock) are merged too (`standing_offers`, `merge_standing`). A group is dissolved, whole, when one
-of its orders is cancelled or rejected, its goods or its address change (`dissolve`): the others pack alone
-and may be offered again. A supervisor may split a group by hand before it is packed (`unmerge`, 拆开): its
-orders pack alone and are not offered or merged automatically again. Packing one order of a group packs the group (`packed_together`): one parcel, one
-parcel_packed naming the other orders in `merged_orders`."""
+arriving order is merged with the offer it completes (`merge_on_arrival`), and every MERGE_ROUNDS_SECONDS the
+offers standing (orders ready after waiting for stock) are merged too (`standing_offers`, `merge_standing`). A
+group is dissolved, whole, when one of its orders is cancelled or rejected, its goods or its address change
+(`dissolve`): the others pack alone and may be offered again. A supervisor may split a group by hand before it
+is packed (`unmerge`, 拆开): its orders pack alone and are not offered or merged automatically again. Packing one
+order of a group packs the group (`packed_together`): one parcel, one parcel_packed naming the other orders in
+`merged_orders`."""
 from dataclasses import dataclass
 from datetime import timedelta
 

@@ -6,8 +6,8 @@ TEXTS = {
                    "货到付款订单不合单。尚未开始配货的合单组，同一买家的新订单也可以加入。合并后如有订单取消、改商品或改地址，整组自动拆开，各自单独打包；"
                    "打包前主管也可以手动拆开。",
                    "Prepaid orders of one buyer to one address, from one warehouse, placed at most {window} minutes "
-                   "apart and not yet being picked, can go as one parcel; a new order of the buyer may join a group not "
-                   "yet being picked. Cash-on-delivery orders are not merged. If "
+                   "apart and not yet being picked, can go as one parcel; a new order of the buyer may join a group "
+                   "not yet being picked. Cash-on-delivery orders are not merged. If "
                    "an order of a group is cancelled or its goods or address change, the whole group is split again "
                    "and each order packs alone; before packing, a supervisor may also split a group by hand."),
     "merge.automatic_on": ("已开启自动合单：符合条件的新订单到达时自动合并。",

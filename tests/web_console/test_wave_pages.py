@@ -15,7 +15,8 @@ WAVE_CODES = ("wave_size_out_of_range", "nothing_to_wave", "unknown_wave", "wave
 
 
 def test_every_wave_code_and_status_has_chinese_and_english_words():
-    keys = [f"error.{code}" for code in WAVE_CODES] + [f"wave.status.{s}" for s in (waves.OPEN, waves.PICKED, waves.CANCELLED)]
+    statuses = (waves.OPEN, waves.PICKED, waves.CANCELLED)
+    keys = [f"error.{code}" for code in WAVE_CODES] + [f"wave.status.{s}" for s in statuses]
     assert [key for key in keys if key not in texts.TEXTS] == []
     assert texts.translate("zh", "error.wave_size_out_of_range", min=1, max=50, size=51) == (
         "波次订单数须在 1 到 50 之间，不能是 51！")
