@@ -74,12 +74,10 @@ def members(session, group_ids):
 
 def group(session, group_id):
     """(status, its order numbers) of a group, or None."""
-    connection = session.connection()
-    status = connection.execute(sa.select(GROUPS.c.status).where(GROUPS.c.id == group_id)).scalar()
+    status = session.connection().execute(sa.select(GROUPS.c.status).where(GROUPS.c.id == group_id)).scalar()
     if status is None:
         return None
-    return status, connection.execute(sa.select(MEMBERS.c.order_no).where(MEMBERS.c.group_id == group_id)
-                                      .order_by(MEMBERS.c.order_no)).scalars().all()
+    return status, members(session, [group_id]).get(group_id, [])
 
 
 def group_of(session, order_no, status="merged"):
@@ -90,9 +88,7 @@ def group_of(session, order_no, status="merged"):
         .where(MEMBERS.c.order_no == order_no, GROUPS.c.status == status)).scalar()
     if group_id is None:
         return None
-    members = connection.execute(sa.select(MEMBERS.c.order_no).where(MEMBERS.c.group_id == group_id)
-                                 .order_by(MEMBERS.c.order_no)).scalars().all()
-    return group_id, members
+    return group_id, members(session, [group_id]).get(group_id, [])
 
 
 def close(session, group_id, from_status, to_status, **values):
