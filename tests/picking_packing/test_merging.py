@@ -77,6 +77,16 @@ def test_a_merged_group_whose_orders_are_open_is_offered_whole_with_the_orders_t
     assert merging.offers(group + [later], 60, {7: group}) == []
 
 
+def test_a_group_grows_to_at_most_twenty_orders():
+    group = [candidate(f"G{n:02d}", group_id=7) for n in range(merging.MAX_ORDERS - 1)]
+    loose = [candidate("J1", minutes=1), candidate("J2", minutes=2)]
+    [offer] = merging.offers(group + loose, 60, {7: group})
+    assert len(offer) == merging.MAX_ORDERS and "J1" in [c.order_no for c in offer]   # twenty: J2 is left out
+    full = group + [candidate("G19", group_id=7)]
+    offered_now = [[c.order_no for c in offer] for offer in merging.offers(full + loose, 60, {7: full})]
+    assert offered_now == [["J1", "J2"]]   # a group of twenty takes no one more: the two pair up on their own
+
+
 def test_settings_default_to_an_hour_and_offers():
     assert (Settings().merge_window_minutes, Settings().merge_automatic) == (60, False)
 
