@@ -92,6 +92,20 @@ class OrderGoodsChanged(EventSchema):
     changed_at = UtcDateTime(required=True)
 
 
+@event("order_review", "order_split")
+class OrderSplit(EventSchema):
+    """A backorder was split off an order waiting for stock (拆单, issue #23) and is an order of its own from now on:
+    `lines` and their worth `goods_amount` (its total and paid amount) moved from `order_no` to `backorder_no`, whose
+    `order_approved` (with `split_from`) follows. The shipping fee stays with the order. Only prepaid orders split.
+    Those who keep a copy of orders from `order_placed` learn the backorder's number and goods from this."""
+    order_no = fields.String(required=True, validate=NonEmpty)
+    backorder_no = fields.String(required=True, validate=NonEmpty)
+    customer_id = fields.String(required=True)
+    lines = fields.List(fields.Nested(ApprovedLine), required=True, validate=validate.Length(min=1))
+    goods_amount = Money(required=True, metadata={"description": "the lines' worth: what moved to the backorder"})
+    split_at = UtcDateTime(required=True, metadata={"description": "when the warehouse took the split"})
+
+
 @event("order_review", "customer_notification_requested")
 class CustomerNotificationRequested(EventSchema):
     """Someone should tell the customer (the retention service makes it a task)."""

@@ -24,10 +24,10 @@ def record_order(uow, order):
         "paid_amount": order["payment"]["paid_amount"], "refunded": 0, "payment_method": order["payment"]["method"],
         "placed_at": order["placed_at"], "status": PLACED}, [
         {"order_no": order["order_no"], "shipped_qty": 0, "delivered_qty": 0, "returned_qty": 0, **line}
-        for line in _merged_lines(order["lines"])])
+        for line in merged_lines(order["lines"])])
 
 
-def _merged_lines(lines):
+def merged_lines(lines):
     """One row per SKU (a storefront may list a SKU twice); the first line's price stands."""
     merged = {}
     for line in lines:

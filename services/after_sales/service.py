@@ -1,7 +1,9 @@
 """The after-sales refunds service (售后): the order copy kept from the bus, SLA breaches found by a
 timer; agents, supervisors and the warehouse over HTTP (http/)."""
 
-from services.after_sales import buyer_requests, orders, parcels, platform_refunds, sla_watch, stuck_parcels
+from services.after_sales import (
+    buyer_requests, orders, parcels, platform_refunds, sla_watch, splits, stuck_parcels,
+)
 from services.after_sales.http import AfterSalesHttp
 from services.after_sales.models import Base
 from services.after_sales.settings import Settings
@@ -25,6 +27,11 @@ class AfterSalesService(AfterSalesHttp):
     def on_order_placed(self, event):
         with self.db.unit_of_work() as uow:
             orders.record_order(uow, event["order"])
+
+    @consume_event("order_review", "order_split")
+    def on_order_split(self, event):
+        with self.db.unit_of_work() as uow:
+            splits.record_split(uow, event)
 
     @consume_event("shipping_labels", "order_shipped")
     def on_order_shipped(self, event):

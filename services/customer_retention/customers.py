@@ -34,6 +34,18 @@ def record_order(uow, order):
     return order["order_no"]
 
 
+def record_split(uow, event):
+    """A backorder split off an order (拆单, `order_split`): the same purchase, so its parcel's news lands on the
+    order (`storage.order_owner`), and the buyer's counters and the order's total stay as they are."""
+    session = uow.session
+    order = storage.order_owner(session, event["order_no"])
+    if order is None:
+        raise OrderNotKnownYet(f"order_split of order {event['order_no']}, which has not been placed here yet")
+    if storage.add_backorder(session, event["backorder_no"], order.order_no, event["split_at"]):
+        _timeline(session, order.customer_id, event["order_no"], "order_split", event["split_at"],
+                  {"backorder_no": event["backorder_no"], "goods_amount": str(event["goods_amount"])})
+
+
 def ensure_account(uow, customer_id, company, display_name):
     """The account key for a buyer; a new spelling of a known company is merged into it."""
     key = names.customer_key(customer_id, company)
@@ -57,16 +69,16 @@ def company_account(uow, company_name):
 def note_order_event(uow, kind, order_no, at, detail, status=None, refunded=0, **counters):
     """Record an event about a known order on its buyer's timeline, counters and order status.
     Returns the order as it stood before (a row: order_no, customer_id, customer_key, payment_method, status,
-    delivery_disputed, recipient, recipient_phone)."""
+    delivery_disputed, recipient, recipient_phone); a backorder's news is its order's (the timeline keeps which)."""
     session = uow.session
     order = storage.order_owner(session, order_no)
     if order is None:
         raise OrderNotKnownYet(f"{kind} for order {order_no}, which has not been placed here yet")
     if refunded:
-        storage.add_refund(session, order_no, refunded)
+        storage.add_refund(session, order.order_no, refunded)
     if status:
         # Events from different services arrive in any order: the status only moves forward.
-        storage.advance_order(session, order_no, status, ORDER_STATUSES[:ORDER_STATUSES.index(status)], at)
+        storage.advance_order(session, order.order_no, status, ORDER_STATUSES[:ORDER_STATUSES.index(status)], at)
     if counters:
         storage.add_to_counters(session, order.customer_id, counters)
     _timeline(session, order.customer_id, order_no, kind, at, detail)

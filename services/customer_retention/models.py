@@ -68,6 +68,16 @@ class CustomerOrder(Base):
     delivery_disputed: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
 
+class Backorder(Base):
+    """A backorder split off an order (拆单, order_review's `order_split`): its parcel's news is about the same
+    purchase, so it lands on the order it was split from."""
+    __tablename__ = "backorders"
+
+    backorder_no: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    order_no: Mapped[str] = mapped_column(sa.ForeignKey("customer_orders.order_no"), index=True)
+    split_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
 class CustomerEvent(Base):
     """The customer's timeline: each bus event that touched one of their orders."""
     __tablename__ = "customer_events"

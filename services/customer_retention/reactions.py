@@ -8,6 +8,10 @@ def order_placed(uow, settings, event):
     customers.record_order(uow, event["order"])
 
 
+def order_split(uow, settings, event):
+    customers.record_split(uow, event)
+
+
 def review_posted(uow, settings, event):
     detail = {"rating": event["rating"], "review_id": event["review_id"]}
     key = customers.note_customer_event(uow, "review_posted", event["customer_id"], event["order_no"],
@@ -56,12 +60,12 @@ def parcel_returned_to_sender(uow, settings, event):
 
 
 def case_opened(uow, settings, event):
-    customers.note_order_event(uow, "case_opened", event["order_no"], event["occurred_at"],
-                               {"case_id": event["case_id"], "case_type": event["case_type"],
-                                "reason": event["reason"]}, cases_count=1)
-    if event["reason"] == "not_received":
-        customers.dispute_delivery(uow, event["order_no"])
-        care.cancel_follow_up_visit(uow, event["order_no"], event["case_id"])
+    order = customers.note_order_event(uow, "case_opened", event["order_no"], event["occurred_at"],
+                                       {"case_id": event["case_id"], "case_type": event["case_type"],
+                                        "reason": event["reason"]}, cases_count=1)
+    if event["reason"] == "not_received":   # about the purchase: a backorder's case is its order's
+        customers.dispute_delivery(uow, order.order_no)
+        care.cancel_follow_up_visit(uow, order.order_no, event["case_id"])
 
 
 def return_received(uow, settings, event):
@@ -74,7 +78,7 @@ def refund_paid(uow, settings, event):
                                        {"case_id": event["case_id"], "amount": str(event["amount"])},
                                        refunded=event["amount"], refunded_total=event["amount"])
     if order.status != "delivered":   # refunded for a parcel not (yet) delivered
-        customers.dispute_delivery(uow, event["order_no"])
+        customers.dispute_delivery(uow, order.order_no)
     care.after_refund(uow, settings, order, event, utcnow())
 
 

@@ -26,6 +26,11 @@ class CustomerRetentionService(CustomerRetentionHttp):
         with self.db.unit_of_work() as uow:
             reactions.order_placed(uow, self.settings, event)
 
+    @consume_event("order_review", "order_split")
+    def on_order_split(self, event):
+        with self.db.unit_of_work() as uow:
+            reactions.order_split(uow, self.settings, event)
+
     @consume_event("storefront", "review_posted")
     def on_review_posted(self, event):
         with self.db.unit_of_work() as uow:

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.customer_retention.models import (
-    Account, CareTask, CompanyName, Customer, CustomerEvent, CustomerOrder, FollowUp, Notice, Ownership, PoolLimit,
-    Protection, RepClaimDay, RepLoad,
+    Account, Backorder, CareTask, CompanyName, Customer, CustomerEvent, CustomerOrder, FollowUp, Notice, Ownership,
+    PoolLimit, Protection, RepClaimDay, RepLoad,
 )
 from shared.db.unit_of_work import insert_ignoring_duplicates
 
@@ -46,6 +46,7 @@ _ORDER_OWNER = sa.select(
     _orders.c.delivery_disputed, _orders.c.recipient, _orders.c.recipient_phone,
 ).where(_orders.c.order_no == sa.bindparam("order_no"))
 _INSERT_ORDER = sa.insert(_orders)
+_SPLIT_FROM = sa.select(Backorder.order_no).where(Backorder.backorder_no == sa.bindparam("backorder_no"))
 _INSERT_EVENT = sa.insert(CustomerEvent.__table__).inline().execution_options(at_commit=True)   # read later only
 
 
@@ -55,8 +56,18 @@ def order_known(session, order_no):
 
 def order_owner(session, order_no):
     """A row (order_no, customer_id, customer_key, payment_method, status, delivery_disputed, recipient,
-    recipient_phone), or None for an order not placed here."""
-    return session.connection().execute(_ORDER_OWNER, {"order_no": order_no}).first()
+    recipient_phone), or None for an order not placed here. A backorder's is the order it was split from."""
+    connection = session.connection()
+    found = connection.execute(_ORDER_OWNER, {"order_no": order_no}).first()
+    if found is None:   # rare: a backorder, or an event that overtook its order_placed
+        split_from = connection.execute(_SPLIT_FROM, {"backorder_no": order_no}).scalar()
+        found = split_from and connection.execute(_ORDER_OWNER, {"order_no": split_from}).first()
+    return found
+
+
+def add_backorder(session, backorder_no, order_no, split_at):
+    """True if it is new."""
+    return insert_if_absent(session, Backorder, backorder_no=backorder_no, order_no=order_no, split_at=split_at)
 
 
 def count_order(session, **buyer):

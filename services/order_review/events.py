@@ -36,6 +36,14 @@ def goods_changed(record, change):
                       for line in change.after]}
 
 
+def split(found, customer_id, goods_amount, split_at):
+    """`found`: the OrderSplit record the warehouse took."""
+    return {"order_no": found.order_no, "backorder_no": found.backorder_no, "customer_id": customer_id,
+            "goods_amount": goods_amount, "split_at": split_at,
+            "lines": [{key: line[key] for key in ("sku", "name", "qty", "unit_price", "unit_weight_g")}
+                      for line in found.lines]}
+
+
 def out_of_stock_notice(record, short):
     items = "、".join(f"{s['sku']}（缺 {s['needed'] - s['available']} 件）" for s in short)
     return {"order_no": record.order_no, "customer_id": record.customer_id, "reason": "out_of_stock",

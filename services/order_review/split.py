@@ -131,6 +131,8 @@ def change_taken(uow, event, now):
     storage.record_decision(session, found.backorder_no, APPROVED, found.by, now, 0.0,
                             f"split from {found.order_no}")
     found.status, found.settled_at = SPLIT_DONE, now
+    # Before the backorder's approval: those keeping their own copy of orders learn its number from this.
+    uow.publish("order_split", events.split(found, parent.customer_id, goods, now), aggregate_id=found.order_no)
     approved = events.approved(schema(Order).load(order), found.by, parent.decided_at or now, 0.0)
     uow.publish("order_approved", {**approved, "split_from": found.order_no}, aggregate_id=found.backorder_no)
     return found

@@ -49,9 +49,17 @@ def recorded(service, model, **criteria):
 
 
 def stock_the_warehouse_and_load_waybill_numbers(warehouse, shipping):
-    receipt = warehouse.call("POST", "/stock/receipts", json={"lines": [{"sku": sku, "qty": 50}
-                                                                        for sku, *_ in CATALOGUE]})
+    receive(warehouse, {sku: 50 for sku, *_ in CATALOGUE})
+    load_waybill_numbers(shipping)
+
+
+def receive(warehouse, qty_by_sku):
+    receipt = warehouse.call("POST", "/stock/receipts", json={"lines": [{"sku": sku, "qty": qty}
+                                                                        for sku, qty in qty_by_sku.items()]})
     assert receipt.status_code in (200, 201), receipt.text
+
+
+def load_waybill_numbers(shipping):
     for carrier, first, last in (("ZTO", "735000000001", "735000000100"),
                                  ("EMS", s10.compose("EE", 1), s10.compose("EE", 100))):
         loaded = shipping.call("POST", "/waybill-ranges", json={"carrier": carrier, "first_number": first,

@@ -75,8 +75,12 @@ def test_a_reviewer_splits_a_waiting_order_and_the_backorder_is_approved_once_pi
     again = review.http("POST", f"/orders/{order_no}/split", staff="R-2")
     assert (again.status_code, again.json()["error"]) == (409, "split_pending")
     assert review.events("order_approved", f"{order_no}-B1") == []   # not before picking took the change
+    assert review.events("order_split") == []
 
     taken(review, order_no, changed["change_id"], 1)
+    [split] = review.events("order_split", order_no)   # for those who keep their own copy of orders
+    assert (split["backorder_no"], split["goods_amount"], qtys(split["lines"])) == (
+        f"{order_no}-B1", "59.00", [("SKU-001", 1)])
     [backorder] = review.events("order_approved", f"{order_no}-B1")
     assert backorder["split_from"] == order_no and qtys(backorder["lines"]) == [("SKU-001", 1)]
     assert (backorder["total"], backorder["payment_method"], backorder["reviewer"]) == ("59.00", "prepaid", "R-2")
@@ -87,6 +91,7 @@ def test_a_reviewer_splits_a_waiting_order_and_the_backorder_is_approved_once_pi
     assert review.http("GET", f"/orders/{order_no}").json()["splits"][0]["status"] == "done"
     taken(review, order_no, changed["change_id"], 2)   # the same news again: no second backorder
     assert len(review.events("order_approved", f"{order_no}-B1")) == 1
+    assert len(review.events("order_split")) == 1
     taken(review, order_no, changed["change_id"] + 1000, 3)   # a change that was no split's: nothing
     assert len(review.events("order_approved")) == 2
 
@@ -105,6 +110,7 @@ def test_a_split_picking_refused_leaves_the_order_whole(reviewing):
     assert detail["order"]["payment"] == before["payment"] and detail["splits"][0]["status"] == "refused"
     taken(review, order_no, changed["change_id"], 1)
     assert review.events("order_approved", f"{order_no}-B1") == []
+    assert review.events("order_split") == []
 
 
 def test_what_may_not_be_split_is_refused_with_its_reason(reviewing):
