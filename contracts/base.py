@@ -135,5 +135,20 @@ class EventSchema(StrictSchema):
     occurred_at = UtcDateTime(required=True)
 
 
+class Written(validate.Length):
+    """Text a person writes (a reason, a note): `min` to `max` characters, and not blank. Spaces alone are no
+    reason, and the spaces around a text don't count towards `min`."""
+    message_blank = "Must not be blank."
+
+    def __call__(self, value):
+        super().__call__(value)
+        text = value.strip()
+        if not text:
+            raise ValidationError(self.message_blank)
+        if self.min is not None and len(text) < self.min:
+            super().__call__(text)   # raises the length's own message
+        return value
+
+
 NonEmpty = validate.Length(min=1)
 Positive = validate.Range(min=1)

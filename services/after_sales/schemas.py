@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import ValidationError, fields, pre_load, validate, validates
 
 from contracts.after_sales import CONDITIONS
-from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime
+from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime, Written
 from services.after_sales.flow import CASE_TYPES, REASONS, SERVICE_OPENED, STATES
 from services.after_sales.sla import COLOURS
 
@@ -26,7 +26,7 @@ class Amount(Money):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-Text = validate.Length(min=1, max=2000)
+Text = Written(min=1, max=2000)
 Lines = validate.Length(min=1, max=200)
 NOTE_KINDS = ("internal", "answer", "ask_buyer", "buyer_reply")
 
@@ -77,7 +77,7 @@ class ResubmitSchema(StrictSchema):
 
 
 class SecureSchema(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=5, max=2000), metadata={
+    reason = fields.String(required=True, validate=Written(min=5, max=2000), metadata={
         "description": "why the goods count as secured without the carrier's scan (e.g. the courier confirmed "
                        "the parcel is lost, or the signature on delivery was not the buyer's)"})
 
@@ -94,7 +94,7 @@ class ReturnShippedSchema(StrictSchema):
 
 
 class ReceiveSchema(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+    reason = fields.String(required=True, validate=Written(min=1, max=500),
                            metadata={"description": "the return reason written on the return note"})
     lines = _lines()
     accessories_complete = fields.Boolean(required=True)

@@ -1,7 +1,7 @@
 """Bodies and query strings of customer retention's HTTP API."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from contracts.base import StrictSchema, UtcDateTime
+from contracts.base import StrictSchema, UtcDateTime, Written
 from contracts.customer_retention import CARE_OUTCOMES, FOLLOW_UP_KINDS
 from services.customer_retention.limits import DEFAULTS
 from services.customer_retention.rfm import segment
@@ -29,7 +29,7 @@ class ReassignSchema(StrictSchema):
     customer_keys = fields.List(fields.String(validate=CustomerKey), required=True,
                                 validate=validate.Length(min=1, max=200))
     to_rep = fields.String(required=True, validate=StaffId)
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+    reason = fields.String(required=True, validate=Written(min=2, max=500))
 
 
 class LimitSchema(StrictSchema):
@@ -41,7 +41,7 @@ class LimitSchema(StrictSchema):
 class FollowUpSchema(StrictSchema):
     customer_key = fields.String(required=True, validate=CustomerKey)
     kind = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_KINDS))
-    notes = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    notes = fields.String(required=True, validate=Written(min=1, max=5000))
 
 
 class CompleteTaskSchema(StrictSchema):

@@ -1,7 +1,7 @@
 """The reviewers' HTTP API: what requests may carry."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from contracts.base import StrictSchema
+from contracts.base import StrictSchema, Written
 from contracts.storefront import OrderLine
 from services.order_review.decisions import CORRECTABLE
 from services.order_review.models import BLACKLIST_KINDS
@@ -20,12 +20,12 @@ class QueueQuery(StrictSchema):
 class ApproveBody(StrictSchema):
     """No body, or a reason: required when the approval releases holds (the decision keeps it). `courier`:
     the courier to ship with instead of the buyer's choice (null: shipping chooses)."""
-    reason = fields.String(validate=validate.Length(min=1, max=500))
+    reason = fields.String(validate=Written(min=1, max=500))
     courier = fields.String(allow_none=True, validate=validate.Length(min=1, max=20))
 
 
 class RejectBody(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(required=True, validate=Written(min=1, max=500))
 
 
 class CorrectionBody(StrictSchema):
@@ -51,7 +51,7 @@ class DailyStatsQuery(StrictSchema):
 class GoodsBody(StrictSchema):
     """The order's lines as they are to be: another SKU, another quantity (the storefront's line shape)."""
     lines = fields.List(fields.Nested(OrderLine), required=True, validate=validate.Length(min=1, max=200))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(required=True, validate=Written(min=1, max=500))
 
 
 class BlacklistQuery(StrictSchema):
@@ -61,8 +61,8 @@ class BlacklistQuery(StrictSchema):
 class ListBody(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(BLACKLIST_KINDS))
     value = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(required=True, validate=Written(min=1, max=500))
 
 
 class UnlistBody(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(required=True, validate=Written(min=1, max=500))

@@ -189,7 +189,8 @@ def merge_on_arrival(uow, order_no, settings, now):
         return None
     offer = next((o for o in _open_offers(uow.session, settings, _candidate(found[0]).customer_id)
                   if order_no in [c.order_no for c in o]), None)
-    return merge(uow, [c.order_no for c in offer], AUTO, settings, now) if offer else None
+    # A refusal (a scan or a cancel came between the offer and the locks) must not fail the order's allocation.
+    return merge_standing(uow, [c.order_no for c in offer], settings, now) if offer else None
 
 
 def standing_offers(session, settings):
@@ -201,7 +202,8 @@ def standing_offers(session, settings):
 
 
 def merge_standing(uow, order_nos, settings, now):
-    """Merge a standing offer, unless a scan, a cancel or another merge changed it since it was read (None)."""
+    """Merge a standing offer, unless a scan, a cancel or another merge changed it since it was read (None). A
+    refusal comes before merge writes anything."""
     try:
         return merge(uow, order_nos, AUTO, settings, now)
     except (Conflict, NotFound):   # left as it now stands: the next round works the offers out again

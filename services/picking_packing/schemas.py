@@ -1,11 +1,11 @@
 """The HTTP API's schemas: the fixed scanner API, the stock desk, the floor's lists."""
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
-from contracts.base import StrictSchema, UtcDateTime, UuidString
+from contracts.base import StrictSchema, UtcDateTime, UuidString, Written
 from services.picking_packing import parcel_returns, status
 
 Code = validate.Length(min=1, max=64)
-Reason = validate.Length(min=3, max=500)
+Reason = Written(min=3, max=500)
 
 SCAN_FIELDS = {
     "pick": {"order_no", "barcode"},
@@ -274,12 +274,12 @@ class WaveQuery(Paging):
 
 class CancelWaveSchema(StrictSchema):
     """波次取消: why the wave is called off (shown with it)."""
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=150))
+    reason = fields.String(required=True, validate=Written(min=3, max=150))
 
 
 class UnmergeSchema(StrictSchema):
     """拆开合单: why the group is split (shown with it)."""
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=150))
+    reason = fields.String(required=True, validate=Written(min=3, max=150))
 
 
 class MergeSchema(StrictSchema):

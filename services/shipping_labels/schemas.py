@@ -1,13 +1,13 @@
 """The HTTP API's request bodies and query strings."""
 from marshmallow import fields, validate
 
-from contracts.base import NonEmpty, StrictSchema, UtcDateTime, UuidString
+from contracts.base import NonEmpty, StrictSchema, UtcDateTime, UuidString, Written
 from services.shipping_labels.tracking import STATUSES
 
 
 
 class ReasonBody(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    reason = fields.String(required=True, validate=Written(min=1, max=300))
 
 
 class HandoverBody(StrictSchema):

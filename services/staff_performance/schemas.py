@@ -1,7 +1,7 @@
 """The HTTP API's schemas (strict: unknown fields are rejected)."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime
+from contracts.base import Money, NonEmpty, StrictSchema, UtcDateTime, Written
 from shared.web.days import day_field
 from services.staff_performance.attendance import DIRECTIONS
 from services.staff_performance.fines import MANAGER_RULES
@@ -41,7 +41,7 @@ class LeaveSchema(StrictSchema):
     first_day = day_field(required=True)
     last_day = day_field(required=True)
     requested_at = UtcDateTime(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(required=True, validate=Written(min=1, max=500))
     notice_ok = fields.Boolean(dump_only=True)
     proof_required = fields.Boolean(dump_only=True)
     proof_received_on = fields.Date(dump_only=True, allow_none=True)
@@ -78,7 +78,7 @@ class FineIssueSchema(StrictSchema):
     staff_id = fields.String(required=True, validate=StaffId)
     rule = fields.String(required=True, validate=validate.OneOf(MANAGER_RULES))
     day = day_field(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(required=True, validate=Written(min=1, max=500))
 
 
 class FineSchema(StrictSchema):

@@ -76,6 +76,7 @@ FIELD_REASONS = (
     (re.compile(r"Not a valid (?:integer|number|decimal)\.|.*not an amount.*"), "field_error.number"),
     (re.compile(r"Not a valid (?:date|datetime)\.|.*must be a day.*"), "field_error.date"),
     (re.compile(r"Unknown field\."), "field_error.unknown_field"),
+    (re.compile(r"Must not be blank\."), "field_error.blank"),
 )
 
 

@@ -20,6 +20,7 @@ TEXTS = {
     "field_error.number": ("不是有效的数字", "not a number"),
     "field_error.date": ("不是有效的日期", "not a date"),
     "field_error.unknown_field": ("不应填写此项", "not a field of this form"),
+    "field_error.blank": ("不能只填空格", "must not be blank"),
     "field_error.other": ("填写不正确", "{reason}"),
     # fields a refusal may name (col.* keys name the others)
     "field.qty": ("数量", "Quantity"), "field.sku": ("商品编码", "SKU"),

@@ -11,7 +11,7 @@ import pytest
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 import contracts
-from contracts.base import Money, StrictSchema, UtcDateTime, UuidString
+from contracts.base import Money, StrictSchema, UtcDateTime, UuidString, Written
 from shared.config import SERVICES
 from tools import catalogue
 
@@ -202,3 +202,22 @@ def test_dump_event_refuses_a_payload_missing_a_required_field():
     del payload["reviewer"]
     with pytest.raises(contracts.ContractViolation, match="reviewer"):
         contracts.dump_event("order_review", "order_approved", payload)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("abc", None), (" abc ", None),                              # three characters, with or without spaces
+    ("ab ", "Length must be between 3 and 5."), ("  ab", "Length must be between 3 and 5."),   # two of them
+    ("abcde", None), ("abcdef", "Length must be between 3 and 5."),   # at most five, spaces or not
+    (" abcd ", "Length must be between 3 and 5."),
+    ("     ", "Must not be blank."), ("\t\n\u3000", "Must not be blank."),
+])
+def test_written_text_counts_its_characters_not_the_blanks_around_them(text, problem):
+    class Body(StrictSchema):
+        reason = fields.String(required=True, validate=Written(min=3, max=5))
+
+    try:
+        Body().load({"reason": text})
+        found = None
+    except ValidationError as exc:
+        found = exc.messages["reason"][0]
+    assert found == problem

@@ -3,6 +3,7 @@
 MERGE_AUTOMATIC), packed as one parcel (one parcel_packed naming the others), and dissolved when an order of the
 group is cancelled or its goods or address change."""
 from datetime import timedelta
+from types import SimpleNamespace
 
 import eventlet
 import pytest
@@ -218,6 +219,19 @@ def test_automatic_merging_merges_an_arriving_order_with_its_offer(warehouse):
     assert outside not in [o["order_no"] for o in group["orders"]]
 
 
+def test_an_offer_refused_on_arrival_leaves_the_orders_allocation_be(warehouse, monkeypatch):
+    """The offer is read before the pick lists are locked: one changed in between is refused (here an order gone
+    since), and the arriving order is still allocated, unmerged (before, its whole approval failed and was retried)."""
+    shop, sku, arriving = warehouse(MERGE_AUTOMATIC=True, MERGE_WINDOW_MINUTES=30), unique("SKU"), unique("SO")
+    shop.receive((sku, 10))
+    stale = [SimpleNamespace(order_no=arriving), SimpleNamespace(order_no=unique("SO-GONE"))]
+    monkeypatch.setattr(merging, "_open_offers", lambda *args, **kwargs: [stale])
+    shop.approve(line(sku, 1), order_no=arriving)
+    shop.handled(shop.last_event)
+    assert shop.pick_list(arriving).status == "ready"
+    assert shop.http("GET", "/merges", role="supervisor").json()["merges"] == []
+
+
 def test_automatic_merging_merges_orders_that_became_ready_after_waiting_for_stock(warehouse):
     shop = warehouse(MERGE_AUTOMATIC=True, MERGE_WINDOW_MINUTES=30, MERGE_ROUNDS_SECONDS=0.2)
     customer, sku = unique("C"), unique("SKU")
@@ -273,6 +287,8 @@ def test_a_supervisor_splits_a_merged_group_and_each_order_packs_alone(warehouse
     assert unmerge(shop, group["id"], role="packer").status_code == 403
     refused = unmerge(shop, group["id"], reason="  ")
     assert refused.status_code == 400 and "reason" in refused.text
+    blank = unmerge(shop, group["id"], reason="\u3000   ")   # long enough, but no reason: blanks alone
+    assert (blank.status_code, blank.json()["fields"]) == (400, {"reason": ["Must not be blank."]})
     split = unmerge(shop, group["id"])
     assert split.status_code == 200, split.text
     assert split.json() == {"id": group["id"], "status": "dissolved", "orders": sorted([first, second]),

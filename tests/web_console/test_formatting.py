@@ -52,6 +52,9 @@ def test_a_bad_fields_reasons_read_in_the_pages_language():
         ("mystery", "填写不正确")]
     assert field_problems(error, words("en"))[-1] == ("mystery", "Something only English says.")
     assert field_problems(error, words("en"))[2] == ("Reason", "1 to 500 characters or choices")
+    blank = ApiError(400, "validation_failed", "bad", {"reason": ["Must not be blank."]})
+    assert field_problems(blank, words("zh")) == [("原因", "不能只填空格")]
+    assert field_problems(blank, words("en")) == [("Reason", "must not be blank")]
 
 
 def test_a_known_refusal_says_the_services_parameters():
