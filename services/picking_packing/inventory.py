@@ -3,7 +3,7 @@ onto the shelf. A receipt, count or transfer names its bins (warehouse and locat
 none uses the default bin (MAIN / DEFAULT), as before warehouses."""
 from services.picking_packing import allocation, stock
 from services.picking_packing.models import DEFAULT_BIN, DEFAULT_WAREHOUSE
-from services.picking_packing.storage import stock as stored
+from services.picking_packing.storage import pick_lists as stored_lists, stock as stored, waves as stored_waves
 from shared.errors import Conflict, NotFound
 from shared.timeutil import utcnow
 
@@ -87,3 +87,38 @@ def add_bin(uow, warehouse, code):
     if not stored.add_bin(uow.session, warehouse, code):
         raise Conflict(f"bin {code} exists in {warehouse}", code="bin_exists", warehouse=warehouse, bin=code)
     return _bin(warehouse, code)
+
+
+def remove_bin(uow, warehouse, code):
+    """A bin given up (库位撤销): only an empty one, and never the default bin that receipts fall back to. Its
+    stock movements keep its code."""
+    session = uow.session
+    if (warehouse, code) == (DEFAULT_WAREHOUSE, DEFAULT_BIN):
+        raise Conflict(f"{warehouse} {code} is the default bin", code="bin_default", warehouse=warehouse, bin=code)
+    if not stored.bin_exists(session, warehouse, code):
+        raise NotFound(f"no bin {code} in {warehouse}", code="unknown_bin", warehouse=warehouse, bin=code)
+    held = stored.stock_in_bin(session, warehouse, code)
+    if held:
+        raise Conflict(f"bin {code} in {warehouse} holds {held[0].sku}", code="bin_not_empty", warehouse=warehouse,
+                       bin=code, sku=held[0].sku, on_hand=held[0].on_hand, reserved=held[0].reserved)
+    stored.remove_bin(session, warehouse, code)
+    return {**_bin(warehouse, code), "removed": True}
+
+
+def remove_warehouse(uow, code):
+    """A warehouse given up: once it has no bins left and serves no open pick list or wave."""
+    session = uow.session
+    if code == DEFAULT_WAREHOUSE:
+        raise Conflict(f"{code} is the default warehouse", code="warehouse_default", warehouse=code)
+    if stored.warehouse(session, code) is None:
+        raise NotFound(f"no warehouse {code}", code="unknown_warehouse", warehouse=code)
+    bins = stored.bins_in(session, code)
+    if bins:
+        raise Conflict(f"warehouse {code} has {len(bins)} bin(s)", code="warehouse_has_bins", warehouse=code,
+                       bins=len(bins))
+    lists, waves = stored_lists.open_in_warehouse(session, code), stored_waves.open_in_warehouse(session, code)
+    if lists or waves:
+        raise Conflict(f"warehouse {code} serves {lists} open pick list(s), {waves} open wave(s)",
+                       code="warehouse_in_use", warehouse=code, pick_lists=lists, waves=waves)
+    stored.remove_warehouse(session, code)
+    return {"code": code, "removed": True}

@@ -104,6 +104,20 @@ TEXTS = {
     "floor.bins.new_bin": ("新增库位", "New bin"), "floor.bins.add_bin": ("新增库位", "Add the bin"),
     "floor.done.transfer": ("调拨已完成。", "Transferred."), "floor.done.warehouse": ("仓库已保存。", "The warehouse is saved."),
     "floor.done.bin": ("库位已新增。", "The bin is added."),
+    "floor.bins.remove_bin": ("撤销库位", "Give up the bin"),
+    "floor.bins.remove_warehouse": ("删除仓库", "Give up the warehouse"),
+    "floor.done.bin_removed": ("库位已撤销。", "The bin is given up."),
+    "floor.done.warehouse_removed": ("仓库已删除。", "The warehouse is given up."),
+    "error.bin_not_empty": ("库位 {warehouse} {bin} 仍有商品（{sku}：在库 {on_hand}，已占用 {reserved}），请先调出",
+                            "Bin {warehouse} {bin} still holds goods ({sku}: {on_hand} on hand, {reserved} reserved): "
+                            "move them out first"),
+    "error.bin_default": ("默认库位 {warehouse} {bin} 不能撤销", "The default bin {warehouse} {bin} can't be given up"),
+    "error.warehouse_has_bins": ("仓库 {warehouse} 还有 {bins} 个库位，请先撤销", "Warehouse {warehouse} still has "
+                                 "{bins} bin(s): give them up first"),
+    "error.warehouse_in_use": ("仓库 {warehouse} 仍有 {pick_lists} 张未完成的配货单、{waves} 个进行中的波次",
+                               "Warehouse {warehouse} still serves {pick_lists} open pick list(s) and {waves} open "
+                               "wave(s)"),
+    "error.warehouse_default": ("默认仓库 {warehouse} 不能删除", "The default warehouse {warehouse} can't be given up"),
     "error.unknown_bin": ("没有此库位：{warehouse} {bin}", "No such bin: {warehouse} {bin}"),
     "error.unknown_warehouse": ("没有此仓库：{warehouse}", "No such warehouse: {warehouse}"),
     "error.bin_exists": ("库位已存在：{warehouse} {bin}", "The bin exists already: {warehouse} {bin}"),

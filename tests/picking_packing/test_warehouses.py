@@ -8,7 +8,9 @@ import sqlalchemy as sa
 
 from services.picking_packing import allocation, handed_over, inventory, pick_lists
 from services.picking_packing.models import BinStock, PickBin, PickList, StockMovement
+from services.picking_packing.storage import stock as stored
 from shared.db.engine import normalize_url
+from shared.errors import Conflict
 from shared.migrations import upgrade
 from shared.timeutil import utcnow
 from tests.picking_packing.conftest import ADDRESS, approved, line, stock_of, unique
@@ -269,3 +271,55 @@ def test_a_goods_change_gives_back_its_bins_and_may_be_served_from_another_wareh
     with db.unit_of_work() as uow:
         pick_lists.cancel(uow, order["order_no"], "cancelled: customer", settings)
     assert bins_of(db, kept) == {(near_wh, "A-01"): (2, 0)} and stock_of(db, kept) == (2, 0)
+
+
+# -- giving bins and warehouses up (库位撤销) ------------------------------------------------------------
+def test_only_an_empty_bin_is_given_up_and_a_warehouse_only_once_its_bins_are(warehouse):
+    wh = warehouse()
+    sh, bj = setup_warehouses(wh, unique("省"))
+    sku = unique("SKU")
+    receive_into(wh, sh, "A-01-01", (sku, 1))
+    full = wh.http("DELETE", f"/warehouses/{sh}/bins/A-01-01")
+    assert (full.status_code, full.json()["error"]) == (409, "bin_not_empty")
+    assert (full.json()["sku"], full.json()["on_hand"], full.json()["reserved"]) == (sku, 1, 0)
+    assert wh.http("DELETE", f"/warehouses/{sh}/bins/A-01-01", role="picker").status_code == 403
+    moved = wh.http("POST", "/stock/transfers", json={"sku": sku, "qty": 1, "reason": "腾空库位",
+                                                      "source": {"warehouse": sh, "bin": "A-01-01"},
+                                                      "target": {"warehouse": sh, "bin": "B-02-03"}})
+    assert moved.status_code in (200, 201), moved.text
+    emptied = wh.http("DELETE", f"/warehouses/{sh}/bins/A-01-01")   # a row with nothing left: empty
+    assert (emptied.status_code, emptied.json()) == (200, {"warehouse": sh, "bin": "A-01-01", "removed": True})
+    assert (sh, "A-01-01") not in {(b["warehouse"], b["bin"]) for b in wh.http("GET", "/stock/bins").json()["bins"]}
+    transfers = wh.http("GET", "/stock/transfers", params={"sku": sku}).json()
+    assert (sh, "A-01-01") in {(t["warehouse"], t["bin"]) for t in transfers["transfers"]}   # its history stays
+    again = wh.http("DELETE", f"/warehouses/{sh}/bins/A-01-01")
+    assert (again.status_code, again.json()["error"]) == (404, "unknown_bin")
+    default = wh.http("DELETE", "/warehouses/MAIN/bins/DEFAULT")
+    assert (default.status_code, default.json()["error"]) == (409, "bin_default")
+
+    has_bins = wh.http("DELETE", f"/warehouses/{sh}")
+    assert (has_bins.status_code, has_bins.json()["error"], has_bins.json()["bins"]) == (409, "warehouse_has_bins", 1)
+    for bin_code in ("A-01-01", "B-02-03"):
+        assert wh.http("DELETE", f"/warehouses/{bj}/bins/{bin_code}").status_code == 200
+    gone = wh.http("DELETE", f"/warehouses/{bj}")
+    assert (gone.status_code, gone.json()) == (200, {"code": bj, "removed": True})
+    assert bj not in [w["code"] for w in wh.http("GET", "/warehouses").json()["warehouses"]]
+    assert wh.http("DELETE", f"/warehouses/{bj}").json()["error"] == "unknown_warehouse"
+    assert wh.http("DELETE", "/warehouses/MAIN").json()["error"] == "warehouse_default"
+
+
+@pytest.mark.parametrize("status, refused", [("ready", True), ("packed", True), ("handed_over", False),
+                                             ("cancelled", False)])
+def test_a_warehouse_serving_an_open_pick_list_is_not_given_up(db, status, refused):
+    code = unique("GZ")[:12]
+    with db.unit_of_work() as uow:
+        stored.save_warehouse(uow.session, code, "广州仓", 5, {})
+        uow.session.add(PickList(order_no=unique("SO"), customer_id="C-1", status=status, warehouse=code,
+                                 expected_weight_g=100, approved_at=utcnow(), created_at=utcnow()))
+    with db.unit_of_work() as uow:
+        if refused:
+            with pytest.raises(Conflict) as found:
+                inventory.remove_warehouse(uow, code)
+            assert (found.value.code, found.value.details["pick_lists"]) == ("warehouse_in_use", 1)
+        else:
+            assert inventory.remove_warehouse(uow, code) == {"code": code, "removed": True}

@@ -90,3 +90,40 @@ def test_a_warehouse_keeper_keeps_bins(start_service, start_console, browser, ra
     assert "B-02-03" in browser.text("remaining")
     browser.open("/pick-lists?status=ready")
     assert "[B-02-03] SKU-001" in browser.text("pick-lists")
+
+
+def test_a_warehouse_keeper_gives_up_an_empty_bin_then_its_warehouse(start_service, start_console, browser):
+    picking = start_service("picking_packing")
+    assert api(picking, "PUT", "/warehouses/GZ", "warehouse", json={"name": "广州仓", "provinces": {}}).status_code == 200
+    for code in ("K-01", "K-02"):
+        assert api(picking, "POST", "/warehouses/GZ/bins", "warehouse", json={"code": code}).status_code == 201
+    browser.base = start_console(picking)
+    browser.sign_in("W-1", "warehouse")
+    browser.open("/stock/bins?warehouse=GZ")
+    assert browser.values("#bins button") == ["remove-bin-GZ-K-01", "remove-bin-GZ-K-02"]
+    browser.screenshot("stock_bins_give_up")
+    assert "remove-warehouse-GZ" not in browser.values("#warehouses button")   # it has bins
+    browser.open("/stock/bins")
+    assert "remove-bin-MAIN-DEFAULT" not in browser.values("#bins button")   # the default bin is never offered
+    assert "remove-warehouse-MAIN" not in browser.values("#warehouses button")
+    # goods arrive in K-01 while the page is open: the service refuses, naming what is there
+    receipt = api(picking, "POST", "/stock/receipts", "warehouse",
+                  json={"warehouse": "GZ", "bin": "K-01", "lines": [{"sku": "SKU-001", "qty": 2}]})
+    assert receipt.status_code == 201, receipt.text
+    browser.submit("remove-bin-GZ-K-01")
+    assert "库位 GZ K-01 仍有商品（SKU-001：在库 2，已占用 0）" in browser.text("error")
+    browser.open("/stock/bins?warehouse=GZ")
+    assert browser.values("#bins button") == ["remove-bin-GZ-K-02"]   # a bin holding goods offers none
+    browser.submit("remove-bin-GZ-K-02")
+    assert "库位已撤销" in browser.text("ok")
+    moved = api(picking, "POST", "/stock/transfers", "warehouse", json={
+        "sku": "SKU-001", "qty": 2, "reason": "仓库撤销", "source": {"warehouse": "GZ", "bin": "K-01"},
+        "target": {"warehouse": "MAIN", "bin": "DEFAULT"}})
+    assert moved.status_code == 201, moved.text
+    browser.open("/stock/bins?warehouse=GZ")
+    browser.submit("remove-bin-GZ-K-01")
+    assert "库位已撤销" in browser.text("ok")
+    browser.submit("remove-warehouse-GZ")
+    assert "仓库已删除" in browser.text("ok")
+    assert "warehouse-GZ" not in browser.values("#warehouses tr")
+    assert [w["code"] for w in api(picking, "GET", "/warehouses", "warehouse").json()["warehouses"]] == ["MAIN"]

@@ -82,6 +82,20 @@ class StockEndpoints:
         with self.db.unit_of_work() as uow:
             return uow.respond(201, inventory.add_bin(uow, path_code("code", code, BinCode), body["code"]))
 
+    @api("DELETE", "/warehouses/<code>/bins/<bin_code>", roles=STOCK_ROLES, idempotent=True,
+         summary="give up an empty bin (库位撤销; 409 bin_not_empty naming a SKU it holds, bin_default)")
+    def delete_bin(self, request, code, bin_code):
+        with self.db.unit_of_work() as uow:
+            return uow.respond(200, inventory.remove_bin(uow, path_code("code", code, BinCode),
+                                                         path_code("bin_code", bin_code, BinCode)))
+
+    @api("DELETE", "/warehouses/<code>", roles=STOCK_ROLES, idempotent=True,
+         summary="give up a warehouse with no bins left and no open pick list or wave (409 warehouse_has_bins, "
+                 "warehouse_in_use, warehouse_default)")
+    def delete_warehouse(self, request, code):
+        with self.db.unit_of_work() as uow:
+            return uow.respond(200, inventory.remove_warehouse(uow, path_code("code", code, BinCode)))
+
     @api("GET", "/stock/warnings", roles=STOCK_ROLES, summary="预警: SKUs under their threshold")
     def list_warnings(self, request):
         threshold = self.settings.low_stock_threshold

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from services.picking_packing.models import PickLine, PickList, WeightCheck
 from services.picking_packing.sheet import Line, Sheet
+from services.picking_packing.status import CANCELLED, HANDED_OVER
 from shared.db import UtcDateTime
 from shared.db.unit_of_work import insert_ignoring_duplicates
 from shared.timeutil import to_iso
@@ -202,3 +203,9 @@ def shown(session, order_no):
 
 def counts_by_status(session):
     return {status: count for status, count in session.connection().execute(_COUNTS)}
+
+
+def open_in_warehouse(session, warehouse):
+    """How many pick lists the warehouse serves that are neither handed over nor cancelled."""
+    return session.scalar(sa.select(sa.func.count()).select_from(LISTS).where(
+        LISTS.c.warehouse == warehouse, LISTS.c.status.notin_((HANDED_OVER, CANCELLED))))

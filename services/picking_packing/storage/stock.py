@@ -178,6 +178,34 @@ def add_bin(session, warehouse, code):
                                 .values(warehouse=warehouse, code=code)).rowcount)
 
 
+def bin_exists(session, warehouse, code):
+    return session.get(Bin, (warehouse, code)) is not None
+
+
+def stock_in_bin(session, warehouse, code):
+    """The bin's rows holding anything (on hand or reserved), locked: [BinStock], by SKU."""
+    return session.scalars(sa.select(BinStock).where(
+        BinStock.warehouse == warehouse, BinStock.bin == code,
+        (BinStock.on_hand > 0) | (BinStock.reserved > 0)).order_by(BinStock.sku).with_for_update()).all()
+
+
+def remove_bin(session, warehouse, code):
+    """The bin and its empty stock rows; its movements keep its code as they were."""
+    session.execute(sa.delete(BinStock).where(BinStock.warehouse == warehouse, BinStock.bin == code,
+                                              BinStock.on_hand == 0, BinStock.reserved == 0))
+    session.execute(sa.delete(Bin).where(Bin.warehouse == warehouse, Bin.code == code))
+
+
+def bins_in(session, warehouse):
+    """The warehouse's bin codes, in route order."""
+    return session.scalars(sa.select(Bin.code).where(Bin.warehouse == warehouse).order_by(Bin.code)).all()
+
+
+def remove_warehouse(session, code):
+    session.execute(sa.delete(WarehouseProvince).where(WarehouseProvince.warehouse == code))
+    session.execute(sa.delete(Warehouse).where(Warehouse.code == code))
+
+
 def bin_listing(session, warehouse=None, sku=None, limit=500):
     """Stock per warehouse and bin: [(warehouse, bin, sku, on_hand, reserved)], bins without stock as sku None."""
     query = (sa.select(Bin.warehouse, Bin.code, BinStock.sku, BinStock.on_hand, BinStock.reserved)

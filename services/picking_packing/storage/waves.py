@@ -164,3 +164,9 @@ def slot_of(session, order_no):
              .select_from(ORDERS.join(WAVES, WAVES.c.id == ORDERS.c.wave_id)).where(ORDERS.c.order_no == order_no))
     row = session.connection().execute(query).first()
     return dict(row._mapping) if row else None
+
+
+def open_in_warehouse(session, warehouse):
+    """How many of the warehouse's waves are still being picked."""
+    return session.scalar(sa.select(sa.func.count()).select_from(WAVES).where(
+        WAVES.c.warehouse == warehouse, WAVES.c.status == "open"))   # waves.OPEN

@@ -1,6 +1,8 @@
 """Warehouse: the stock desk (receipts and counts into a named bin, warning levels, with the goods' names beside
 SKUs), stock by warehouse and bin with transfers (调拨) and new warehouses and bins, pick lists by status
 (refreshing themselves), a supervisor accepting a held weight."""
+from urllib.parse import quote
+
 from services.web_console.routing import routes
 
 PICK_STATUSES = ("waiting_stock", "ready", "picking", "picked", "held", "packed", "handed_over", "cancelled")
@@ -10,11 +12,16 @@ STOCK_DESK = ("warehouse", "manager")
 RECEIPT_ROWS = 5   # lines on the receiving form; a larger delivery is received in turns
 SHOWN_MOVEMENTS = 20
 DEFAULT_PLACE = "MAIN|DEFAULT"   # the default warehouse and bin (where stock goes when none is named)
+DEFAULT_WAREHOUSE = "MAIN"
 
 
 def _places(rows):
     """The bins as a form offers them: "warehouse|bin", in pick route order."""
-    return sorted({f"{row['warehouse']}|{row['bin']}" for row in rows})
+    return sorted(_bin_places(rows))
+
+
+def _bin_places(rows):
+    return {f"{row['warehouse']}|{row['bin']}" for row in rows}
 
 
 def _place(ctx, name):
@@ -46,7 +53,20 @@ def bins(ctx, error=None):
     warehouses = ctx.api.get("picking_packing", "/warehouses")["warehouses"]
     transfers = ctx.api.get("picking_packing", "/stock/transfers", limit=SHOWN_MOVEMENTS)["transfers"]
     return ctx.render("stock_bins.html", rows=rows, places=_places(every), warehouses=warehouses, chosen=chosen,
-                      transfers=transfers, error=error, status=error.status if error else 200)
+                      transfers=transfers, removable=_removable_bins(rows), bare=_bare_warehouses(warehouses, every),
+                      error=error, status=error.status if error else 200)
+
+
+def _removable_bins(rows):
+    """"warehouse|bin" of the bins holding nothing (on hand or reserved), but the default one: they may be given
+    up. The service decides; this only saves offering what it would refuse."""
+    holding = {f"{r['warehouse']}|{r['bin']}" for r in rows if r["on_hand"] or r["reserved"]}
+    return _bin_places(rows) - holding - {DEFAULT_PLACE}
+
+
+def _bare_warehouses(warehouses, rows):
+    """Warehouses with no bin left (but the default one): they may be given up."""
+    return {w["code"] for w in warehouses} - {r["warehouse"] for r in rows} - {DEFAULT_WAREHOUSE}
 
 
 @routes.page("/stock/transfers", methods=("POST",), roles=STOCK_DESK)
@@ -82,6 +102,19 @@ def add_bin(ctx):
     warehouse = ctx.form("warehouse") or "-"
     return ctx.act("picking_packing", "POST", f"/warehouses/{warehouse}/bins", {"code": ctx.form("code")},
                    lambda error: bins(ctx, error=error), "/stock/bins", "floor.done.bin")
+
+
+@routes.page("/warehouses/bins/remove", methods=("POST",), roles=STOCK_DESK)
+def remove_bin(ctx):
+    warehouse, _, code = (ctx.form("place") or "-|-").partition("|")
+    return ctx.act("picking_packing", "DELETE", f"/warehouses/{quote(warehouse, safe='')}/bins/{quote(code, safe='')}",
+                   None, lambda error: bins(ctx, error=error), "/stock/bins", "floor.done.bin_removed")
+
+
+@routes.page("/warehouses/remove", methods=("POST",), roles=STOCK_DESK)
+def remove_warehouse(ctx):
+    return ctx.act("picking_packing", "DELETE", f"/warehouses/{quote(ctx.form('code') or '-', safe='')}", None,
+                   lambda error: bins(ctx, error=error), "/stock/bins", "floor.done.warehouse_removed")
 
 
 def _number(text):
