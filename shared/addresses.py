@@ -38,5 +38,9 @@ def address_key(address, parts=("province", "city", "district", "line1")):
 
 
 def phone_key(phone):
-    """A phone number's digits (half-width), so `138-1234 5678` and `13812345678` are one number."""
-    return "".join(char for char in half_width(phone or "") if char.isdigit())
+    """A phone number's digits (half-width), so `138-1234 5678` and `13812345678` are one number; a mainland
+    mobile without its country code, so `+86 138 1234 5678` is that number too (as the blacklist reads it)."""
+    digits = "".join(char for char in half_width(phone or "") if char.isdigit())
+    if len(digits) == 13 and digits.startswith("86") and digits[2] == "1" and digits[3] in "3456789":
+        return digits[2:]
+    return digits

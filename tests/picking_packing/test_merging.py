@@ -7,10 +7,13 @@ from types import SimpleNamespace
 
 import eventlet
 import pytest
+import sqlalchemy as sa
 
 from services.picking_packing import merging
 from services.picking_packing.settings import Settings
 from shared.addresses import address_key, normalise, phone_key
+from shared.db.engine import normalize_url
+from shared.migrations import upgrade
 from shared.testing.polling import wait_for
 from shared.timeutil import utcnow
 from tests.picking_packing.conftest import ADDRESS, approved, line, unique
@@ -26,6 +29,16 @@ def test_addresses_are_compared_without_spaces_punctuation_width_or_case():
     written_twice = dict(ADDRESS, line1="中山北路１号　Ｂ-栋", phone="138-1234 5678")
     assert address_key(written_twice) == address_key(dict(ADDRESS, line1="中山北路1号b栋"))
     assert phone_key(written_twice["phone"]) == phone_key("13812345678")
+
+
+@pytest.mark.parametrize("written, key", [
+    ("+86 138 1234 5678", "13812345678"), ("8613812345678", "13812345678"), ("＋８６１３８１２３４５６７８", "13812345678"),
+    ("+86 128 1234 5678", "8612812345678"),   # no mainland mobile after the 86: kept whole
+    ("86 138 1234 567", "861381234567"),      # a digit short of one: kept whole
+    ("021-6123 4567", "02161234567"),
+])
+def test_a_mainland_mobile_is_one_number_with_or_without_its_country_code(written, key):
+    assert phone_key(written) == key
 
 
 def candidate(order_no, minutes=0, **changes):
@@ -369,3 +382,20 @@ def test_a_supervisor_adds_an_order_to_a_merged_group_from_its_offer(warehouse):
     fourth = order(shop, shop.pick_list(first).customer_id, sku, minutes=25)
     assert offered(shop) == []   # a group being picked takes no one more
     assert merge(shop, first, second, third, fourth).json()["error"] == "merge_already_picking"
+
+
+def test_the_upgrade_rekeys_waiting_candidates_written_with_a_country_code(test_databases):
+    url = test_databases.empty_url("pp_phone_keys")
+    upgrade("picking_packing", url, revision="c5e1a3b7d9f2")   # the release keying '+86 138…' as '86138…'
+    engine = sa.create_engine(normalize_url(url))
+    with engine.begin() as conn:
+        for order_no, key in (("SO-1", "8613812345678"), ("SO-2", "13812345678"), ("SO-3", "8612812345678"),
+                              ("SO-4", "02161234567")):
+            conn.execute(sa.text("INSERT INTO merge_candidates (order_no, customer_id, address_key, phone_key, "
+                                 "payment_method, placed_at) VALUES (:o, 'C', 'k', :p, 'prepaid', :t)"),
+                         {"o": order_no, "p": key, "t": utcnow().isoformat()})
+    upgrade("picking_packing", url)
+    with engine.connect() as conn:
+        assert dict(conn.execute(sa.text("SELECT order_no, phone_key FROM merge_candidates")).all()) == {
+            "SO-1": "13812345678", "SO-2": "13812345678", "SO-3": "8612812345678", "SO-4": "02161234567"}
+    engine.dispose()
