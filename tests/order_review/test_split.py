@@ -1,11 +1,19 @@
 """Split an order waiting for stock (拆单, issue #23): what is in stock ships now, the rest follows as the backorder
 `<order_no>-B<n>`, approved (with `split_from`) only once picking took the goods change. On a real broker and
 database; picking's answers are published as picking sends them."""
+import json
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from contracts import schema_for
 from services.order_review import split
+from services.order_review.models import SPLIT_DONE, SPLIT_PENDING, GoodsChange, OrderSplit, ReviewOrder
+from shared.db.engine import normalize_url
+from shared.migrations import upgrade
+from shared.timeutil import utcnow
 from shared.testing.polling import wait_for
 from tests.order_review.conftest import CHEAP_GOODS, cod_order, storefront_order
 
@@ -174,3 +182,32 @@ def test_a_later_short_report_is_what_the_next_split_follows(reviewing):
     assert qtys(answer.json()["order"]["lines"]) == [("SKU-001", 1)]
     assert [s["backorder_no"] for s in answer.json()["splits"]] == [f"{order_no}-B1", f"{order_no}-B2"]
     assert qtys(answer.json()["splits"][1]["lines"]) == [("SKU-006", 1)]
+
+
+def test_the_upgrade_announces_splits_made_before_order_split_existed(test_databases):
+    url = test_databases.empty_url("or_splits_announced")
+    upgrade("order_review", url, revision="0728c70a9ec1")   # the release before order_split
+    engine = sa.create_engine(normalize_url(url))
+    now = utcnow()
+    cup = {"sku": "SKU-001", "name": "保温杯", "qty": 2, "unit_price": "59.00", "unit_weight_g": 420}
+    with Session(engine) as session, session.begin():
+        for order_no, status in (("SO-DONE", SPLIT_DONE), ("SO-PENDING", SPLIT_PENDING)):
+            session.add(ReviewOrder(order_no=order_no, customer_id="C-7", status="approved", total=Decimal("10"),
+                                    placed_at=now, received_at=now, order={}, goods_key="k", content_hash="h"))
+            session.flush()   # no relationship tells the ORM the order comes first
+            change = GoodsChange(order_no=order_no, before=[], after=[], reviewer="R-1", changed_at=now)
+            session.add(change)
+            session.flush()
+            session.add(OrderSplit(order_no=order_no, backorder_no=f"{order_no}-B1", change_id=change.id, lines=[cup],
+                                   by="R-1", requested_at=now, status=status,
+                                   settled_at=now if status == SPLIT_DONE else None))
+    upgrade("order_review", url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT event_type, aggregate_id, payload, published_at FROM outbox")).all()
+    engine.dispose()
+    [(event_type, aggregate_id, payload, published_at)] = rows   # the done split only, to be relayed
+    assert (event_type, aggregate_id, published_at) == ("order_split", "SO-DONE", None)
+    announced = schema_for("order_review", "order_split").load(json.loads(payload))   # as its consumers load it
+    assert (announced["backorder_no"], announced["customer_id"], announced["goods_amount"]) == (
+        "SO-DONE-B1", "C-7", Decimal("118.00"))
+    assert announced["lines"][0]["qty"] == 2 and announced["split_at"] == now
