@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from services.customer_retention import analytics
+from services.customer_retention import analytics, pool
 from services.customer_retention.customers import OrderNotKnownYet
 from services.customer_retention.models import Customer, CustomerOrder
 from tests.customer_retention.conftest import T0, uid
-from tests.customer_retention.test_care import place, react
+from tests.customer_retention.test_care import place, react, tasks
 
 
 def split(db, settings, order_no, n=1):
@@ -63,3 +63,14 @@ def test_news_of_an_order_neither_placed_nor_split_here_is_still_retried(db, set
                shipped_at=T0.isoformat())
     with pytest.raises(OrderNotKnownYet):   # a split that overtook its order's order_placed
         split(db, settings, uid("SO"))
+
+
+def test_a_split_order_delivered_in_two_parcels_is_visited_once(db, settings):
+    order_no = place(db, settings, company="苏州（工业园区）恒通机电有限公司")["order_no"]
+    with db.unit_of_work() as uow:
+        pool.claim(uow, settings, "R1", "co:苏州工业园区恒通机电有限公司", T0)
+    backorder_no = split(db, settings, order_no)
+    for number, days in ((order_no, 2), (backorder_no, 5)):
+        parcel(db, settings, number, "parcel_delivered", T0, delivered_at=(T0 + timedelta(days=days)).isoformat())
+    [task] = tasks(db, settings, assignee="R1")
+    assert (task["kind"], task["order_no"]) == ("follow_up_visit", order_no)
