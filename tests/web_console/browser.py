@@ -153,8 +153,19 @@ class Browser:
         return WebDriverWait(self.driver, WAIT_SECONDS).until(read)[0]
 
     def wait_text(self, element_id, expected, timeout=WAIT_SECONDS):
-        """Wait until the element's text contains `expected` (pages reload or htmx swaps them)."""
-        WebDriverWait(self.driver, timeout).until(EC.text_to_be_present_in_element((By.ID, element_id), expected))
+        """Wait until the element's text contains `expected` (pages reload or htmx swaps them). An element of
+        the page being left reads as not yet: Chromium may call it "not in the document" rather than stale,
+        which selenium's own condition does not expect (a CI run failed on it)."""
+        present = EC.text_to_be_present_in_element((By.ID, element_id), expected)
+
+        def shown(driver):
+            try:
+                return present(driver)
+            except WebDriverException as exc:
+                if detached(exc):
+                    return False
+                raise
+        WebDriverWait(self.driver, timeout).until(shown)
         return self.text(element_id)
 
     def row(self, css):
