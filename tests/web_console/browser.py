@@ -34,6 +34,19 @@ def detached(exc):
     return isinstance(exc, StaleElementReferenceException) or "does not belong to the document" in str(exc)
 
 
+def tolerating_detached(condition, when_detached=False):
+    """`condition` for WebDriverWait, answering `when_detached` instead of failing while the element it reads
+    is leaving the page (see `detached`)."""
+    def checked(driver):
+        try:
+            return condition(driver)
+        except WebDriverException as exc:
+            if detached(exc):
+                return when_detached
+            raise
+    return checked
+
+
 def available():
     return os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)
 
@@ -109,16 +122,11 @@ class Browser:
         """Click it once it can be clicked; a live page that swapped the element in between (htmx) is
         looked up again rather than failing ("stale", or Chromium's "does not belong to the document")."""
         def clicked(driver):
-            try:
-                element = EC.element_to_be_clickable((By.ID, element_id))(driver)
-                if element:
-                    element.click()
-                return bool(element)
-            except WebDriverException as exc:
-                if detached(exc):
-                    return False
-                raise
-        WebDriverWait(self.driver, WAIT_SECONDS).until(clicked)
+            element = EC.element_to_be_clickable((By.ID, element_id))(driver)
+            if element:
+                element.click()
+            return bool(element)
+        WebDriverWait(self.driver, WAIT_SECONDS).until(tolerating_detached(clicked))
 
     def submit(self, element_id):
         """Click what sends a form and wait for the page it leads to: until then `find` would still
@@ -131,41 +139,23 @@ class Browser:
         """Wait until the element has left the document. Chromium may answer for a node of a document it
         is replacing with "does not belong to the document" rather than "stale": both mean gone."""
         def gone(_driver):
-            try:
-                element.is_enabled()
-                return False
-            except WebDriverException as exc:
-                if detached(exc):
-                    return True
-                raise
-        WebDriverWait(self.driver, timeout).until(gone)
+            element.is_enabled()
+            return False
+        WebDriverWait(self.driver, timeout).until(tolerating_detached(gone, when_detached=True))
 
     def text(self, element_id):
         """The element's text, looked up again if the page replaced it between the look-up and the read (a
         click that loads a page, or htmx swapping a panel)."""
         def read(driver):
-            try:
-                return (self.find(element_id).text,)
-            except WebDriverException as exc:
-                if detached(exc):
-                    return False
-                raise
-        return WebDriverWait(self.driver, WAIT_SECONDS).until(read)[0]
+            return (self.find(element_id).text,)
+        return WebDriverWait(self.driver, WAIT_SECONDS).until(tolerating_detached(read))[0]
 
     def wait_text(self, element_id, expected, timeout=WAIT_SECONDS):
         """Wait until the element's text contains `expected` (pages reload or htmx swaps them). An element of
         the page being left reads as not yet: Chromium may call it "not in the document" rather than stale,
         which selenium's own condition does not expect (a CI run failed on it)."""
         present = EC.text_to_be_present_in_element((By.ID, element_id), expected)
-
-        def shown(driver):
-            try:
-                return present(driver)
-            except WebDriverException as exc:
-                if detached(exc):
-                    return False
-                raise
-        WebDriverWait(self.driver, timeout).until(shown)
+        WebDriverWait(self.driver, timeout).until(tolerating_detached(present))
         return self.text(element_id)
 
     def row(self, css):
